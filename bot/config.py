@@ -1,0 +1,115 @@
+"""Settings, read once from the environment or ``.env`` (pydantic-settings).
+
+Secrets are ``SecretStr`` so they never print. Build one ``Settings`` at start-up and pass it in;
+there is no module-level instance.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing import Annotated
+
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def parse_hhmm(value: str) -> time:
+    """``"08:30"`` → ``time(8, 30)``; raises ``ValueError`` naming the problem."""
+    match = _HHMM.match(value.strip())
+    if not match:
+        raise ValueError(f"'{value}' is not a time of day as HH:MM (00:00 to 23:59)")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def parse_zone(value: str) -> ZoneInfo:
+    """An IANA time zone name such as ``Asia/Hong_Kong``; raises ``ValueError`` if unknown."""
+    try:
+        return ZoneInfo(value.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"'{value}' is not an IANA time zone name (e.g. Asia/Hong_Kong)") from None
+
+
+class Settings(BaseSettings):
+    """Every setting of the bot. ``.env.example`` documents each one."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # --- storage and logging
+    database_url: str = "sqlite+aiosqlite:///./marketbot.db"
+    log_level: str = "INFO"
+
+    # --- the daily edition
+    briefing_time: str = "08:30"
+    briefing_tz: str = "Asia/Hong_Kong"
+    weekend_editions: bool = True
+
+    # --- Telegram
+    telegram_bot_token: SecretStr | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_channels: Annotated[tuple[str, ...], NoDecode] = ()
+
+    # --- Discord
+    discord_bot_token: SecretStr | None = None
+    discord_guild_id: int | None = None
+
+    # --- narration
+    narrator: str = "auto"  # auto | template | anthropic
+    anthropic_api_key: SecretStr | None = None
+    anthropic_model: str = "claude-sonnet-4-5"
+    anthropic_base_url: str | None = None
+    anthropic_timeout_s: float = 30.0
+    anthropic_max_tokens: int = 2000
+
+    # --- market data
+    yahoo_base_url: str = "https://query1.finance.yahoo.com"
+    eastmoney_base_url: str = "https://push2.eastmoney.com"
+    coingecko_base_url: str = "https://api.coingecko.com/api/v3"
+    coingecko_api_key: SecretStr | None = None
+    defillama_base_url: str = "https://api.llama.fi"
+    defillama_stablecoins_url: str = "https://stablecoins.llama.fi"
+    provider_timeout_s: float = Field(default=10.0, gt=0)
+    build_deadline_s: float = Field(default=25.0, gt=0)
+    snapshot_ttl_s: float = Field(default=600.0, ge=0)
+
+    # --- on-demand commands
+    refresh_cooldown_s: float = Field(default=300.0, ge=0)
+
+    @field_validator("telegram_channels", mode="before")
+    @classmethod
+    def _split_channels(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("briefing_time")
+    @classmethod
+    def _check_time(cls, value: str) -> str:
+        parse_hhmm(value)
+        return value
+
+    @field_validator("briefing_tz")
+    @classmethod
+    def _check_zone(cls, value: str) -> str:
+        parse_zone(value)
+        return value
+
+    @property
+    def briefing_zone(self) -> ZoneInfo:
+        return parse_zone(self.briefing_tz)
+
+    @property
+    def briefing_clock(self) -> time:
+        return parse_hhmm(self.briefing_time)
+
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret value, for the log redactor."""
+        found = []
+        for value in (self.telegram_bot_token, self.discord_bot_token, self.anthropic_api_key,
+                      self.coingecko_api_key):
+            if value is not None and value.get_secret_value():
+                found.append(value.get_secret_value())
+        return tuple(found)

@@ -1,0 +1,137 @@
+"""The whole error tree of the product, in one place.
+
+Errors are named for what went wrong, carry a one-line user-safe message (``str(err)``), and
+never contain a token, a key or a traceback. They are caught only at isolation points: per
+provider, per destination, and in one error handler per platform.
+
+    BotError                      base; ``str(err)`` is safe to show a user
+    ├── ConfigError               a setting is missing or malformed (exit status 2)
+    ├── InputError                the user typed something we cannot use
+    │   ├── SnapshotError         a market-snapshot/1 document is invalid; ``.problems`` lists
+    │   │                         one "json.path: what is wrong" line per problem
+    │   ├── UnknownSectionError   a section key or alias we do not know; lists valid ones
+    │   ├── UnknownChartError     a chart name we do not know; lists valid ones
+    │   └── ScheduleInputError    a bad HH:MM time or IANA time zone
+    ├── UpstreamError             a data source failed; ``.source`` names it
+    │   ├── UpstreamTimeout       no answer within the provider timeout (retryable)
+    │   ├── UpstreamStatus        an HTTP error status; ``.status`` (5xx and 429 retryable)
+    │   └── UpstreamFormatError   HTML, truncated JSON or an unexpected shape (not retryable)
+    ├── NarrationError            the language model failed or its text did not pass the check
+    └── DeliveryError             a send to one destination failed; ``.destination``
+        ├── DestinationGone       blocked, kicked, deleted: deactivate the subscription
+        ├── DestinationMoved      a Telegram group migrated; ``.new_id``
+        └── RateLimited           the platform said wait; ``.retry_after`` seconds
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+
+class BotError(Exception):
+    """Base of every error the product raises on purpose. ``str()`` is user-safe."""
+
+
+class ConfigError(BotError):
+    """A setting is missing or malformed."""
+
+
+class InputError(BotError):
+    """The user gave input we cannot use."""
+
+
+class SnapshotError(InputError):
+    """A market-snapshot/1 document failed validation."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems: tuple[str, ...] = tuple(problems)
+        count = len(self.problems)
+        first = self.problems[0] if self.problems else "invalid snapshot"
+        more = f" (and {count - 1} more)" if count > 1 else ""
+        super().__init__(f"invalid snapshot: {first}{more}")
+
+
+class UnknownSectionError(InputError):
+    """A section name we do not know."""
+
+    def __init__(self, given: str, valid: Iterable[str]) -> None:
+        self.given = given
+        self.valid = tuple(valid)
+        super().__init__(f"unknown section '{given}'. Valid sections: {', '.join(self.valid)}")
+
+
+class UnknownChartError(InputError):
+    """A chart name we do not know."""
+
+    def __init__(self, given: str, valid: Iterable[str]) -> None:
+        self.given = given
+        self.valid = tuple(valid)
+        super().__init__(f"unknown chart '{given}'. Valid charts: {', '.join(self.valid)}")
+
+
+class ScheduleInputError(InputError):
+    """A bad HH:MM time or time zone name."""
+
+
+class UpstreamError(BotError):
+    """A data source failed."""
+
+    retryable = False
+
+    def __init__(self, source: str, reason: str) -> None:
+        self.source = source
+        self.reason = reason
+        super().__init__(f"{source}: {reason}")
+
+
+class UpstreamTimeout(UpstreamError):
+    """The source did not answer in time."""
+
+    retryable = True
+
+
+class UpstreamStatus(UpstreamError):
+    """The source answered with an HTTP error status."""
+
+    def __init__(self, source: str, status: int, retry_after: float | None = None) -> None:
+        self.status = status
+        self.retry_after = retry_after
+        self.retryable = status == 429 or status >= 500
+        super().__init__(source, f"HTTP {status}")
+
+
+class UpstreamFormatError(UpstreamError):
+    """The source answered something that is not the expected JSON shape."""
+
+
+class NarrationError(BotError):
+    """The language model failed, or its text did not pass the fact-check."""
+
+
+class DeliveryError(BotError):
+    """A send to one destination failed."""
+
+    def __init__(self, destination: str, reason: str) -> None:
+        self.destination = destination
+        self.reason = reason
+        super().__init__(f"{destination}: {reason}")
+
+
+class DestinationGone(DeliveryError):
+    """The destination blocked the bot, removed it, or no longer exists."""
+
+
+class DestinationMoved(DeliveryError):
+    """A Telegram group became a supergroup with a new id."""
+
+    def __init__(self, destination: str, new_id: str) -> None:
+        self.new_id = new_id
+        super().__init__(destination, f"moved to {new_id}")
+
+
+class RateLimited(DeliveryError):
+    """The platform asked us to wait."""
+
+    def __init__(self, destination: str, retry_after: float) -> None:
+        self.retry_after = retry_after
+        super().__init__(destination, f"rate limited, retry after {retry_after:g}s")
