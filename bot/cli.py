@@ -1,0 +1,114 @@
+"""The command line: ``python -m bot report | schema | ...``.
+
+Heavy libraries are imported inside the commands that need them, so ``report --sample``
+starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from services.errors import BotError, InputError, SnapshotError
+
+EXIT_OK, EXIT_INPUT, EXIT_NO_DATA = 0, 2, 3
+FORMATS = ("markdown", "telegram", "discord", "json")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot",
+                                     description="Market-intelligence briefing bot.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    report = commands.add_parser("report", help="print the report")
+    source = report.add_mutually_exclusive_group()
+    source.add_argument("--input", metavar="FILE", help="a market-snapshot/1 JSON file")
+    source.add_argument("--sample", action="store_true", help="the bundled sample day (offline)")
+    report.add_argument("--section", metavar="KEY",
+                        help="one section: a key (risk_sentiment …) or an alias (us, hk, cn, "
+                             "crypto, defi, divergences, flows, risks, plan)")
+    report.add_argument("--format", choices=FORMATS, default="markdown")
+
+    commands.add_parser("schema", help="print the JSON Schema of market-snapshot/1")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "schema":
+            return cmd_schema()
+        if args.command == "report":
+            return cmd_report(args)
+    except SnapshotError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_INPUT
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except BotError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    return EXIT_INPUT
+
+
+def cmd_schema() -> int:
+    from services.snapshot_io import json_schema
+
+    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from bot.config import Settings
+    from services.models.report import resolve_section
+    from services.pipeline import report_from_snapshot
+    from services.snapshot_io import load_sample, load_snapshot_file
+
+    keys = (resolve_section(args.section),) if args.section else None
+    if args.input:
+        snapshot = load_snapshot_file(args.input)
+    elif args.sample:
+        snapshot = load_sample()
+    else:
+        print("error: live data is not available yet; use --sample or --input FILE",
+              file=sys.stderr)
+        return EXIT_INPUT
+    settings = Settings()
+    report = report_from_snapshot(snapshot, settings.briefing_zone)
+    print(render(report, args.format, keys), end="")
+    return EXIT_OK
+
+
+def render(report: object, fmt: str, keys: tuple[str, ...] | None) -> str:
+    from services.models.report import SECTION_KEYS, Report
+
+    assert isinstance(report, Report)
+    wanted = keys or SECTION_KEYS
+    if fmt == "markdown":
+        from services.renderers import markdown
+
+        return markdown.render(report, keys)
+    if fmt == "telegram":
+        from services.renderers import telegram_html
+
+        messages = (telegram_html.render_full(report) if keys is None
+                    else telegram_html.render_messages(report, wanted))
+        return "".join(f"----- message {i}/{len(messages)} ({len(m)} chars) -----\n{m}\n"
+                       for i, m in enumerate(messages, 1))
+    if fmt == "discord":
+        from services.renderers import discord_embeds
+
+        payload = [{"content": m.content, "embeds": m.embeds}
+                   for m in discord_embeds.render_messages(report, wanted)]
+        return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    from services.renderers import json_out
+
+    if keys is None:
+        return json_out.render(report)
+    data = json_out.to_dict(report)
+    data["sections"] = [s for s in data["sections"] if s["key"] in wanted]
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
