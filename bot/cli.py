@@ -32,6 +32,11 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=FORMATS, default="markdown")
 
     commands.add_parser("schema", help="print the JSON Schema of market-snapshot/1")
+
+    run = commands.add_parser("run", help="run the bot: Telegram and/or Discord, one process")
+    run_source = run.add_mutually_exclusive_group()
+    run_source.add_argument("--input", metavar="FILE", help="serve this snapshot, not live data")
+    run_source.add_argument("--sample", action="store_true", help="serve the sample day")
     return parser
 
 
@@ -42,6 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_schema()
         if args.command == "report":
             return cmd_report(args)
+        if args.command == "run":
+            return cmd_run(args)
     except SnapshotError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -81,6 +88,44 @@ def cmd_report(args: argparse.Namespace) -> int:
     report = report_from_snapshot(snapshot, settings.briefing_zone)
     print(render(report, args.format, keys), end="")
     return EXIT_OK
+
+
+def snapshot_source(args: argparse.Namespace) -> object | None:
+    """A fixed source for --input/--sample, else None (live data)."""
+    from services.editions import FixedSource
+    from services.snapshot_io import load_sample, load_snapshot_file
+
+    if getattr(args, "input", None):
+        return FixedSource(load_snapshot_file(args.input))
+    if getattr(args, "sample", False):
+        return FixedSource(load_sample())
+    return None
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.config import Settings
+    from bot.container import build_container
+    from bot.logging import setup_logging
+    from bot.runtime import run
+
+    settings = Settings()
+    setup_logging(settings.log_level, settings.secrets())
+    source = snapshot_source(args)
+    if source is None:
+        print("error: live data is not available yet; use --sample or --input FILE",
+              file=sys.stderr)
+        return EXIT_INPUT
+
+    async def main() -> int:
+        container = await build_container(settings, source)  # type: ignore[arg-type]
+        try:
+            return await run(container)
+        finally:
+            await container.close()
+
+    return asyncio.run(main())
 
 
 def render(report: object, fmt: str, keys: tuple[str, ...] | None) -> str:
