@@ -108,9 +108,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.config import Settings
     from bot.container import build_container
     from bot.logging import setup_logging
-    from bot.runtime import run
+    from bot.runtime import EXIT_NO_PLATFORM, NO_PLATFORM_MESSAGE, has_platform, run
 
     settings = Settings()
+    if not has_platform(settings):
+        print(NO_PLATFORM_MESSAGE, file=sys.stderr)
+        return EXIT_NO_PLATFORM
     setup_logging(settings.log_level, settings.secrets())
     source = snapshot_source(args)
     if source is None:

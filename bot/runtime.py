@@ -8,6 +8,7 @@ import signal
 import sys
 from typing import Protocol
 
+from bot.config import Settings
 from bot.container import Container
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,15 @@ class Service(Protocol):
 
     async def start(self) -> None: ...
     async def stop(self) -> None: ...
+
+
+def has_platform(settings: Settings) -> bool:
+    return any(token is not None and token.get_secret_value()
+               for token in (settings.telegram_bot_token, settings.discord_bot_token))
+
+
+NO_PLATFORM_MESSAGE = ("error: neither TELEGRAM_BOT_TOKEN nor DISCORD_BOT_TOKEN is set; "
+                       "nothing to run")
 
 
 def platform_services(container: Container) -> list[Service]:
@@ -40,8 +50,7 @@ def platform_services(container: Container) -> list[Service]:
 async def run(container: Container, stop: asyncio.Event | None = None) -> int:
     services = platform_services(container)
     if not services:
-        print("error: neither TELEGRAM_BOT_TOKEN nor DISCORD_BOT_TOKEN is set; nothing to run",
-              file=sys.stderr)
+        print(NO_PLATFORM_MESSAGE, file=sys.stderr)
         return EXIT_NO_PLATFORM
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
