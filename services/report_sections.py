@@ -5,6 +5,7 @@ from __future__ import annotations
 from services import format as fmt
 from services.analysis import rules
 from services.analysis.moves import short_name, table_name
+from services.analysis.plan import DISCLAIMER
 from services.models.analysis import (
     Analysis,
     ChainLink,
@@ -17,7 +18,6 @@ from services.models.analysis import (
     Timing,
 )
 from services.models.report import Block, Bullets, Heading, Paragraph, Table, Tree
-from services.analysis.plan import DISCLAIMER
 
 TOP_PROTOCOLS = 8
 TOP_DEXES = 6

@@ -49,7 +49,7 @@ def mono_units(style: Style, lines: list[str], limit: int, header: int = 0) -> l
     units: list[str] = []
     current: list[str] = []
     for line in body:
-        for piece in split_text(line, limit - len(style.mono(head + [""])),
+        for piece in split_text(line, limit - len(style.mono([*head, ""])),
                                 lambda t: len(style.mono([t])) - len(style.mono([""]))):
             if current and len(style.mono(head + current + [piece])) > limit:
                 units.append(style.mono(head + current))

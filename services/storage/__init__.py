@@ -4,6 +4,6 @@
 ``Database`` and are the only code that touches tables.
 """
 
-from services.storage.db import Database, open_database, normalize_url
+from services.storage.db import Database, normalize_url, open_database
 
-__all__ = ["Database", "open_database", "normalize_url"]
+__all__ = ["Database", "normalize_url", "open_database"]
