@@ -8,7 +8,8 @@ application/json``, ``Via`` on 429s, ``?with_response=1`` callbacks, rate-limit 
   a violation is answered 400 (code 50035) and recorded in ``rejected``;
 - **answers 429** with ``retry_after`` when told to (``rate_limit_next``) or when a per-channel
   message bucket (``message_bucket``) or the global limit (``global_limit``) is exhausted;
-- **answers 404/403** for channels marked gone (``channel_gone``);
+- **answers 404/403** for channels marked gone (``channel_gone``), and any status when told
+  to (``fail_next``);
 - **enforces the interaction flow**: one response per interaction, follow-ups only after it;
 - **records** every request (``calls``) and every message it accepted (``posted``), payloads
   included (``allowed_mentions`` too), for assertions.
@@ -95,12 +96,13 @@ class _Interaction:
 
 
 @dataclass
-class _ForcedLimit:
+class _Forced:
     method: str
     path: re.Pattern[str]
     times: int
-    retry_after: float
-    is_global: bool
+    status: int  # 429, or any error status
+    retry_after: float = 0.0
+    is_global: bool = False
 
 
 @dataclass
@@ -135,7 +137,7 @@ class FakeDiscordAPI:
         self._ids = itertools.count(1300000000000000000)
         self._interactions: dict[str, _Interaction] = {}
         self._gone: dict[int, Gone] = {}
-        self._forced: list[_ForcedLimit] = []
+        self._forced: list[_Forced] = []
         self._bucket: tuple[int, float] | None = None
         self._windows: dict[int, _Window] = {}
         self._global: tuple[int, float] | None = None
@@ -152,8 +154,12 @@ class FakeDiscordAPI:
     def rate_limit_next(self, method: str, path_pattern: str, times: int = 1,
                         retry_after: float = 0.05, is_global: bool = False) -> None:
         """The next ``times`` requests matching answer 429 with this ``retry_after``."""
-        self._forced.append(_ForcedLimit(method.upper(), re.compile(path_pattern), times,
-                                         retry_after, is_global))
+        self._forced.append(_Forced(method.upper(), re.compile(path_pattern), times, 429,
+                                    retry_after, is_global))
+
+    def fail_next(self, method: str, path_pattern: str, status: int, times: int = 1) -> None:
+        """The next ``times`` requests matching answer ``status`` (e.g. 503)."""
+        self._forced.append(_Forced(method.upper(), re.compile(path_pattern), times, status))
 
     def message_bucket(self, limit: int, per_s: float) -> None:
         """Each channel accepts ``limit`` messages per ``per_s`` seconds, with Discord's
@@ -211,9 +217,7 @@ class FakeDiscordAPI:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        server = site._server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = self._runner.addresses[0][1]
         return self
 
     async def close(self) -> None:
@@ -242,8 +246,11 @@ class FakeDiscordAPI:
         if bot_route and request.headers.get("Authorization") != f"Bot {self.token}":
             return _json(401, {"message": "401: Unauthorized", "code": 0})
         forced = self._take_forced(call)
-        if forced is not None:
+        if forced is not None and forced.status == 429:
             return self._too_many(forced.retry_after, forced.is_global, "user")
+        if forced is not None:
+            return _json(forced.status, {"message": f"{forced.status}: forced by the test",
+                                         "code": 0})
         if bot_route and self._global is not None:
             wait = _spend(self._global_window, *self._global)
             if wait:
@@ -267,7 +274,7 @@ class FakeDiscordAPI:
             (r"GET /webhooks/(\d+)/([^/]+)/messages/([^/]+)", self._get_original),
         ]
 
-    def _take_forced(self, call: Call) -> _ForcedLimit | None:
+    def _take_forced(self, call: Call) -> _Forced | None:
         for forced in self._forced:
             if forced.times > 0 and forced.method == call.method and \
                     forced.path.search(call.path):
@@ -347,9 +354,9 @@ class FakeDiscordAPI:
             problems = self._message_problems(data, call.uploads)
             if problems:
                 return self._reject(call, problems)
-            ephemeral = bool(int(data.get("flags") or 0) & EPHEMERAL)
+            state.ephemeral = bool(int(data.get("flags") or 0) & EPHEMERAL)
             posted = self._record(state.channel_id, data, call.uploads, "callback",
-                                  ephemeral, state.id)
+                                  state.ephemeral, state.id)
             state.original_id, state.original_done = posted.message_id, True
             resource["message"] = self.message_object(posted)
         elif kind == 5:
