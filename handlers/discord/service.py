@@ -52,7 +52,9 @@ class DiscordService:
     async def stop(self) -> None:
         await self.bot.close()
         if self._task is not None:
-            await asyncio.wait([self._task], timeout=10)  # its error, if any, is logged
+            done, _ = await asyncio.wait([self._task], timeout=10)  # errors are logged
+            if not done:
+                self._task.cancel()
 
 
 def _report_end(task: asyncio.Task[None]) -> None:

@@ -53,9 +53,16 @@ def _zones() -> tuple[str, ...]:
 
 
 def zone_choices(typed: str) -> list[app_commands.Choice[str]]:
+    """Zones containing what was typed: a word of the name starting with it first, then
+    Area/City names before legacy aliases (``Hongkong``)."""
     wanted = typed.strip().lower().replace(" ", "_")
     found = [z for z in _zones() if wanted in z.lower()]
-    found.sort(key=lambda z: (not z.lower().startswith(wanted), len(z)))
+
+    def rank(zone: str) -> tuple[bool, bool, str]:
+        words = zone.lower().replace("/", "_").split("_")
+        return (not any(w.startswith(wanted) for w in words), "/" not in zone, zone)
+
+    found.sort(key=rank)
     return [app_commands.Choice(name=z, value=z) for z in found[:25]]
 
 
@@ -79,10 +86,10 @@ class SubscriptionsCog(commands.Cog):
                            timezone="IANA time zone such as Asia/Hong_Kong")
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_channels=True)
-    @app_commands.check(in_guild)
-    @app_commands.checks.has_permissions(manage_channels=True)
     @app_commands.checks.bot_has_permissions(send_messages=True, embed_links=True,
                                              attach_files=True)
+    @app_commands.checks.has_permissions(manage_channels=True)
+    @app_commands.check(in_guild)  # checks run bottom-up: this one first
     async def subscribe(self, interaction: discord.Interaction, time: str | None = None,
                         timezone: str | None = None) -> None:
         """Subscribe this channel, or change its time."""
@@ -103,8 +110,8 @@ class SubscriptionsCog(commands.Cog):
     @app_commands.command(name="unsubscribe", description="Stop the daily briefing here")
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_channels=True)
-    @app_commands.check(in_guild)
     @app_commands.checks.has_permissions(manage_channels=True)
+    @app_commands.check(in_guild)
     async def unsubscribe(self, interaction: discord.Interaction) -> None:
         """Unsubscribe this channel (the row is kept, inactive)."""
         await interaction.response.defer(thinking=True, ephemeral=True)

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import discord
 import pytest
 
 from handlers.discord import DiscordDeps, MarketBot
 from services.editions import EditionCache, FixedSource
+from services.models.snapshot import MarketSnapshot
+from services.narration.base import Narrator
 from services.narration.template import TemplateNarrator
 from services.snapshot_io import load_sample
 from services.storage import Database, open_database
@@ -46,14 +49,19 @@ def charts() -> FakeCharts:
     return FakeCharts()
 
 
+def make_deps(subscriptions: SubscriptionStore, charts: FakeCharts | None = None,
+              snapshot: MarketSnapshot | None = None, narrator: Narrator | None = None
+              ) -> DiscordDeps:
+    """The sample day (or ``snapshot``), the template narrator (or ``narrator``)."""
+    editions = EditionCache(FixedSource(snapshot or load_sample()),
+                            narrator or TemplateNarrator(), ZoneInfo("Asia/Hong_Kong"))
+    return DiscordDeps(editions=editions, subscriptions=subscriptions, charts=charts,
+                       chart_names=charts.names if charts else (), clock=lambda: CLOCK)
+
+
 @pytest.fixture
 def deps(db: Database, charts: FakeCharts) -> DiscordDeps:
-    from zoneinfo import ZoneInfo
-
-    editions = EditionCache(FixedSource(load_sample()), TemplateNarrator(),
-                            ZoneInfo("Asia/Hong_Kong"))
-    return DiscordDeps(editions=editions, subscriptions=SubscriptionStore(db), charts=charts,
-                       chart_names=charts.names, clock=lambda: CLOCK)
+    return make_deps(SubscriptionStore(db), charts)
 
 
 @pytest.fixture

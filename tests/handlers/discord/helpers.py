@@ -7,7 +7,7 @@ from typing import Any
 from tests.fakes import discord_limits
 from tests.fakes.discord_api import FakeDiscordAPI, Posted
 
-NO_MENTIONS = {"parse": []}
+NO_MENTIONS: dict[str, list[str]] = {"parse": []}
 
 
 def assert_within_limits(posted: list[Posted]) -> None:
