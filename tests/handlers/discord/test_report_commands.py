@@ -9,10 +9,11 @@ import pytest
 from handlers.discord import DiscordDeps, MarketBot
 from services.models.report import SECTION_KEYS
 from services.renderers.discord_embeds import VERDICT_COLOUR
+from services.snapshot_io import load_sample
 from tests.fakes import discord_interactions as di
 from tests.fakes.charts import PNG_SIGNATURE, FakeCharts
 from tests.fakes.discord_api import FakeDiscordAPI
-from tests.handlers.discord.conftest import interact
+from tests.handlers.discord.conftest import interact, make_deps
 from tests.handlers.discord.helpers import (
     assert_clean,
     assert_within_limits,
@@ -173,3 +174,26 @@ async def test_all_user_text_is_in_the_payloads(bot: MarketBot, fake: FakeDiscor
     posted = await interact(bot, fake, di.command("section", {"name": "divergences"}))
     joined = "\n".join(texts(posted))
     assert "ChiNext vs SSE" in joined
+
+
+@pytest.mark.parametrize(("sign", "verdict"), [(1, "risk-on"), (-1, "risk-off")])
+async def test_colour_follows_the_verdict(fake: FakeDiscordAPI, deps: DiscordDeps, sign: int,
+                                          verdict: str) -> None:
+    """Every market up (or down) on the sample day turns the verdict, and every embed's
+    colour with it."""
+    sample = load_sample()
+    quotes = tuple(q.model_copy(update={"change_pct": None if q.change_pct is None
+                                        else sign * abs(q.change_pct)}) for q in sample.quotes)
+    day = sample.model_copy(update={"quotes": quotes})
+    client = MarketBot(make_deps(deps.subscriptions, FakeCharts(), snapshot=day),
+                       sync_commands=False)
+    await client.login(fake.token)
+    try:
+        report = await interact(client, fake, di.command("report"))
+        section = await interact(client, fake, di.command("section", {"name": "us"}))
+        chart = await interact(client, fake, di.command("chart", {"name": "flows"}))
+    finally:
+        await client.close()
+    assert first_embed(report)["fields"][0]["value"].replace("\\", "") == verdict
+    colours = {e["color"] for m in report + section + chart for e in m.embeds}
+    assert colours == {VERDICT_COLOUR[verdict]}
