@@ -15,7 +15,8 @@ from services.renderers import limits
 from services.renderers.base import section_units
 from services.renderers.splitter import pack, split_text
 
-_MD_SPECIAL = re.compile(r"([\\`*_~|>#\[\]()-])")
+_MD_SPECIAL = re.compile(r"([\\`*_~|\[\]])")
+_LINE_START = re.compile(r"(?m)^([>#-])")
 _MENTION = re.compile(r"@(?=[\w&!#])")
 
 VERDICT_COLOUR = {"risk-on": 0x2E7D32, "risk-off": 0xC62828, "fragmented": 0xF9A825,
@@ -24,7 +25,8 @@ VERDICT_COLOUR = {"risk-on": 0x2E7D32, "risk-off": 0xC62828, "fragmented": 0xF9A
 
 def escape(text: str) -> str:
     """Escape Discord markdown and defuse mentions (``@everyone`` never pings)."""
-    return _MENTION.sub("@\u200b", _MD_SPECIAL.sub(r"\\\1", text))
+    text = _LINE_START.sub(r"\\\1", _MD_SPECIAL.sub(r"\\\1", text))
+    return _MENTION.sub("@\u200b", text)
 
 
 class DiscordStyle:
