@@ -20,10 +20,15 @@ log = logging.getLogger(__name__)
 
 
 def deps_from(container: Container, chart_names: tuple[str, ...] = ()) -> DiscordDeps:
+    """The handlers' dependencies. The ``/chart`` choices are ``chart_names``, else the
+    ``names`` the chart renderer lists (a renderer without them leaves ``/chart`` without
+    choices); with no renderer, ``/report`` posts without the dashboard and ``/chart`` says
+    charts are not available."""
     settings = container.settings
+    charts = container.charts
+    names = chart_names or tuple(getattr(charts, "names", ()))
     return DiscordDeps(editions=container.editions, subscriptions=container.subscriptions,
-                       charts=container.charts,
-                       chart_names=chart_names if container.charts is not None else (),
+                       charts=charts, chart_names=names if charts is not None else (),
                        default_time=settings.briefing_time, default_tz=settings.briefing_tz,
                        guild_id=settings.discord_guild_id)
 

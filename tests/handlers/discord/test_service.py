@@ -14,6 +14,7 @@ from bot.runtime import run
 from handlers.discord import DiscordService
 from services.editions import FixedSource
 from services.snapshot_io import load_sample
+from tests.fakes.charts import FakeCharts
 from tests.fakes.discord_api import FakeDiscordAPI
 from tests.handlers.discord.conftest import TOKEN
 
@@ -69,3 +70,18 @@ async def test_runtime_runs_the_discord_service_until_stopped(
         assert await asyncio.wait_for(running, 10) == 0
     finally:
         await container.close()
+
+
+async def test_chart_choices_come_from_the_containers_renderer(fake: FakeDiscordAPI,
+                                                               sqlite_url: str) -> None:
+    charts = FakeCharts()
+    container = await build_container(settings(sqlite_url, None), FixedSource(load_sample()),
+                                      charts=charts)
+    service = DiscordService(container, gateway=False)
+    try:
+        await service.start()
+    finally:
+        await service.stop()
+        await container.close()
+    chart = next(c for c in fake.synced[None] if c["name"] == "chart")
+    assert [c["value"] for c in chart["options"][0]["choices"]] == list(charts.names)
