@@ -18,7 +18,12 @@ import discord
 from services.editions import ChartRenderer, Edition
 from services.errors import BotError
 from services.models.report import Report
-from services.renderers.discord_embeds import VERDICT_COLOUR, insight_embed, render_messages
+from services.renderers.discord_embeds import (
+    VERDICT_COLOUR,
+    footer_text,
+    insight_embed,
+    render_messages,
+)
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +90,5 @@ def insight_post(edition: Edition, png: bytes | None, image_url: str | None = No
 def chart_post(report: Report, name: str, png: bytes) -> Post:
     embed = discord.Embed(title=f"Chart: {name}", colour=colour(report))
     embed.set_image(url=f"attachment://{chart_filename(name)}")
-    footer = insight_embed(report).get("footer", {}).get("text")
-    if footer:
-        embed.set_footer(text=footer)
+    embed.set_footer(text=footer_text(report))
     return Post([embed], [chart_file(name, png)])

@@ -163,3 +163,13 @@ async def test_message_buckets_are_honoured_without_429s(bot: MarketBot, fake: F
     assert len(fake.messages_in(A)) == 5
     assert time.monotonic() - started >= 1.0  # windows: 2 + 2 + 1
     assert fake.throttled == 0
+
+
+async def test_global_limit_429s_are_retried(bot: MarketBot, fake: FakeDiscordAPI,
+                                             poster: EditionPoster) -> None:
+    fake.global_limit(2, per_s=0.3)
+    edition = await bot.deps.editions.current()
+    for channel in (A, B, C, A):
+        await poster.send_edition(channel, edition)
+    assert [len(fake.messages_in(c)) for c in (A, B, C)] == [2, 1, 1]
+    assert fake.throttled >= 1
