@@ -1,4 +1,4 @@
-"""The command line: ``python -m bot report | schema | ...``.
+"""The command line: ``python -m bot report | schema | run | push | subscriptions``.
 
 Heavy libraries are imported inside the commands that need them, so ``report --sample``
 starts fast.
@@ -37,6 +37,10 @@ def _parser() -> argparse.ArgumentParser:
     run_source = run.add_mutually_exclusive_group()
     run_source.add_argument("--input", metavar="FILE", help="serve this snapshot, not live data")
     run_source.add_argument("--sample", action="store_true", help="serve the sample day")
+
+    from bot.cli_delivery import add_parsers
+
+    add_parsers(commands)  # push, subscriptions
     return parser
 
 
@@ -49,6 +53,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_report(args)
         if args.command == "run":
             return cmd_run(args)
+        if args.command in ("push", "subscriptions"):
+            from bot import cli_delivery
+
+            if args.command == "push":
+                return cli_delivery.cmd_push(args)
+            return cli_delivery.cmd_subscriptions(args)
     except SnapshotError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

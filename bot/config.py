@@ -46,6 +46,13 @@ class Settings(BaseSettings):
     briefing_time: str = "08:30"
     briefing_tz: str = "Asia/Hong_Kong"
     weekend_editions: bool = True
+    # a slot missed by more than this (the process was down) is skipped, not sent late; an
+    # interrupted fan-out older than this is not resumed
+    briefing_misfire_grace_s: int = Field(default=3600, ge=60)
+    # a standby instance tries for the scheduler's leader lock this often (seconds)
+    scheduler_poll_s: float = Field(default=5.0, gt=0)
+    # Telegram sends per second overall (its limit is about 30)
+    telegram_messages_per_s: float = Field(default=29.0, gt=0, le=30)
 
     # --- Telegram
     telegram_bot_token: SecretStr | None = None

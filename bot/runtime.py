@@ -1,4 +1,6 @@
-"""``python -m bot run``: one asyncio loop for every platform service, stopped by SIGTERM."""
+"""``python -m bot run``: one asyncio loop for every platform service and the briefing
+scheduler (``bot/scheduler.py``), stopped by SIGTERM (the scheduler stops first and lets the
+sends in hand finish)."""
 
 from __future__ import annotations
 
@@ -52,6 +54,10 @@ async def run(container: Container, stop: asyncio.Event | None = None) -> int:
     if not services:
         print(NO_PLATFORM_MESSAGE, file=sys.stderr)
         return EXIT_NO_PLATFORM
+    from bot.delivery import delivery_for_services, scheduler_for
+
+    delivery = delivery_for_services(container, services)
+    services.append(scheduler_for(container, delivery))
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -70,4 +76,5 @@ async def run(container: Container, stop: asyncio.Event | None = None) -> int:
             log.info("%s stopped", service.name)
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
+        await delivery.close()
     return 0

@@ -71,6 +71,17 @@ class Edition:
         return self._charts[name]
 
 
+async def make_edition(snapshot: MarketSnapshot, narrator: Narrator, zone: tzinfo,
+                       built_at: datetime) -> Edition:
+    """The edition of one snapshot (also how a stored edition is rebuilt after a restart)."""
+    analysis = analyze(snapshot, snapshot.generated_at, zone)
+    narration = await narrator.narrate(analysis)
+    edition = Edition(edition_id(snapshot), build_report(analysis, narration), snapshot,
+                      built_at)
+    log.info("edition %s built (narrator %s)", edition.id, narration.narrator)
+    return edition
+
+
 class EditionCache:
     def __init__(self, source: SnapshotSource, narrator: Narrator, zone: tzinfo,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -111,13 +122,9 @@ class EditionCache:
 
     async def _build(self) -> Edition:
         snapshot = await self._source.get()
-        analysis = analyze(snapshot, snapshot.generated_at, self._zone)
-        narration = await self._narrator.narrate(analysis)
-        report = build_report(analysis, narration)
-        edition = Edition(edition_id(snapshot), report, snapshot, self._clock())
+        edition = await make_edition(snapshot, self._narrator, self._zone, self._clock())
         self.builds += 1
         self._current = edition
-        log.info("edition %s built (narrator %s)", edition.id, narration.narrator)
         if self._on_build is not None:
             await self._on_build(edition)
         return edition

@@ -21,7 +21,11 @@ provider, per destination, and in one error handler per platform.
         ├── DestinationGone       blocked, kicked, deleted: deactivate the subscription
         ├── DestinationMoved      a Telegram group migrated; ``.new_id``
         ├── RateLimited           the platform said wait; ``.retry_after`` seconds
-        └── DeliveryUnavailable   the platform (5xx) or the network failed: retry later
+        ├── DeliveryUnavailable   the platform (5xx) or the network failed: retry later
+        │   └── DeliveryInDoubt   it failed after the request went out (timeout, dropped
+        │                         connection, 5xx): the platform may have delivered it
+        └── DeliveryAborted       the platform refused the bot itself (bad token, wrong API
+                                  URL): stop sending on that platform, leave the rest pending
 """
 
 from __future__ import annotations
@@ -140,3 +144,11 @@ class RateLimited(DeliveryError):
 
 class DeliveryUnavailable(DeliveryError):
     """The platform answered 5xx or the network failed; the send may be retried later."""
+
+
+class DeliveryInDoubt(DeliveryUnavailable):
+    """The request went out and no definite answer came back: a retry may duplicate it."""
+
+
+class DeliveryAborted(DeliveryError):
+    """The platform refused the bot itself (bad token, wrong API URL): every send would fail."""

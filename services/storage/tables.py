@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import (
     Boolean,
     DateTime,
+    Index,
     Integer,
     String,
     Text,
@@ -73,7 +74,8 @@ class DeliveryRow(Base):
 
     __tablename__ = "deliveries"
     __table_args__ = (UniqueConstraint("edition_id", "platform", "destination_id",
-                                       name="uq_delivery"),)
+                                       name="uq_delivery"),
+                      Index("ix_deliveries_edition_status", "edition_id", "status"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     edition_id: Mapped[str] = mapped_column(String(64), index=True)
@@ -87,6 +89,10 @@ class DeliveryRow(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Times this row was sent again without knowing whether the previous send had arrived: a
+    # claim found in flight after its worker died, or a retry after an ambiguous network
+    # failure (revision 0002). Each one is a possible duplicate; see services/delivery/ledger.
+    in_doubt: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class MediaRow(Base):
@@ -101,3 +107,15 @@ class MediaRow(Base):
     name: Mapped[str] = mapped_column(String(64))
     file_ref: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ScheduleSlotRow(Base):
+    """When a briefing slot (a time of day in a zone) last fired, so a restart or a standby
+    taking over fires a missed slot once, within the grace time (revision 0002)."""
+
+    __tablename__ = "schedule_slots"
+
+    slot: Mapped[str] = mapped_column(String(96), primary_key=True)  # "08:30 Asia/Hong_Kong"
+    last_fire_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    edition_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

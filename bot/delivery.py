@@ -1,0 +1,153 @@
+"""Wiring the delivery: senders from the settings (or the running platform services), the
+ledger, the fan-out, the briefing and its scheduler. ``python -m bot push`` and
+``python -m bot run`` both build it here."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.config import Settings
+from bot.container import Container
+from bot.scheduler import BriefingScheduler
+from services.delivery.briefing import Briefing
+from services.delivery.channels import Sender
+from services.delivery.discord import DiscordSender
+from services.delivery.fanout import Fanout
+from services.delivery.leader import make_leader_lock
+from services.delivery.ledger import Ledger
+from services.delivery.liveness import Liveness, make_liveness
+from services.delivery.media import MediaCache
+from services.delivery.pacing import telegram_pacer
+from services.delivery.slots import SlotStore
+from services.delivery.telegram import TelegramSender
+from services.editions import Edition, make_edition
+from services.models.snapshot import MarketSnapshot
+from services.storage.editions import EditionStore
+
+log = logging.getLogger(__name__)
+
+Closer = Callable[[], Awaitable[None]]
+
+
+@dataclass
+class Delivery:
+    briefing: Briefing
+    ledger: Ledger
+    fanout: Fanout
+    liveness: Liveness
+    media: MediaCache
+    senders: dict[str, Sender]
+    closers: list[Closer] = field(default_factory=list)
+
+    async def close(self) -> None:
+        for close in reversed(self.closers):
+            await close()
+        await self.liveness.stop()
+
+
+def _token(value: Any) -> str | None:
+    secret = value.get_secret_value() if value is not None else ""
+    return secret or None
+
+
+def telegram_sender(settings: Settings, container: Container, media: MediaCache
+                    ) -> tuple[TelegramSender, Closer] | None:
+    token = _token(settings.telegram_bot_token)
+    if token is None:
+        return None
+    from telegram import Bot
+    from telegram.request import HTTPXRequest
+
+    concurrency = 8
+    request = HTTPXRequest(connection_pool_size=concurrency + 2, connect_timeout=5.0,
+                           read_timeout=20.0, write_timeout=20.0, media_write_timeout=30.0,
+                           pool_timeout=5.0)
+    updates = HTTPXRequest(connection_pool_size=1)
+    bot = Bot(token, base_url=settings.telegram_base_url, request=request,
+              get_updates_request=updates)
+    sender = TelegramSender(bot, container.charts, media,
+                            telegram_pacer(settings.telegram_messages_per_s), concurrency)
+
+    async def close() -> None:
+        await request.shutdown()
+        await updates.shutdown()
+
+    return sender, close
+
+
+async def discord_sender(settings: Settings, container: Container, media: MediaCache
+                         ) -> tuple[DiscordSender, Closer] | None:
+    """A REST-only discord.py client (no gateway) for ``push``."""
+    token = _token(settings.discord_bot_token)
+    if token is None:
+        return None
+    import discord
+
+    from handlers.discord import EditionPoster
+
+    client = discord.Client(intents=discord.Intents.none(),
+                            allowed_mentions=discord.AllowedMentions.none())
+    await client.login(token)
+    return DiscordSender(EditionPoster(client, container.charts), media), client.close
+
+
+def build_delivery(container: Container, senders: dict[str, Sender], media: MediaCache,
+                   closers: Sequence[Closer] = ()) -> Delivery:
+    settings = container.settings
+    liveness = make_liveness(container.db)
+    ledger = Ledger(container.db, liveness.worker_id)
+    fanout = Fanout(ledger, senders, container.subscriptions, liveness)
+
+    async def rebuild(snapshot: MarketSnapshot) -> Edition:
+        return await make_edition(snapshot, container.narrator, settings.briefing_zone,
+                                  datetime.now(UTC))
+
+    briefing = Briefing(container.editions, EditionStore(container.db), ledger, fanout,
+                        container.subscriptions, rebuild, container.narrator.name[:32])
+    return Delivery(briefing, ledger, fanout, liveness, media, senders, list(closers))
+
+
+async def delivery_from_settings(container: Container) -> Delivery:
+    """Senders for every platform whose token is set (``push``)."""
+    media = MediaCache(container.db)
+    senders: dict[str, Sender] = {}
+    closers: list[Closer] = []
+    telegram = telegram_sender(container.settings, container, media)
+    if telegram is not None:
+        senders["telegram"], close = telegram
+        closers.append(close)
+    discord = await discord_sender(container.settings, container, media)
+    if discord is not None:
+        senders["discord"], close = discord
+        closers.append(close)
+    return build_delivery(container, senders, media, closers)
+
+
+def delivery_for_services(container: Container, services: Sequence[object]) -> Delivery:
+    """``run``: Discord posts through the running Discord service's client (one set of rate
+    limit buckets); Telegram through a ``Bot`` of its own with the same token."""
+    media = MediaCache(container.db)
+    senders: dict[str, Sender] = {}
+    closers: list[Closer] = []
+    telegram = telegram_sender(container.settings, container, media)
+    if telegram is not None:
+        senders["telegram"], close = telegram
+        closers.append(close)
+    for service in services:
+        poster = getattr(service, "poster", None)
+        if getattr(service, "name", None) == "discord" and poster is not None:
+            senders["discord"] = DiscordSender(poster, media)
+    return build_delivery(container, senders, media, closers)
+
+
+def scheduler_for(container: Container, delivery: Delivery) -> BriefingScheduler:
+    settings = container.settings
+    return BriefingScheduler(delivery.briefing, container.subscriptions,
+                             SlotStore(container.db), make_leader_lock(container.db),
+                             weekends=settings.weekend_editions,
+                             misfire_grace_s=settings.briefing_misfire_grace_s,
+                             poll_s=settings.scheduler_poll_s)

@@ -1,0 +1,104 @@
+"""The daily briefing as one service: which edition, to whom, through the fan-out.
+
+- ``push``: the edition now, to every active subscription (``python -m bot push``).
+- ``deliver_slot``: a scheduled slot's edition to that slot's subscriptions; the slot's fire is
+  recorded in the same transaction as its ledger rows.
+- ``resume``: finish editions the ledger left unfinished (a crash, a stopped leader), rebuilt
+  from their stored snapshot when they are no longer the cached one.
+
+Every edition that goes out is stored with its snapshot first (``EditionStore``), so a resume
+sends exactly what the first attempt sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.delivery.fanout import Fanout, FanoutResult
+from services.delivery.ledger import Destination, Ledger
+from services.delivery.slots import Slot, SlotStore
+from services.editions import Edition, EditionCache
+from services.models.snapshot import MarketSnapshot
+from services.storage.editions import EditionStore
+from services.storage.subscriptions import Subscription, SubscriptionStore
+
+log = logging.getLogger(__name__)
+
+Rebuild = Callable[[MarketSnapshot], Awaitable[Edition]]
+
+
+class Briefing:
+    def __init__(self, editions: EditionCache, store: EditionStore, ledger: Ledger,
+                 fanout: Fanout, subscriptions: SubscriptionStore, rebuild: Rebuild,
+                 narrator: str = "template") -> None:
+        self._editions = editions
+        self._store = store
+        self._ledger = ledger
+        self.fanout = fanout
+        self._subscriptions = subscriptions
+        self._rebuild = rebuild
+        self._narrator = narrator
+
+    async def peek(self) -> Edition:
+        """The current edition, built if need be, not stored (``push --dry-run``)."""
+        return await self._editions.current()
+
+    async def edition(self, refresh: bool = False) -> Edition:
+        """The current edition (rebuilt with ``refresh``), stored before anything is sent."""
+        edition = await (self._editions.refresh() if refresh else self._editions.current())
+        await self._store.save(edition.id, edition.snapshot, edition.built_at, self._narrator)
+        return edition
+
+    async def recipients(self) -> list[Subscription]:
+        """Active subscriptions on the platforms this fan-out can reach."""
+        return [s for s in await self._subscriptions.list()
+                if s.platform in self.fanout.platforms]
+
+    async def push(self, refresh: bool = False) -> FanoutResult:
+        edition = await self.edition(refresh)
+        return await self.fanout.deliver(edition, _destinations(await self.recipients()))
+
+    async def deliver_slot(self, slot: Slot, fire_at: datetime) -> FanoutResult:
+        edition = await self.edition(refresh=True)
+        subscribers = [s for s in await self.recipients() if slot.has(s)]
+
+        async def record(session: AsyncSession) -> None:
+            await SlotStore.record(session, slot, fire_at, edition.id)
+
+        result = await self.fanout.deliver(edition, _destinations(subscribers), extra=record)
+        log.info("slot %s (%s): edition %s: %s", slot.key, fire_at.isoformat(), edition.id,
+                 result.summary())
+        return result
+
+    async def resume(self, within: timedelta) -> list[FanoutResult]:
+        results = []
+        for edition_id in await self._ledger.unfinished(within):
+            edition = await self.load(edition_id)
+            if edition is None:
+                log.error("cannot resume edition %s: its snapshot was not stored", edition_id)
+                continue
+            result = await self.fanout.resume(edition)
+            log.info("resumed edition %s: %s", edition_id, result.summary())
+            results.append(result)
+        return results
+
+    async def load(self, edition_id: str) -> Edition | None:
+        cached = self._editions.cached
+        if cached is not None and cached.id == edition_id:
+            return cached
+        snapshot = await self._store.snapshot(edition_id)
+        if snapshot is None:
+            return None
+        edition = await self._rebuild(snapshot)
+        if edition.id != edition_id:
+            log.error("stored snapshot of %s rebuilds as %s", edition_id, edition.id)
+            return None
+        return edition
+
+
+def _destinations(subscriptions: list[Subscription]) -> list[Destination]:
+    return [(s.platform, s.destination_id) for s in subscriptions]

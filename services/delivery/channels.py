@@ -1,0 +1,39 @@
+"""The delivery port: what the fan-out needs from a platform.
+
+A ``Sender`` posts one edition to one destination and either returns what the platform
+answered or raises the product's error for what went wrong (``services.errors``):
+
+    DestinationGone       blocked, kicked, deleted     → the subscription is deactivated
+    DestinationMoved      a group got a new id         → the subscription moves, resend there
+    RateLimited           wait ``retry_after``         → the same destination is retried
+    DeliveryInDoubt       failed after the request left → retried, counted as a possible dup
+    DeliveryUnavailable   5xx before sending, network  → retried with back-off, up to a limit
+    DeliveryAborted       the bot itself is refused    → this platform stops; rows stay pending
+    DeliveryError         anything else the platform refused → the row fails with the reason
+
+Pacing within the platform's limits is the sender's job (it knows them); retrying is the
+fan-out's (one policy for every platform).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from services.editions import Edition
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """The platform's ids for what it accepted; ``uploaded`` names charts uploaded by this
+    send (not reused from an earlier one)."""
+
+    message_ids: tuple[str, ...]
+    uploaded: tuple[str, ...] = ()
+
+
+class Sender(Protocol):
+    platform: str
+    concurrency: int
+
+    async def send_edition(self, destination_id: str, edition: Edition) -> SendResult: ...

@@ -1,0 +1,297 @@
+"""The delivery ledger: one row per (edition, platform, destination), claimed before the send
+and marked after it.
+
+Row life::
+
+    pending ──claim──▶ sending ──▶ sent      (message ids kept; never sent again)
+       ▲                  │   ├──▶ failed    (the platform refused it; ``last_error`` says why)
+       │                  │   ├──▶ gone      (blocked, kicked, deleted: subscription deactivated)
+       │                  │   └──▶ moved     (the group migrated; a row for the new id follows)
+       └── recover ───────┘  (its worker died mid-send: in doubt, sent again)
+
+**Claims.** ``claim_next`` turns one ``pending`` row into ``sending`` in a single
+``UPDATE … WHERE id = (SELECT … LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING``. On PostgreSQL two
+workers skip each other's locked rows; SQLite runs one writing statement at a time across
+processes, so the same statement is atomic there (SQLAlchemy leaves ``FOR UPDATE`` out). Each
+claim carries a token (``worker id#n``), and every later write is conditional on it, so a
+worker whose claim was taken over cannot overwrite the new owner's outcome.
+
+**The double-send window.** A send is repeated only when the platform accepted it and the
+worker died before ``mark_sent`` committed (a few milliseconds: one ``UPDATE`` right after the
+platform's answer). Such a row stays ``sending`` with its dead worker's token. ``recover``
+finds those rows (the worker's liveness lock is free: ``services.delivery.liveness``), puts
+them back to ``pending`` and adds one to ``in_doubt``: the row is sent again, and the count of
+possible duplicates is kept in the row and reported (``FanoutResult.in_doubt``). A row that was
+claimed but whose request never left is counted the same way; the count is an upper bound.
+The other counted source of doubt is a retry after an ambiguous network failure
+(``DeliveryInDoubt``: a timeout after the request went out), recorded by ``note_in_doubt``.
+A row marked ``sent`` is never sent again by this code.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from itertools import count
+
+from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.storage.db import Database
+from services.storage.tables import DeliveryRow
+
+log = logging.getLogger(__name__)
+
+PENDING, SENDING, SENT, FAILED, GONE, MOVED = (
+    "pending", "sending", "sent", "failed", "gone", "moved")
+RETRYABLE_ON_PUSH = (FAILED, GONE)  # an explicit push gives these destinations another try
+REASON_LIMIT = 500
+_CHUNK = 500
+
+Destination = tuple[str, str]  # (platform, destination_id)
+Extra = Callable[[AsyncSession], Awaitable[None]]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """SQLite gives back naive datetimes; the ledger writes UTC only."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+def worker_of(token: str | None) -> str:
+    """The worker id inside a claim token ``worker#n``."""
+    return (token or "").split("#", 1)[0]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One row this worker owns until it marks the outcome."""
+
+    row_id: int
+    edition_id: str
+    platform: str
+    destination_id: str
+    token: str
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Enqueued:
+    """What ``enqueue`` found and did for the requested destinations."""
+
+    added: int
+    already_sent: int
+    retried: int  # failed/gone rows put back to pending by an explicit push
+
+
+@dataclass(frozen=True)
+class Recovered:
+    rows: int
+    workers: tuple[str, ...]
+
+
+class Ledger:
+    def __init__(self, db: Database, worker_id: str,
+                 clock: Callable[[], datetime] = utcnow) -> None:
+        self._db = db
+        self.worker_id = worker_id
+        self._clock = clock
+        self._seq = count(1)
+
+    # ------------------------------------------------------------------ queueing
+    async def enqueue(self, edition_id: str, destinations: Iterable[Destination],
+                      retry_failed: bool = True, extra: Extra | None = None) -> Enqueued:
+        """Make sure each destination has a row for the edition. Rows already ``sent`` stay
+        as they are; with ``retry_failed`` (an explicit push), ``failed``/``gone`` rows of the
+        requested destinations go back to ``pending``. ``extra`` runs in the same transaction
+        (the scheduler records the slot's fire there, so the two cannot part)."""
+        wanted = list(dict.fromkeys(destinations))
+        now = self._clock()
+        async with self._db.sessions.begin() as session:
+            existing = {(r.platform, r.destination_id): (r.id, r.status) for r in
+                        (await session.execute(select(
+                            DeliveryRow.id, DeliveryRow.platform, DeliveryRow.destination_id,
+                            DeliveryRow.status).where(DeliveryRow.edition_id == edition_id)))}
+            missing = [d for d in wanted if d not in existing]
+            for start in range(0, len(missing), _CHUNK):
+                await session.execute(insert(DeliveryRow), [
+                    {"edition_id": edition_id, "platform": p, "destination_id": d,
+                     "status": PENDING, "attempts": 0, "in_doubt": 0, "updated_at": now}
+                    for p, d in missing[start:start + _CHUNK]])
+            already = sum(1 for d in wanted if existing.get(d, (0, ""))[1] == SENT)
+            again = [existing[d][0] for d in wanted
+                     if retry_failed and existing.get(d, (0, ""))[1] in RETRYABLE_ON_PUSH]
+            for start in range(0, len(again), _CHUNK):
+                await session.execute(update(DeliveryRow).where(
+                    DeliveryRow.id.in_(again[start:start + _CHUNK]),
+                    DeliveryRow.status.in_(RETRYABLE_ON_PUSH)).values(
+                    status=PENDING, claimed_by=None, updated_at=now))
+            if extra is not None:
+                await extra(session)
+        return Enqueued(len(missing), already, len(again))
+
+    # ------------------------------------------------------------------ claiming
+    async def claim_next(self, edition_id: str, platform: str) -> Claim | None:
+        """Atomically take one pending row of the edition on that platform, or None."""
+        token = f"{self.worker_id}#{next(self._seq)}"
+        now = self._clock()
+        candidate = (select(DeliveryRow.id)
+                     .where(DeliveryRow.edition_id == edition_id,
+                            DeliveryRow.platform == platform, DeliveryRow.status == PENDING)
+                     .order_by(DeliveryRow.id).limit(1)
+                     .with_for_update(skip_locked=True).scalar_subquery())
+        statement = (update(DeliveryRow)
+                     .where(DeliveryRow.id == candidate, DeliveryRow.status == PENDING)
+                     .values(status=SENDING, claimed_by=token, claimed_at=now,
+                             attempts=DeliveryRow.attempts + 1, updated_at=now)
+                     .returning(DeliveryRow.id, DeliveryRow.destination_id,
+                                DeliveryRow.attempts))
+        async with self._db.sessions.begin() as session:
+            row = (await session.execute(statement)).first()
+        if row is None:
+            return None
+        return Claim(row.id, edition_id, platform, row.destination_id, token, row.attempts)
+
+    async def touch(self, claim: Claim) -> bool:
+        """Refresh the claim's time while it waits (a 429, a back-off)."""
+        return await self._finish(claim, SENDING)
+
+    # ------------------------------------------------------------------ outcomes
+    async def mark_sent(self, claim: Claim, message_ids: Sequence[str]) -> bool:
+        # The double-send window closes when this commits: keep nothing between the
+        # platform's answer and this call (no logging, no other I/O).
+        return await self._finish(claim, SENT, message_ids=json.dumps(list(message_ids)),
+                                  sent_at=self._clock(), last_error=None)
+
+    async def mark_failed(self, claim: Claim, reason: str) -> bool:
+        return await self._finish(claim, FAILED, last_error=reason[:REASON_LIMIT])
+
+    async def mark_gone(self, claim: Claim, reason: str) -> bool:
+        return await self._finish(claim, GONE, last_error=reason[:REASON_LIMIT])
+
+    async def release(self, claim: Claim, reason: str) -> bool:
+        """Give the row back (``pending``) without an outcome: the platform is unusable."""
+        return await self._finish(claim, PENDING, last_error=reason[:REASON_LIMIT],
+                                  claimed_by=None)
+
+    async def note_in_doubt(self, claim: Claim, reason: str) -> bool:
+        """A retry follows a failure after which the platform may have delivered the send."""
+        return await self._finish(claim, SENDING, in_doubt=DeliveryRow.in_doubt + 1,
+                                  last_error=f"in doubt: {reason}"[:REASON_LIMIT])
+
+    async def mark_moved(self, claim: Claim, new_id: str) -> Claim | None:
+        """The destination has a new id: this row becomes ``moved`` and a row for the new id
+        is created already claimed by this worker, so the resend is ours. None when the new
+        id already has a row for this edition (it is delivered through that row)."""
+        now = self._clock()
+        token = f"{self.worker_id}#{next(self._seq)}"
+        async with self._db.sessions.begin() as session:
+            done = await session.execute(self._owned(claim).values(
+                status=MOVED, last_error=f"moved to {new_id}", updated_at=now))
+            if not done.rowcount:  # type: ignore[attr-defined]
+                return None
+            taken = await session.scalar(select(DeliveryRow.id).where(
+                DeliveryRow.edition_id == claim.edition_id,
+                DeliveryRow.platform == claim.platform,
+                DeliveryRow.destination_id == new_id))
+            if taken is not None:
+                return None
+            row = DeliveryRow(edition_id=claim.edition_id, platform=claim.platform,
+                              destination_id=new_id, status=SENDING, attempts=1,
+                              claimed_by=token, claimed_at=now, updated_at=now, in_doubt=0)
+            session.add(row)
+            await session.flush()
+            return Claim(row.id, claim.edition_id, claim.platform, new_id, token, 1)
+
+    def _owned(self, claim: Claim):  # type: ignore[no-untyped-def]
+        return update(DeliveryRow).where(DeliveryRow.id == claim.row_id,
+                                         DeliveryRow.claimed_by == claim.token,
+                                         DeliveryRow.status == SENDING)
+
+    async def _finish(self, claim: Claim, status: str, **values: object) -> bool:
+        now = self._clock()
+        if status == SENDING:
+            values.setdefault("claimed_at", now)
+        async with self._db.sessions.begin() as session:
+            result = await session.execute(self._owned(claim).values(
+                status=status, updated_at=now, **values))
+        if not result.rowcount:  # type: ignore[attr-defined]
+            log.warning("lost the claim on %s %s for edition %s (taken over?)",
+                        claim.platform, claim.destination_id, claim.edition_id)
+            return False
+        return True
+
+    # ------------------------------------------------------------------ recovery
+    async def in_flight(self, edition_id: str | None = None
+                        ) -> dict[str, list[tuple[int, str]]]:
+        """Rows in ``sending`` as (row id, claim token), by the claiming worker."""
+        query = select(DeliveryRow.id, DeliveryRow.claimed_by).where(
+            DeliveryRow.status == SENDING)
+        if edition_id is not None:
+            query = query.where(DeliveryRow.edition_id == edition_id)
+        out: dict[str, list[tuple[int, str]]] = {}
+        async with self._db.sessions() as session:
+            for row in await session.execute(query):
+                token = row.claimed_by or ""
+                out.setdefault(worker_of(token), []).append((row.id, token))
+        return out
+
+    async def recover(self, is_alive: Callable[[str], Awaitable[bool]],
+                      edition_id: str | None = None) -> Recovered:
+        """Put rows claimed by dead workers back to ``pending``, each counted ``in_doubt``."""
+        recovered, dead = 0, []
+        for worker, claims in (await self.in_flight(edition_id)).items():
+            if worker == self.worker_id or await is_alive(worker):
+                continue
+            dead.append(worker)
+            now = self._clock()
+            async with self._db.sessions.begin() as session:
+                for start in range(0, len(claims), _CHUNK):
+                    chunk = claims[start:start + _CHUNK]
+                    result = await session.execute(update(DeliveryRow).where(
+                        DeliveryRow.id.in_([row_id for row_id, _ in chunk]),
+                        DeliveryRow.status == SENDING,
+                        DeliveryRow.claimed_by.in_({token for _, token in chunk})).values(
+                        status=PENDING, claimed_by=None, in_doubt=DeliveryRow.in_doubt + 1,
+                        last_error=f"in doubt: worker {worker} died while sending"[
+                            :REASON_LIMIT],
+                        updated_at=now))
+                    recovered += result.rowcount  # type: ignore[attr-defined]
+        if recovered:
+            log.warning("recovered %d in-flight deliveries of dead workers %s; they are sent "
+                        "again (possible duplicates, counted as in_doubt)", recovered, dead)
+        return Recovered(recovered, tuple(dead))
+
+    # ------------------------------------------------------------------ reading
+    async def statuses(self, edition_id: str) -> dict[str, int]:
+        async with self._db.sessions() as session:
+            rows = await session.execute(
+                select(DeliveryRow.status, func.count()).where(
+                    DeliveryRow.edition_id == edition_id).group_by(DeliveryRow.status))
+            return {status: n for status, n in rows}
+
+    async def status_of(self, edition_id: str, destinations: Iterable[Destination]
+                        ) -> dict[Destination, str]:
+        wanted = set(destinations)
+        async with self._db.sessions() as session:
+            rows = await session.execute(select(
+                DeliveryRow.platform, DeliveryRow.destination_id, DeliveryRow.status).where(
+                DeliveryRow.edition_id == edition_id))
+            return {(p, d): s for p, d, s in rows if (p, d) in wanted}
+
+    async def unfinished(self, since: timedelta) -> list[str]:
+        """Editions with rows still ``pending`` or ``sending``, touched within ``since``."""
+        cutoff = self._clock() - since
+        async with self._db.sessions() as session:
+            rows = await session.scalars(select(DeliveryRow.edition_id).where(
+                and_(DeliveryRow.status.in_((PENDING, SENDING)),
+                     DeliveryRow.updated_at >= cutoff)).distinct())
+            return sorted(rows)

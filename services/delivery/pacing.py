@@ -1,0 +1,112 @@
+"""Pacing sends within a platform's flood limits, before the platform has to say 429.
+
+``Pacer`` combines:
+
+- an overall spacing (``per_second``): sends start at least ``1 / per_second`` apart, so any
+  one-second window holds at most ``per_second`` of them (Telegram: about 30 messages/s; the
+  default 29 leaves room for jitter between our clock and the server's);
+- per-destination sliding windows (Telegram: 1 per second per chat, 20 per minute per group);
+- a pause: after a 429, nobody sends until ``retry_after`` has passed (a flood limit is the
+  bot's, not one chat's).
+
+The clock and the sleep are injectable, so the tests run on a fake clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Window:
+    limit: int
+    seconds: float
+
+
+class Pacer:
+    def __init__(self, per_second: float,
+                 windows: Callable[[str], tuple[Window, ...]] = lambda _key: (),
+                 clock: Callable[[], float] = time.monotonic, sleep: Sleep = asyncio.sleep
+                 ) -> None:
+        self._interval = 1.0 / per_second
+        self._windows = windows
+        self._clock = clock
+        self._sleep = sleep
+        self._next_start = 0.0
+        self._paused_until = 0.0
+        self._recent: dict[str, deque[float]] = {}
+        self._lock = asyncio.Lock()
+        self._since_sweep = 0
+        self.waited = 0.0
+
+    def pause(self, seconds: float) -> None:
+        """Hold every send for ``seconds`` from now (a 429's ``retry_after``)."""
+        self._paused_until = max(self._paused_until, self._clock() + seconds)
+
+    async def acquire(self, key: str) -> None:
+        """Wait for this destination's turn; returns when the send may start."""
+        while True:
+            async with self._lock:
+                now = self._clock()
+                ready = max(now, self._paused_until, self._next_start, self._key_ready(key, now))
+                if ready <= now:
+                    self._next_start = now + self._interval
+                    self._recent.setdefault(key, deque()).append(now)
+                    self._sweep(now)
+                    return
+            self.waited += ready - now
+            await self._sleep(ready - now)
+
+    def _sweep(self, now: float, every: int = 1000, horizon: float = 3600.0) -> None:
+        """Forget destinations not sent to within ``horizon`` (a long-running bot)."""
+        self._since_sweep += 1
+        if self._since_sweep < every:
+            return
+        self._since_sweep = 0
+        for key in [k for k, times in self._recent.items() if times[-1] <= now - horizon]:
+            del self._recent[key]
+
+    def _key_ready(self, key: str, now: float) -> float:
+        windows = self._windows(key)
+        if not windows:
+            return now
+        recent = self._recent.get(key)
+        if not recent:
+            return now
+        longest = max(w.seconds for w in windows)
+        while recent and recent[0] <= now - longest:
+            recent.popleft()
+        if not recent:
+            del self._recent[key]
+            return now
+        ready = now
+        for window in windows:
+            inside = [t for t in recent if t > now - window.seconds]
+            if len(inside) >= window.limit:
+                ready = max(ready, inside[-window.limit] + window.seconds)
+        return ready
+
+
+TELEGRAM_PER_SECOND = 29.0
+TELEGRAM_CHAT = Window(1, 1.0)
+TELEGRAM_GROUP = Window(20, 60.0)
+
+
+def telegram_windows(chat_id: str) -> tuple[Window, ...]:
+    """Groups, supergroups and channels have negative ids: 20 per minute there; every chat
+    gets at most one message per second."""
+    if chat_id.startswith("-"):
+        return (TELEGRAM_CHAT, TELEGRAM_GROUP)
+    return (TELEGRAM_CHAT,)
+
+
+def telegram_pacer(per_second: float = TELEGRAM_PER_SECOND,
+                   clock: Callable[[], float] = time.monotonic,
+                   sleep: Sleep = asyncio.sleep) -> Pacer:
+    return Pacer(per_second, telegram_windows, clock, sleep)

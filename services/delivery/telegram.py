@@ -1,0 +1,178 @@
+"""The daily post to one Telegram chat, with python-telegram-bot's ``Bot``.
+
+One message: the dashboard photo, the Key Insight as its HTML caption (≤ 1024) and a "Full
+report" button (callback data ``full``, which the Telegram handlers answer). The photo's bytes
+go up once per edition; every later chat gets the ``file_id`` Telegram returned
+(``MediaCache``). Without a chart renderer (or if it fails) the caption goes as a text message.
+
+Sends are paced within Telegram's flood limits (``pacing.telegram_pacer``: 29/s overall, 1/s
+per chat, 20/min per group); PTB's ``AIORateLimiter`` is not used here because it allows a
+burst of 30 on top of its rate and knows nothing of the per-chat limit.
+
+PTB's errors become the product's (``channels`` lists what the fan-out does with each):
+
+    RetryAfter            → RateLimited (and the pacer pauses every send)
+    Forbidden             → DestinationGone
+    ChatMigrated          → DestinationMoved
+    InvalidToken / 404    → DeliveryAborted
+    BadRequest            → DeliveryError with Telegram's description
+    connect failures      → DeliveryUnavailable (the request never left)
+    timeouts, 5xx, resets → DeliveryInDoubt (it may have arrived)
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import TypeVar
+
+import httpx
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    EndPointNotFound,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.warnings import PTBDeprecationWarning
+
+from services.delivery.channels import SendResult
+from services.delivery.media import MediaCache
+from services.delivery.pacing import Pacer, telegram_pacer
+from services.editions import ChartRenderer, Edition
+from services.errors import (
+    BotError,
+    DeliveryAborted,
+    DeliveryError,
+    DeliveryInDoubt,
+    DeliveryUnavailable,
+    DestinationGone,
+    DestinationMoved,
+    RateLimited,
+)
+from services.renderers.telegram_html import caption
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "telegram"
+DASHBOARD = "dashboard"
+FULL_REPORT = ("Full report", "full")  # the Telegram handlers' callback data for it
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+STALE_FILE = ("wrong file identifier", "file reference", "wrong remote file")
+
+T = TypeVar("T")
+
+
+def chat_id(destination_id: str) -> int | str:
+    """Numeric ids as ints; ``@channelname`` as is."""
+    try:
+        return int(destination_id)
+    except ValueError:
+        return destination_id
+
+
+def retry_after_seconds(err: RetryAfter) -> float:
+    with warnings.catch_warnings():  # an int until PTB_TIMEDELTA, a timedelta after
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        wait = err.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+
+
+def translate(err: TelegramError, destination: str) -> DeliveryError:
+    """The product's error for what PTB raised."""
+    if isinstance(err, RetryAfter):
+        return RateLimited(destination, retry_after_seconds(err))
+    if isinstance(err, Forbidden):
+        return DestinationGone(destination, f"Forbidden: {err.message}")
+    if isinstance(err, ChatMigrated):
+        return DestinationMoved(destination, str(err.new_chat_id))
+    if isinstance(err, InvalidToken):  # its message can quote the token: never keep it
+        return DeliveryAborted(destination, "InvalidToken: Telegram rejected the bot token")
+    if isinstance(err, EndPointNotFound):
+        return DeliveryAborted(destination, f"EndPointNotFound: {err.message}")
+    if isinstance(err, BadRequest):
+        return DeliveryError(destination, err.message)
+    if isinstance(err, NetworkError):
+        cause = err.__cause__
+        if isinstance(cause, NOT_SENT):
+            return DeliveryUnavailable(destination, f"network: {type(cause).__name__}")
+        return DeliveryInDoubt(destination, f"{type(err).__name__}: {err.message}")
+    return DeliveryError(destination, f"{type(err).__name__}: {err.message}")
+
+
+def full_report_markup() -> InlineKeyboardMarkup:
+    label, data = FULL_REPORT
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)]])
+
+
+class TelegramSender:
+    platform = PLATFORM
+
+    def __init__(self, bot: Bot, charts: ChartRenderer | None, media: MediaCache,
+                 pacer: Pacer | None = None, concurrency: int = 8) -> None:
+        self._bot = bot
+        self._charts = charts
+        self._media = media
+        self._pacer = pacer or telegram_pacer()
+        self.concurrency = concurrency
+
+    async def send_edition(self, destination_id: str, edition: Edition) -> SendResult:
+        text = caption(edition.report)
+        markup = full_report_markup()
+        chat = chat_id(destination_id)
+        png = await self._dashboard(edition)
+        if png is None:
+            message = await self._call(destination_id, lambda: self._bot.send_message(
+                chat, text, parse_mode=ParseMode.HTML, reply_markup=markup))
+            return SendResult((str(message.message_id),))
+
+        def photo(source: str | InputFile) -> Callable[[], Awaitable[Message]]:
+            return lambda: self._bot.send_photo(chat, source, caption=text,
+                                                parse_mode=ParseMode.HTML, reply_markup=markup)
+
+        key = (edition.id, PLATFORM, DASHBOARD)
+
+        async def upload() -> tuple[SendResult, str | None]:
+            message = await self._call(destination_id, photo(
+                InputFile(png, filename=f"{DASHBOARD}.png")))
+            file_id = message.photo[-1].file_id if message.photo else None
+            return SendResult((str(message.message_id),), (DASHBOARD,)), file_id
+
+        async def reuse(file_id: str) -> SendResult:
+            try:
+                message = await self._call(destination_id, photo(file_id))
+            except DeliveryError as exc:
+                if type(exc) is DeliveryError and any(s in exc.reason.lower()
+                                                      for s in STALE_FILE):
+                    self._media.forget(key)  # Telegram no longer knows it: upload again
+                raise
+            return SendResult((str(message.message_id),))
+
+        return await self._media.reuse_or_upload(key, reuse, upload)
+
+    async def _dashboard(self, edition: Edition) -> bytes | None:
+        if self._charts is None:
+            return None
+        try:
+            return await edition.chart(DASHBOARD, self._charts)
+        except BotError as exc:
+            log.warning("dashboard unavailable for edition %s (%s): sending text", edition.id,
+                        exc)
+            return None
+
+    async def _call(self, destination: str, request: Callable[[], Awaitable[T]]) -> T:
+        await self._pacer.acquire(destination)
+        try:
+            return await request()
+        except TelegramError as err:
+            mapped = translate(err, destination)
+            if isinstance(mapped, RateLimited):
+                self._pacer.pause(mapped.retry_after)
+            raise mapped from err
