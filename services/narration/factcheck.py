@@ -52,6 +52,11 @@ slumped slump dipped dip dips""")
 FLAT = frozenset({"flat", "unchanged", "steady"})
 NEGATIONS = frozenset({"not", "n't", "never", "no", "failed", "didn't", "did", "without",
                        "hardly", "barely"})
+# A direction after these is a hypothesis, not a claim about the day ("BTC could fall").
+MODALS = frozenset({"could", "would", "might", "may", "will", "can", "should", "must", "need",
+                    "needs", "to"})
+# ...and so is one after a subject these introduce ("if BTC falls", "once HSI turns").
+CONDITIONALS = frozenset({"if", "unless", "should", "whether", "until"})
 # Words that may sit between a subject and its verb ("USDT supply grew", "HSI closed lower").
 SKIP = _words_of("""s supply volume tvl price cap market index indices composite stocks shares
 also has have had was is were been closed ended finished settled traded sharply slightly modestly
@@ -257,6 +262,8 @@ def check_directions(text: str, sheet: FactSheet) -> list[Rejection]:
     for i, m in enumerate(mentions):
         if _COUNTED.search(text[:m.start]):
             continue  # "313 of 2,324 A-shares up": the subject is counted, not moving
+        if CONDITIONALS.intersection(_words(_clause_before(text, m.start))[-3:]):
+            continue
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
         limit = nxt.start if nxt is not None else len(text)
         segment = text[m.end:limit]
@@ -268,11 +275,17 @@ def check_directions(text: str, sheet: FactSheet) -> list[Rejection]:
     return found
 
 
+def _clause_before(text: str, end: int) -> str:
+    """The text of the current clause before ``end``."""
+    start = max((m.end() for m in re.finditer(r"[.;!?:,]", text[:end])), default=0)
+    return text[start:end]
+
+
 def _direction_after(m: Mention, words: list[str], nxt: Mention | None, text: str,
                      sheet: FactSheet) -> Rejection | None:
     s = m.subject
     for k, word in enumerate(words):
-        if word in NEGATIONS:
+        if word in NEGATIONS or word in MODALS:
             return None
         relation = 0
         if size := _phrase_at(words, k, GREATER):

@@ -76,8 +76,10 @@ TABLE: list[tuple[str, list[str]]] = [
     ("HSI did not rise.", []),
     ("BTC fell.", ["BTC fell"]),
     ("HSI rose on the US lead.", ["HSI rose"]),
+    ("When HSI rose, ChiNext followed.", ["HSI rose"]),
     ("Stablecoin supply shrank.", ["Stablecoin supply shrank"]),
     ("Hong Kong rallied with Wall Street.", ["Hong Kong rallied"]),
+    ("Correlation snaps back if BTC falls; HSI could rise on stimulus.", []),  # hypotheses
     # --- comparisons of two subjects
     ("ChiNext outperformed SSE.", []),
     ("ETH lagged BTC.", []),
