@@ -14,6 +14,7 @@ import httpx2
 import pytest
 
 from bot.config import Settings
+from services.analysis import analyze
 from bot.container import make_narrator
 from services.editions import EditionCache, FixedSource
 from services.models.analysis import Analysis
@@ -23,7 +24,7 @@ from services.narration.prompt import SYSTEM_PROMPT
 from services.narration.template import TemplateNarrator
 from services.renderers import json_out
 from services.report_builder import build_report
-from services.snapshot_io import load_sample
+from services.snapshot_io import load_sample, validate_snapshot
 from tests.narration import scripted
 from tests.narration.conftest import ZONE
 from tests.narration.messages_api import (
@@ -264,3 +265,19 @@ async def test_an_edition_calls_the_model_once(analysis: Analysis) -> None:
     assert {id(e) for e in (*editions, again)} == {id(again)}
     assert again.report.narration.input_tokens == 6525
     assert again.report.narration.output_tokens == 913
+
+
+async def test_a_sparse_day_with_a_full_day_answer_falls_back(analysis: Analysis) -> None:
+    """Only the S&P 500 in the snapshot: every other figure of the answer is rejected twice."""
+    snapshot = validate_snapshot({
+        "schema": "market-snapshot/1", "generated_at": "2026-03-21T00:30:00+00:00",
+        "quotes": [{"id": "SPX", "name": "S&P 500", "market": "US", "kind": "index",
+                    "close": None, "change_pct": 0.59, "session": "2026-03-20"}]})
+    sparse = analyze(snapshot, snapshot.generated_at, ZONE)
+    narration, api = await narrate(sparse, answer(scripted.GOOD), answer(scripted.GOOD))
+    assert len(api.requests) == 2
+    assert narration.key_insight == TemplateNarrator().compose(sparse).key_insight
+    # Fields without a figure pass: the check covers figures, and the directions of subjects
+    # that are in the data ("USDC supply contracting" names no subject of this day).
+    assert set(narration.commentary) == {"risk_sentiment", "risk_matrix", "action_plan"}
+    assert any("+$563M - no such figure" in line for line in narration.rejected)
