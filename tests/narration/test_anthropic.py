@@ -14,8 +14,8 @@ import httpx2
 import pytest
 
 from bot.config import Settings
-from services.analysis import analyze
 from bot.container import make_narrator
+from services.analysis import analyze
 from services.editions import EditionCache, FixedSource
 from services.models.analysis import Analysis
 from services.models.report import SECTION_KEYS, Narration
