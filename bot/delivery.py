@@ -26,6 +26,7 @@ from services.delivery.slots import SlotStore
 from services.delivery.telegram import TelegramSender
 from services.editions import Edition, make_edition
 from services.models.snapshot import MarketSnapshot
+from services.narration.base import Narrator
 from services.storage.editions import EditionStore
 
 log = logging.getLogger(__name__)
@@ -102,12 +103,12 @@ def build_delivery(container: Container, senders: dict[str, Sender], media: Medi
     ledger = Ledger(container.db, liveness.worker_id)
     fanout = Fanout(ledger, senders, container.subscriptions, liveness)
 
-    async def rebuild(snapshot: MarketSnapshot) -> Edition:
-        return await make_edition(snapshot, container.narrator, settings.briefing_zone,
+    async def rebuild(snapshot: MarketSnapshot, narrator: Narrator) -> Edition:
+        return await make_edition(snapshot, narrator, settings.briefing_zone,
                                   datetime.now(UTC))
 
     briefing = Briefing(container.editions, EditionStore(container.db), ledger, fanout,
-                        container.subscriptions, rebuild, container.narrator.name[:32])
+                        container.subscriptions, rebuild, container.narrator)
     return Delivery(briefing, ledger, fanout, liveness, media, senders, list(closers))
 
 

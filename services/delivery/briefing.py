@@ -22,19 +22,33 @@ from services.delivery.fanout import Fanout, FanoutResult
 from services.delivery.ledger import Destination, Ledger
 from services.delivery.slots import Slot, SlotStore
 from services.editions import Edition, EditionCache
+from services.models.analysis import Analysis
+from services.models.report import Narration
 from services.models.snapshot import MarketSnapshot
+from services.narration.base import Narrator
 from services.storage.editions import EditionStore
 from services.storage.subscriptions import Subscription, SubscriptionStore
 
 log = logging.getLogger(__name__)
 
-Rebuild = Callable[[MarketSnapshot], Awaitable[Edition]]
+Rebuild = Callable[[MarketSnapshot, Narrator], Awaitable[Edition]]
+
+
+class StoredNarrator:
+    """Says again what the narrator said when the edition first went out."""
+
+    def __init__(self, narration: Narration) -> None:
+        self.narration = narration
+        self.name = narration.narrator
+
+    async def narrate(self, analysis: Analysis) -> Narration:
+        return self.narration
 
 
 class Briefing:
     def __init__(self, editions: EditionCache, store: EditionStore, ledger: Ledger,
                  fanout: Fanout, subscriptions: SubscriptionStore, rebuild: Rebuild,
-                 narrator: str = "template") -> None:
+                 narrator: Narrator) -> None:
         self._editions = editions
         self._store = store
         self._ledger = ledger
@@ -50,7 +64,8 @@ class Briefing:
     async def edition(self, refresh: bool = False) -> Edition:
         """The current edition (rebuilt with ``refresh``), stored before anything is sent."""
         edition = await (self._editions.refresh() if refresh else self._editions.current())
-        await self._store.save(edition.id, edition.snapshot, edition.built_at, self._narrator)
+        await self._store.save(edition.id, edition.snapshot, edition.built_at,
+                               edition.report.narration)
         return edition
 
     async def recipients(self) -> list[Subscription]:
@@ -90,10 +105,12 @@ class Briefing:
         cached = self._editions.cached
         if cached is not None and cached.id == edition_id:
             return cached
-        snapshot = await self._store.snapshot(edition_id)
-        if snapshot is None:
+        stored = await self._store.load(edition_id)
+        if stored is None:
             return None
-        edition = await self._rebuild(snapshot)
+        snapshot, narration = stored
+        narrator = StoredNarrator(narration) if narration is not None else self._narrator
+        edition = await self._rebuild(snapshot, narrator)
         if edition.id != edition_id:
             log.error("stored snapshot of %s rebuilds as %s", edition_id, edition.id)
             return None

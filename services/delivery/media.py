@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from services.storage.db import Database
@@ -44,8 +44,14 @@ class MediaCache:
             self._refs[key] = ref
         return ref
 
-    async def store(self, key: Key, ref: str) -> str:
-        """Keep ``ref`` unless another process stored one first; returns the kept one."""
+    async def store(self, key: Key, ref: str, replace: bool = False) -> str:
+        """Keep ``ref`` unless another process stored one first (``replace``: the stored one
+        went stale, overwrite it); returns the kept one."""
+        if self._db is not None and replace:
+            async with self._db.sessions.begin() as session:
+                await session.execute(delete(MediaRow).where(
+                    MediaRow.edition_id == key[0], MediaRow.platform == key[1],
+                    MediaRow.name == key[2]))
         if self._db is not None:
             try:
                 async with self._db.sessions.begin() as session:

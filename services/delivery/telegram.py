@@ -90,7 +90,7 @@ def translate(err: TelegramError, destination: str) -> DeliveryError:
     if isinstance(err, RetryAfter):
         return RateLimited(destination, retry_after_seconds(err))
     if isinstance(err, Forbidden):
-        return DestinationGone(destination, f"Forbidden: {err.message}")
+        return DestinationGone(destination, err.message)
     if isinstance(err, ChatMigrated):
         return DestinationMoved(destination, str(err.new_chat_id))
     if isinstance(err, InvalidToken):  # its message can quote the token: never keep it
@@ -149,10 +149,16 @@ class TelegramSender:
             try:
                 message = await self._call(destination_id, photo(file_id))
             except DeliveryError as exc:
-                if type(exc) is DeliveryError and any(s in exc.reason.lower()
-                                                      for s in STALE_FILE):
-                    self._media.forget(key)  # Telegram no longer knows it: upload again
-                raise
+                if type(exc) is not DeliveryError or not any(
+                        s in exc.reason.lower() for s in STALE_FILE):
+                    raise
+                log.warning("Telegram refused the stored file_id (%s): uploading again",
+                            exc.reason)
+                self._media.forget(key)
+                result, new_ref = await upload()
+                if new_ref is not None:
+                    await self._media.store(key, new_ref, replace=True)
+                return result
             return SendResult((str(message.message_id),))
 
         return await self._media.reuse_or_upload(key, reuse, upload)

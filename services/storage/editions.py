@@ -3,11 +3,14 @@ very same edition (same id, same content) it started."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
 from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from services.models.report import Narration
 from services.models.snapshot import MarketSnapshot
 from services.snapshot_io import dump_snapshot, load_snapshot
 from services.storage.db import Database
@@ -21,16 +24,20 @@ class EditionStore:
         self._snapshots = SnapshotStore(db)
 
     async def save(self, edition_id: str, snapshot: MarketSnapshot, built_at: datetime,
-                   narrator: str = "template", origin: str = "edition") -> bool:
-        """Record the edition once; False when it was already recorded."""
+                   narration: Narration, origin: str = "edition") -> bool:
+        """Record the edition once (its snapshot and what the narrator wrote, so a rebuild
+        says the same); False when it was already recorded."""
         if await self.exists(edition_id):
             return False
         snapshot_id = await self._snapshots.save(dump_snapshot(snapshot), datetime.now(UTC),
                                                  snapshot.generated_at, origin)
         try:
             async with self._db.sessions.begin() as session:
-                session.add(EditionRow(id=edition_id, snapshot_id=snapshot_id,
-                                       built_at=built_at, narrator=narrator))
+                session.add(EditionRow(
+                    id=edition_id, snapshot_id=snapshot_id, built_at=built_at,
+                    narrator=narration.narrator[:32], input_tokens=narration.input_tokens,
+                    output_tokens=narration.output_tokens,
+                    meta=json.dumps({"narration": asdict(narration)}, ensure_ascii=False)))
         except IntegrityError:
             return False  # another process recorded it meanwhile
         return True
@@ -39,12 +46,25 @@ class EditionStore:
         async with self._db.sessions() as session:
             return await session.get(EditionRow, edition_id) is not None
 
-    async def snapshot(self, edition_id: str) -> MarketSnapshot | None:
-        """The snapshot the edition was built from, or None if it was not recorded."""
+    async def load(self, edition_id: str) -> tuple[MarketSnapshot, Narration | None] | None:
+        """The snapshot the edition was built from and its narration, or None if the
+        edition was not recorded."""
         async with self._db.sessions() as session:
-            snapshot_id = await session.scalar(select(EditionRow.snapshot_id).where(
-                EditionRow.id == edition_id))
-        if snapshot_id is None:
+            row = (await session.execute(select(EditionRow.snapshot_id, EditionRow.meta).where(
+                EditionRow.id == edition_id))).first()
+        if row is None or row.snapshot_id is None:
             return None
-        stored = await self._snapshots.get(snapshot_id)
-        return load_snapshot(stored.body) if stored else None
+        stored = await self._snapshots.get(row.snapshot_id)
+        if stored is None:
+            return None
+        return load_snapshot(stored.body), _narration(row.meta)
+
+
+def _narration(meta: str | None) -> Narration | None:
+    if not meta:
+        return None
+    data = json.loads(meta).get("narration")
+    if not isinstance(data, dict):
+        return None
+    data["rejected"] = tuple(data.get("rejected") or ())
+    return Narration(**data)

@@ -1,0 +1,49 @@
+"""Running ``python -m bot …`` as a real process against a test database and the fake."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import ROOT
+from tests.delivery.telegram_fake import FakeTelegram
+
+
+def bot_env(db_url: str, fake: FakeTelegram | None = None, **extra: str) -> dict[str, str]:
+    """A clean environment: no token, key or .env of the developer's leaks in."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TELEGRAM_", "DISCORD_", "ANTHROPIC_", "DATABASE_", "NARRATOR"))}
+    env.update({"PYTHONPATH": str(ROOT), "DATABASE_URL": db_url, "LOG_LEVEL": "WARNING",
+                "NARRATOR": "template"})
+    if fake is not None:
+        env.update({"TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_BASE_URL": fake.base_url})
+    env.update(extra)
+    return env
+
+
+async def start_bot(args: list[str], env: dict[str, str], cwd: Path
+                    ) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *args, env=env, cwd=str(cwd),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+
+
+async def run_bot(args: list[str], env: dict[str, str], cwd: Path, timeout: float = 120
+                  ) -> tuple[int, str, str]:
+    process = await start_bot(args, env, cwd)
+    out, err = await asyncio.wait_for(process.communicate(), timeout)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+def summary(stdout: str) -> dict[str, Any]:
+    """The push command's one JSON line."""
+    lines = [line for line in stdout.splitlines() if line.strip()]
+    assert len(lines) == 1, stdout
+    data = json.loads(lines[0])
+    assert isinstance(data, dict)
+    return data

@@ -1,0 +1,56 @@
+"""The pacer on a fake clock: overall spacing, per-chat and per-group windows, 429 pauses."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from services.delivery.pacing import Pacer, Window, telegram_pacer
+from tests.delivery.fakes import FakeClock
+
+
+async def test_any_second_holds_at_most_the_rate() -> None:
+    clock = FakeClock()
+    pacer = telegram_pacer(29, clock=clock, sleep=clock.sleep)
+    times = []
+    for chat in range(100):
+        await pacer.acquire(str(chat))
+        times.append(clock.now)
+    for i in range(len(times) - 29):
+        assert times[i + 29] - times[i] >= 1.0 - 1e-9, "30 sends inside one second"
+    assert times[-1] - times[0] == pytest.approx(99 / 29)
+
+
+async def test_a_group_gets_twenty_a_minute() -> None:
+    clock = FakeClock()
+    pacer = telegram_pacer(clock=clock, sleep=clock.sleep)
+    times = []
+    for _ in range(21):
+        await pacer.acquire("-100123")
+        times.append(clock.now)
+    assert times[19] - times[0] == pytest.approx(19.0)  # one a second
+    assert times[20] - times[0] == pytest.approx(60.0)  # the 21st waits for the minute
+
+
+async def test_a_pause_holds_everyone() -> None:
+    clock = FakeClock()
+    pacer = telegram_pacer(clock=clock, sleep=clock.sleep)
+    await pacer.acquire("1")
+    pacer.pause(5)
+    await pacer.acquire("2")
+    assert clock.now - 1000.0 == pytest.approx(5.0)
+
+
+async def test_concurrent_acquirers_are_spaced_too() -> None:
+    clock = FakeClock()
+    pacer = Pacer(10, lambda _k: (Window(1, 1.0),), clock=clock, sleep=clock.sleep)
+    stamps: list[float] = []
+
+    async def one(key: str) -> None:
+        await pacer.acquire(key)
+        stamps.append(clock.now)
+
+    await asyncio.gather(*(one(str(i)) for i in range(20)))
+    stamps.sort()
+    assert all(b - a >= 0.1 - 1e-9 for a, b in zip(stamps, stamps[1:], strict=False))
