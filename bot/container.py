@@ -22,6 +22,7 @@ class Container:
     narrator: Narrator
     charts: ChartRenderer | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    chart_names: tuple[str, ...] = ()  # what ``charts`` can draw (``/chart NAME``)
 
     async def close(self) -> None:
         await self.db.close()
@@ -33,8 +34,10 @@ def make_narrator(settings: Settings) -> Narrator:
 
 
 async def build_container(settings: Settings, source: SnapshotSource,
-                          charts: ChartRenderer | None = None) -> Container:
+                          charts: ChartRenderer | None = None,
+                          chart_names: tuple[str, ...] = ()) -> Container:
     db = await open_database(settings.database_url)
     narrator = make_narrator(settings)
     editions = EditionCache(source, narrator, settings.briefing_zone)
-    return Container(settings, db, SubscriptionStore(db), editions, narrator, charts)
+    return Container(settings, db, SubscriptionStore(db), editions, narrator, charts,
+                     chart_names=chart_names)
