@@ -57,31 +57,56 @@ def chart_name(d: TelegramDeps, args: list[str]) -> str:
 async def send_insight(update: Update, context: Any, current: Edition) -> None:
     """The Key Insight as the dashboard's caption, under it the section buttons; as text when
     there is no dashboard."""
-    d = deps(context)
-    if d.charts is None or (d.chart_names and DASHBOARD not in d.chart_names):
+    markup = keyboards.sections()
+    photo = await dashboard(update, context, current)
+    if photo is None:
         messages = telegram_messages.render(current.report, ("key_insight",))
-        await reply(context, update, messages, keyboards.sections())
+        await reply(context, update, messages, markup)
         return
     caption = telegram_messages.caption(current.report)
-    await send_chart(update, context, current, DASHBOARD, caption, keyboards.sections())
+    await send_photo_of(update, context, current, DASHBOARD, photo, caption, markup)
+
+
+async def dashboard(update: Update, context: Any, current: Edition) -> bytes | str | None:
+    """The dashboard to send, or ``None`` without charts or when it failed to render."""
+    d = deps(context)
+    if d.charts is None or (d.chart_names and DASHBOARD not in d.chart_names):
+        return None
+    try:
+        return await chart_photo(update, context, current, DASHBOARD)
+    except Exception:  # the renderer is an isolation point: the text still goes out
+        log.exception("the dashboard of edition %s failed to render; sending text", current.id)
+        return None
 
 
 async def send_chart(update: Update, context: Any, current: Edition, name: str,
                      caption: TelegramMessage, markup: Any = None) -> Message:
-    """Upload the chart once per edition, then send it by ``file_id``."""
+    """One chart of the edition, with its caption."""
+    photo = await chart_photo(update, context, current, name)
+    return await send_photo_of(update, context, current, name, photo, caption, markup)
+
+
+async def chart_photo(update: Update, context: Any, current: Edition, name: str) -> bytes | str:
+    """The chart's ``file_id`` if it was sent before in this edition, else its PNG."""
     d = deps(context)
-    chat = chat_of(update)
-    photo: bytes | str | None = d.photo_ids.get((current.id, name))
-    if photo is None:
-        async with chat_action(context.bot, chat, ChatAction.UPLOAD_PHOTO):
-            photo = await current.chart(name, d.charts)  # type: ignore[arg-type]
-    sent = await deliver(context, chat, lambda c: send_photo(context.bot, c, photo, caption,
-                                                             markup, f"{name}.png"))
-    remember(d, current, name, sent)
+    known = d.photo_ids.get((current.id, name))
+    if known is not None:
+        return known
+    assert d.charts is not None  # callers check
+    async with chat_action(context.bot, chat_of(update), ChatAction.UPLOAD_PHOTO):
+        return await current.chart(name, d.charts)
+
+
+async def send_photo_of(update: Update, context: Any, current: Edition, name: str,
+                        photo: bytes | str, caption: TelegramMessage, markup: Any) -> Message:
+    sent = await deliver(context, chat_of(update), lambda chat: send_photo(
+        context.bot, chat, photo, caption, markup, f"{name}.png"))
+    remember(deps(context), current, name, sent)
     return sent
 
 
 def remember(d: TelegramDeps, current: Edition, name: str, sent: Message) -> None:
+    """Keep the ``file_id`` so the next send of this chart in this edition uploads nothing."""
     file_id = photo_file_id(sent)
     if file_id is None or (current.id, name) in d.photo_ids:
         return

@@ -189,6 +189,7 @@ class FakeBotApi:
         self.uploads = 0
         self.uploaded: dict[str, bytes] = {}
         self._photo_ids: set[str] = set()
+        self._answered: set[str] = set()
         self._messages: dict[tuple[int, int], _Message] = {}
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._file_ids = itertools.count(1)
@@ -608,8 +609,13 @@ class FakeBotApi:
 
     def _m_answercallbackquery(self, req: _Request, chat_id: Any) -> bool:
         text = str(req.params.get("text", ""))
+        query_id = str(req.params.get("callback_query_id", ""))
+        if query_id in self._answered:
+            raise bad_request("query is too old and response timeout expired or query ID is "
+                              "invalid")
         if len(text) > 200:
             raise bad_request("MESSAGE_TOO_LONG")
+        self._answered.add(query_id)
         self.callback_answers.append(dict(req.params))
         return True
 

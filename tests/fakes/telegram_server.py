@@ -20,6 +20,7 @@ import argparse
 import contextlib
 import dataclasses
 import json
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -97,11 +98,19 @@ def _control(fake: FakeBotApi, method: str, path: str, body: bytes) -> tuple[int
     return 404, {"ok": False, "description": f"unknown control route {route!r}"}
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # the bot went away mid long-poll: nothing to report
+        super().handle_error(request, client_address)
+
+
 @contextlib.contextmanager
 def serve(fake: FakeBotApi, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     """Serve ``fake`` on a loopback port in a daemon thread; yields the ``base_url``."""
-    server = ThreadingHTTPServer((host, port), _handler_for(fake))
-    server.daemon_threads = True
+    server = _Server((host, port), _handler_for(fake))
     thread = threading.Thread(target=server.serve_forever, name="fake-bot-api", daemon=True)
     thread.start()
     try:
