@@ -47,6 +47,15 @@ def pack_spans(units: Sequence[str], limit: int, sep: str = "\n\n") -> list[list
     return groups
 
 
+def keep_with_next(head: str, units: Sequence[str], limit: int, sep: str = "\n\n"
+                   ) -> list[str]:
+    """``head`` (a section header) joined to the first unit when both fit in one message, so
+    no message ends with a header whose section only starts in the next one."""
+    if units and len(head) + len(sep) + len(units[0]) <= limit:
+        return [head + sep + units[0], *units[1:]]
+    return [head, *units]
+
+
 def split_text(raw: str, budget: int, measure: Callable[[str], int] = len) -> list[str]:
     """Cut ``raw`` into pieces whose ``measure`` is ≤ ``budget``: at newlines, then spaces,
     then characters. ``measure`` is the length after markup/escaping is applied."""

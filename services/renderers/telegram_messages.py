@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services import format as fmt
-from services.models.report import SECTION_KEYS, Block, Report
+from services.models.report import SECTION_KEYS, Report, Section
 from services.renderers import telegram_html, text
 from services.renderers.base import block_units
 from services.renderers.limits import TELEGRAM_CAPTION, TELEGRAM_TEXT
-from services.renderers.splitter import pack, pack_spans, split_text
+from services.renderers.splitter import keep_with_next, pack, pack_spans, split_text
 
 
 @dataclass(frozen=True)
@@ -43,9 +43,21 @@ class _Units:
         self.html.extend(html)
         self.plain.extend(plain if i == 0 else [] for i in range(len(html)))
 
-    def add_block(self, block: Block, limit: int) -> None:
-        self.add(block_units(telegram_html.STYLE, block, limit),
-                 block_units(text.STYLE, block, limit))
+    def add_section(self, section: Section, limit: int) -> None:
+        """The header kept with the section's first unit (as ``telegram_html`` does), then
+        every block."""
+        pairs = [(block_units(telegram_html.STYLE, b, limit), block_units(text.STYLE, b, limit))
+                 for b in section.blocks]
+        html, plain = pairs[0] if pairs else ([], [])
+        head_html, head_plain = telegram_html.section_header(section), text.section_header(section)
+        glued = keep_with_next(head_html, html, limit)
+        if len(glued) == len(html) and plain and len(head_plain) + 2 + len(plain[0]) <= limit:
+            self.add(glued, [f"{head_plain}\n\n{plain[0]}", *plain[1:]])
+        else:
+            self.add(glued[:1], [head_plain])
+            self.add(glued[1:], plain)
+        for html, plain in pairs[1:]:
+            self.add(html, plain)
 
 
 def from_units(units: list[tuple[str, str]], limit: int = TELEGRAM_TEXT
@@ -70,9 +82,7 @@ def render(report: Report, keys: tuple[str, ...] = SECTION_KEYS, limit: int = TE
     for section in report.sections:
         if section.key not in keys:
             continue
-        units.add([telegram_html.section_header(section)], [text.section_header(section)])
-        for block in section.blocks:
-            units.add_block(block, limit)
+        units.add_section(section, limit)
     return [TelegramMessage("\n\n".join(units.html[i] for i in group),
                             tuple(pack([p for i in group for p in units.plain[i]], limit)))
             for group in pack_spans(units.html, limit)]

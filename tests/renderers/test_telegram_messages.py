@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from services.models.report import Paragraph, Report
 from services.pipeline import report_from_snapshot
-from services.renderers import telegram_html, telegram_messages
+from services.renderers import telegram_html, telegram_messages, text
 from services.renderers.splitter import pack, pack_spans
 from services.snapshot_io import load_sample
 from tests.fakes.telegram_html import parse_html
@@ -68,3 +68,15 @@ def test_pack_spans_is_what_pack_joins(units: list[str], limit: int) -> None:
     assert pack(units, limit) == ["\n\n".join(units[i] for i in group) for group in spans]
     assert [i for group in spans for i in group] == [i for i, u in enumerate(units) if u]
     assert all(len("\n\n".join(units[i] for i in group)) <= limit for group in spans)
+
+
+def test_no_message_ends_with_a_section_header() -> None:
+    report = sample_report()
+    headers = {telegram_html.section_header(s) for s in report.sections}
+    plain_headers = {text.section_header(s) for s in report.sections}
+    for message in telegram_messages.render_full(report):
+        assert message.html.rsplit("\n\n", 1)[-1] not in headers
+        assert message.plain[-1].rsplit("\n\n", 1)[-1] not in plain_headers
+    for key in ("risk_sentiment", "capital_flows"):
+        [one] = telegram_messages.render(report, (key,))
+        assert one.html.startswith(telegram_html.section_header(report.section(key)))
