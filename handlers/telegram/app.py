@@ -23,7 +23,7 @@ from services.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
-TelegramApp = Application  # type: ignore[type-arg]
+TelegramApp = Application
 
 
 def file_url(base_url: str) -> str:
