@@ -47,7 +47,7 @@ async def measure(samples: int) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(_env_file=None, telegram_bot_token=TOKEN,  # type: ignore[call-arg]
                             database_url=f"sqlite+aiosqlite:///{tmp}/bench.db")
-        charts = FakeCharts(width=1200, height=900)
+        charts = FakeCharts(size=(1200, 900))
         container = await build_container(settings, FixedSource(load_sample()), charts,
                                           charts.names)
         fake = FakeBotApi()

@@ -56,12 +56,16 @@ class TelegramDeps:
 
     @classmethod
     def from_container(cls, container: Container) -> TelegramDeps:
-        settings = container.settings
+        """``/chart`` offers ``container.chart_names``, else the ``names`` the renderer lists
+        (as Discord does)."""
+        settings, charts = container.settings, container.charts
+        names = container.chart_names or tuple(getattr(charts, "names", ()))
         return cls(editions=container.editions, subscriptions=container.subscriptions,
                    default_time=settings.briefing_time, default_tz=settings.briefing_tz,
                    refresh=Cooldown(settings.refresh_cooldown_s),
-                   weekend_editions=settings.weekend_editions, charts=container.charts,
-                   chart_names=container.chart_names, channels=settings.telegram_channels)
+                   weekend_editions=settings.weekend_editions, charts=charts,
+                   chart_names=names if charts is not None else (),
+                   channels=settings.telegram_channels)
 
 
 def deps(context: Any) -> TelegramDeps:

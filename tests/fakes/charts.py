@@ -1,4 +1,4 @@
-"""A small real chart renderer for tests: valid PNGs (stdlib zlib), one colour per name."""
+"""A chart renderer for tests: real (tiny, valid) PNGs, and a record of what was asked."""
 
 from __future__ import annotations
 
@@ -6,37 +6,38 @@ import struct
 import zlib
 from dataclasses import dataclass, field
 
+from services.errors import UnknownChartError
 from services.models.report import Report
 
-NAMES = ("dashboard", "sentiment", "crypto", "a_shares", "divergences", "flows")
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-def png(width: int, height: int, rgb: tuple[int, int, int] = (30, 120, 200)) -> bytes:
-    """A solid-colour RGB PNG of the given size."""
+def png(width: int = 40, height: int = 20, rgb: tuple[int, int, int] = (46, 125, 50)) -> bytes:
+    """A valid RGB PNG filled with one colour."""
     def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
     row = b"\x00" + bytes(rgb) * width
-    raw = zlib.compress(row * height, 9)
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw)
-            + chunk(b"IEND", b""))
+    return (PNG_SIGNATURE + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(row * height)) + chunk(b"IEND", b""))
 
 
 @dataclass
 class FakeCharts:
-    """``ChartRenderer``: ``await charts(name, report) -> PNG bytes``; counts its renders."""
+    """``Container.charts``: ``await charts(name, report) -> bytes``."""
 
-    names: tuple[str, ...] = NAMES
-    width: int = 320
-    height: int = 200
-    rendered: list[str] = field(default_factory=list)
-    fail_with: Exception | None = None
+    names: tuple[str, ...] = ("dashboard", "sentiment", "crypto", "breadth", "divergences",
+                              "flows")
+    calls: list[str] = field(default_factory=list)
+    size: tuple[int, int] | None = None  # every chart this size (a bench's realistic upload)
+    fail_with: Exception | None = None  # raise this instead of drawing
 
     async def __call__(self, name: str, report: Report) -> bytes:
+        self.calls.append(name)
         if self.fail_with is not None:
             raise self.fail_with
-        self.rendered.append(name)
-        shade = (sum(map(ord, name)) * 37) % 200
-        return png(self.width, self.height, (shade, 120, 200 - shade // 2))
+        if name not in self.names:
+            raise UnknownChartError(name, self.names)
+        width, height = self.size or (40 + 10 * self.names.index(name), 20)
+        return png(width, height)

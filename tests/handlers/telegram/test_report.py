@@ -42,13 +42,13 @@ async def test_report_sends_the_dashboard_with_the_key_insight_caption(bot: Bot)
     report = bot.deps.editions.cached.report  # type: ignore[union-attr]
     assert photo.method == "sendPhoto" and photo.photo is not None
     assert bot.fake.uploads == 1 and bot.charts is not None
-    assert bot.charts.rendered == ["dashboard"]
+    assert bot.charts.calls == ["dashboard"]
     assert photo.text.startswith(report.title) and "Risk sentiment" in photo.text
     assert len(photo.text) <= 1024
     assert callback_data(photo) == [*SECTION_DATA, "full"]
     [again] = await bot.send("/report", chat_id=1002)
     assert again.photo == photo.photo  # the second chat gets the file_id, no new upload
-    assert bot.fake.uploads == 1 and bot.charts.rendered == ["dashboard"]
+    assert bot.fake.uploads == 1 and bot.charts.calls == ["dashboard"]
 
 
 async def test_report_without_charts_sends_the_key_insight_as_text(make_bot: MakeBot) -> None:
