@@ -4,8 +4,9 @@
   resent as its plain-text twin (``TelegramMessage.plain``), never by stripping tags.
 - Photos go as bytes the first time and by ``file_id`` after (``photo_file_id``).
 - PTB's errors leave as the product's: ``Forbidden`` → ``DestinationGone``, ``ChatMigrated`` →
-  ``DestinationMoved``, ``RetryAfter`` (after AIORateLimiter's own retries) → ``RateLimited``.
-  Any other ``TelegramError`` propagates unchanged.
+  ``DestinationMoved``, ``RetryAfter`` (after AIORateLimiter's own retries) → ``RateLimited``,
+  a timeout, 5xx or transport failure (``NetworkError`` other than ``BadRequest``) →
+  ``DeliveryUnavailable``. Any other ``TelegramError`` (``BadRequest``…) propagates unchanged.
 """
 
 from __future__ import annotations
@@ -19,10 +20,23 @@ from datetime import timedelta
 
 from telegram import Bot, InlineKeyboardMarkup, InputFile, LinkPreviewOptions, Message
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.warnings import PTBDeprecationWarning
 
-from services.errors import DeliveryError, DestinationGone, DestinationMoved, RateLimited
+from services.errors import (
+    DeliveryError,
+    DeliveryUnavailable,
+    DestinationGone,
+    DestinationMoved,
+    RateLimited,
+)
 from services.renderers.telegram_messages import TelegramMessage
 
 log = logging.getLogger(__name__)
@@ -47,6 +61,8 @@ def translate(err: TelegramError, chat_id: ChatId) -> DeliveryError | None:
             wait = err.retry_after
         seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
         return RateLimited(destination, seconds)
+    if isinstance(err, NetworkError) and not isinstance(err, BadRequest):
+        return DeliveryUnavailable(destination, err.message)
     return None
 
 

@@ -108,3 +108,12 @@ async def test_a_rejected_caption_is_resent_plain(bot: Bot,
     [photo] = await bot.send("/report")
     assert photo.method == "sendPhoto" and photo.parse_mode is None and "S&P 500" in photo.text
     assert bot.fake.uploads == 1  # the rejected attempt uploaded nothing
+
+
+async def test_a_telegram_outage_is_logged_and_nothing_is_shown(
+        bot: Bot, caplog: pytest.LogCaptureFixture) -> None:
+    bot.fake.inject("sendMessage", 502, "Bad Gateway", chat_id=1001)
+    with caplog.at_level(logging.WARNING):
+        assert await bot.send("/us") == []
+    assert "could not answer: 1001: Bad Gateway" in caplog.text
+    assert (await bot.send("/us"))[0].text.startswith("4. US")  # the next one goes through
