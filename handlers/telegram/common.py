@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from telegram import InlineKeyboardMarkup, Update
 
-from handlers.telegram.deps import PLATFORM, deps
+from handlers.telegram.deps import PLATFORM, Context, deps
 from handlers.telegram.send import ChatId, chat_action, send_messages
 from services.editions import Edition
 from services.errors import DestinationGone, DestinationMoved
@@ -38,7 +38,7 @@ def command_name(update: Update) -> str:
     return (text or "").split(maxsplit=1)[0].lstrip("/").split("@")[0].lower()
 
 
-async def edition(context: Any, chat_id: ChatId, refresh: bool = False) -> Edition:
+async def edition(context: Context, chat_id: ChatId, refresh: bool = False) -> Edition:
     """The cached edition; while one has to be built, the chat sees "typing…"."""
     editions = deps(context).editions
     cached = editions.cached
@@ -48,7 +48,7 @@ async def edition(context: Any, chat_id: ChatId, refresh: bool = False) -> Editi
         return await (editions.refresh() if refresh else editions.current())
 
 
-async def deliver(context: Any, chat_id: ChatId, send: Callable[[ChatId], Awaitable[T]]) -> T:
+async def deliver(context: Context, chat_id: ChatId, send: Callable[[ChatId], Awaitable[T]]) -> T:
     """``send`` to the chat. A migrated group is followed (its subscription moves and the
     answer goes to the new id); a chat that blocked the bot loses its subscription."""
     store = deps(context).subscriptions
@@ -65,7 +65,7 @@ async def deliver(context: Any, chat_id: ChatId, send: Callable[[ChatId], Awaita
         raise
 
 
-async def reply(context: Any, update: Update, messages: Sequence[TelegramMessage],
+async def reply(context: Context, update: Update, messages: Sequence[TelegramMessage],
                 markup: InlineKeyboardMarkup | None = None) -> None:
     """Send ``messages`` to the chat the update came from."""
     await deliver(context, chat_of(update),

@@ -6,7 +6,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
+
+from telegram.ext import ContextTypes
 
 from services.editions import ChartRenderer, EditionCache
 from services.errors import TooSoon
@@ -16,6 +18,7 @@ if TYPE_CHECKING:
     from bot.container import Container
 
 DEPS_KEY = "deps"
+Context = ContextTypes.DEFAULT_TYPE
 PLATFORM = "telegram"
 
 
@@ -68,6 +71,6 @@ class TelegramDeps:
                    channels=settings.telegram_channels)
 
 
-def deps(context: Any) -> TelegramDeps:
+def deps(context: Context) -> TelegramDeps:
     """The handlers' dependencies, from ``context.bot_data`` (put there by ``register``)."""
     return cast(TelegramDeps, context.bot_data[DEPS_KEY])

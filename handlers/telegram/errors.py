@@ -7,12 +7,12 @@ The user never sees a traceback or a token: input problems get their own helpful
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from telegram import Update
 from telegram.error import TelegramError
 
 from handlers.telegram import views
+from handlers.telegram.deps import Context
 from handlers.telegram.send import send_messages
 from services.errors import DeliveryError, InputError, NotAllowed
 
@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 SORRY = "Sorry, something went wrong on our side. Please try again in a minute."
 
 
-async def on_error(update: object, context: Any) -> None:
+async def on_error(update: object, context: Context) -> None:
     """Log the failure with its context; answer the user in one short sentence."""
     err = context.error
     if isinstance(err, (InputError, NotAllowed)):
@@ -44,7 +44,7 @@ def describe(update: object) -> str:
             f"{user.id if user else '?'} ({what!r})")
 
 
-async def tell(update: object, context: Any, text: str) -> None:
+async def tell(update: object, context: Context, text: str) -> None:
     """One sentence to the user: as a button alert, or as a message in the chat."""
     if not isinstance(update, Update) or update.effective_chat is None:
         return

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction
 
 from handlers.telegram import keyboards, views
 from handlers.telegram.common import asker, chat_of, deliver, edition, reply
-from handlers.telegram.deps import TelegramDeps, deps
+from handlers.telegram.deps import Context, TelegramDeps, deps
 from handlers.telegram.sections import send_section
 from handlers.telegram.send import chat_action, photo_file_id, send_photo
 from services.editions import Edition
@@ -23,7 +22,7 @@ log = logging.getLogger(__name__)
 DASHBOARD = "dashboard"
 
 
-async def report(update: Update, context: Any) -> None:
+async def report(update: Update, context: Context) -> None:
     """/report [full|refresh|SECTION]: the Key Insight and dashboard, every section, or one."""
     arg = " ".join(context.args or []).strip().lower()
     if arg == "refresh":
@@ -37,7 +36,7 @@ async def report(update: Update, context: Any) -> None:
         await send_section(update, context, current, resolve_section(arg))
 
 
-async def chart(update: Update, context: Any) -> None:
+async def chart(update: Update, context: Context) -> None:
     """/chart NAME: one chart of the current edition."""
     name = chart_name(deps(context), context.args or [])
     current = await edition(context, chat_of(update))
@@ -54,7 +53,7 @@ def chart_name(d: TelegramDeps, args: list[str]) -> str:
     return args[0].lower()
 
 
-async def send_insight(update: Update, context: Any, current: Edition) -> None:
+async def send_insight(update: Update, context: Context, current: Edition) -> None:
     """The Key Insight as the dashboard's caption, under it the section buttons; as text when
     there is no dashboard."""
     markup = keyboards.sections()
@@ -67,7 +66,7 @@ async def send_insight(update: Update, context: Any, current: Edition) -> None:
     await send_photo_of(update, context, current, DASHBOARD, photo, caption, markup)
 
 
-async def dashboard(update: Update, context: Any, current: Edition) -> bytes | str | None:
+async def dashboard(update: Update, context: Context, current: Edition) -> bytes | str | None:
     """The dashboard to send, or ``None`` without charts or when it failed to render."""
     d = deps(context)
     if d.charts is None or (d.chart_names and DASHBOARD not in d.chart_names):
@@ -79,14 +78,15 @@ async def dashboard(update: Update, context: Any, current: Edition) -> bytes | s
         return None
 
 
-async def send_chart(update: Update, context: Any, current: Edition, name: str,
-                     caption: TelegramMessage, markup: Any = None) -> Message:
+async def send_chart(update: Update, context: Context, current: Edition, name: str,
+                     caption: TelegramMessage, markup: InlineKeyboardMarkup | None = None
+                     ) -> Message:
     """One chart of the edition, with its caption."""
     photo = await chart_photo(update, context, current, name)
     return await send_photo_of(update, context, current, name, photo, caption, markup)
 
 
-async def chart_photo(update: Update, context: Any, current: Edition, name: str) -> bytes | str:
+async def chart_photo(update: Update, context: Context, current: Edition, name: str) -> bytes | str:
     """The chart's ``file_id`` if it was sent before in this edition, else its PNG."""
     d = deps(context)
     known = d.photo_ids.get((current.id, name))
@@ -97,8 +97,9 @@ async def chart_photo(update: Update, context: Any, current: Edition, name: str)
         return await current.chart(name, d.charts)
 
 
-async def send_photo_of(update: Update, context: Any, current: Edition, name: str,
-                        photo: bytes | str, caption: TelegramMessage, markup: Any) -> Message:
+async def send_photo_of(update: Update, context: Context, current: Edition, name: str,
+                        photo: bytes | str, caption: TelegramMessage,
+                        markup: InlineKeyboardMarkup | None) -> Message:
     sent = await deliver(context, chat_of(update), lambda chat: send_photo(
         context.bot, chat, photo, caption, markup, f"{name}.png"))
     remember(deps(context), current, name, sent)

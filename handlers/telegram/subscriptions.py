@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
 from handlers.telegram import views
 from handlers.telegram.common import chat_of, reply
-from handlers.telegram.deps import PLATFORM, TelegramDeps, deps
+from handlers.telegram.deps import PLATFORM, Context, TelegramDeps, deps
 from services.errors import NotAllowed
 from services.schedule import Schedule, next_push, parse_schedule
 from services.storage.subscriptions import Subscription
@@ -23,7 +22,7 @@ ADMINS = frozenset({ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER})
 GONE = frozenset({ChatMemberStatus.BANNED, ChatMemberStatus.LEFT})
 
 
-async def subscribe(update: Update, context: Any) -> None:
+async def subscribe(update: Update, context: Context) -> None:
     """/subscribe [HH:MM] [TZ]: the daily edition in this chat, at that time."""
     d, chat = deps(context), update.effective_chat
     assert chat is not None
@@ -35,14 +34,14 @@ async def subscribe(update: Update, context: Any) -> None:
                                                                  d.weekend_editions)))
 
 
-async def unsubscribe(update: Update, context: Any) -> None:
+async def unsubscribe(update: Update, context: Context) -> None:
     """/unsubscribe: no more daily editions in this chat."""
     await require_admin(update, context)
     removed = await deps(context).subscriptions.remove(PLATFORM, str(chat_of(update)))
     await reply(context, update, views.unsubscribed(removed))
 
 
-async def settings(update: Update, context: Any) -> None:
+async def settings(update: Update, context: Context) -> None:
     """/settings: this chat's push time and zone, and how to change them."""
     d = deps(context)
     sub = await d.subscriptions.get(PLATFORM, str(chat_of(update)))
@@ -50,7 +49,7 @@ async def settings(update: Update, context: Any) -> None:
                                                 d.default_tz))
 
 
-async def require_admin(update: Update, context: Any) -> None:
+async def require_admin(update: Update, context: Context) -> None:
     """In a group, only its administrators may change its subscription (asked of Telegram)."""
     chat, message, user = update.effective_chat, update.effective_message, update.effective_user
     if chat is None or chat.type in (ChatType.PRIVATE, ChatType.CHANNEL):
@@ -69,7 +68,7 @@ def next_for(d: TelegramDeps, sub: Subscription | None) -> datetime | None:
     return next_push(Schedule(sub.time_hhmm, sub.tz), d.clock(), d.weekend_editions)
 
 
-async def migrated(update: Update, context: Any) -> None:
+async def migrated(update: Update, context: Context) -> None:
     """A group became a supergroup: its subscription follows it to the new id."""
     message = update.effective_message
     if message is not None and message.migrate_to_chat_id:
@@ -77,7 +76,7 @@ async def migrated(update: Update, context: Any) -> None:
                                                str(message.migrate_to_chat_id))
 
 
-async def membership(update: Update, context: Any) -> None:
+async def membership(update: Update, context: Context) -> None:
     """The bot was blocked, kicked or removed: stop pushing there."""
     change = update.my_chat_member
     if change is not None and change.new_chat_member.status in GONE:
@@ -85,7 +84,7 @@ async def membership(update: Update, context: Any) -> None:
         await deps(context).subscriptions.deactivate(PLATFORM, str(change.chat.id), reason)
 
 
-async def sync_channels(d: TelegramDeps, bot: Any) -> None:
+async def sync_channels(d: TelegramDeps, bot: Bot) -> None:
     """Every channel in ``TELEGRAM_CHANNELS`` is subscribed, by numeric id where Telegram
     resolves the @name, at the default time unless it already has one."""
     for listed in d.channels:
@@ -100,7 +99,7 @@ async def sync_channels(d: TelegramDeps, bot: Any) -> None:
         log.info("channel %s subscribed from TELEGRAM_CHANNELS", listed)
 
 
-async def resolve_channel(bot: Any, listed: str) -> str:
+async def resolve_channel(bot: Bot, listed: str) -> str:
     if not listed.startswith("@"):
         return listed
     try:
