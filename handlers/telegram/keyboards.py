@@ -41,3 +41,8 @@ def parse(data: str | None) -> str | None:
     if data == FULL:
         return None
     return resolve_section((data or "").removeprefix(SECTION_PREFIX))
+
+
+def full_report() -> InlineKeyboardMarkup:
+    """The daily push's single "Full report" button (answered by the section-button handler)."""
+    return InlineKeyboardMarkup([[button("Full report", FULL)]])

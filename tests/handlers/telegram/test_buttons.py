@@ -46,3 +46,12 @@ async def test_a_stale_button_gets_an_alert_listing_sections(bot: Bot) -> None:
 async def test_buttons_that_do_not_match_are_ignored(bot: Bot) -> None:
     assert await bot.press("something-else") == []
     assert bot.fake.callback_answers == []
+
+
+async def test_the_push_button_under_a_photo_sends_the_full_report(bot: Bot) -> None:
+    from handlers.telegram.keyboards import full_report
+
+    [[button]] = full_report().inline_keyboard
+    sent = await bot.press(str(button.callback_data), photo=True)
+    assert sent[0].text.startswith("Market Intelligence Report") and len(sent) >= 2
+    assert all(s.method == "sendMessage" for s in sent)
