@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.container import Container
 from handlers.telegram.deps import TelegramDeps
 from handlers.telegram.menu import bot_commands
+from handlers.telegram.ordering import PerChatOrder
 from handlers.telegram.routes import ALLOWED_UPDATES, register
 from handlers.telegram.subscriptions import sync_channels
 from services.errors import ConfigError
@@ -36,7 +37,8 @@ def build_application(settings: Settings, request: BaseRequest | None = None,
                       updates_request: BaseRequest | None = None,
                       rate_limiter: BaseRateLimiter[Any] | None = None) -> TelegramApp:
     """PTB's Application for ``settings``: its own JobQueue off, AIORateLimiter retrying 429s,
-    updates handled concurrently (so many chats share one edition build)."""
+    updates handled concurrently across chats (so many chats share one edition build) and in
+    order within a chat."""
     token = settings.telegram_bot_token
     if token is None or not token.get_secret_value():
         raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
@@ -44,7 +46,7 @@ def build_application(settings: Settings, request: BaseRequest | None = None,
     builder = (Application.builder().token(token.get_secret_value())
                .base_url(settings.telegram_base_url)
                .base_file_url(file_url(settings.telegram_base_url))
-               .job_queue(None).rate_limiter(limiter).concurrent_updates(True))
+               .job_queue(None).rate_limiter(limiter).concurrent_updates(PerChatOrder()))
     if request is not None:
         builder = builder.request(request)
     if updates_request is not None:

@@ -66,12 +66,13 @@ def _ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 async def make_bot(sqlite_url: str) -> AsyncIterator[MakeBot]:
-    """``await make_bot(charts=…, fake=…, **settings)`` → an initialised (not polling) bot."""
+    """``await make_bot(charts=…, fake=…, **settings)`` → an initialised (not polling) bot,
+    talking to ``fake`` through MockTransport (no socket, so sends never interleave)."""
     made: list[Bot] = []
 
     async def make(charts: FakeCharts | None = None, fake: FakeBotApi | None = None,
                    database_url: str | None = None, snapshot: MarketSnapshot | None = None,
-                   **settings: Any) -> Bot:
+                   over_loopback: bool = False, **settings: Any) -> Bot:
         values: dict[str, Any] = {"telegram_bot_token": TOKEN, "briefing_time": "08:30",
                                   "briefing_tz": "Asia/Hong_Kong", "refresh_cooldown_s": 300,
                                   "database_url": database_url or sqlite_url,
@@ -82,7 +83,9 @@ async def make_bot(sqlite_url: str) -> AsyncIterator[MakeBot]:
         source = FixedSource(snapshot or load_sample())
         container = await build_container(config, source, charts, names)
         fake = fake or FakeBotApi()
-        service = telegram_service(container, fake)
+        # over_loopback: real sockets (the caller serves ``fake`` at TELEGRAM_BASE_URL)
+        service = TelegramService(container) if over_loopback else telegram_service(container,
+                                                                                    fake)
         service.deps.clock = lambda: NOW
         await service.app.initialize()
         bot = Bot(fake, service, container, charts)

@@ -74,3 +74,23 @@ def test_python_m_bot_run_sample_against_the_loopback_fake(tmp_path: Path) -> No
     assert texts[-1].startswith("Subscribed: the daily edition arrives at 07:00 Europe/Berlin")
     assert all(len(t) <= 4096 for t in texts)
     assert "telegram stopped" in err and TOKEN not in err + out
+
+
+async def test_one_chat_is_answered_in_order_while_chats_run_concurrently(
+        make_bot: MakeBot) -> None:
+    fake = FakeBotApi()
+    with serve(fake) as base_url:  # real sockets: sends of different updates interleave
+        bot = await make_bot(fake=fake, over_loopback=True, telegram_base_url=base_url,
+                             telegram_poll_timeout_s=1)
+        await bot.deps.editions.current()  # cached: the commands race only on sending
+        await bot.service.start()
+        for update in (tu.command("/report full", 1001), tu.command("/us", 1001),
+                       tu.command("/hk", 1002)):
+            fake.add_update(update)
+        await wait_for(lambda: len(fake.texts(1001)) >= 5 and fake.texts(1002))
+        await bot.service.stop()
+    texts = fake.texts(1001)
+    assert texts[0].startswith("Market Intelligence Report") and texts[-1].startswith("4. US")
+    assert [t[:5] for t in texts].index("4. US") == len(texts) - 1
+    chats = [s.chat_id for s in fake.sent]
+    assert chats.index(1002) < len(chats) - 1  # the other chat did not wait for 1001
