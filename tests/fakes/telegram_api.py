@@ -19,6 +19,11 @@ per group per minute) or forced per chat; "message is not modified" on identical
 
 Recording is cheap (one small ``Sent`` per message, counters, no copies of uploads unless
 ``keep_uploads``), so a 2,000-chat fan-out can run against it.
+
+Beside it: ``telegram_wire`` (request parsing, error answers, image checks),
+``telegram_flood`` (the rate limits, ``fake.flood.rejected`` counts 429s), ``telegram_html``
+(the HTML parse mode), ``telegram_updates`` (updates as Telegram sends them),
+``telegram_app`` (PTB over MockTransport) and ``telegram_server`` (the loopback server).
 """
 
 from __future__ import annotations
@@ -26,21 +31,28 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import math
-import struct
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from email.parser import BytesParser
-from email.policy import HTTP
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 
+from tests.fakes.telegram_flood import TELEGRAM_LIMITS, FloodControl, RateLimits
 from tests.fakes.telegram_html import EntityError, parse
+from tests.fakes.telegram_wire import (
+    ApiError,
+    Request,
+    bad_request,
+    chat_key,
+    image_size,
+    parse_request,
+)
+
+__all__ = ["TELEGRAM_LIMITS", "TOKEN", "ApiError", "Failure", "FakeBotApi", "RateLimits", "Sent"]
 
 TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijklmn"
 BOT_USER = {"id": 123456789, "is_bot": True, "first_name": "Market Bot",
@@ -48,46 +60,10 @@ BOT_USER = {"id": 123456789, "is_bot": True, "first_name": "Market Bot",
             "can_read_all_group_messages": False, "supports_inline_queries": False}
 TEXT_LIMIT, CAPTION_LIMIT, CALLBACK_DATA_BYTES = 4096, 1024, 64
 PHOTO_BYTES_LIMIT = 10 * 1024 * 1024
-JSON_FIELDS = frozenset({"reply_markup", "entities", "caption_entities", "media", "commands",
-                         "allowed_updates", "link_preview_options", "reply_parameters",
-                         "scope"})
 SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendMediaGroup", "sendDocument"})
 CHAT_ACTIONS = frozenset({"typing", "upload_photo", "record_video", "upload_video",
                           "record_voice", "upload_voice", "upload_document", "choose_sticker",
                           "find_location", "record_video_note", "upload_video_note"})
-
-
-class ApiError(Exception):
-    """An error answer: ``{"ok": false, "error_code": …, "description": …}``."""
-
-    def __init__(self, code: int, description: str,
-                 parameters: dict[str, Any] | None = None) -> None:
-        super().__init__(description)
-        self.code, self.description, self.parameters = code, description, parameters
-
-    def body(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"ok": False, "error_code": self.code,
-                               "description": self.description}
-        if self.parameters:
-            out["parameters"] = self.parameters
-        return out
-
-
-def bad_request(what: str) -> ApiError:
-    return ApiError(400, f"Bad Request: {what}")
-
-
-@dataclass(frozen=True)
-class RateLimits:
-    """Sliding-window flood limits; ``None`` switches one off. Telegram's are about 30/s
-    overall, 1/s per chat and 20/min per group."""
-
-    global_per_second: int | None = None
-    chat_per_second: int | None = None
-    group_per_minute: int | None = None
-
-
-TELEGRAM_LIMITS = RateLimits(global_per_second=30, chat_per_second=1, group_per_minute=20)
 
 
 @dataclass(slots=True)
@@ -130,43 +106,14 @@ class _Message:
     reply_markup: str | None
 
 
-@dataclass
-class _Request:
-    method: str
-    params: dict[str, Any]
-    files: dict[str, bytes] = field(default_factory=dict)
-
-
-def _png_or_jpeg_size(data: bytes) -> tuple[int, int]:
-    if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
-        width, height = struct.unpack(">II", data[16:24])
-        return int(width), int(height)
-    if data[:3] == b"\xff\xd8\xff":
-        i = 2
-        while i + 9 < len(data):
-            if data[i] != 0xFF:
-                break
-            marker, length = data[i + 1], struct.unpack(">H", data[i + 2:i + 4])[0]
-            if marker in (0xC0, 0xC1, 0xC2):
-                height, width = struct.unpack(">HH", data[i + 5:i + 9])
-                return int(width), int(height)
-            i += 2 + length
-    raise bad_request("IMAGE_PROCESS_FAILED")
-
-
-def _chat_key(value: Any) -> int | str:
-    text = str(value)
-    return int(text) if text.lstrip("-").isdigit() else text
-
-
 class FakeBotApi:
     """The state of a fake Bot API server. Thread-safe; configure it, then read what it got."""
 
-    def __init__(self, token: str = TOKEN, limits: RateLimits = RateLimits(),
+    def __init__(self, token: str = TOKEN, limits: RateLimits | None = None,
                  clock: Callable[[], float] = time.monotonic, keep_uploads: bool = False,
                  bot_user: dict[str, Any] | None = None) -> None:
         self.token = token
-        self.limits = limits
+        self.limits = limits or RateLimits()
         self.clock = clock
         self.keep_uploads = keep_uploads
         self.bot_user = dict(bot_user or BOT_USER)
@@ -177,7 +124,6 @@ class FakeBotApi:
         self.members: dict[tuple[int, int], str] = {}
         self.chat_types: dict[int, str] = {}
         self.usernames: dict[str, int] = {}
-        self._throttled: dict[int, list[int]] = {}
         self._injected: list[tuple[str, int | None, ApiError]] = []
         # recording
         self.sent: list[Sent] = []
@@ -195,9 +141,7 @@ class FakeBotApi:
         self._file_ids = itertools.count(1)
         self._updates: deque[dict[str, Any]] = deque()
         self._update_ids = itertools.count(1)
-        self._window_global: deque[float] = deque()
-        self._window_chat: dict[int, deque[float]] = {}
-        self._window_group: dict[int, deque[float]] = {}
+        self.flood = FloodControl(self.limits, clock)
 
     # ----------------------------------------------------------------- configuration
     def block(self, chat_id: int) -> None:
@@ -223,7 +167,7 @@ class FakeBotApi:
 
     def throttle(self, chat_id: int, retry_after: int = 1, times: int = 1) -> None:
         """The next ``times`` sends to ``chat_id`` get 429 with this ``retry_after``."""
-        self._throttled.setdefault(chat_id, []).extend([retry_after] * times)
+        self.flood.throttle(chat_id, retry_after, times)
 
     def inject(self, method: str, code: int, description: str, chat_id: int | None = None,
                parameters: dict[str, Any] | None = None) -> None:
@@ -284,7 +228,7 @@ class FakeBotApi:
     def poll_params(self, ctype: str, body: bytes, path: str) -> tuple[float, int]:
         """How long a ``getUpdates`` long poll may wait (capped at 2 s) and its offset."""
         try:
-            params = self._parse("getUpdates", ctype, body, path).params
+            params = parse_request("getUpdates", ctype, body, path).params
             return min(float(params.get("timeout") or 0), 2.0), int(params.get("offset") or 0)
         except (ApiError, ValueError):
             return 0.0, 0
@@ -303,9 +247,9 @@ class FakeBotApi:
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         chat_id: int | None = None
         try:
-            request = self._parse(method, content_type, body, path)
+            request = parse_request(method, content_type, body, path)
             if request.params.get("chat_id") is not None:
-                chat_id = self._resolve(_chat_key(request.params["chat_id"]))
+                chat_id = self._resolve(chat_key(request.params["chat_id"]))
             with self._lock:
                 self.calls[method] += 1
                 result = self._dispatch(request, chat_id)
@@ -315,36 +259,8 @@ class FakeBotApi:
                 self.failures.append(Failure(method, chat_id, err.code, err.description))
             return err.code, err.body()
 
-    # ----------------------------------------------------------------- parsing
-    def _parse(self, method: str, content_type: str, body: bytes, path: str) -> _Request:
-        params: dict[str, Any] = dict(parse_qsl(urlsplit(path).query))
-        files: dict[str, bytes] = {}
-        if content_type.startswith("multipart/form-data"):
-            message = BytesParser(policy=HTTP).parsebytes(
-                b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body)
-            for part in message.iter_parts():
-                name = part.get_param("name", header="content-disposition")
-                payload = part.get_payload(decode=True)
-                if not isinstance(name, str) or not isinstance(payload, bytes):
-                    continue
-                if part.get_filename() is not None:
-                    files[name] = payload
-                else:
-                    params[name] = payload.decode()
-        elif content_type.startswith("application/json") and body:
-            params.update(json.loads(body))
-        elif body:
-            params.update(parse_qsl(body.decode(), keep_blank_values=True))
-        for key in JSON_FIELDS & params.keys():
-            if isinstance(params[key], str):
-                try:
-                    params[key] = json.loads(params[key])
-                except json.JSONDecodeError:
-                    raise bad_request(f"can't parse {key} JSON object") from None
-        return _Request(method, params, files)
-
     # ----------------------------------------------------------------- dispatch
-    def _dispatch(self, req: _Request, chat_id: int | None) -> Any:
+    def _dispatch(self, req: Request, chat_id: int | None) -> Any:
         handler = getattr(self, f"_m_{req.method.lower()}", None)
         if handler is None:
             raise ApiError(404, "Not Found")
@@ -353,7 +269,7 @@ class FakeBotApi:
             self._check_chat(chat_id)
         if req.method in SEND_METHODS and chat_id is not None:
             count = len(req.params.get("media") or [None])
-            self._check_rate(chat_id, count)
+            self.flood.check(chat_id, count, self._is_group(chat_id))
         return handler(req, chat_id)
 
     def _resolve(self, chat_id: int | str) -> int:
@@ -376,33 +292,6 @@ class FakeBotApi:
         if chat_id in self.migrated:
             raise ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
                            {"migrate_to_chat_id": self.migrated[chat_id]})
-
-    def _check_rate(self, chat_id: int, count: int) -> None:
-        now = self.clock()
-        forced = self._throttled.get(chat_id)
-        if forced:
-            self._too_many(forced.pop(0))
-        limits = self.limits
-        checks: list[tuple[deque[float], int | None, float]] = [
-            (self._window_global, limits.global_per_second, 1.0)]
-        if limits.chat_per_second is not None:
-            checks.append((self._window_chat.setdefault(chat_id, deque()),
-                           limits.chat_per_second, 1.0))
-        if limits.group_per_minute is not None and self._is_group(chat_id):
-            checks.append((self._window_group.setdefault(chat_id, deque()),
-                           limits.group_per_minute, 60.0))
-        for window, limit, span in checks:
-            while window and window[0] <= now - span:
-                window.popleft()
-            if limit is not None and len(window) + count > limit:
-                wait = window[0] + span - now if window else span
-                self._too_many(max(1, math.ceil(wait)))
-        for window, _limit, _span in checks:
-            window.extend([now] * count)
-
-    def _too_many(self, retry_after: int) -> None:
-        raise ApiError(429, f"Too Many Requests: retry after {retry_after}",
-                       {"retry_after": retry_after})
 
     def _is_group(self, chat_id: int) -> bool:
         return self._chat_type(chat_id) in ("group", "supergroup")
@@ -468,7 +357,7 @@ class FakeBotApi:
     def _upload(self, data: bytes) -> str:
         if len(data) > PHOTO_BYTES_LIMIT:
             raise bad_request("file is too big")
-        width, height = _png_or_jpeg_size(data)
+        width, height = image_size(data)
         if width + height > 10000 or max(width, height) > 20 * max(1, min(width, height)):
             raise bad_request("PHOTO_INVALID_DIMENSIONS")
         file_id = f"fake-photo-{next(self._file_ids)}"
@@ -497,22 +386,22 @@ class FakeBotApi:
         return list(parse(raw, parse_mode).entities)
 
     # ----------------------------------------------------------------- methods
-    def _m_getme(self, req: _Request, chat_id: Any) -> dict[str, Any]:
+    def _m_getme(self, req: Request, chat_id: Any) -> dict[str, Any]:
         return self.bot_user
 
-    def _m_deletewebhook(self, req: _Request, chat_id: Any) -> bool:
+    def _m_deletewebhook(self, req: Request, chat_id: Any) -> bool:
         if str(req.params.get("drop_pending_updates", "")).lower() == "true":
             self._updates.clear()
         return True
 
-    def _m_getupdates(self, req: _Request, chat_id: Any) -> list[dict[str, Any]]:
+    def _m_getupdates(self, req: Request, chat_id: Any) -> list[dict[str, Any]]:
         offset = int(req.params.get("offset") or 0)
         while self._updates and self._updates[0]["update_id"] < offset:
             self._updates.popleft()
         limit = int(req.params.get("limit") or 100)
         return list(itertools.islice(self._updates, limit))
 
-    def _m_setmycommands(self, req: _Request, chat_id: Any) -> bool:
+    def _m_setmycommands(self, req: Request, chat_id: Any) -> bool:
         commands = req.params.get("commands") or []
         if len(commands) > 100:
             raise bad_request("too many commands")
@@ -526,10 +415,10 @@ class FakeBotApi:
         self.commands = list(commands)
         return True
 
-    def _m_getmycommands(self, req: _Request, chat_id: Any) -> list[dict[str, Any]]:
+    def _m_getmycommands(self, req: Request, chat_id: Any) -> list[dict[str, Any]]:
         return self.commands
 
-    def _m_sendmessage(self, req: _Request, chat_id: int) -> dict[str, Any]:
+    def _m_sendmessage(self, req: Request, chat_id: int) -> dict[str, Any]:
         p = req.params
         raw, mode = str(p.get("text", "")), p.get("parse_mode")
         text = self._text(raw, mode, TEXT_LIMIT, False, "message text")
@@ -541,7 +430,7 @@ class FakeBotApi:
         self._record("sendMessage", chat_id, message, text, raw, mode, markup)
         return message
 
-    def _m_sendphoto(self, req: _Request, chat_id: int) -> dict[str, Any]:
+    def _m_sendphoto(self, req: Request, chat_id: int) -> dict[str, Any]:
         p = req.params
         raw, mode = str(p.get("caption", "")), p.get("parse_mode")
         caption = self._text(raw, mode, CAPTION_LIMIT, True, "caption")
@@ -560,7 +449,7 @@ class FakeBotApi:
         return {"file_id": file_id, "file_unique_id": file_id.replace("fake-photo", "u"),
                 "width": 1280, "height": 720}
 
-    def _m_sendmediagroup(self, req: _Request, chat_id: int) -> list[dict[str, Any]]:
+    def _m_sendmediagroup(self, req: Request, chat_id: int) -> list[dict[str, Any]]:
         media = req.params.get("media")
         if not isinstance(media, list) or not 2 <= len(media) <= 10:
             raise bad_request("media must contain 2-10 items" if isinstance(media, list)
@@ -583,7 +472,7 @@ class FakeBotApi:
             messages.append(message)
         return messages
 
-    def _m_editmessagetext(self, req: _Request, chat_id: int) -> dict[str, Any]:
+    def _m_editmessagetext(self, req: Request, chat_id: int) -> dict[str, Any]:
         p = req.params
         key = (chat_id, int(p.get("message_id") or 0))
         stored = self._messages.get(key)
@@ -607,7 +496,7 @@ class FakeBotApi:
         stored.text, stored.reply_markup = text, markup
         return message
 
-    def _m_answercallbackquery(self, req: _Request, chat_id: Any) -> bool:
+    def _m_answercallbackquery(self, req: Request, chat_id: Any) -> bool:
         text = str(req.params.get("text", ""))
         query_id = str(req.params.get("callback_query_id", ""))
         if query_id in self._answered:
@@ -619,14 +508,14 @@ class FakeBotApi:
         self.callback_answers.append(dict(req.params))
         return True
 
-    def _m_sendchataction(self, req: _Request, chat_id: int) -> bool:
+    def _m_sendchataction(self, req: Request, chat_id: int) -> bool:
         action = str(req.params.get("action", ""))
         if action not in CHAT_ACTIONS:
             raise bad_request("wrong parameter action in request")
         self.actions.append((chat_id, action))
         return True
 
-    def _m_getchatmember(self, req: _Request, chat_id: int) -> dict[str, Any]:
+    def _m_getchatmember(self, req: Request, chat_id: int) -> dict[str, Any]:
         user_id = int(req.params.get("user_id") or 0)
         user = {"id": user_id, "is_bot": False, "first_name": f"User {user_id}"}
         kind = self._chat_type(chat_id)
@@ -645,18 +534,16 @@ class FakeBotApi:
             return {"status": status, "user": user, "until_date": 0}
         return {"status": status, "user": user}
 
-    def _m_getchat(self, req: _Request, chat_id: int) -> dict[str, Any]:
+    def _m_getchat(self, req: Request, chat_id: int) -> dict[str, Any]:
         return {**self.chat(chat_id), "accent_color_id": 0, "max_reaction_count": 11,
                 "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False,
                                         "unique_gifts": False, "premium_subscription": False,
                                 "gifts_from_channels": False}}
 
-    def _m_deletemessage(self, req: _Request, chat_id: int) -> bool:
+    def _m_deletemessage(self, req: Request, chat_id: int) -> bool:
         key = (chat_id, int(req.params.get("message_id") or 0))
         if self._messages.pop(key, None) is None:
             raise bad_request("message to delete not found")
         return True
 
 
-def sent_methods(records: Iterable[Sent]) -> list[str]:
-    return [r.method for r in records]

@@ -140,7 +140,7 @@ async def test_sliding_window_limits() -> None:
         with pytest.raises(RetryAfter) as group:
             await bot.send_message(-3, "c")  # 2 per minute per group
         assert 55 <= group.value.retry_after.total_seconds() <= 58  # type: ignore[union-attr]
-    assert [f.code for f in fake.failures] == [429] * 4
+    assert [f.code for f in fake.failures] == [429] * 4 and fake.flood.rejected == 4
 
 
 async def test_edits_and_callback_answers(bot: Bot, fake: FakeBotApi) -> None:
