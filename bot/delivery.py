@@ -63,6 +63,8 @@ def telegram_sender(settings: Settings, container: Container, media: MediaCache
     from telegram import Bot
     from telegram.request import HTTPXRequest
 
+    from handlers.telegram.keyboards import full_report
+
     concurrency = 8
     request = HTTPXRequest(connection_pool_size=concurrency + 2, connect_timeout=5.0,
                            read_timeout=20.0, write_timeout=20.0, media_write_timeout=30.0,
@@ -70,7 +72,7 @@ def telegram_sender(settings: Settings, container: Container, media: MediaCache
     updates = HTTPXRequest(connection_pool_size=1)
     bot = Bot(token, base_url=settings.telegram_base_url, request=request,
               get_updates_request=updates)
-    sender = TelegramSender(bot, container.charts, media,
+    sender = TelegramSender(bot, container.charts, media, full_report(),
                             telegram_pacer(settings.telegram_messages_per_s), concurrency)
 
     async def close() -> None:

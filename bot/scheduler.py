@@ -5,8 +5,10 @@ by the instance holding the leader lock.
 ``CronTrigger(hour, minute, timezone=zone)`` (``day_of_week="mon-fri"`` when weekend editions
 are off), ``coalesce=True``, ``max_instances=1`` and ``misfire_grace_time``. Grouping keeps the
 job count to the number of distinct times people chose (a handful), lets APScheduler do the
-time-zone and DST arithmetic (a time in a spring-forward gap fires an hour later, an
-ambiguous autumn time fires once), and makes each fan-out one batch. The jobs follow the
+time-zone and DST arithmetic (a time in a spring-forward gap fires an hour later), and makes
+each fan-out one batch. On the autumn change CronTrigger fires an ambiguous time (01:30 in New
+York) at both of its instants; ``fire`` sends one edition per slot per local day, so the
+repeat is skipped. The jobs follow the
 subscriptions: ``sync`` (at start, then every ``sync_s``) adds and removes them.
 
 **Across restarts.** Jobs live in memory (no pickled job store, no sync database driver);
@@ -73,6 +75,10 @@ def resume_point(trigger: CronTrigger, last_fire: datetime | None, now: datetime
     if last_fire is None:
         return trigger.get_next_fire_time(None, now)
     return trigger.get_next_fire_time(last_fire, last_fire)
+
+
+def same_local_day(a: datetime, b: datetime, slot: Slot) -> bool:
+    return a.astimezone(slot.zone).date() == b.astimezone(slot.zone).date()
 
 
 class BriefingScheduler:
@@ -194,9 +200,16 @@ class BriefingScheduler:
             log.info("scheduled %s, next at %s", job_id, start.isoformat() if start else None)
 
     async def fire(self, slot: Slot) -> None:
-        """A slot's job: the edition to that slot's subscriptions."""
+        """A slot's job: the edition to that slot's subscriptions, once per local day."""
         trigger = slot_trigger(slot, self._weekends)
-        fire_at = latest_fire(trigger, self._clock()) or self._clock()
+        fire_at = (latest_fire(trigger, self._clock()) or self._clock()).astimezone(UTC)
+        last = await self._slots.last_fire(slot)
+        if last is not None and same_local_day(last, fire_at, slot):
+            # CronTrigger fires an ambiguous wall-clock time twice on the day clocks go back
+            # (01:30 New York on the first Sunday of November): one edition is enough.
+            log.info("slot %s already fired on %s; skipping the repeat at %s", slot.key,
+                     last.astimezone(slot.zone).date(), fire_at.isoformat())
+            return
         self.fired.append((slot.key, fire_at))
         with self._tracked():
             await self._briefing.deliver_slot(slot, fire_at)

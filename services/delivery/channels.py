@@ -11,8 +11,9 @@ answered or raises the product's error for what went wrong (``services.errors``)
     DeliveryAborted       the bot itself is refused    → this platform stops; rows stay pending
     DeliveryError         anything else the platform refused → the row fails with the reason
 
-Pacing within the platform's limits is the sender's job (it knows them); retrying is the
-fan-out's (one policy for every platform).
+Pacing within the platform's limits is the sender's job (it knows them): ``pace`` for the
+overall rate, taken before a row is claimed; retrying is the fan-out's (one policy for every
+platform).
 """
 
 from __future__ import annotations
@@ -36,4 +37,11 @@ class Sender(Protocol):
     platform: str
     concurrency: int
 
-    async def send_edition(self, destination_id: str, edition: Edition) -> SendResult: ...
+    async def pace(self) -> None:
+        """Wait for a turn within the platform's overall rate; the fan-out calls it before
+        claiming a row and before each retry."""
+        ...
+
+    async def send_edition(self, destination_id: str, edition: Edition) -> SendResult:
+        """Post the edition (after ``pace``); per-destination limits are waited for here."""
+        ...

@@ -57,6 +57,9 @@ class DiscordSender:
         self._media = media
         self.concurrency = concurrency
 
+    async def pace(self) -> None:
+        return None  # discord.py paces every request by its buckets
+
     async def send_edition(self, destination_id: str, edition: Edition) -> SendResult:
         key = (edition.id, PLATFORM, DASHBOARD)
 

@@ -146,6 +146,7 @@ class Fanout:
 
         async def worker() -> None:
             while not stop.is_set() and not self._draining:
+                await sender.pace()  # claim only when the send can go out at once
                 claim = await self._ledger.claim_next(edition.id, platform)
                 if claim is None:
                     return
@@ -157,9 +158,12 @@ class Fanout:
                            result: FanoutResult, stop: asyncio.Event) -> None:
         """One destination, retried as the policy says; the row's outcome is always marked
         (or the row is given back), whatever happens."""
-        policy, failures, waits = self._policy, 0, 0
+        policy, failures, waits, paced = self._policy, 0, 0, True
         while True:
             try:
+                if not paced:
+                    await sender.pace()
+                paced = False
                 sent = await sender.send_edition(claim.destination_id, edition)
             except RateLimited as exc:
                 result.rate_limited += 1

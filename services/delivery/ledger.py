@@ -37,8 +37,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import Insert
 
 from services.storage.db import Database
 from services.storage.tables import DeliveryRow
@@ -122,7 +124,8 @@ class Ledger:
                             DeliveryRow.status).where(DeliveryRow.edition_id == edition_id)))}
             missing = [d for d in wanted if d not in existing]
             for start in range(0, len(missing), _CHUNK):
-                await session.execute(insert(DeliveryRow), [
+                # another pusher may be enqueueing the same edition right now: its rows win
+                await session.execute(self._insert_new(), [
                     {"edition_id": edition_id, "platform": p, "destination_id": d,
                      "status": PENDING, "attempts": 0, "in_doubt": 0, "updated_at": now}
                     for p, d in missing[start:start + _CHUNK]])
@@ -137,6 +140,12 @@ class Ledger:
             if extra is not None:
                 await extra(session)
         return Enqueued(len(missing), already, len(again))
+
+    def _insert_new(self) -> Insert:
+        """``INSERT … ON CONFLICT DO NOTHING`` in the database's own dialect."""
+        dialect = postgresql if self._db.dialect == "postgresql" else sqlite
+        return dialect.insert(DeliveryRow).on_conflict_do_nothing(
+            index_elements=["edition_id", "platform", "destination_id"])
 
     # ------------------------------------------------------------------ claiming
     async def claim_next(self, edition_id: str, platform: str) -> Claim | None:

@@ -49,16 +49,33 @@ class Pacer:
         """Hold every send for ``seconds`` from now (a 429's ``retry_after``)."""
         self._paused_until = max(self._paused_until, self._clock() + seconds)
 
+    async def turn(self) -> None:
+        """Wait for a place in the overall rate (and any pause). The fan-out takes its turn
+        before it claims a row, so rows are claimed only when they can go out at once: a
+        crash then leaves few rows in flight, and the in-doubt count stays close to exact."""
+        await self._wait(None, spacing=True)
+
+    async def acquire_key(self, key: str) -> None:
+        """After ``turn``: wait for this destination's own windows (and any pause)."""
+        await self._wait(key, spacing=False)
+
     async def acquire(self, key: str) -> None:
-        """Wait for this destination's turn; returns when the send may start."""
+        """``turn`` and ``acquire_key`` in one: the send may start on return."""
+        await self._wait(key, spacing=True)
+
+    async def _wait(self, key: str | None, spacing: bool) -> None:
         while True:
             async with self._lock:
                 now = self._clock()
-                ready = max(now, self._paused_until, self._next_start, self._key_ready(key, now))
+                ready = max(now, self._paused_until,
+                            self._next_start if spacing else now,
+                            self._key_ready(key, now) if key is not None else now)
                 if ready <= now:
-                    self._next_start = now + self._interval
-                    self._recent.setdefault(key, deque()).append(now)
-                    self._sweep(now)
+                    if spacing:
+                        self._next_start = now + self._interval
+                    if key is not None:
+                        self._recent.setdefault(key, deque()).append(now)
+                        self._sweep(now)
                     return
             self.waited += ready - now
             await self._sleep(ready - now)

@@ -60,10 +60,17 @@ class SlotStore:
                                                 ScheduleSlotRow.last_fire_at))
             return {slot: _aware(at) for slot, at in rows}
 
+    async def last_fire(self, slot: Slot) -> datetime | None:
+        async with self._db.sessions() as session:
+            at = await session.scalar(select(ScheduleSlotRow.last_fire_at).where(
+                ScheduleSlotRow.slot == slot.key))
+        return _aware(at) if at is not None else None
+
     @staticmethod
     async def record(session: AsyncSession, slot: Slot, fire_at: datetime,
                      edition_id: str | None) -> None:
         """Within the caller's transaction (the ledger's enqueue): the slot fired."""
+        fire_at = fire_at.astimezone(UTC)  # SQLite keeps wall-clock digits only: UTC always
         row = await session.get(ScheduleSlotRow, slot.key, with_for_update=True)
         now = datetime.now(UTC)
         if row is None:

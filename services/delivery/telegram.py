@@ -1,7 +1,8 @@
 """The daily post to one Telegram chat, with python-telegram-bot's ``Bot``.
 
 One message: the dashboard photo, the Key Insight as its HTML caption (≤ 1024) and a "Full
-report" button (callback data ``full``, which the Telegram handlers answer). The photo's bytes
+report" button (``handlers.telegram.keyboards.full_report()``, passed in by the wiring, which
+the section-button handler answers). The photo's bytes
 go up once per edition; every later chat gets the ``file_id`` Telegram returned
 (``MediaCache``). Without a chart renderer (or if it fails) the caption goes as a text message.
 
@@ -29,7 +30,7 @@ from datetime import timedelta
 from typing import TypeVar
 
 import httpx
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
+from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -63,7 +64,6 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "telegram"
 DASHBOARD = "dashboard"
-FULL_REPORT = ("Full report", "full")  # the Telegram handlers' callback data for it
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 STALE_FILE = ("wrong file identifier", "file reference", "wrong remote file")
 
@@ -107,25 +107,25 @@ def translate(err: TelegramError, destination: str) -> DeliveryError:
     return DeliveryError(destination, f"{type(err).__name__}: {err.message}")
 
 
-def full_report_markup() -> InlineKeyboardMarkup:
-    label, data = FULL_REPORT
-    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)]])
-
-
 class TelegramSender:
     platform = PLATFORM
 
     def __init__(self, bot: Bot, charts: ChartRenderer | None, media: MediaCache,
-                 pacer: Pacer | None = None, concurrency: int = 8) -> None:
+                 reply_markup: InlineKeyboardMarkup, pacer: Pacer | None = None,
+                 concurrency: int = 8) -> None:
         self._bot = bot
         self._charts = charts
         self._media = media
         self._pacer = pacer or telegram_pacer()
         self.concurrency = concurrency
+        self._markup = reply_markup
+
+    async def pace(self) -> None:
+        await self._pacer.turn()
 
     async def send_edition(self, destination_id: str, edition: Edition) -> SendResult:
         text = caption(edition.report)
-        markup = full_report_markup()
+        markup = self._markup
         chat = chat_id(destination_id)
         png = await self._dashboard(edition)
         if png is None:
@@ -155,6 +155,7 @@ class TelegramSender:
                 log.warning("Telegram refused the stored file_id (%s): uploading again",
                             exc.reason)
                 self._media.forget(key)
+                await self.pace()  # a second request in this send: it needs a turn too
                 result, new_ref = await upload()
                 if new_ref is not None:
                     await self._media.store(key, new_ref, replace=True)
@@ -174,7 +175,7 @@ class TelegramSender:
             return None
 
     async def _call(self, destination: str, request: Callable[[], Awaitable[T]]) -> T:
-        await self._pacer.acquire(destination)
+        await self._pacer.acquire_key(destination)
         try:
             return await request()
         except TelegramError as err:

@@ -30,11 +30,11 @@ class EditionStore:
         if await self.exists(edition_id):
             return False
         snapshot_id = await self._snapshots.save(dump_snapshot(snapshot), datetime.now(UTC),
-                                                 snapshot.generated_at, origin)
+                                                 snapshot.generated_at.astimezone(UTC), origin)
         try:
             async with self._db.sessions.begin() as session:
                 session.add(EditionRow(
-                    id=edition_id, snapshot_id=snapshot_id, built_at=built_at,
+                    id=edition_id, snapshot_id=snapshot_id, built_at=built_at.astimezone(UTC),
                     narrator=narration.narrator[:32], input_tokens=narration.input_tokens,
                     output_tokens=narration.output_tokens,
                     meta=json.dumps({"narration": asdict(narration)}, ensure_ascii=False)))

@@ -30,7 +30,11 @@ class FakeSender:
     attempts: Counter[str] = field(default_factory=Counter)
     errors: dict[str, list[BaseException]] = field(default_factory=dict)
     delay_s: float = 0.0
+    turns: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    async def pace(self) -> None:
+        self.turns += 1
 
     def fail(self, destination: str | int, *errors: BaseException) -> None:
         """The next sends to ``destination`` raise these, in order; then it succeeds."""

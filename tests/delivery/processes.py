@@ -6,21 +6,30 @@ import asyncio
 import json
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tests.conftest import ROOT
-from tests.delivery.telegram_fake import FakeTelegram
+from tests.fakes.telegram_api import FakeBotApi
 
 
-def bot_env(db_url: str, fake: FakeTelegram | None = None, **extra: str) -> dict[str, str]:
+@dataclass(frozen=True)
+class Api:
+    """The fake Bot API and the loopback URL it is served on."""
+
+    fake: FakeBotApi
+    base_url: str
+
+
+def bot_env(db_url: str, api: Api | None = None, **extra: str) -> dict[str, str]:
     """A clean environment: no token, key or .env of the developer's leaks in."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("TELEGRAM_", "DISCORD_", "ANTHROPIC_", "DATABASE_", "NARRATOR"))}
     env.update({"PYTHONPATH": str(ROOT), "DATABASE_URL": db_url, "LOG_LEVEL": "WARNING",
                 "NARRATOR": "template"})
-    if fake is not None:
-        env.update({"TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_BASE_URL": fake.base_url})
+    if api is not None:
+        env.update({"TELEGRAM_BOT_TOKEN": api.fake.token, "TELEGRAM_BASE_URL": api.base_url})
     env.update(extra)
     return env
 

@@ -1,4 +1,5 @@
-"""Real processes, real database (SQLite and PostgreSQL), the Telegram fake on loopback:
+"""Real processes, real database (SQLite and PostgreSQL), the shared Telegram fake on a
+loopback socket (``tests/fakes/telegram_server.py``) enforcing 30/s and 1/s per chat:
 
 - a pusher killed (SIGKILL) the instant the platform accepted its k-th message, then ``push``
   again: every chat has the edition, no confirmed send is repeated, and any repeat is one the
@@ -11,7 +12,8 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-from collections.abc import AsyncIterator
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,17 +23,20 @@ from services.delivery.ledger import SENDING, SENT
 from services.storage import open_database
 from services.storage.subscriptions import SubscriptionStore
 from services.storage.tables import DeliveryRow
-from tests.delivery.processes import bot_env, run_bot, start_bot, summary
-from tests.delivery.telegram_fake import FakeTelegram, Limits, Sent
+from tests.delivery.processes import Api, bot_env, run_bot, start_bot, summary
+from tests.fakes.telegram_api import TELEGRAM_LIMITS, FakeBotApi, Sent
+from tests.fakes.telegram_server import serve
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    api = await FakeTelegram(limits=Limits(per_second=30, chat_per_second=1)).start()
-    try:
-        yield api
-    finally:
-        await api.close()
+def api() -> Iterator[Api]:
+    fake = FakeBotApi(limits=TELEGRAM_LIMITS)
+    with serve(fake) as base_url:
+        yield Api(fake, base_url)
+
+
+def received(fake: FakeBotApi) -> Counter[str]:
+    return Counter(str(s.chat_id) for s in fake.sent)
 
 
 async def subscribe(db_url: str, count: int) -> list[str]:
@@ -56,25 +61,26 @@ async def ledger_rows(db_url: str) -> list[DeliveryRow]:
 
 
 @pytest.mark.parametrize("kill_after", [1, 12])
-async def test_killed_mid_fanout_then_push_again(db_url: str, fake: FakeTelegram,
-                                                 tmp_path: Path, kill_after: int) -> None:
+async def test_killed_mid_fanout_then_push_again(db_url: str, api: Api, tmp_path: Path,
+                                                 kill_after: int) -> None:
     chats = await subscribe(db_url, 30)
-    env = bot_env(db_url, fake)
+    env = bot_env(db_url, api)
+    fake = api.fake
     process = await start_bot(["push", "--sample"], env, tmp_path)
 
     def kill_at_k(sent: Sent) -> None:
         if len(fake.sent) == kill_after:
             os.kill(process.pid, signal.SIGKILL)  # accepted, and the answer never arrives
 
-    fake.on_accept = kill_at_k
+    fake.on_sent = kill_at_k
     await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == -signal.SIGKILL
-    fake.on_accept = None
+    fake.on_sent = None
 
     after_crash = await ledger_rows(db_url)
     confirmed = {r.destination_id for r in after_crash if r.status == SENT}
     in_flight = {r.destination_id for r in after_crash if r.status == SENDING}
-    accepted_then = set(fake.received())
+    accepted_then = set(received(fake))
     assert len(accepted_then) >= kill_after
     assert confirmed < accepted_then, "a row is marked sent only after Telegram accepted it"
     assert in_flight, "the k-th send was accepted and never marked: it is in flight"
@@ -87,26 +93,25 @@ async def test_killed_mid_fanout_then_push_again(db_url: str, fake: FakeTelegram
     assert result["in_doubt"] == len(in_flight)
     assert (result["failed"], result["deactivated"]) == (0, 0)
 
-    received = fake.received()
-    assert set(received) == set(chats), "every chat has the edition"
-    duplicated = {chat for chat, n in received.items() if n > 1}
+    counts = received(fake)
+    assert set(counts) == set(chats), "every chat has the edition"
+    duplicated = {chat for chat, n in counts.items() if n > 1}
     assert not duplicated & confirmed, "no duplicate of a confirmed send"
     assert duplicated <= in_flight, "a repeat happens only inside the counted window"
     assert duplicated, "the k-th chat was accepted before the crash and sent again"
     final = await ledger_rows(db_url)
     assert {r.status for r in final} == {SENT}
     assert sum(r.in_doubt for r in final) == len(in_flight)
-    assert fake.uploads == 2, "one photo upload per edition per process run"
 
     code, out, _ = await run_bot(["push", "--sample"], env, tmp_path)
     assert code == 0
     assert summary(out)["sent"] == 0 and summary(out)["skipped_already_sent"] == len(chats)
 
 
-async def test_two_pushers_at_once_deliver_each_chat_once(db_url: str, fake: FakeTelegram,
+async def test_two_pushers_at_once_deliver_each_chat_once(db_url: str, api: Api,
                                                           tmp_path: Path) -> None:
     chats = await subscribe(db_url, 60)
-    env = bot_env(db_url, fake)
+    env = bot_env(db_url, api)
     runs = await asyncio.gather(*(run_bot(["push", "--sample"], env, tmp_path)
                                   for _ in range(2)))
     for code, _, err in runs:
@@ -114,6 +119,6 @@ async def test_two_pushers_at_once_deliver_each_chat_once(db_url: str, fake: Fak
     results = [summary(out) for _, out, _ in runs]
     assert sum(r["sent"] for r in results) == len(chats)
     assert all(r["sent"] > 0 for r in results), "both pushers took a share"
-    assert fake.received() == {chat: 1 for chat in chats}
+    assert received(api.fake) == {chat: 1 for chat in chats}
     assert {r.status for r in await ledger_rows(db_url)} == {SENT}
     assert sum(r["in_doubt"] for r in results) == 0

@@ -46,7 +46,8 @@ async def test_429_waits_retry_after_and_retries_the_same_destination(
     assert rig.slept == [3, 5]
 
 
-async def test_endless_429s_fail_the_row_after_the_limit(rigs: RigFactory, edition: Edition) -> None:
+async def test_endless_429s_fail_the_row_after_the_limit(rigs: RigFactory,
+                                                         edition: Edition) -> None:
     rig = rigs("telegram", policy=RetryPolicy(rate_limit_waits=2))
     dests = await rig.subscribe("telegram", 1)
     rig.senders["telegram"].fail(1, *[RateLimited("1", 1)] * 5)
@@ -132,7 +133,8 @@ async def test_a_bug_in_a_sender_is_isolated_to_its_destination(
     assert "bug while sending to telegram 1" in caplog.text
 
 
-async def test_platforms_without_a_sender_are_left_alone(rigs: RigFactory, edition: Edition) -> None:
+async def test_platforms_without_a_sender_are_left_alone(rigs: RigFactory,
+                                                         edition: Edition) -> None:
     rig = rigs("telegram")
     dests = await rig.subscribe("telegram", 1) + await rig.subscribe("discord", 2)
     result = await rig.fanout.deliver(edition, dests)

@@ -153,3 +153,11 @@ async def test_unfinished_lists_editions_with_work_left(db: Database) -> None:
     from datetime import timedelta
 
     assert await ledger.unfinished(timedelta(hours=1)) == [E]
+
+
+async def test_two_pushers_enqueueing_the_same_edition_do_not_clash(db: Database) -> None:
+    many = [("telegram", str(i)) for i in range(300)]
+    results = await asyncio.gather(Ledger(db, "a").enqueue(E, many),
+                                   Ledger(db, "b").enqueue(E, many))
+    assert sum(r.added for r in results) >= 300
+    assert await Ledger(db, "c").statuses(E) == {PENDING: 300}

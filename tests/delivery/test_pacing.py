@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 import pytest
 
@@ -53,4 +54,4 @@ async def test_concurrent_acquirers_are_spaced_too() -> None:
 
     await asyncio.gather(*(one(str(i)) for i in range(20)))
     stamps.sort()
-    assert all(b - a >= 0.1 - 1e-9 for a, b in zip(stamps, stamps[1:], strict=False))
+    assert all(b - a >= 0.1 - 1e-9 for a, b in itertools.pairwise(stamps))

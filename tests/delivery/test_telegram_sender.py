@@ -1,10 +1,12 @@
-"""The Telegram sender through the real python-telegram-bot ``Bot`` against the loopback fake:
+"""The Telegram sender through the real python-telegram-bot ``Bot`` against the shared fake
+Bot API (``tests/fakes/telegram_api.py``, over ``httpx.MockTransport``):
 one photo upload per edition then ``file_id`` reuse, the caption and button, and the 429,
 403, migration, bad-request, bad-token and network paths through the fan-out."""
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -12,8 +14,8 @@ import httpx
 import pytest
 from telegram import Bot
 from telegram.error import NetworkError, TimedOut
-from telegram.request import HTTPXRequest
 
+from handlers.telegram.keyboards import full_report
 from services.delivery.fanout import Fanout, RetryPolicy
 from services.delivery.ledger import FAILED, PENDING, SENT, Ledger
 from services.delivery.liveness import make_liveness
@@ -25,22 +27,25 @@ from services.errors import DeliveryInDoubt, DeliveryUnavailable
 from services.storage import Database
 from services.storage.subscriptions import SubscriptionStore
 from tests.delivery.fakes import FakeClock, no_sleep
-from tests.delivery.telegram_fake import FakeTelegram, Limits
 from tests.fakes.charts import FakeCharts
+from tests.fakes.telegram_api import FakeBotApi, RateLimits
+from tests.fakes.telegram_app import requests
+
+BASE_URL = "http://fake.invalid/bot"
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    api = await FakeTelegram().start()
-    try:
-        yield api
-    finally:
-        await api.close()
+def fake() -> FakeBotApi:
+    return FakeBotApi()
+
+
+def received(fake: FakeBotApi) -> dict[int, int]:
+    return dict(Counter(s.chat_id for s in fake.sent))
 
 
 @dataclass
 class TelegramRig:
-    fake: FakeTelegram
+    fake: FakeBotApi
     sender: TelegramSender
     fanout: Fanout
     ledger: Ledger
@@ -56,13 +61,12 @@ class TelegramRig:
 
 
 @pytest.fixture
-async def tg(fake: FakeTelegram, db: Database) -> AsyncIterator[TelegramRig]:
-    request = HTTPXRequest(connection_pool_size=10)
-    bot = Bot(fake.token, base_url=fake.base_url, request=request,
-              get_updates_request=HTTPXRequest(connection_pool_size=1))
+async def tg(fake: FakeBotApi, db: Database) -> AsyncIterator[TelegramRig]:
+    request, updates = requests(fake, pool=10)
+    bot = Bot(fake.token, base_url=BASE_URL, request=request, get_updates_request=updates)
     clock = FakeClock()
     media = MediaCache(db)
-    sender = TelegramSender(bot, FakeCharts(), media,
+    sender = TelegramSender(bot, FakeCharts(), media, full_report(),
                             telegram_pacer(clock=clock, sleep=clock.sleep), concurrency=8)
     liveness = make_liveness(db)
     ledger = Ledger(db, liveness.worker_id)
@@ -82,13 +86,13 @@ async def test_one_upload_per_edition_then_file_id(tg: TelegramRig, edition: Edi
     result = await tg.fanout.deliver(edition, dests)
     assert (result.sent, result.failed) == (30, 0)
     assert tg.fake.uploads == 1 and tg.media.uploads == 1
-    photos = [s.photo for s in tg.fake.sent]
-    assert photos.count("upload") == 1
-    file_ids = {p for p in photos if p != "upload"}
-    assert len(file_ids) == 1 and next(iter(file_ids)).startswith("AgACfake")
-    assert tg.fake.received() == {str(i): 1 for i in range(1, 31)}
+    file_ids = {s.photo for s in tg.fake.sent}
+    assert len(file_ids) == 1, "every chat shows the one uploaded photo"
+    assert received(tg.fake) == {i: 1 for i in range(1, 31)}
     first = tg.fake.sent[0]
-    assert first.method == "sendPhoto" and first.caption.startswith("<b>")
+    assert first.method == "sendPhoto" and first.raw.startswith("<b>")
+    assert first.parse_mode == "HTML" and len(first.text) <= 1024
+    assert edition.report.key_insight[:40] in first.text
     markup = json.loads(first.reply_markup or "{}")
     assert markup["inline_keyboard"] == [[{"text": "Full report", "callback_data": "full"}]]
     # a second process (a new cache over the same database) reuses the stored file_id
@@ -99,26 +103,23 @@ async def test_one_upload_per_edition_then_file_id(tg: TelegramRig, edition: Edi
 async def test_pacing_holds_one_message_per_second_per_chat(tg: TelegramRig) -> None:
     pacer = tg.sender._pacer
     for _ in range(3):
-        await pacer.acquire("42")
+        await pacer.turn()
+        await pacer.acquire_key("42")
     assert tg.clock.now - 1000.0 == pytest.approx(2.0)
-    started = tg.clock.now
-    for chat in range(29):
-        await pacer.acquire(str(chat))
-    assert tg.clock.now - started == pytest.approx(29 / 29)  # 29/s overall
 
 
 async def test_429_403_migrate_and_bad_request(tg: TelegramRig, edition: Edition) -> None:
     dests = await tg.subscribe(1, 2, -100, 4, 5)
     tg.fake.block(2)
     tg.fake.migrate(-100, -1001000)
-    tg.fake.fail_chat(4, 429, "Too Many Requests: retry after 7", parameters={"retry_after": 7})
-    tg.fake.fail_chat(5, 400, "Bad Request: chat not found")
+    tg.fake.throttle(4, retry_after=7)
+    tg.fake.inject("sendPhoto", 400, "Bad Request: chat not found", chat_id=5)
 
     result = await tg.fanout.deliver(edition, dests)
 
     assert (result.sent, result.deactivated, result.moved, result.failed,
             result.rate_limited) == (3, 1, 1, 1, 1)
-    assert tg.fake.received() == {"1": 1, "-1001000": 1, "4": 1}
+    assert received(tg.fake) == {1: 1, -1001000: 1, 4: 1}
     assert tg.slept == [7]  # the fan-out waited retry_after, then the same chat
     assert 7 in tg.clock.slept  # and the pacer held every send meanwhile
     blocked = await tg.subscriptions.get("telegram", "2")
@@ -153,7 +154,7 @@ async def test_without_charts_the_insight_goes_as_text(tg: TelegramRig,
 async def test_a_stale_file_id_is_uploaded_again(tg: TelegramRig, edition: Edition) -> None:
     dests = await tg.subscribe(1, 2)
     await tg.fanout.deliver(edition, dests[:1])
-    tg.fake._files.clear()  # Telegram forgot the file
+    tg.fake._photo_ids.clear()  # Telegram forgot the file
     result = await tg.fanout.deliver(edition, dests)
     assert (result.sent, result.failed) == (1, 0)
     assert tg.fake.uploads == 2
@@ -163,7 +164,7 @@ def test_network_failures_are_told_apart_by_whether_the_request_left() -> None:
     def raised(err: Exception, cause: Exception) -> Exception:
         try:
             raise err from cause
-        except Exception as exc:  # noqa: BLE001 - building the chained error
+        except Exception as exc:
             return exc
 
     connect = raised(NetworkError("httpx.ConnectError: refused"), httpx.ConnectError("no"))
@@ -174,20 +175,18 @@ def test_network_failures_are_told_apart_by_whether_the_request_left() -> None:
     assert type(translate(server, "1")) is DeliveryInDoubt
 
 
-async def test_the_fake_enforces_the_flood_limit(fake: FakeTelegram, db: Database,
-                                                 edition: Edition) -> None:
-    """Sanity check of the fake itself: a burst over its limit gets 429s."""
-    fake.limits = Limits(per_second=5)
-    request = HTTPXRequest(connection_pool_size=10)
-    bot = Bot(fake.token, base_url=fake.base_url, request=request)
+async def test_flood_limits_of_the_fake_are_met_by_the_pacer(db: Database,
+                                                             edition: Edition) -> None:
+    """Real time, the fake enforcing Telegram's 30/s and 1/s per chat: 60 chats, no 429."""
+    fake = FakeBotApi(limits=RateLimits(global_per_second=30, chat_per_second=1))
+    request, updates = requests(fake, pool=10)
+    bot = Bot(fake.token, base_url=BASE_URL, request=request, get_updates_request=updates)
+    sender = TelegramSender(bot, FakeCharts(), MediaCache(db), full_report(), telegram_pacer(), 8)
     try:
-        statuses = []
-        for chat in range(8):
-            try:
-                await bot.send_message(chat + 1, "hi")
-                statuses.append(200)
-            except Exception as exc:  # noqa: BLE001 - recording what PTB raised
-                statuses.append(type(exc).__name__)
+        for chat in range(60):
+            await sender.pace()
+            await sender.send_edition(str(chat + 1), edition)
     finally:
         await request.shutdown()
-    assert statuses[:5] == [200] * 5 and set(statuses[5:]) == {"RetryAfter"}
+    assert fake.flood.rejected == 0 and len(fake.sent) == 60
+    assert fake.sent[-1].at - fake.sent[0].at >= 59 / 30

@@ -142,6 +142,9 @@ class FakeBotApi:
         self._updates: deque[dict[str, Any]] = deque()
         self._update_ids = itertools.count(1)
         self.flood = FloodControl(self.limits, clock)
+        # called with each accepted message before its answer goes back (under the lock):
+        # the delivery crash test kills the pusher there
+        self.on_sent: Callable[[Sent], None] | None = None
 
     # ----------------------------------------------------------------- configuration
     def block(self, chat_id: int) -> None:
@@ -378,6 +381,8 @@ class FakeBotApi:
                 media: tuple[str, ...] = ()) -> None:
         self.sent.append(Sent(method, chat_id, message["message_id"], text, raw,
                               parse_mode or None, markup, photo, media, self.clock()))
+        if self.on_sent is not None:
+            self.on_sent(self.sent[-1])
         self._messages[(chat_id, message["message_id"])] = _Message(
             chat_id, text if photo is None and not media else None,
             text if photo is not None else None, markup)

@@ -1,0 +1,167 @@
+"""Two real ``python -m bot run`` processes on one database (PostgreSQL, and SQLite on one
+host), both serving Telegram against the shared fake Bot API on loopback:
+
+only one leads the schedule; the leader is killed (SIGKILL) in the middle of a slot's
+fan-out; the standby takes the lead, finishes the fan-out from the ledger, and every chat ends
+up with the edition, a repeat only where the ledger counted one in doubt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from services.delivery.leader import make_leader_lock
+from services.delivery.ledger import SENT
+from services.delivery.slots import Slot, SlotStore
+from services.storage import open_database
+from services.storage.subscriptions import SubscriptionStore
+from services.storage.tables import DeliveryRow
+from tests.delivery.processes import Api, bot_env, start_bot
+from tests.fakes.telegram_api import TELEGRAM_LIMITS, FakeBotApi, Sent
+from tests.fakes.telegram_server import serve
+
+LEADS = "this instance leads the briefing schedule"
+POLLING = "polling"
+CHATS = [str(5000 + i) for i in range(40)]
+KILL_AFTER = 10
+
+
+class Watched:
+    """A running bot process whose log lines are collected as they come."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+        self.lines: list[str] = []
+        self._task = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        assert self.process.stderr is not None
+        async for raw in self.process.stderr:
+            self.lines.append(raw.decode(errors="replace").rstrip())
+
+    def said(self, text: str) -> bool:
+        return any(text in line for line in self.lines)
+
+    async def stop(self) -> int:
+        if self.process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.process.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(self.process.wait(), 30)
+        await self._task
+        return code
+
+
+async def until(check: Callable[[], bool | Awaitable[bool]], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        outcome = check()
+        if isinstance(outcome, Awaitable):
+            outcome = await outcome
+        if outcome:
+            return
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.05)
+
+
+async def prepare(db_url: str) -> Slot:
+    """Forty chats on a slot that came due two minutes ago; it last fired yesterday."""
+    due = (datetime.now(UTC) - timedelta(minutes=2)).replace(second=0, microsecond=0)
+    slot = Slot(due.strftime("%H:%M"), "UTC")
+    db = await open_database(db_url)
+    try:
+        store = SubscriptionStore(db)
+        for chat in CHATS:
+            await store.upsert("telegram", chat, slot.time_hhmm, slot.tz)
+        async with db.sessions.begin() as session:
+            await SlotStore.record(session, slot, due - timedelta(days=1), None)
+    finally:
+        await db.close()
+    return slot
+
+
+async def test_the_standby_takes_over_and_finishes_the_fanout(db_url: str,
+                                                             tmp_path: Path) -> None:
+    await prepare(db_url)
+    fake = FakeBotApi(limits=TELEGRAM_LIMITS)
+    holder = await open_database(db_url)
+    lock = make_leader_lock(holder)
+    assert await lock.try_acquire()  # the test holds the lead while both processes start
+    procs: list[Watched] = []
+    try:
+        with serve(fake) as base_url:
+            env = bot_env(db_url, Api(fake, base_url), LOG_LEVEL="INFO",
+                          SCHEDULER_POLL_S="0.2")
+            procs = [Watched(await start_bot(["run", "--sample"], env, tmp_path))
+                     for _ in range(2)]
+            await until(lambda: all(p.said(POLLING) for p in procs))
+            assert not any(p.said(LEADS) for p in procs)
+
+            def leader() -> Watched | None:
+                return next((p for p in procs if p.said(LEADS)), None)
+
+            def kill_the_leader(sent: Sent) -> None:  # in the fake's server thread
+                if len(fake.sent) != KILL_AFTER:
+                    return
+                deadline = time.monotonic() + 10
+                while (first := leader()) is None and time.monotonic() < deadline:
+                    time.sleep(0.01)
+                assert first is not None
+                os.kill(first.process.pid, signal.SIGKILL)
+
+            fake.on_sent = kill_the_leader
+            await lock.release()
+            await until(lambda: leader() is not None)
+            first = leader()
+            assert first is not None
+            await asyncio.wait_for(first.process.wait(), 30)
+            assert first.process.returncode == -signal.SIGKILL
+            second = next(p for p in procs if p is not first)
+            await until(lambda: second.said(LEADS))
+            await until(lambda: set(_received(fake)) == set(CHATS))
+            await until(lambda: _all_sent(db_url))
+            fake.on_sent = None
+            assert await second.stop() == 0, "\n".join(second.lines[-20:])
+    finally:
+        for p in procs:
+            with contextlib.suppress(ProcessLookupError):
+                p.process.kill()
+        await lock.release()
+        await holder.close()
+
+    rows = await _rows(db_url)
+    assert {r.status for r in rows} == {SENT}
+    in_doubt = {r.destination_id for r in rows if r.in_doubt}
+    duplicated = {chat for chat, n in _received(fake).items() if n > 1}
+    assert duplicated <= in_doubt, "a repeat only where the ledger counted one"
+    assert len(rows) == len(CHATS)
+    claimed_by = {(r.claimed_by or "").split("#")[0].split(":")[1] for r in rows}
+    assert claimed_by == {str(first.process.pid), str(second.process.pid)}, \
+        "both processes sent a share: the leader before it died, the standby after"
+
+
+def _received(fake: FakeBotApi) -> Counter[str]:
+    return Counter(str(s.chat_id) for s in fake.sent)
+
+
+async def _rows(db_url: str) -> list[DeliveryRow]:
+    db = await open_database(db_url)
+    try:
+        async with db.sessions() as session:
+            return list(await session.scalars(select(DeliveryRow)))
+    finally:
+        await db.close()
+
+
+async def _all_sent(db_url: str) -> bool:
+    rows = await _rows(db_url)
+    return len(rows) == len(CHATS) and {r.status for r in rows} == {SENT}
