@@ -72,7 +72,12 @@ class Pacer:
                             self._key_ready(key, now) if key is not None else now)
                 if ready <= now:
                     if spacing:
-                        self._next_start = now + self._interval
+                        # Schedule from the planned start when we woke a little late, so the
+                        # sleep's latency does not add up send after send (the rate holds);
+                        # after an idle spell, from now.
+                        late = now - self._next_start
+                        base = self._next_start if 0 <= late < self._interval else now
+                        self._next_start = base + self._interval
                     if key is not None:
                         self._recent.setdefault(key, deque()).append(now)
                         self._sweep(now)

@@ -34,6 +34,12 @@ from tests.fakes.telegram_app import requests
 BASE_URL = "http://fake.invalid/bot"
 
 
+@pytest.fixture(autouse=True)
+def timedelta_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PTB 22's future ``RetryAfter.retry_after`` (a timedelta), as the handlers' tests."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+
+
 @pytest.fixture
 def fake() -> FakeBotApi:
     return FakeBotApi()
