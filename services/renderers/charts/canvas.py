@@ -1,0 +1,217 @@
+"""A chart is a page: a title block, panels stacked top to bottom, and a footer.
+
+Everything is placed in inches. Each panel is one matplotlib ``Axes`` with its axis switched off
+and its data coordinates set to inches from the panel's bottom-left corner, so drawing code
+places text and bars exactly, without autoscaling or tick layout (which are also the slowest
+parts of matplotlib). The panel's title is the axes' left title and its key is the axes' label,
+so tests can read a figure's structure back.
+
+No pyplot and no rcParams: every text carries its own font properties, so rendering neither
+reads nor changes global state (beyond matplotlib's font cache).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch
+from matplotlib.text import Text
+
+from services import format as fmt
+from services.renderers.charts import style
+from services.renderers.charts.fonts import drawable, fonts, has_cjk
+
+NOT_AVAILABLE = "not available"
+
+Draw = Callable[[Axes], None]
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One block of a page: ``draw`` fills an axes ``height`` inches tall, full page width."""
+
+    key: str
+    title: str
+    height: float
+    draw: Draw
+    available: bool = True
+
+
+@dataclass(frozen=True)
+class Page:
+    title: str
+    subtitle: str
+    panels: Sequence[Panel]
+    footer: Sequence[str] = field(default_factory=tuple)
+    key_line: bool = True  # print the colour key (▲ up, ▼ down, grey)
+
+
+def text(ax: Axes, x: float, y: float, s: str, size: float = style.BODY_PT, *,
+         colour: str = style.INK, weight: str = "normal", italic: bool = False,
+         ha: str = "left", va: str = "center", **kwargs: object) -> Text:
+    """Every string on a chart goes through here: one font chain, no mathtext (a ``$`` is a
+    dollar), characters no installed font can draw dropped rather than drawn as boxes."""
+    shown = drawable(s)
+    return ax.text(x, y, shown, fontproperties=fonts().props(
+        size, weight, "italic" if italic else "normal", cjk=has_cjk(shown)), color=colour,
+        ha=ha, va=va, parse_math=False, clip_on=False, **kwargs)
+
+
+def char_width_in(size: float) -> float:
+    """Average advance of a Latin character (DejaVu Sans ≈ 0.6 em), in inches."""
+    return size * 0.6 / 72
+
+
+def text_width_in(s: str, size: float) -> float:
+    """Estimated width; CJK characters are a full em wide."""
+    wide = sum(1 for c in s if ord(c) >= 0x2E80)
+    return (len(s) - wide) * char_width_in(size) + wide * size / 72
+
+
+def fit(s: str, width_in: float, size: float) -> str:
+    """``s``, shortened with an ellipsis to fit ``width_in``."""
+    if text_width_in(s, size) <= width_in:
+        return s
+    while s and text_width_in(s + "…", size) > width_in:
+        s = s[:-1]
+    return s.rstrip() + "…"
+
+
+def wrap(s: str, width_in: float, size: float) -> list[str]:
+    return textwrap.wrap(s, max(12, int(width_in / char_width_in(size)))) or [""]
+
+
+def wrapped_height(lines: int, size: float) -> float:
+    return lines * size * 1.45 / 72
+
+
+TITLE_IN = 0.32  # the title line
+KEY_IN = 0.22  # the colour key line
+FOOTER_TOP_PAD_IN = 0.12
+SUBTITLE_LINES = 2
+
+
+def subtitle_lines(page: Page) -> list[str]:
+    inner = style.WIDTH_IN - 2 * style.MARGIN_IN
+    lines = wrap(page.subtitle, inner, style.BODY_PT) if page.subtitle else []
+    if len(lines) > SUBTITLE_LINES:
+        lines = lines[:SUBTITLE_LINES - 1] + [fit(" ".join(lines[SUBTITLE_LINES - 1:]) + " …",
+                                                  inner, style.BODY_PT)]
+    return lines
+
+
+def render(page: Page) -> Figure:
+    """Lay out ``page`` on a new figure (with an Agg canvas attached) and return it."""
+    width = style.WIDTH_IN
+    inner = width - 2 * style.MARGIN_IN
+    sub = subtitle_lines(page)
+    title_h = TITLE_IN + wrapped_height(len(sub), style.BODY_PT) + (KEY_IN if page.key_line
+                                                                     else 0.04)
+    foot_lines = [line for entry in page.footer for line in wrap(entry, inner, style.FOOT_PT)]
+    foot_h = wrapped_height(len(foot_lines), style.FOOT_PT) + FOOTER_TOP_PAD_IN \
+        if foot_lines else 0.0
+    body_h = sum(p.height + style.GAP_IN for p in page.panels)
+    height = style.MARGIN_IN + title_h + body_h + foot_h + style.MARGIN_IN
+
+    fig = Figure(figsize=(width, height), dpi=style.DPI, facecolor=style.PAPER)
+    FigureCanvasAgg(fig)
+    top = height - style.MARGIN_IN
+    _title_block(_axes(fig, "title", top - title_h, title_h), page, sub)
+    top -= title_h
+    for panel in page.panels:
+        top -= style.GAP_IN
+        ax = _axes(fig, panel.key, top - panel.height, panel.height)
+        title = fit(drawable(panel.title), inner, style.HEADING_PT * 1.08)  # bold is wider
+        ax.set_title(title, loc="left", pad=0, y=1 - 0.06 / panel.height,
+                     x=style.MARGIN_IN / width, va="top", color=style.INK, parse_math=False,
+                     fontproperties=fonts().props(style.HEADING_PT, "bold", cjk=has_cjk(title)))
+        panel.draw(ax)
+        top -= panel.height
+    if foot_lines:
+        ax = _axes(fig, "footer", style.MARGIN_IN, foot_h)
+        ax.hlines(foot_h - 0.04, style.MARGIN_IN, width - style.MARGIN_IN, colors=style.RULE,
+                  linewidth=0.8)
+        y = foot_h - FOOTER_TOP_PAD_IN
+        for line in foot_lines:
+            text(ax, style.MARGIN_IN, y, line, style.FOOT_PT, colour=style.SOFT_INK, va="top")
+            y -= wrapped_height(1, style.FOOT_PT)
+    return fig
+
+
+def _axes(fig: Figure, key: str, bottom: float, height: float) -> Axes:
+    width_in, height_in = fig.get_size_inches()
+    ax = fig.add_axes((0, bottom / height_in, 1, height / height_in), label=key)
+    ax.set_axis_off()
+    ax.set_xlim(0, style.WIDTH_IN)
+    ax.set_ylim(0, height)
+    ax.set_autoscale_on(False)
+    return ax
+
+
+KEY = ((f"{style.UP_ARROW} up", style.UP), (f"{style.DOWN_ARROW} down", style.DOWN),
+       ("grey: closed or n/a", style.MUTED), (f"{style.WARN} anomaly", style.ANOMALY))
+
+
+def _title_block(ax: Axes, page: Page, sub: list[str]) -> None:
+    _, h = ax.get_ylim()
+    text(ax, style.MARGIN_IN, h - 0.02, page.title, style.TITLE_PT, weight="bold", va="top")
+    y = h - TITLE_IN
+    for line in sub:
+        text(ax, style.MARGIN_IN, y, line, style.BODY_PT, colour=style.SOFT_INK, va="top")
+        y -= wrapped_height(1, style.BODY_PT)
+    if page.key_line:
+        x = style.MARGIN_IN
+        renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+        for label, colour in KEY:
+            item = text(ax, x, y - 0.06, label, style.SMALL_PT, colour=colour, va="top",
+                        weight="bold")
+            x += item.get_window_extent(renderer).width / style.DPI + 0.2
+
+
+def panel_titles(fig: Figure) -> dict[str, str]:
+    """Panel key → title, in page order (for tests and alt text)."""
+    return {ax.get_label(): ax.get_title(loc="left") for ax in fig.axes
+            if ax.get_label() not in ("title", "footer")}
+
+
+def figure_texts(fig: Figure) -> list[str]:
+    """Every string drawn on the figure, in drawing order."""
+    found = []
+    for ax in fig.axes:
+        if ax.get_title(loc="left"):
+            found.append(ax.get_title(loc="left"))
+        found.extend(t.get_text() for t in ax.texts)
+    return found
+
+
+def edition_title(name: str, edition: date) -> str:
+    return f"{name} · {fmt.day(edition)}"
+
+
+def not_available(reason: str) -> Draw:
+    """A panel body that says, in words, that its figures are missing."""
+
+    def draw(ax: Axes) -> None:
+        _, top = ax.get_ylim()
+        y = (top - style.HEADING_IN) / 2
+        ax.add_patch(box(style.MARGIN_IN, y - 0.16, style.WIDTH_IN - 2 * style.MARGIN_IN, 0.32))
+        text(ax, style.WIDTH_IN / 2, y, fit(f"{NOT_AVAILABLE.capitalize()}: {reason}",
+             style.WIDTH_IN - 2 * style.MARGIN_IN - 0.2, style.BODY_PT),
+             colour=style.SOFT_INK, italic=True, ha="center")
+
+    return draw
+
+
+def missing_panel(key: str, title: str, reason: str) -> Panel:
+    return Panel(key, title, style.HEADING_IN + 0.42, not_available(reason), available=False)
+
+
+def box(x: float, y: float, w: float, h: float, colour: str = style.PANEL) -> FancyBboxPatch:
+    return FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0,rounding_size=0.05",
+                          facecolor=colour, edgecolor="none")

@@ -1,0 +1,176 @@
+"""Crypto panels: stablecoin supply, DeFi TVL by category, protocols, DEX volume; and the chart."""
+
+from __future__ import annotations
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from services import format as fmt
+from services.models.analysis import Analysis, CategoryMove, Mover, StablecoinSummary
+from services.renderers.charts import style
+from services.renderers.charts.canvas import (
+    Page,
+    Panel,
+    box,
+    edition_title,
+    fit,
+    missing_panel,
+    render,
+    text,
+)
+from services.renderers.charts.labels import footer
+from services.renderers.charts.markets import move_row
+from services.renderers.charts.rows import Row, rows_panel, signed
+
+DEFI_DIGITS = 1  # DeFi moves are large: one decimal, as in the text report
+STABLE_DIGITS = 3  # stablecoin supply moves are small: three decimals, as in the flow map
+
+
+def stablecoin_rows(summary: StablecoinSummary, detail: bool = True) -> list[Row]:
+    """One row per coin and a net row; ``detail`` adds each coin's % and supply."""
+    rows = [Row(f.symbol, f.change_usd, signed(fmt.usd(f.change_usd, signed=True),
+                f.change_usd, 0), digits=0, sub=f"{fmt.pct(f.change_pct, STABLE_DIGITS)} to "
+                f"{fmt.usd(f.supply_usd)}" if detail else "")
+            for f in summary.flows]
+    net = summary.net_change_usd
+    label = "Net" if detail else f"Net ({summary.reading})"
+    if net is not None:
+        rows.append(Row(label, net, signed(fmt.usd(net, signed=True), net, 0), digits=0,
+                        sub=summary.reading if detail else "", strong=True))
+    else:
+        unknown = ", ".join(summary.missing) or "a coin"
+        rows.append(Row("Net", None, strong=True, note=f"unknown: {unknown} change missing"))
+    return rows
+
+
+def stablecoin_panel(analysis: Analysis, key: str = "stablecoins", detail: bool = True
+                     ) -> Panel:
+    summary = analysis.crypto.stablecoins
+    title = "Stablecoin supply · 1-day change in USD"
+    if not summary.flows:
+        return missing_panel(key, title, "no stablecoin supply in this snapshot")
+    notes = []
+    if summary.total_supply_usd is not None:
+        notes.append(f"Tracked supply {fmt.usd(summary.total_supply_usd)}"
+                     + (" · coins moved in opposite directions" if summary.mixed else ""))
+    return rows_panel(key, title, stablecoin_rows(summary, detail), notes)
+
+
+def _change_of(name: str | None, movers: tuple[Mover, ...]) -> str:
+    found = next((m for m in movers if m.name == name), None)
+    return fmt.pct(found.change_pct, DEFI_DIGITS) if found else fmt.MISSING
+
+
+def category_row(category: CategoryMove, protocols: tuple[Mover, ...], detail: bool = True
+                 ) -> Row:
+    """A category's average move; ``detail`` adds its top mover and its protocol count."""
+    parts = []
+    if category.leader:
+        parts.append(f"top {category.leader} {_change_of(category.leader, protocols)}")
+    if category.anomalies:
+        parts.append(f"{style.WARN} {len(category.anomalies)} excluded")
+    label = f"{category.category} ({category.counted}/{category.count})" if detail else (
+        category.category + (f" {style.WARN}" if category.anomalies else ""))
+    return Row(label, category.avg_change_pct, signed(fmt.pct(category.avg_change_pct,
+               DEFI_DIGITS), category.avg_change_pct, DEFI_DIGITS), digits=DEFI_DIGITS,
+               sub=" · ".join(parts) if detail else "")
+
+
+def anomaly_notes(movers: tuple[Mover, ...]) -> list[str]:
+    flagged = [m for m in movers if m.anomaly]
+    if not flagged:
+        return []
+    listed = "; ".join(f"{m.name} {fmt.pct(m.change_pct, DEFI_DIGITS)}"
+                       + (f" ({m.anomaly_reason})" if m.anomaly_reason else "") for m in flagged)
+    return [f"{style.WARN} Anomalies, left out of the averages: {listed}"]
+
+
+def category_panel(analysis: Analysis, key: str = "tvl", detail: bool = True) -> Panel:
+    crypto = analysis.crypto
+    title = "DeFi TVL by category · average 1-day change"
+    if not crypto.categories:
+        return missing_panel(key, title, "no DeFi TVL in this snapshot")
+    rows = [category_row(c, crypto.protocols, detail) for c in crypto.categories]
+    notes = ["(protocols counted / listed) · top mover of each category"] if detail else []
+    return rows_panel(key, title, rows, notes + anomaly_notes(crypto.protocols), max_rows=8)
+
+
+def mover_row(mover: Mover, sub: str = "") -> Row:
+    return Row(mover.name, None if mover.anomaly else mover.change_pct,
+               signed(fmt.pct(mover.change_pct, DEFI_DIGITS), mover.change_pct, DEFI_DIGITS),
+               digits=DEFI_DIGITS, sub=sub, anomaly=mover.anomaly)
+
+
+def protocol_panel(analysis: Analysis) -> Panel:
+    """Every protocol, grouped under its category (in the categories' order)."""
+    crypto = analysis.crypto
+    title = "DeFi protocols · 1-day TVL change, by category"
+    if not crypto.protocols:
+        return missing_panel("protocols", title, "no DeFi TVL in this snapshot")
+    rows: list[Row] = []
+    for category in crypto.categories:
+        members = [p for p in crypto.protocols if (p.group or "Uncategorised") ==
+                   category.category]
+        average = f"avg {fmt.pct(category.avg_change_pct, DEFI_DIGITS)}"
+        rows.append(Row(category.category, group=True, note=average))
+        rows += [mover_row(p) for p in members[:4]]
+    return rows_panel("protocols", title, rows, anomaly_notes(crypto.protocols), max_rows=18)
+
+
+def dex_panel(analysis: Analysis) -> Panel:
+    dexes = analysis.crypto.dexes
+    title = "DEX volume · 1-day change"
+    if not dexes:
+        return missing_panel("dex", title, "no DEX volume in this snapshot")
+    rows = [mover_row(d, sub=f"24h {fmt.usd(d.value_usd)}"
+                      + (f" · {fmt.usd(d.change_usd, signed=True)}" if d.change_usd is not None
+                         else "")) for d in dexes]
+    return rows_panel("dex", title, rows, anomaly_notes(dexes), max_rows=6)
+
+
+TILES_IN = 0.95
+
+
+def tiles_panel(analysis: Analysis) -> Panel:
+    """BTC, ETH, total market cap and volume as four large figures."""
+    crypto = analysis.crypto
+    btc, eth = crypto.btc, crypto.eth
+    tiles = [
+        ("BTC", fmt.price_usd(btc.close) if btc else fmt.MISSING,
+         btc.change_pct if btc else None, 2),
+        ("ETH", fmt.price_usd(eth.close) if eth else fmt.MISSING,
+         eth.change_pct if eth else None, 2),
+        ("Market cap", fmt.usd(crypto.total_market_cap_usd), crypto.market_cap_change_pct, 2),
+        ("24h volume", fmt.usd(crypto.total_volume_usd), None, 2),
+    ]
+
+    def draw(ax: Axes) -> None:
+        gap = 0.08
+        width = (style.WIDTH_IN - 2 * style.MARGIN_IN - 3 * gap) / 4
+        for i, (name, figure, change, digits) in enumerate(tiles):
+            x = style.MARGIN_IN + i * (width + gap)
+            ax.add_patch(box(x, 0.04, width, TILES_IN - style.HEADING_IN - 0.04))
+            centre = x + width / 2
+            text(ax, centre, 0.50, name, style.SMALL_PT, colour=style.SOFT_INK, ha="center")
+            text(ax, centre, 0.33, fit(figure, width - 0.06, style.BODY_PT), style.BODY_PT,
+                 weight="bold", ha="center")
+            if name != "24h volume":
+                shown = signed(fmt.pct(change), change, digits) if change is not None \
+                    else fmt.MISSING
+                text(ax, centre, 0.15, shown, style.SMALL_PT, weight="bold", ha="center",
+                     colour=style.sign_colour(change, digits))
+
+    return Panel("majors", "Crypto market", TILES_IN, draw)
+
+
+def build(analysis: Analysis) -> Figure:
+    crypto = analysis.crypto
+    others = [move_row(m) for m in crypto.others]
+    panels = [tiles_panel(analysis), stablecoin_panel(analysis), protocol_panel(analysis),
+              dex_panel(analysis)]
+    if others:
+        panels.insert(1, rows_panel("coins", "Other coins · 1-day change", others, max_rows=6))
+    subtitle = "ETH against BTC " + fmt.pp(crypto.eth_btc_spread_pp) \
+        if crypto.eth_btc_spread_pp is not None else "Crypto and DeFi, one day"
+    return render(Page(edition_title("Crypto & DeFi", analysis.edition_date), subtitle,
+                       panels, footer(analysis)))

@@ -1,0 +1,142 @@
+"""Risk sentiment and the transmission chain US → Hong Kong → A-shares, with BTC against each."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+from services import format as fmt
+from services.analysis.moves import MARKET_LABEL
+from services.models.analysis import Analysis, ChainLink, LinkState, Move
+from services.renderers.charts import style
+from services.renderers.charts.canvas import (
+    Page,
+    Panel,
+    edition_title,
+    fit,
+    missing_panel,
+    render,
+    text,
+    wrap,
+    wrapped_height,
+)
+from services.renderers.charts.labels import footer, move_label
+from services.renderers.charts.rows import WIDE_LABELS, Row, rows_panel, signed
+
+BOX_W = 1.0
+BOX_H = 0.66
+# Solid arrows for a lead that was followed, dashed where it broke, grey where not comparable.
+ARROW_STYLE = {LinkState.FOLLOWED: "-", LinkState.AMPLIFIED: "-", LinkState.BROKEN: "--",
+               LinkState.MUTED: ":", LinkState.NO_LEAD: ":", LinkState.NOT_COMPARABLE: ":"}
+
+
+def headline_panel(analysis: Analysis) -> Panel:
+    rows = []
+    for r in analysis.sentiment.rows:
+        move = r.move
+        change = move.change_pct if move else None
+        muted = bool(move and (move.closed or move.stale))
+        rows.append(Row(r.label, change, signed(fmt.pct(change), change), sub=r.signal,
+                        muted=muted))
+    title = "Headline moves · 1-day change"
+    if not any(r.value is not None for r in rows):
+        return missing_panel("headlines", title, "no headline index moves in this snapshot")
+    return rows_panel("headlines", title, rows, columns=WIDE_LABELS)
+
+
+def chain_nodes(links: Sequence[ChainLink]) -> list[Move | None]:
+    """The markets along the chain, in order: each link's leader, then the last follower."""
+    nodes: list[Move | None] = [link.leader for link in links]
+    return nodes + [links[-1].follower] if links else nodes
+
+
+def _node_box(ax: Axes, x: float, y: float, move: Move | None, market: str) -> None:
+    change = move.change_pct if move else None
+    muted = bool(move and (move.closed or move.stale))
+    edge = style.sign_colour(change, muted=muted)
+    ax.add_patch(FancyBboxPatch((x, y), BOX_W, BOX_H, boxstyle="round,pad=0,rounding_size=0.06",
+                                facecolor=style.PANEL, edgecolor=edge, linewidth=1.6))
+    centre = x + BOX_W / 2
+    text(ax, centre, y + BOX_H - 0.12, MARKET_LABEL.get(market, market), style.SMALL_PT,
+         colour=style.SOFT_INK, ha="center")
+    name = move_label(move) if move else fmt.MISSING
+    text(ax, centre, y + BOX_H / 2, fit(name, BOX_W - 0.06, style.BODY_PT), ha="center")
+    shown = signed(fmt.pct(change), change) if change is not None else fmt.MISSING
+    if muted:
+        shown += " closed" if move and move.closed else " stale"
+    text(ax, centre, y + 0.12, fit(shown, BOX_W - 0.04, style.SMALL_PT), style.SMALL_PT,
+         weight="bold", colour=edge, ha="center")
+
+
+def chain_panel(analysis: Analysis) -> Panel:
+    links = analysis.sentiment.links
+    title = "Transmission chain · did the lead carry?"
+    if not links:
+        return missing_panel("chain", title, "no chain without US, Hong Kong and A-share moves")
+    nodes = chain_nodes(links)
+    markets = [link.leader.market if link.leader else "" for link in links]
+    markets.append(links[-1].follower.market if links[-1].follower else "")
+    inner = style.WIDTH_IN - 2 * style.MARGIN_IN
+    gap = (inner - len(nodes) * BOX_W) / max(len(nodes) - 1, 1)
+    notes = [f"{_pair(link)}: {link.timing.value if link.timing else 'timing unknown'}"
+             + (f" · {link.note}" if link.note else "") for link in links]
+    note_lines = [line for n in notes for line in wrap(n, inner, style.SMALL_PT)]
+    height = style.HEADING_IN + BOX_H + 0.16 + wrapped_height(len(note_lines), style.SMALL_PT)
+
+    def draw(ax: Axes) -> None:
+        y = height - style.HEADING_IN - BOX_H - 0.04
+        for i, (move, market) in enumerate(zip(nodes, markets, strict=True)):
+            _node_box(ax, style.MARGIN_IN + i * (BOX_W + gap), y, move, market)
+        for i, link in enumerate(links):
+            x0 = style.MARGIN_IN + i * (BOX_W + gap) + BOX_W + 0.03
+            x1 = x0 + gap - 0.06
+            mid_y = y + BOX_H / 2
+            ax.add_patch(FancyArrowPatch((x0, mid_y), (x1, mid_y), arrowstyle="-|>",
+                                         mutation_scale=9, linewidth=1.4,
+                                         linestyle=ARROW_STYLE[link.state],
+                                         color=style.INK if link.spread_pp is not None
+                                         else style.MUTED))
+            centre = (x0 + x1) / 2
+            state = wrap(link.state.value, gap, style.SMALL_PT)
+            for j, line in enumerate(state):
+                text(ax, centre, mid_y + 0.11 + 0.13 * (len(state) - 1 - j), line,
+                     style.SMALL_PT, weight="bold", ha="center")
+            if link.spread_pp is not None:
+                text(ax, centre, mid_y - 0.12, fmt.pp(link.spread_pp), style.SMALL_PT,
+                     colour=style.sign_colour(link.spread_pp), ha="center")
+        line_y = y - 0.1
+        for line in note_lines:
+            text(ax, style.MARGIN_IN, line_y, line, style.SMALL_PT, colour=style.SOFT_INK,
+                 va="top")
+            line_y -= wrapped_height(1, style.SMALL_PT)
+
+    return Panel("chain", title, height, draw)
+
+
+def _pair(link: ChainLink) -> str:
+    def name(move: Move | None) -> str:
+        return MARKET_LABEL.get(move.market, move.market) if move else fmt.MISSING
+
+    return f"{name(link.leader)} → {name(link.follower)}"
+
+
+def crypto_links_panel(analysis: Analysis) -> Panel:
+    sentiment = analysis.sentiment
+    title = "BTC against equities · gap in pp (BTC minus index)"
+    if not sentiment.crypto_links:
+        return missing_panel("btc_links", title, "no BTC move or no current equity move")
+    rows = [Row(f"BTC vs {move_label(link.equity)}", link.spread_pp, fmt.pp(link.spread_pp),
+                sub=f"{link.state.value} · one-day ratio {fmt.ratio(link.beta)}")
+            for link in sentiment.crypto_links]
+    return rows_panel("btc_links", title, rows, columns=WIDE_LABELS)
+
+
+def build(analysis: Analysis) -> Figure:
+    sentiment = analysis.sentiment
+    subtitle = f"Verdict: {sentiment.verdict.value} · {sentiment.verdict_reason}"
+    panels = [headline_panel(analysis), chain_panel(analysis), crypto_links_panel(analysis)]
+    return render(Page(edition_title("Risk sentiment", analysis.edition_date), subtitle, panels,
+                       footer(analysis)))
