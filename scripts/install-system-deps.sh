@@ -1,46 +1,36 @@
 #!/usr/bin/env bash
-# System packages the project needs beyond requirements*.txt. Idempotent: installs only what is
-# missing, and says what it does. Run as root (CI, containers) or with sudo available.
+# System packages the project needs beyond PyPI. Idempotent: uses apt-get only when something is
+# missing, works as root without sudo, and says what it does.
 #
 #   fonts-noto-cjk   Noto Sans CJK, so chart labels such as 上证指数 render as characters
-#                    (services/renderers/charts resolves it through matplotlib's font_manager).
+#                    (services/renderers/charts/fonts.py resolves it through matplotlib)
+#   fontconfig       fc-list, to tell whether a CJK font is installed
 set -euo pipefail
-
-PACKAGES=(fonts-noto-cjk)
-
-missing=()
-for pkg in "${PACKAGES[@]}"; do
-  if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
-    echo "install-system-deps: $pkg already installed"
-  else
-    missing+=("$pkg")
-  fi
-done
-
-if [ ${#missing[@]} -eq 0 ]; then
+need=()
+if ! command -v fc-list >/dev/null 2>&1; then need+=(fontconfig); fi
+if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then need+=(fonts-noto-cjk); fi
+if [ ${#need[@]} -eq 0 ]; then
+  echo "system deps: already installed (Noto Sans CJK, fontconfig)"
   exit 0
 fi
-
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "install-system-deps: apt-get not found; install ${missing[*]} by hand" >&2
-  echo "install-system-deps: charts will still render, with CJK names shown in Latin only" >&2
+  echo "system deps: no apt-get; install ${need[*]} by hand." >&2
+  echo "system deps: charts still render without them, with Chinese names in Latin only." >&2
   exit 0
 fi
-
-if [ "$(id -u)" -eq 0 ]; then
-  SUDO=()
-elif command -v sudo >/dev/null 2>&1; then
+SUDO=()
+if [ "$(id -u)" -ne 0 ]; then
+  if ! command -v sudo >/dev/null 2>&1; then
+    echo "system deps: not root and no sudo; cannot install ${need[*]}" >&2
+    exit 1
+  fi
   SUDO=(sudo)
-else
-  echo "install-system-deps: not root and no sudo; cannot install ${missing[*]}" >&2
-  exit 1
 fi
-
-echo "install-system-deps: apt-get install ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
+echo "system deps: installing ${need[*]}"
 "${SUDO[@]}" apt-get update -qq
-"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
-
-# matplotlib caches its font list; a stale cache would not see the new font.
-rm -rf "${MPLCONFIGDIR:-$HOME/.cache/matplotlib}"/fontlist-*.json 2>/dev/null || true
-echo "install-system-deps: done"
+DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq --no-install-recommends \
+  "${need[@]}"
+# matplotlib caches its font list; drop it so the next run sees the new font (the charts also
+# look for CJK font files missing from a stale cache, so this only saves that search).
+rm -f "${MPLCONFIGDIR:-${XDG_CACHE_HOME:-$HOME/.cache}/matplotlib}"/fontlist-*.json
+echo "system deps: done"

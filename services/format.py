@@ -50,7 +50,8 @@ def money(value: float | None, symbol: str = "$", signed: bool = False, digits: 
     for scale, suffix in _SCALES:
         if magnitude >= scale:
             scaled = magnitude / scale
-            places = digits if digits is not None else (2 if scaled < 10 else 1 if scaled < 100 else 0)
+            places = digits if digits is not None else (
+                2 if scaled < 10 else 1 if scaled < 100 else 0)
             body = f"{symbol}{scaled:,.{places}f}{suffix}"
             break
     else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
 from services import format as fmt
 from services.analysis import rules
@@ -44,7 +44,7 @@ def source_times(snapshot: MarketSnapshot) -> tuple[tuple[str, str], ...]:
                      for s in snapshot.sources)
     latest: dict[str, str] = {}
 
-    def note(label: str, when: object) -> None:
+    def note(label: str, when: date | datetime | None) -> None:
         text = fmt.day(when) if when is not None else "as-of time not given"
         latest[label] = max(latest.get(label, text), text)
 

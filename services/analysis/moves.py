@@ -30,6 +30,13 @@ def short_name(move: Move) -> str:
     return SHORT_NAME.get(move.id, move.name)
 
 
+def table_name(move: Move) -> str:
+    """A short name for tables that keeps a CJK name when the quote has one (上证指数 SSE)."""
+    cjk = "".join(c for c in move.name.split(" ")[0] if "\u4e00" <= c <= "\u9fff")
+    short = short_name(move)
+    return f"{cjk} {short}" if cjk and cjk not in short else short
+
+
 def latest_equity_session(snapshot: MarketSnapshot) -> date | None:
     """The most recent session date among the equity headline indices."""
     dates = [q.session_date for q in snapshot.quotes

@@ -96,8 +96,8 @@ def pair_crypto_against_reversed_equity(x: PlanInputs) -> Idea | None:
     widest = max(links, key=lambda link: abs(link.spread_pp))
     side = "over" if widest.spread_pp > 0 else "under"
     return Idea("moderate",
-                f"Pair trade: BTC {side} {short_name(widest.equity)} while their correlation is broken; "
-                f"exit if BTC turns with equities",
+                f"Pair trade: BTC {side} {short_name(widest.equity)} while their correlation is "
+                f"broken; exit if BTC turns with equities",
                 risk.evidence, (risk.key,))
 
 

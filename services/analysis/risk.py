@@ -47,7 +47,7 @@ def hk_fails_us_lead(x: RiskInputs) -> Risk | None:
         "hk_fails_us_lead", "Hong Kong not following the US lead",
         f"{short_name(lead)} {fmt.pct(lead.change_pct)} vs {short_name(follow)} "
         f"{fmt.pct(follow.change_pct)} (a {fmt.gap(link.spread_pp)} gap)",
-        f"HSI's next session: another move against the S&P 500 confirms HK-specific pressure",
+        "HSI's next session: another move against the S&P 500 confirms HK-specific pressure",
         "high", abs(link.spread_pp) / rules.SPLIT_PP)
 
 
