@@ -8,7 +8,11 @@
 set -euo pipefail
 need=()
 if ! command -v fc-list >/dev/null 2>&1; then need+=(fontconfig); fi
-if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then need+=(fonts-noto-cjk); fi
+# grep without -q reads all of fc-list's output: with -q it would exit at the first match, fc-list
+# would die of SIGPIPE, and pipefail would report the font as missing.
+if ! fc-list : family 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null; then
+  need+=(fonts-noto-cjk)
+fi
 if [ ${#need[@]} -eq 0 ]; then
   echo "system deps: already installed (Noto Sans CJK, fontconfig)"
   exit 0
