@@ -16,6 +16,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -54,7 +55,7 @@ class Page:
 
 def text(ax: Axes, x: float, y: float, s: str, size: float = style.BODY_PT, *,
          colour: str = style.INK, weight: str = "normal", italic: bool = False,
-         ha: str = "left", va: str = "center", **kwargs: object) -> Text:
+         ha: str = "left", va: str = "center", **kwargs: Any) -> Text:
     """Every string on a chart goes through here: one font chain, no mathtext (a ``$`` is a
     dollar), characters no installed font can draw dropped rather than drawn as boxes."""
     shown = drawable(s)
@@ -101,8 +102,8 @@ def subtitle_lines(page: Page) -> list[str]:
     inner = style.WIDTH_IN - 2 * style.MARGIN_IN
     lines = wrap(page.subtitle, inner, style.BODY_PT) if page.subtitle else []
     if len(lines) > SUBTITLE_LINES:
-        lines = lines[:SUBTITLE_LINES - 1] + [fit(" ".join(lines[SUBTITLE_LINES - 1:]) + " …",
-                                                  inner, style.BODY_PT)]
+        rest = " ".join(lines[SUBTITLE_LINES - 1:])
+        lines = [*lines[:SUBTITLE_LINES - 1], fit(rest + " …", inner, style.BODY_PT)]
     return lines
 
 
@@ -145,7 +146,7 @@ def render(page: Page) -> Figure:
 
 
 def _axes(fig: Figure, key: str, bottom: float, height: float) -> Axes:
-    width_in, height_in = fig.get_size_inches()
+    height_in = fig.get_size_inches()[1]
     ax = fig.add_axes((0, bottom / height_in, 1, height / height_in), label=key)
     ax.set_axis_off()
     ax.set_xlim(0, style.WIDTH_IN)
@@ -176,7 +177,7 @@ def _title_block(ax: Axes, page: Page, sub: list[str]) -> None:
 
 def panel_titles(fig: Figure) -> dict[str, str]:
     """Panel key → title, in page order (for tests and alt text)."""
-    return {ax.get_label(): ax.get_title(loc="left") for ax in fig.axes
+    return {str(ax.get_label()): ax.get_title(loc="left") for ax in fig.axes
             if ax.get_label() not in ("title", "footer")}
 
 

@@ -51,7 +51,8 @@ def gap_panel(analysis: Analysis, top: int = DASHBOARD_TOP, detail: bool = False
     if not analysis.divergences:
         return missing_panel("divergences", title, NO_DIVERGENCES)
     rows = [Row(f"{d.a_label} vs {d.b_label}", abs(d.spread_pp), fmt.gap(d.spread_pp),
-                sub=legs(d) if detail else "", colour=style.NEUTRAL) for d in analysis.divergences[:top]]
+                sub=legs(d) if detail else "", colour=style.NEUTRAL)
+            for d in analysis.divergences[:top]]
     return rows_panel("divergences", title, rows, columns=WIDE_LABELS)
 
 

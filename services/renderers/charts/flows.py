@@ -33,7 +33,8 @@ def waterfall_rows(analysis: Analysis) -> list[Row]:
     summary = analysis.crypto.stablecoins
     if summary.net_change_usd is None:
         return stablecoin_rows(summary)
-    rows, level = [], 0.0
+    rows: list[Row] = []
+    level = 0.0
     for f in summary.flows:
         change = f.change_usd if f.change_usd is not None else 0.0
         rows.append(Row(f.symbol, change, signed(fmt.usd(change, signed=True), change, 0),

@@ -12,6 +12,7 @@ import logging
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Literal
 
 from matplotlib import font_manager
 from matplotlib.font_manager import FontProperties
@@ -30,6 +31,7 @@ CJK_FAMILIES: tuple[str, ...] = (
 _CJK_FILE_HINT = re.compile(r"cjk|wqy|wenquanyi|sourcehan|droidsansfallback|uming|ukai",
                             re.IGNORECASE)
 PROBE = "上证指数"
+FontStyle = Literal["normal", "italic", "oblique"]
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class Fonts:
     families: tuple[str, ...]  # the fallback chain every text is drawn with
     cjk: str | None  # the CJK family, None when no CJK font is installed
 
-    def props(self, size: float, weight: str = "normal", style: str = "normal",
+    def props(self, size: float, weight: str = "normal", style: FontStyle = "normal",
               cjk: bool = False) -> FontProperties:
         """Font properties for one text; the CJK fallback only where the text needs it, since
         laying out text through a CJK font's large tables is several times slower."""

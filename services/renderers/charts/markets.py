@@ -30,7 +30,7 @@ def market_rows(market: EquityMarket, indices_only: bool = True) -> list[Row]:
     moves = [m for m in market.moves if is_index(m) or not indices_only][:PER_MARKET]
     rows = [Row(label, group=True, note=note)]
     if not moves:
-        return rows + [Row("", None, note="no quotes in this snapshot")]
+        return [*rows, Row("", None, note="no quotes in this snapshot")]
     return rows + [move_row(m) for m in moves]
 
 
@@ -39,7 +39,7 @@ def crypto_rows(analysis: Analysis) -> list[Row]:
     coins += list(analysis.crypto.others)
     rows = [Row(MARKET_LABEL["CRYPTO"], group=True)]
     if not coins:
-        return rows + [Row("", None, note="no quotes in this snapshot")]
+        return [*rows, Row("", None, note="no quotes in this snapshot")]
     return rows + [move_row(m) for m in coins[:PER_MARKET]]
 
 

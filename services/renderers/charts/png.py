@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import threading
+from typing import Any
 
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -25,7 +26,7 @@ COLOURS = 256
 # not at 225 dpi; switching it off makes drawing text, the bulk of the work, about 20 % faster.
 # Agg reads this setting only from rcParams, so it is set for the draw and restored at once,
 # under a lock so that two threads rendering at the same time cannot interleave the change.
-DRAW_RC = {"text.hinting": "no_hinting"}
+DRAW_RC: dict[Any, Any] = {"text.hinting": "no_hinting"}
 _RC_LOCK = threading.Lock()
 
 

@@ -50,7 +50,7 @@ def headline_panel(analysis: Analysis) -> Panel:
 def chain_nodes(links: Sequence[ChainLink]) -> list[Move | None]:
     """The markets along the chain, in order: each link's leader, then the last follower."""
     nodes: list[Move | None] = [link.leader for link in links]
-    return nodes + [links[-1].follower] if links else nodes
+    return [*nodes, links[-1].follower] if links else nodes
 
 
 def _node_box(ax: Axes, x: float, y: float, move: Move | None, market: str) -> None:
