@@ -144,6 +144,9 @@ def tiles_panel(analysis: Analysis) -> Panel:
         ("24h volume", fmt.usd(crypto.total_volume_usd), None, 2),
     ]
 
+    if all(change is None and figure == fmt.MISSING for _, figure, change, _ in tiles):
+        return missing_panel("majors", "Crypto market", "no coin quotes or market totals")
+
     def draw(ax: Axes) -> None:
         gap = 0.08
         width = (style.WIDTH_IN - 2 * style.MARGIN_IN - 3 * gap) / 4

@@ -32,7 +32,7 @@ KIND_LABEL = {
     "stablecoin_supply": "stablecoin supply",
 }
 DASHBOARD_TOP = 5
-NO_DIVERGENCES = "no pair of moves to compare in this snapshot"
+NO_DIVERGENCES = "no pair of moves to compare"
 
 
 def _digits(d: Divergence) -> int:

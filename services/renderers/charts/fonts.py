@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
@@ -95,8 +96,10 @@ def fonts() -> Fonts:
 
 @cache
 def _drawable(char: str, families: tuple[str, ...]) -> bool:
-    if char.isspace():
+    if char == " ":
         return True
+    if unicodedata.category(char)[0] in "CZ":  # controls, line breaks, odd spaces
+        return False
     for family in families:
         path = font_manager.findfont(FontProperties(family=family))
         if font_manager.get_font(path).get_char_index(ord(char)):
@@ -108,10 +111,11 @@ _SPACES = re.compile(r"\s{2,}")
 
 
 def drawable(text: str, chain: Fonts | None = None) -> str:
-    """``text`` without the characters no font in the chain can draw (never an empty string
-    when ``text`` had some drawable content)."""
+    """``text`` on one line, without the characters no font in the chain can draw: controls
+    and line breaks become spaces, the rest is dropped; "?" if nothing is left."""
     families = (chain or fonts()).families
-    kept = "".join(c for c in text if _drawable(c, families))
+    kept = "".join(c if _drawable(c, families) else (" " if c.isspace() else "")
+                   for c in text)
     if kept == text:
         return text
     cleaned = _SPACES.sub(" ", kept).strip(" ·")

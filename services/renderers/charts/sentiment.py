@@ -53,6 +53,18 @@ def chain_nodes(links: Sequence[ChainLink]) -> list[Move | None]:
     return [*nodes, links[-1].follower] if links else nodes
 
 
+# The markets at each end of a link, for boxes whose move is missing.
+LINK_MARKETS = {"us_hk": ("US", "HK"), "hk_cn": ("HK", "CN")}
+
+
+def chain_markets(links: Sequence[ChainLink]) -> list[str]:
+    def market(move: Move | None, key: str, end: int) -> str:
+        return move.market if move else LINK_MARKETS.get(key, ("", ""))[end]
+
+    found = [market(link.leader, link.key, 0) for link in links]
+    return [*found, market(links[-1].follower, links[-1].key, 1)] if links else found
+
+
 def _node_box(ax: Axes, x: float, y: float, move: Move | None, market: str) -> None:
     change = move.change_pct if move else None
     muted = bool(move and (move.closed or move.stale))
@@ -77,8 +89,9 @@ def chain_panel(analysis: Analysis) -> Panel:
     if not links:
         return missing_panel("chain", title, "no chain without US, Hong Kong and A-share moves")
     nodes = chain_nodes(links)
-    markets = [link.leader.market if link.leader else "" for link in links]
-    markets.append(links[-1].follower.market if links[-1].follower else "")
+    if all(m is None or m.change_pct is None for m in nodes):
+        return missing_panel("chain", title, "no US, Hong Kong or A-share moves")
+    markets = chain_markets(links)
     inner = style.WIDTH_IN - 2 * style.MARGIN_IN
     gap = (inner - len(nodes) * BOX_W) / max(len(nodes) - 1, 1)
     notes = [f"{_pair(link)}: {link.timing.value if link.timing else 'timing unknown'}"
