@@ -26,7 +26,7 @@ from matplotlib.text import Text
 
 from services import format as fmt
 from services.renderers.charts import style
-from services.renderers.charts.fonts import drawable, fonts, has_cjk
+from services.renderers.charts.fonts import advance_em, drawable, fonts, has_cjk
 
 NOT_AVAILABLE = "not available"
 
@@ -65,21 +65,21 @@ def text(ax: Axes, x: float, y: float, s: str, size: float = style.BODY_PT, *,
 
 
 def char_width_in(size: float) -> float:
-    """Average advance of a Latin character (DejaVu Sans ≈ 0.6 em), in inches."""
+    """A generous average advance of a Latin character (0.6 em), in inches, for wrapping."""
     return size * 0.6 / 72
 
 
-def text_width_in(s: str, size: float) -> float:
-    """Estimated width; CJK characters are a full em wide."""
-    wide = sum(1 for c in s if ord(c) >= 0x2E80)
-    return (len(s) - wide) * char_width_in(size) + wide * size / 72
+def text_width_in(s: str, size: float, bold: bool = False) -> float:
+    """The width of ``s`` from the Latin font's own advances (CJK characters are one em),
+    with 3 % to spare for kerning and pixel rounding."""
+    return sum(advance_em(c, bold) for c in s) * size / 72 * 1.03
 
 
-def fit(s: str, width_in: float, size: float) -> str:
+def fit(s: str, width_in: float, size: float, bold: bool = False) -> str:
     """``s``, shortened with an ellipsis to fit ``width_in``."""
-    if text_width_in(s, size) <= width_in:
+    if text_width_in(s, size, bold) <= width_in:
         return s
-    while s and text_width_in(s + "…", size) > width_in:
+    while s and text_width_in(s + "…", size, bold) > width_in:
         s = s[:-1]
     return s.rstrip() + "…"
 
@@ -128,7 +128,7 @@ def render(page: Page) -> Figure:
     for panel in page.panels:
         top -= style.GAP_IN
         ax = _axes(fig, panel.key, top - panel.height, panel.height)
-        title = fit(drawable(panel.title), inner, style.HEADING_PT * 1.08)  # bold is wider
+        title = fit(drawable(panel.title), inner, style.HEADING_PT, bold=True)
         ax.set_title(title, loc="left", pad=0, y=1 - 0.06 / panel.height,
                      x=style.MARGIN_IN / width, va="top", color=style.INK, parse_math=False,
                      fontproperties=fonts().props(style.HEADING_PT, "bold", cjk=has_cjk(title)))
@@ -168,11 +168,9 @@ def _title_block(ax: Axes, page: Page, sub: list[str]) -> None:
         y -= wrapped_height(1, style.BODY_PT)
     if page.key_line:
         x = style.MARGIN_IN
-        renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
         for label, colour in KEY:
-            item = text(ax, x, y - 0.06, label, style.SMALL_PT, colour=colour, va="top",
-                        weight="bold")
-            x += item.get_window_extent(renderer).width / style.DPI + 0.2
+            text(ax, x, y - 0.06, label, style.SMALL_PT, colour=colour, va="top", weight="bold")
+            x += text_width_in(label, style.SMALL_PT, bold=True) + 0.2
 
 
 def panel_titles(fig: Figure) -> dict[str, str]:

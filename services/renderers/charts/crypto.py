@@ -26,12 +26,14 @@ DEFI_DIGITS = 1  # DeFi moves are large: one decimal, as in the text report
 STABLE_DIGITS = 3  # stablecoin supply moves are small: three decimals, as in the flow map
 
 
-def stablecoin_rows(summary: StablecoinSummary, detail: bool = True) -> list[Row]:
-    """One row per coin and a net row; ``detail`` adds each coin's % and supply."""
+def stablecoin_rows(summary: StablecoinSummary, detail: bool = True,
+                    limit: int = style.MAX_ROWS) -> list[Row]:
+    """A row per coin (the first ``limit``) and the net row, which is always shown; ``detail``
+    adds each coin's % and supply."""
     rows = [Row(f.symbol, f.change_usd, signed(fmt.usd(f.change_usd, signed=True),
                 f.change_usd, 0), digits=0, sub=f"{fmt.pct(f.change_pct, STABLE_DIGITS)} to "
                 f"{fmt.usd(f.supply_usd)}" if detail else "")
-            for f in summary.flows]
+            for f in summary.flows[:limit]]
     net = summary.net_change_usd
     label = "Net" if detail else f"Net ({summary.reading})"
     if net is not None:
@@ -43,17 +45,25 @@ def stablecoin_rows(summary: StablecoinSummary, detail: bool = True) -> list[Row
     return rows
 
 
+DASHBOARD_COINS = 5
+DASHBOARD_CATEGORIES = 6
+
+
 def stablecoin_panel(analysis: Analysis, key: str = "stablecoins", detail: bool = True
                      ) -> Panel:
     summary = analysis.crypto.stablecoins
     title = "Stablecoin supply · 1-day change in USD"
     if not summary.flows:
         return missing_panel(key, title, "no stablecoin supply in this snapshot")
-    notes = []
+    limit = style.MAX_ROWS - 1 if detail else DASHBOARD_COINS
+    hidden = len(summary.flows) - limit
+    notes = [f"{hidden} more coin{'s' if hidden > 1 else ''} in the net, not shown"
+             ] if hidden > 0 else []
     if summary.total_supply_usd is not None:
         notes.append(f"Tracked supply {fmt.usd(summary.total_supply_usd)}"
                      + (" · coins moved in opposite directions" if summary.mixed else ""))
-    return rows_panel(key, title, stablecoin_rows(summary, detail), notes)
+    rows = stablecoin_rows(summary, detail, limit)
+    return rows_panel(key, title, rows, notes, max_rows=len(rows))
 
 
 def _change_of(name: str | None, movers: tuple[Mover, ...]) -> str:
@@ -92,7 +102,8 @@ def category_panel(analysis: Analysis, key: str = "tvl", detail: bool = True) ->
         return missing_panel(key, title, "no DeFi TVL in this snapshot")
     rows = [category_row(c, crypto.protocols, detail) for c in crypto.categories]
     notes = ["(protocols counted / listed) · top mover of each category"] if detail else []
-    return rows_panel(key, title, rows, notes + anomaly_notes(crypto.protocols), max_rows=8)
+    return rows_panel(key, title, rows, notes + anomaly_notes(crypto.protocols),
+                      max_rows=8 if detail else DASHBOARD_CATEGORIES)
 
 
 def mover_row(mover: Mover, sub: str = "") -> Row:
@@ -101,20 +112,31 @@ def mover_row(mover: Mover, sub: str = "") -> Row:
                digits=DEFI_DIGITS, sub=sub, anomaly=mover.anomaly)
 
 
+PROTOCOL_CATEGORIES = 5
+PER_CATEGORY = 3
+
+
 def protocol_panel(analysis: Analysis) -> Panel:
-    """Every protocol, grouped under its category (in the categories' order)."""
+    """The protocols of the leading categories, grouped under each (in the categories' order)."""
     crypto = analysis.crypto
     title = "DeFi protocols · 1-day TVL change, by category"
     if not crypto.protocols:
         return missing_panel("protocols", title, "no DeFi TVL in this snapshot")
     rows: list[Row] = []
-    for category in crypto.categories:
+    hidden = 0
+    for category in crypto.categories[:PROTOCOL_CATEGORIES]:
         members = [p for p in crypto.protocols if (p.group or "Uncategorised") ==
                    category.category]
         average = f"avg {fmt.pct(category.avg_change_pct, DEFI_DIGITS)}"
         rows.append(Row(category.category, group=True, note=average))
-        rows += [mover_row(p) for p in members[:4]]
-    return rows_panel("protocols", title, rows, anomaly_notes(crypto.protocols), max_rows=18)
+        rows += [mover_row(p) for p in members[:PER_CATEGORY]]
+        hidden += max(len(members) - PER_CATEGORY, 0)
+    more = len(crypto.categories) - PROTOCOL_CATEGORIES
+    notes = anomaly_notes(crypto.protocols)
+    if hidden or more > 0:
+        notes.append(f"Not shown: {hidden} smaller movers" + (
+            f", {more} more categories" if more > 0 else ""))
+    return rows_panel("protocols", title, rows, notes, max_rows=len(rows))
 
 
 def dex_panel(analysis: Analysis) -> Panel:
@@ -155,8 +177,8 @@ def tiles_panel(analysis: Analysis) -> Panel:
             ax.add_patch(box(x, 0.04, width, TILES_IN - style.HEADING_IN - 0.04))
             centre = x + width / 2
             text(ax, centre, 0.50, name, style.SMALL_PT, colour=style.SOFT_INK, ha="center")
-            text(ax, centre, 0.33, fit(figure, width - 0.06, style.BODY_PT), style.BODY_PT,
-                 weight="bold", ha="center")
+            text(ax, centre, 0.33, fit(figure, width - 0.06, style.BODY_PT, bold=True),
+                 style.BODY_PT, weight="bold", ha="center")
             if name != "24h volume":
                 shown = signed(fmt.pct(change), change, digits) if change is not None \
                     else fmt.MISSING

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
-from matplotlib import font_manager
+from matplotlib import font_manager, ft2font
 from matplotlib.font_manager import FontProperties
 
 log = logging.getLogger(__name__)
@@ -130,3 +130,24 @@ def _is_cjk(char: str) -> bool:
     code = ord(char)
     return (0x2E80 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF or 0xF900 <= code <= 0xFAFF
             or 0xFF00 <= code <= 0xFFEF or 0x20000 <= code <= 0x2FA1F)
+
+
+@cache
+def _latin_face(bold: bool) -> ft2font.FT2Font:
+    """A private FT2Font (matplotlib's shared ones are resized while drawing)."""
+    path = font_manager.findfont(FontProperties(family=LATIN_FAMILY,
+                                                weight="bold" if bold else "normal"))
+    face = ft2font.FT2Font(path)
+    face.set_size(100, 72)
+    return face
+
+
+@cache
+def advance_em(char: str, bold: bool = False) -> float:
+    """How far ``char`` advances the pen, in em: from the Latin font, or one em for characters
+    it lacks (CJK is square)."""
+    face = _latin_face(bold)
+    if not face.get_char_index(ord(char)):
+        return 1.0
+    glyph = face.load_char(ord(char), flags=ft2font.LoadFlags.NO_HINTING)
+    return glyph.linearHoriAdvance / 65536 / 100

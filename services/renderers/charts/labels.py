@@ -47,9 +47,8 @@ def footer(analysis: Analysis, full: bool = False) -> list[str]:
     if not full:
         names = list(dict.fromkeys(label.partition(" · ")[0] for label, _ in analysis.sources))
         return [f"{edition} · sources: {', '.join(names) or 'none declared'}"]
-    lines = [f"Sources · {line}" for line in source_lines(analysis.sources)]
-    if not analysis.sources:
-        lines.append("Sources · none declared in this snapshot")
+    lines = ["Sources · " + (" | ".join(source_lines(analysis.sources))
+                             or "none declared in this snapshot")]
     lines.append(f"{edition} · for information only, not investment advice")
     if analysis.warnings:
         lines.append("Gaps · " + "; ".join(analysis.warnings))

@@ -9,7 +9,7 @@ from services.renderers.charts.canvas import Panel, missing_panel
 from services.renderers.charts.labels import move_label
 from services.renderers.charts.rows import Row, rows_panel, signed
 
-PER_MARKET = 5  # rows per market on the cross-market panel
+PER_MARKET = 4  # rows per market on the cross-market panel
 
 
 def move_row(move: Move, sub: str = "") -> Row:

@@ -136,14 +136,14 @@ def _draw_rows(ax: Axes, rows: Sequence[Row], with_sub: bool, top: float, cols: 
         spans.append((y_top - h, y_top))
         weight = "bold" if row.strong else "normal"
         label = f"{style.WARN} {row.label}" if row.anomaly else row.label
-        text(ax, cols.label_right, mid, fit(label, label_w, style.BODY_PT), ha="right",
+        text(ax, cols.label_right, mid, fit(label, label_w, style.BODY_PT, row.strong), ha="right",
              weight=weight, colour=style.ANOMALY if row.anomaly else style.INK)
         if row.sub:
             text(ax, cols.label_right, mid - 0.15, fit(row.sub, label_w, style.SMALL_PT),
                  style.SMALL_PT, ha="right", colour=style.SOFT_INK)
         value_colour = style.ANOMALY if row.anomaly else (
             row.colour or style.sign_colour(row.value, row.digits, row.muted))
-        text(ax, cols.value_left, mid, fit(_value_text(row), value_w, style.BODY_PT),
+        text(ax, cols.value_left, mid, fit(_value_text(row), value_w, style.BODY_PT, bold=True),
              weight="bold", colour=value_colour)
         words = row.note or _bar_words(row)
         if _has_bar(row) and row.value is not None:

@@ -20,13 +20,14 @@ from services.renderers.charts.canvas import (
     missing_panel,
     render,
     text,
+    text_width_in,
     wrap,
     wrapped_height,
 )
 from services.renderers.charts.labels import footer, move_label
 from services.renderers.charts.rows import WIDE_LABELS, Row, rows_panel, signed
 
-BOX_W = 1.0
+BOX_W = 0.92
 BOX_H = 0.66
 # Solid arrows for a lead that was followed, dashed where it broke, grey where not comparable.
 ARROW_STYLE = {LinkState.FOLLOWED: "-", LinkState.AMPLIFIED: "-", LinkState.BROKEN: "--",
@@ -72,14 +73,16 @@ def _node_box(ax: Axes, x: float, y: float, move: Move | None, market: str) -> N
     ax.add_patch(FancyBboxPatch((x, y), BOX_W, BOX_H, boxstyle="round,pad=0,rounding_size=0.06",
                                 facecolor=style.PANEL, edgecolor=edge, linewidth=1.6))
     centre = x + BOX_W / 2
-    text(ax, centre, y + BOX_H - 0.12, MARKET_LABEL.get(market, market), style.SMALL_PT,
-         colour=style.SOFT_INK, ha="center")
+    status = " · stale" if move and move.stale else (" · closed" if muted else "")
+    heading = MARKET_LABEL.get(market, market) + status
+    if text_width_in(heading, style.SMALL_PT) > BOX_W - 0.06:
+        heading = market + status  # "HK · closed"
+    text(ax, centre, y + BOX_H - 0.12, heading, style.SMALL_PT, colour=style.SOFT_INK,
+         ha="center")
     name = move_label(move) if move else fmt.MISSING
     text(ax, centre, y + BOX_H / 2, fit(name, BOX_W - 0.06, style.BODY_PT), ha="center")
     shown = signed(fmt.pct(change), change) if change is not None else fmt.MISSING
-    if muted:
-        shown += " closed" if move and move.closed else " stale"
-    text(ax, centre, y + 0.12, fit(shown, BOX_W - 0.04, style.SMALL_PT), style.SMALL_PT,
+    text(ax, centre, y + 0.12, fit(shown, BOX_W - 0.04, style.SMALL_PT, bold=True), style.SMALL_PT,
          weight="bold", colour=edge, ha="center")
 
 
@@ -130,10 +133,8 @@ def chain_panel(analysis: Analysis) -> Panel:
 
 
 def _pair(link: ChainLink) -> str:
-    def name(move: Move | None) -> str:
-        return MARKET_LABEL.get(move.market, move.market) if move else fmt.MISSING
-
-    return f"{name(link.leader)} → {name(link.follower)}"
+    leader, follower = chain_markets([link])
+    return f"{MARKET_LABEL.get(leader, leader)} → {MARKET_LABEL.get(follower, follower)}"
 
 
 def crypto_links_panel(analysis: Analysis) -> Panel:
