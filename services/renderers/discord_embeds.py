@@ -87,9 +87,11 @@ def _title(text: str) -> str:
 
 
 def footer_text(report: Report) -> str:
-    sources = "; ".join(f"{name} {when}" for name, when in report.analysis.sources)
-    return split_text(f"As of {fmt.day(report.as_of)} · sources: {sources or 'none listed'}",
-                      limits.DISCORD_FOOTER)[0]
+    """The edition time and the source names; per-source as-of times are in /status."""
+    names = sorted({label.split(" · ")[0] for label, _ in report.analysis.sources})
+    text = (f"As of {fmt.day(report.as_of)} · sources: {', '.join(names) or 'none listed'} "
+            f"(as-of times: /status)")
+    return split_text(text, limits.DISCORD_FOOTER)[0]
 
 
 def pack_embeds(embeds: list[dict[str, Any]]) -> list[DiscordMessage]:
