@@ -41,6 +41,7 @@ class _Report:
 async def test_process_pool_renders_the_same_bytes(sample: Analysis,
                                                    expected: dict[str, bytes]) -> None:
     pool = ChartPool(workers=2)
+    assert pool.names == CHART_NAMES
     try:
         await pool.start()
         assert await pool.render_all(sample) == expected

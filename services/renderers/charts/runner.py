@@ -61,6 +61,11 @@ class ChartPool:
     def executor(self) -> Executor:
         return self._executor
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The charts it can render (the Discord ``/chart`` choices read this)."""
+        return CHART_NAMES
+
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
         await asyncio.gather(*(loop.run_in_executor(self._executor, _warm_up)
