@@ -12,7 +12,6 @@ reads nor changes global state (beyond matplotlib's font cache).
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -64,11 +63,6 @@ def text(ax: Axes, x: float, y: float, s: str, size: float = style.BODY_PT, *,
         ha=ha, va=va, parse_math=False, clip_on=False, **kwargs)
 
 
-def char_width_in(size: float) -> float:
-    """A generous average advance of a Latin character (0.6 em), in inches, for wrapping."""
-    return size * 0.6 / 72
-
-
 def text_width_in(s: str, size: float, bold: bool = False) -> float:
     """The width of ``s`` from the Latin font's own advances (CJK characters are one em),
     with 3 % to spare for kerning and pixel rounding."""
@@ -85,7 +79,18 @@ def fit(s: str, width_in: float, size: float, bold: bool = False) -> str:
 
 
 def wrap(s: str, width_in: float, size: float) -> list[str]:
-    return textwrap.wrap(s, max(12, int(width_in / char_width_in(size)))) or [""]
+    """``s`` broken into lines that fit ``width_in`` (a word longer than a line is cut)."""
+    lines: list[str] = []
+    line = ""
+    for word in s.split():
+        candidate = f"{line} {word}" if line else word
+        if text_width_in(candidate, size) <= width_in:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        line = word if text_width_in(word, size) <= width_in else fit(word, width_in, size)
+    return [*lines, line] if line or not lines else lines
 
 
 def wrapped_height(lines: int, size: float) -> float:
