@@ -1,30 +1,27 @@
-"""Reading a chart Figure back: its panels, their texts and their bars."""
+"""Reading a chart back: its panels, their texts and their bars."""
 
 from __future__ import annotations
 
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from services.renderers.charts.canvas import panel_titles
+from services.renderers.charts.canvas import Chart, Frame
 
 
-def panel(fig: Figure, key: str) -> Axes:
-    return next(ax for ax in fig.axes if ax.get_label() == key)
+def panel(chart: Chart, key: str) -> Frame:
+    return chart.frame(key)
 
 
-def panel_keys(fig: Figure) -> list[str]:
-    return list(panel_titles(fig))
+def panel_keys(chart: Chart) -> list[str]:
+    return list(chart.panels)
 
 
-def texts(ax: Axes) -> list[str]:
-    return [t.get_text() for t in ax.texts]
+def texts(frame: Frame) -> list[str]:
+    return [t.get_text() for t in frame.texts]
 
 
-def all_texts(fig: Figure) -> str:
-    return "\n".join([ax.get_title(loc="left") for ax in fig.axes]
-                     + [t for ax in fig.axes for t in texts(ax)])
+def all_texts(chart: Chart) -> str:
+    return "\n".join(t for frame in chart.frames for t in texts(frame))
 
 
-def bars(ax: Axes) -> list[Rectangle]:
-    return [p for p in ax.patches if type(p) is Rectangle]
+def bars(frame: Frame) -> list[Rectangle]:
+    return [p for p in frame.patches if type(p) is Rectangle]

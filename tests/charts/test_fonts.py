@@ -10,7 +10,7 @@ import pytest
 from matplotlib import font_manager
 
 from services.models.analysis import Analysis
-from services.renderers.charts import CHART_NAMES, build_figure, render_all
+from services.renderers.charts import CHART_NAMES, build_chart, render_all
 from services.renderers.charts import fonts as fonts_module
 from services.renderers.charts.fonts import LATIN_FAMILY, PROBE, drawable, fonts
 from tests.charts.helpers import panel, texts
@@ -59,7 +59,7 @@ def test_without_a_cjk_font_names_fall_back_to_latin_and_warn_once(
     assert "no CJK font" in caplog.records[0].message
     assert glyph_warnings(caught) == []
     assert set(images) == set(CHART_NAMES)
-    shown = texts(panel(build_figure("dashboard", sample), "moves"))
+    shown = texts(panel(build_chart("dashboard", sample), "moves"))
     assert "SSE" in shown and "ChiNext" in shown
     assert not any("上证" in t for t in shown)
 

@@ -6,19 +6,19 @@
     render_chart_async / render_all_async
                                       the same off the event loop
     ChartPool                         the worker processes for those (see ``runner``)
-    build_figure(name, analysis)      the Figure before encoding (tests, alt text)
+    build_chart(name, analysis)       the Figure and its panels before encoding (tests)
 
 Same analysis, same bytes: no timestamps or versions in the files (see ``png``).
 """
 
 from services.renderers.charts.registry import (
     CHART_NAMES,
-    build_figure,
+    build_chart,
     check_name,
     render_all,
     render_chart,
 )
 from services.renderers.charts.runner import ChartPool, render_all_async, render_chart_async
 
-__all__ = ["CHART_NAMES", "ChartPool", "build_figure", "check_name", "render_all",
+__all__ = ["CHART_NAMES", "ChartPool", "build_chart", "check_name", "render_all",
            "render_all_async", "render_chart", "render_chart_async"]

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from services import format as fmt
 from services.models.analysis import Analysis, BreadthReading, EquityMarket
 from services.renderers.charts import style
 from services.renderers.charts.canvas import (
+    Chart,
+    Frame,
     Page,
     Panel,
     box,
@@ -55,7 +55,7 @@ def breadth_panel(analysis: Analysis) -> Panel:
     height = style.HEADING_IN + 0.22 + BAR_H + 0.12 + wrapped_height(len(note_lines),
                                                                      style.SMALL_PT)
 
-    def draw(ax: Axes) -> None:
+    def draw(ax: Frame) -> None:
         top = height - style.HEADING_IN
         bar_y = top - 0.2 - BAR_H
         total = adv + dec + flat
@@ -105,7 +105,7 @@ def money_panel(analysis: Analysis) -> Panel:
               "one day" if cn.turnover_cny is not None else "not available"),
              ("Northbound", north, north_note or "not available"))
 
-    def draw(ax: Axes) -> None:
+    def draw(ax: Frame) -> None:
         gap = 0.1
         width = (style.WIDTH_IN - 2 * style.MARGIN_IN - gap) / 2
         for i, (name, figure, words) in enumerate(tiles):
@@ -122,7 +122,7 @@ def money_panel(analysis: Analysis) -> Panel:
     return Panel("money", "Turnover and northbound flow", style.HEADING_IN + TILE_H + 0.04, draw)
 
 
-def build(analysis: Analysis) -> Figure:
+def build(analysis: Analysis) -> Chart:
     reading = analysis.cn.breadth
     subtitle = f"Breadth {reading.reading}" if reading else "Breadth not available"
     if analysis.cn.closed:

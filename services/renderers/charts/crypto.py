@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-
 from services import format as fmt
 from services.models.analysis import Analysis, CategoryMove, Mover, StablecoinSummary
 from services.renderers.charts import style
 from services.renderers.charts.canvas import (
+    Chart,
+    Frame,
     Page,
     Panel,
     box,
@@ -169,7 +168,7 @@ def tiles_panel(analysis: Analysis) -> Panel:
     if all(change is None and figure == fmt.MISSING for _, figure, change, _ in tiles):
         return missing_panel("majors", "Crypto market", "no coin quotes or market totals")
 
-    def draw(ax: Axes) -> None:
+    def draw(ax: Frame) -> None:
         gap = 0.08
         width = (style.WIDTH_IN - 2 * style.MARGIN_IN - 3 * gap) / 4
         for i, (name, figure, change, digits) in enumerate(tiles):
@@ -188,7 +187,7 @@ def tiles_panel(analysis: Analysis) -> Panel:
     return Panel("majors", "Crypto market", TILES_IN, draw)
 
 
-def build(analysis: Analysis) -> Figure:
+def build(analysis: Analysis) -> Chart:
     crypto = analysis.crypto
     others = [move_row(m) for m in crypto.others]
     panels = [tiles_panel(analysis), stablecoin_panel(analysis), protocol_panel(analysis),

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from matplotlib.figure import Figure
-
 from services.models.analysis import Analysis
-from services.renderers.charts.canvas import Page, edition_title, render
+from services.renderers.charts.canvas import Chart, Page, edition_title, render
 from services.renderers.charts.crypto import category_panel, stablecoin_panel
 from services.renderers.charts.divergences import gap_panel
 from services.renderers.charts.labels import footer
@@ -17,7 +15,7 @@ def subtitle(analysis: Analysis) -> str:
     return f"Risk sentiment: {sentiment.verdict.value} · {sentiment.verdict_reason}"
 
 
-def build(analysis: Analysis) -> Figure:
+def build(analysis: Analysis) -> Chart:
     panels = [cross_market_panel(analysis), stablecoin_panel(analysis, detail=False),
               category_panel(analysis, detail=False), gap_panel(analysis)]
     return render(Page(edition_title("Daily market brief", analysis.edition_date),

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-
 from services import format as fmt
 from services.models.analysis import Analysis, Divergence
 from services.renderers.charts import style
 from services.renderers.charts.canvas import (
+    Chart,
+    Frame,
     Page,
     Panel,
     edition_title,
@@ -88,12 +87,12 @@ def dumbbell_panel(divergences: Sequence[Divergence]) -> Panel:
     def x_of(value: float) -> float:
         return COLS.bar_left + (value - lo) / (hi - lo) * (COLS.bar_right - COLS.bar_left)
 
-    def draw(ax: Axes) -> None:
+    def draw(ax: Frame) -> None:
         y = height - style.HEADING_IN - 0.06
         text(ax, COLS.bar_left, y, "● first named   ○ second named", style.SMALL_PT,
              colour=style.SOFT_INK, va="top")
         y -= legend_h
-        for d, lines, h in zip(shown, explained, heights, strict=True):
+        for i, (d, lines, h) in enumerate(zip(shown, explained, heights, strict=True)):
             mid = y - 0.12
             text(ax, COLS.label_right, mid, fit(f"{d.a_label} vs {d.b_label}",
                  COLS.label_right - style.MARGIN_IN, style.BODY_PT), ha="right")
@@ -117,13 +116,14 @@ def dumbbell_panel(divergences: Sequence[Divergence]) -> Panel:
                      colour=style.SOFT_INK, italic=True)
                 line_y -= wrapped_height(1, style.SMALL_PT)
             y -= h
-            ax.hlines(y + 0.03, style.MARGIN_IN, style.WIDTH_IN - style.MARGIN_IN,
-                      colors=style.RULE, linewidth=0.5)
+            if i < len(shown) - 1:
+                ax.hlines(y + 0.03, style.MARGIN_IN, style.WIDTH_IN - style.MARGIN_IN,
+                          colors=style.RULE, linewidth=0.5)
 
     return Panel("divergences", title, height, draw)
 
 
-def build(analysis: Analysis) -> Figure:
+def build(analysis: Analysis) -> Chart:
     count = len(analysis.divergences)
     subtitle = f"{count} divergence{'s' if count != 1 else ''}, largest first" if count \
         else "No divergences"

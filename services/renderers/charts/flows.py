@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-
 from services import format as fmt
 from services.models.analysis import Analysis, FlowNode
 from services.renderers.charts import style
 from services.renderers.charts.canvas import (
+    Chart,
+    Frame,
     Page,
     Panel,
     box,
@@ -102,7 +101,7 @@ def flow_map_panel(analysis: Analysis) -> Panel:
     laid = [(root, *_root_height(root)) for root in analysis.flows]
     height = style.HEADING_IN + sum(h for *_, h in laid)
 
-    def draw(ax: Axes) -> None:
+    def draw(ax: Frame) -> None:
         y = height - style.HEADING_IN
         for i, (root, detail, children, h) in enumerate(laid):
             own = 0.1 + LINE * (1 + len(detail))
@@ -143,7 +142,7 @@ def flow_map_panel(analysis: Analysis) -> Panel:
     return Panel("flow_map", title, height, draw)
 
 
-def build(analysis: Analysis) -> Figure:
+def build(analysis: Analysis) -> Chart:
     summary = analysis.crypto.stablecoins
     subtitle = (f"Stablecoins net {fmt.usd(summary.net_change_usd, signed=True)} "
                 f"({summary.reading})") if summary.net_change_usd is not None \

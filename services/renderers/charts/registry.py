@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from matplotlib.figure import Figure
-
 from services.errors import UnknownChartError
 from services.models.analysis import Analysis
 from services.renderers.charts import breadth, crypto, dashboard, divergences, flows, sentiment
+from services.renderers.charts.canvas import Chart
 from services.renderers.charts.png import to_png
 
-BUILDERS: dict[str, Callable[[Analysis], Figure]] = {
+BUILDERS: dict[str, Callable[[Analysis], Chart]] = {
     "dashboard": dashboard.build,
     "sentiment": sentiment.build,
     "crypto": crypto.build,
@@ -28,13 +27,13 @@ def check_name(name: str) -> str:
     return name
 
 
-def build_figure(name: str, analysis: Analysis) -> Figure:
-    """The chart as a matplotlib Figure, before encoding (tests read its structure)."""
+def build_chart(name: str, analysis: Analysis) -> Chart:
+    """The chart before encoding: its matplotlib Figure and its panels (tests read these)."""
     return BUILDERS[check_name(name)](analysis)
 
 
 def render_chart(name: str, analysis: Analysis) -> bytes:
-    return to_png(build_figure(name, analysis))
+    return to_png(build_chart(name, analysis).figure)
 
 
 def render_all(analysis: Analysis) -> dict[str, bytes]:

@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
 from services import format as fmt
 from services.renderers.charts import style
 from services.renderers.charts.canvas import (
     NOT_AVAILABLE,
+    Frame,
     Panel,
     fit,
     text,
@@ -85,7 +85,7 @@ def rows_panel(key: str, title: str, rows: Sequence[Row], notes: Sequence[str] =
     notes_h = wrapped_height(len(note_lines), style.SMALL_PT) + 0.06 if note_lines else 0.0
     height = style.HEADING_IN + body + notes_h
 
-    def draw(ax: Axes) -> None:
+    def draw(ax: Frame) -> None:
         _draw_rows(ax, shown, with_sub, height - style.HEADING_IN, columns)
         y = notes_h - 0.06
         for line in note_lines:
@@ -117,7 +117,7 @@ def _has_bar(row: Row) -> bool:
     return not row.group and not row.anomaly and row.value is not None
 
 
-def _draw_rows(ax: Axes, rows: Sequence[Row], with_sub: bool, top: float, cols: Columns
+def _draw_rows(ax: Frame, rows: Sequence[Row], with_sub: bool, top: float, cols: Columns
                ) -> None:
     scale = Scale(rows, cols)
     label_w = cols.label_right - style.MARGIN_IN
@@ -188,7 +188,7 @@ def _bar_words(row: Row) -> str:
     return ""
 
 
-def _group(ax: Axes, row: Row, y_top: float, h: float) -> None:
+def _group(ax: Frame, row: Row, y_top: float, h: float) -> None:
     mid = y_top - h / 2 - 0.01
     text(ax, style.MARGIN_IN, mid, row.label.upper(), style.SMALL_PT, weight="bold",
          colour=style.SOFT_INK)

@@ -1,12 +1,13 @@
 """Rendering off the event loop: a pool of worker processes, owned by the runtime.
 
 Why processes, not threads (measured with the sample day on the 2-core machine, an asyncio
-ticker asleep for 1 ms at a time while the six charts render):
+ticker asleep for 1 ms at a time while the six charts render; ranges over four runs, two of
+them while other jobs loaded the machine):
 
-    worker                     wall time   ticker lag p99   worst lag
-    1 thread, render_all       1.3-1.5 s   5-10 ms          21-53 ms
-    2 threads, chart by chart  1.3-1.7 s   11-14 ms         75-96 ms
-    2 processes, chart by chart  0.65-0.72 s  1-2 ms        4 ms
+    worker                         wall time    ticker lag p99   worst lag
+    1 thread, render_all           1.0-1.5 s    5-10 ms          8-53 ms
+    2 threads, chart by chart      1.2-1.9 s    9-14 ms          22-96 ms
+    2 processes, chart by chart    0.65-0.83 s  1-5 ms           4-9 ms
 
 Drawing text and encoding the PNG hold the GIL for tens of milliseconds at a time, so a thread
 stalls the bot's loop (and every Telegram and Discord call on it) and gains nothing from the

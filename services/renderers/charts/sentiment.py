@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from services import format as fmt
@@ -13,6 +11,8 @@ from services.analysis.moves import MARKET_LABEL
 from services.models.analysis import Analysis, ChainLink, LinkState, Move
 from services.renderers.charts import style
 from services.renderers.charts.canvas import (
+    Chart,
+    Frame,
     Page,
     Panel,
     edition_title,
@@ -66,7 +66,7 @@ def chain_markets(links: Sequence[ChainLink]) -> list[str]:
     return [*found, market(links[-1].follower, links[-1].key, 1)] if links else found
 
 
-def _node_box(ax: Axes, x: float, y: float, move: Move | None, market: str) -> None:
+def _node_box(ax: Frame, x: float, y: float, move: Move | None, market: str) -> None:
     change = move.change_pct if move else None
     muted = bool(move and (move.closed or move.stale))
     edge = style.sign_colour(change, muted=muted)
@@ -102,7 +102,7 @@ def chain_panel(analysis: Analysis) -> Panel:
     note_lines = [line for n in notes for line in wrap(n, inner, style.SMALL_PT)]
     height = style.HEADING_IN + BOX_H + 0.16 + wrapped_height(len(note_lines), style.SMALL_PT)
 
-    def draw(ax: Axes) -> None:
+    def draw(ax: Frame) -> None:
         y = height - style.HEADING_IN - BOX_H - 0.04
         for i, (move, market) in enumerate(zip(nodes, markets, strict=True)):
             _node_box(ax, style.MARGIN_IN + i * (BOX_W + gap), y, move, market)
@@ -148,7 +148,7 @@ def crypto_links_panel(analysis: Analysis) -> Panel:
     return rows_panel("btc_links", title, rows, columns=WIDE_LABELS)
 
 
-def build(analysis: Analysis) -> Figure:
+def build(analysis: Analysis) -> Chart:
     sentiment = analysis.sentiment
     subtitle = f"Verdict: {sentiment.verdict.value} · {sentiment.verdict_reason}"
     panels = [headline_panel(analysis), chain_panel(analysis), crypto_links_panel(analysis)]
