@@ -55,7 +55,7 @@ def breadth_panel(analysis: Analysis) -> Panel:
     height = style.HEADING_IN + 0.22 + BAR_H + 0.12 + wrapped_height(len(note_lines),
                                                                      style.SMALL_PT)
 
-    def draw(ax: Frame) -> None:
+    def draw(frame: Frame) -> None:
         top = height - style.HEADING_IN
         bar_y = top - 0.2 - BAR_H
         total = adv + dec + flat
@@ -63,23 +63,23 @@ def breadth_panel(analysis: Analysis) -> Panel:
         for count, colour in ((adv, style.UP), (flat, style.MUTED), (dec, style.DOWN)):
             width = inner * count / total if total else 0.0
             if width:
-                ax.add_patch(Rectangle((x, bar_y), width, BAR_H, facecolor=colour,
+                frame.add_patch(Rectangle((x, bar_y), width, BAR_H, facecolor=colour,
                                        edgecolor=style.PAPER, linewidth=1.0))
             x += width
-        text(ax, style.MARGIN_IN, top - 0.08, f"{style.UP_ARROW} {fmt.count(adv)} up",
+        text(frame, style.MARGIN_IN, top - 0.08, f"{style.UP_ARROW} {fmt.count(adv)} up",
              weight="bold", colour=style.UP)
-        text(ax, style.WIDTH_IN - style.MARGIN_IN, top - 0.08,
+        text(frame, style.WIDTH_IN - style.MARGIN_IN, top - 0.08,
              f"{fmt.count(dec)} down {style.DOWN_ARROW}", weight="bold", colour=style.DOWN,
              ha="right")
         if reading.flat is not None:
-            text(ax, style.WIDTH_IN / 2, top - 0.08, f"{fmt.count(reading.flat)} flat",
+            text(frame, style.WIDTH_IN / 2, top - 0.08, f"{fmt.count(reading.flat)} flat",
                  colour=style.SOFT_INK, ha="center")
         if total == 0:
-            text(ax, style.WIDTH_IN / 2, bar_y + BAR_H / 2, "no stocks counted",
+            text(frame, style.WIDTH_IN / 2, bar_y + BAR_H / 2, "no stocks counted",
                  style.SMALL_PT, colour=style.SOFT_INK, italic=True, ha="center")
         y = bar_y - 0.1
         for line in note_lines:
-            text(ax, style.MARGIN_IN, y, line, style.SMALL_PT, colour=style.SOFT_INK, va="top")
+            text(frame, style.MARGIN_IN, y, line, style.SMALL_PT, colour=style.SOFT_INK, va="top")
             y -= wrapped_height(1, style.SMALL_PT)
 
     return Panel("breadth", title, height, draw)
@@ -105,18 +105,18 @@ def money_panel(analysis: Analysis) -> Panel:
               "one day" if cn.turnover_cny is not None else "not available"),
              ("Northbound", north, north_note or "not available"))
 
-    def draw(ax: Frame) -> None:
+    def draw(frame: Frame) -> None:
         gap = 0.1
         width = (style.WIDTH_IN - 2 * style.MARGIN_IN - gap) / 2
         for i, (name, figure, words) in enumerate(tiles):
             x = style.MARGIN_IN + i * (width + gap)
-            ax.add_patch(box(x, 0.02, width, TILE_H))
+            frame.add_patch(box(x, 0.02, width, TILE_H))
             centre = x + width / 2
-            text(ax, centre, TILE_H - 0.1, name, style.SMALL_PT, colour=style.SOFT_INK,
+            text(frame, centre, TILE_H - 0.1, name, style.SMALL_PT, colour=style.SOFT_INK,
                  ha="center")
-            text(ax, centre, TILE_H / 2 + 0.01, figure, style.HEADING_PT, weight="bold",
+            text(frame, centre, TILE_H / 2 + 0.01, figure, style.HEADING_PT, weight="bold",
                  ha="center")
-            text(ax, centre, 0.13, fit(words, width - 0.08, style.SMALL_PT), style.SMALL_PT,
+            text(frame, centre, 0.13, fit(words, width - 0.08, style.SMALL_PT), style.SMALL_PT,
                  colour=style.SOFT_INK, italic=True, ha="center")
 
     return Panel("money", "Turnover and northbound flow", style.HEADING_IN + TILE_H + 0.04, draw)

@@ -6,8 +6,9 @@ are not Axes on purpose: an Axes builds ticks, spines and grid machinery that th
 show, and creating the 4-6 per chart cost about an eighth of the rendering time. A ``Chart`` is
 the figure with its frames, so tests can read the structure back (panels, titles, texts, bars).
 
-No pyplot and no rcParams: every text carries its own font properties, so rendering neither
-reads nor changes global state (beyond matplotlib's font cache).
+No pyplot, and no look taken from rcParams: every text carries its own font properties and
+every artist its colours. The one rcParam that matters, text hinting, is set only while the
+figure is drawn, under a lock (see ``png``).
 """
 
 from __future__ import annotations
@@ -98,13 +99,12 @@ class Chart:
 
 @dataclass(frozen=True)
 class Panel:
-    """One block of a page: ``draw`` fills an axes ``height`` inches tall, full page width."""
+    """One block of a page: ``draw`` fills a frame ``height`` inches tall, full page width."""
 
     key: str
     title: str
     height: float
     draw: Draw
-    available: bool = True
 
 
 @dataclass(frozen=True)
@@ -116,13 +116,13 @@ class Page:
     key_line: bool = True  # print the colour key (▲ up, ▼ down, grey)
 
 
-def text(ax: Frame, x: float, y: float, s: str, size: float = style.BODY_PT, *,
+def text(frame: Frame, x: float, y: float, s: str, size: float = style.BODY_PT, *,
          colour: str = style.INK, weight: str = "normal", italic: bool = False,
          ha: str = "left", va: str = "center", **kwargs: Any) -> Text:
     """Every string on a chart goes through here: one font chain, no mathtext (a ``$`` is a
     dollar), characters no installed font can draw dropped rather than drawn as boxes."""
     shown = drawable(s)
-    return ax.text(x, y, shown, fontproperties=fonts().props(
+    return frame.text(x, y, shown, fontproperties=fonts().props(
         size, weight, "italic" if italic else "normal", cjk=has_cjk(shown)), color=colour,
         ha=ha, va=va, parse_math=False, **kwargs)
 
@@ -219,17 +219,17 @@ KEY = ((f"{style.UP_ARROW} up", style.UP), (f"{style.DOWN_ARROW} down", style.DO
        ("grey: closed or n/a", style.MUTED), (f"{style.WARN} anomaly", style.ANOMALY))
 
 
-def _title_block(ax: Frame, page: Page, sub: list[str]) -> None:
-    h = ax.height
-    text(ax, style.MARGIN_IN, h - 0.02, page.title, style.TITLE_PT, weight="bold", va="top")
+def _title_block(frame: Frame, page: Page, sub: list[str]) -> None:
+    h = frame.height
+    text(frame, style.MARGIN_IN, h - 0.02, page.title, style.TITLE_PT, weight="bold", va="top")
     y = h - TITLE_IN
     for line in sub:
-        text(ax, style.MARGIN_IN, y, line, style.BODY_PT, colour=style.SOFT_INK, va="top")
+        text(frame, style.MARGIN_IN, y, line, style.BODY_PT, colour=style.SOFT_INK, va="top")
         y -= wrapped_height(1, style.BODY_PT)
     if page.key_line:
         x = style.MARGIN_IN
         for label, colour in KEY:
-            text(ax, x, y - 0.06, label, style.SMALL_PT, colour=colour, va="top", weight="bold")
+            text(frame, x, y - 0.06, label, style.SMALL_PT, colour=colour, va="top", weight="bold")
             x += text_width_in(label, style.SMALL_PT, bold=True) + 0.2
 
 
@@ -240,10 +240,10 @@ def edition_title(name: str, edition: date) -> str:
 def not_available(reason: str) -> Draw:
     """A panel body that says, in words, that its figures are missing."""
 
-    def draw(ax: Frame) -> None:
-        y = (ax.height - style.HEADING_IN) / 2
-        ax.add_patch(box(style.MARGIN_IN, y - 0.16, style.WIDTH_IN - 2 * style.MARGIN_IN, 0.32))
-        text(ax, style.WIDTH_IN / 2, y, fit(f"{NOT_AVAILABLE.capitalize()}: {reason}",
+    def draw(frame: Frame) -> None:
+        y = (frame.height - style.HEADING_IN) / 2
+        frame.add_patch(box(style.MARGIN_IN, y - 0.16, style.WIDTH_IN - 2 * style.MARGIN_IN, 0.32))
+        text(frame, style.WIDTH_IN / 2, y, fit(f"{NOT_AVAILABLE.capitalize()}: {reason}",
              style.WIDTH_IN - 2 * style.MARGIN_IN - 0.2, style.BODY_PT),
              colour=style.SOFT_INK, italic=True, ha="center")
 
@@ -251,7 +251,7 @@ def not_available(reason: str) -> Draw:
 
 
 def missing_panel(key: str, title: str, reason: str) -> Panel:
-    return Panel(key, title, style.HEADING_IN + 0.42, not_available(reason), available=False)
+    return Panel(key, title, style.HEADING_IN + 0.42, not_available(reason))
 
 
 def box(x: float, y: float, w: float, h: float, colour: str = style.PANEL) -> FancyBboxPatch:

@@ -168,20 +168,20 @@ def tiles_panel(analysis: Analysis) -> Panel:
     if all(change is None and figure == fmt.MISSING for _, figure, change, _ in tiles):
         return missing_panel("majors", "Crypto market", "no coin quotes or market totals")
 
-    def draw(ax: Frame) -> None:
+    def draw(frame: Frame) -> None:
         gap = 0.08
         width = (style.WIDTH_IN - 2 * style.MARGIN_IN - 3 * gap) / 4
         for i, (name, figure, change, digits) in enumerate(tiles):
             x = style.MARGIN_IN + i * (width + gap)
-            ax.add_patch(box(x, 0.04, width, TILES_IN - style.HEADING_IN - 0.04))
+            frame.add_patch(box(x, 0.04, width, TILES_IN - style.HEADING_IN - 0.04))
             centre = x + width / 2
-            text(ax, centre, 0.50, name, style.SMALL_PT, colour=style.SOFT_INK, ha="center")
-            text(ax, centre, 0.33, fit(figure, width - 0.06, style.BODY_PT, bold=True),
+            text(frame, centre, 0.50, name, style.SMALL_PT, colour=style.SOFT_INK, ha="center")
+            text(frame, centre, 0.33, fit(figure, width - 0.06, style.BODY_PT, bold=True),
                  style.BODY_PT, weight="bold", ha="center")
             if name != "24h volume":
                 shown = signed(fmt.pct(change), change, digits) if change is not None \
                     else fmt.MISSING
-                text(ax, centre, 0.15, shown, style.SMALL_PT, weight="bold", ha="center",
+                text(frame, centre, 0.15, shown, style.SMALL_PT, weight="bold", ha="center",
                      colour=style.sign_colour(change, digits))
 
     return Panel("majors", "Crypto market", TILES_IN, draw)

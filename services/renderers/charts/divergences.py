@@ -87,37 +87,37 @@ def dumbbell_panel(divergences: Sequence[Divergence]) -> Panel:
     def x_of(value: float) -> float:
         return COLS.bar_left + (value - lo) / (hi - lo) * (COLS.bar_right - COLS.bar_left)
 
-    def draw(ax: Frame) -> None:
+    def draw(frame: Frame) -> None:
         y = height - style.HEADING_IN - 0.06
-        text(ax, COLS.bar_left, y, "● first named   ○ second named", style.SMALL_PT,
+        text(frame, COLS.bar_left, y, "● first named   ○ second named", style.SMALL_PT,
              colour=style.SOFT_INK, va="top")
         y -= legend_h
         for i, (d, lines, h) in enumerate(zip(shown, explained, heights, strict=True)):
             mid = y - 0.12
-            text(ax, COLS.label_right, mid, fit(f"{d.a_label} vs {d.b_label}",
+            text(frame, COLS.label_right, mid, fit(f"{d.a_label} vs {d.b_label}",
                  COLS.label_right - style.MARGIN_IN, style.BODY_PT), ha="right")
-            ax.vlines(x_of(0), mid - 0.2, mid + 0.14, colors=style.SOFT_INK, linewidth=0.8)
-            text(ax, COLS.label_right, mid - 0.16, fit(legs(d),
+            frame.vlines(x_of(0), mid - 0.2, mid + 0.14, colors=style.SOFT_INK, linewidth=0.8)
+            text(frame, COLS.label_right, mid - 0.16, fit(legs(d),
                  COLS.label_right - style.MARGIN_IN, style.SMALL_PT),
                  style.SMALL_PT, colour=style.SOFT_INK, ha="right")
             xa, xb = x_of(d.a_pct), x_of(d.b_pct)
-            ax.plot([xa, xb], [mid, mid], color=style.RULE, linewidth=3.2,
+            frame.plot([xa, xb], [mid, mid], color=style.RULE, linewidth=3.2,
                     solid_capstyle="round", zorder=1)
-            ax.plot([xa], [mid], marker="o", markersize=6.5, linestyle="none", zorder=3,
+            frame.plot([xa], [mid], marker="o", markersize=6.5, linestyle="none", zorder=3,
                     color=style.sign_colour(d.a_pct, _digits(d)))
-            ax.plot([xb], [mid], marker="o", markersize=6.5, linestyle="none", zorder=3,
+            frame.plot([xb], [mid], marker="o", markersize=6.5, linestyle="none", zorder=3,
                     markerfacecolor=style.PAPER, markeredgewidth=1.6,
                     markeredgecolor=style.sign_colour(d.b_pct, _digits(d)))
-            text(ax, COLS.value_left, mid, fmt.gap(d.spread_pp), weight="bold",
+            text(frame, COLS.value_left, mid, fmt.gap(d.spread_pp), weight="bold",
                  colour=style.NEUTRAL)
             line_y = mid - 0.34
             for line in lines:
-                text(ax, style.MARGIN_IN + 0.1, line_y, line, style.SMALL_PT,
+                text(frame, style.MARGIN_IN + 0.1, line_y, line, style.SMALL_PT,
                      colour=style.SOFT_INK, italic=True)
                 line_y -= wrapped_height(1, style.SMALL_PT)
             y -= h
             if i < len(shown) - 1:
-                ax.hlines(y + 0.03, style.MARGIN_IN, style.WIDTH_IN - style.MARGIN_IN,
+                frame.hlines(y + 0.03, style.MARGIN_IN, style.WIDTH_IN - style.MARGIN_IN,
                           colors=style.RULE, linewidth=0.5)
 
     return Panel("divergences", title, height, draw)

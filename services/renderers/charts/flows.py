@@ -101,42 +101,42 @@ def flow_map_panel(analysis: Analysis) -> Panel:
     laid = [(root, *_root_height(root)) for root in analysis.flows]
     height = style.HEADING_IN + sum(h for *_, h in laid)
 
-    def draw(ax: Frame) -> None:
+    def draw(frame: Frame) -> None:
         y = height - style.HEADING_IN
         for i, (root, detail, children, h) in enumerate(laid):
             own = 0.1 + LINE * (1 + len(detail))
             root_top = y - 0.02
-            ax.add_patch(box(style.MARGIN_IN, root_top - own, _root_width(root), own))
-            text(ax, style.MARGIN_IN + 0.06, root_top - 0.05, root.label, style.BODY_PT,
+            frame.add_patch(box(style.MARGIN_IN, root_top - own, _root_width(root), own))
+            text(frame, style.MARGIN_IN + 0.06, root_top - 0.05, root.label, style.BODY_PT,
                  weight="bold", va="top")
             line_y = root_top - 0.05 - LINE - 0.02
             for line in detail:
-                text(ax, style.MARGIN_IN + 0.06, line_y, line, style.SMALL_PT,
+                text(frame, style.MARGIN_IN + 0.06, line_y, line, style.SMALL_PT,
                      colour=style.SOFT_INK, va="top")
                 line_y -= LINE
             child_y = y - 0.02
             joint = style.MARGIN_IN + ROOT_W + 0.12
             if children:
-                ax.plot([style.MARGIN_IN + ROOT_W, joint], [root_top - 0.12] * 2,
+                frame.plot([style.MARGIN_IN + ROOT_W, joint], [root_top - 0.12] * 2,
                         color=style.RULE, linewidth=1.2)
             for child in children:
                 x = CHILD_X + child.depth * INDENT
                 anchor = child_y - 0.1
                 if child.depth == 0:
-                    ax.plot([joint, joint, x - 0.04], [root_top - 0.12, anchor, anchor],
+                    frame.plot([joint, joint, x - 0.04], [root_top - 0.12, anchor, anchor],
                             color=style.RULE, linewidth=1.2)
                 else:
-                    text(ax, x - 0.12, anchor, "└", style.SMALL_PT, colour=style.SOFT_INK)
-                text(ax, x, child_y - 0.04, child.label, style.SMALL_PT, weight="bold",
+                    text(frame, x - 0.12, anchor, "└", style.SMALL_PT, colour=style.SOFT_INK)
+                text(frame, x, child_y - 0.04, child.label, style.SMALL_PT, weight="bold",
                      va="top")
                 line_y = child_y - 0.04 - LINE
                 for line in child.detail:
-                    text(ax, x, line_y, line, style.SMALL_PT, colour=style.SOFT_INK, va="top")
+                    text(frame, x, line_y, line, style.SMALL_PT, colour=style.SOFT_INK, va="top")
                     line_y -= LINE
                 child_y -= child.height
             y -= h
             if i < len(laid) - 1:
-                ax.hlines(y + 0.03, style.MARGIN_IN, style.WIDTH_IN - style.MARGIN_IN,
+                frame.hlines(y + 0.03, style.MARGIN_IN, style.WIDTH_IN - style.MARGIN_IN,
                           colors=style.RULE, linewidth=0.5)
 
     return Panel("flow_map", title, height, draw)

@@ -85,11 +85,11 @@ def rows_panel(key: str, title: str, rows: Sequence[Row], notes: Sequence[str] =
     notes_h = wrapped_height(len(note_lines), style.SMALL_PT) + 0.06 if note_lines else 0.0
     height = style.HEADING_IN + body + notes_h
 
-    def draw(ax: Frame) -> None:
-        _draw_rows(ax, shown, with_sub, height - style.HEADING_IN, columns)
+    def draw(frame: Frame) -> None:
+        _draw_rows(frame, shown, with_sub, height - style.HEADING_IN, columns)
         y = notes_h - 0.06
         for line in note_lines:
-            text(ax, style.MARGIN_IN, y, line, style.SMALL_PT, colour=style.SOFT_INK, va="top")
+            text(frame, style.MARGIN_IN, y, line, style.SMALL_PT, colour=style.SOFT_INK, va="top")
             y -= wrapped_height(1, style.SMALL_PT)
 
     return Panel(key, title, height, draw)
@@ -117,7 +117,7 @@ def _has_bar(row: Row) -> bool:
     return not row.group and not row.anomaly and row.value is not None
 
 
-def _draw_rows(ax: Frame, rows: Sequence[Row], with_sub: bool, top: float, cols: Columns
+def _draw_rows(frame: Frame, rows: Sequence[Row], with_sub: bool, top: float, cols: Columns
                ) -> None:
     scale = Scale(rows, cols)
     label_w = cols.label_right - style.MARGIN_IN
@@ -129,44 +129,44 @@ def _draw_rows(ax: Frame, rows: Sequence[Row], with_sub: bool, top: float, cols:
     for row in rows:
         h = _row_height(row, with_sub)
         if row.group:
-            _group(ax, row, y_top, h)
+            _group(frame, row, y_top, h)
             y_top -= h
             continue
         mid = y_top - (0.12 if with_sub else h / 2)
         spans.append((y_top - h, y_top))
         weight = "bold" if row.strong else "normal"
         label = f"{style.WARN} {row.label}" if row.anomaly else row.label
-        text(ax, cols.label_right, mid, fit(label, label_w, style.BODY_PT, row.strong), ha="right",
-             weight=weight, colour=style.ANOMALY if row.anomaly else style.INK)
+        text(frame, cols.label_right, mid, fit(label, label_w, style.BODY_PT, row.strong),
+             ha="right", weight=weight, colour=style.ANOMALY if row.anomaly else style.INK)
         if row.sub:
-            text(ax, cols.label_right, mid - 0.15, fit(row.sub, label_w, style.SMALL_PT),
+            text(frame, cols.label_right, mid - 0.15, fit(row.sub, label_w, style.SMALL_PT),
                  style.SMALL_PT, ha="right", colour=style.SOFT_INK)
         value_colour = style.ANOMALY if row.anomaly else (
             row.colour or style.sign_colour(row.value, row.digits, row.muted))
-        text(ax, cols.value_left, mid, fit(_value_text(row), value_w, style.BODY_PT, bold=True),
+        text(frame, cols.value_left, mid, fit(_value_text(row), value_w, style.BODY_PT, bold=True),
              weight="bold", colour=value_colour)
         words = row.note or _bar_words(row)
         if _has_bar(row) and row.value is not None:
             x0, x1 = scale.x(row.start), scale.x(row.start + row.value)
-            ax.add_patch(Rectangle((min(x0, x1), mid - 0.065), max(abs(x1 - x0), 0.012), 0.13,
+            frame.add_patch(Rectangle((min(x0, x1), mid - 0.065), max(abs(x1 - x0), 0.012), 0.13,
                                    facecolor=value_colour, edgecolor="none"))
             if row.joined and previous is not None:
-                ax.vlines(previous[0], mid + 0.065, previous[1] - 0.065, colors=style.SOFT_INK,
+                frame.vlines(previous[0], mid + 0.065, previous[1] - 0.065, colors=style.SOFT_INK,
                           linewidth=0.8, linestyles=":")
             previous = (x1, mid)
             if words:
                 # Words go on the side of zero that the bar leaves free.
                 right = row.value < 0
-                text(ax, scale.x(0) + (0.05 if right else -0.05), mid, words, style.SMALL_PT,
+                text(frame, scale.x(0) + (0.05 if right else -0.05), mid, words, style.SMALL_PT,
                      colour=style.SOFT_INK, italic=True, ha="left" if right else "right")
         elif words:
-            text(ax, cols.bar_left + bar_w / 2, mid, fit(words, bar_w, style.SMALL_PT),
+            text(frame, cols.bar_left + bar_w / 2, mid, fit(words, bar_w, style.SMALL_PT),
                  style.SMALL_PT, colour=style.ANOMALY if row.anomaly else style.SOFT_INK,
                  italic=True, ha="center", zorder=3, bbox=_BLANK)
         y_top -= h
     if spans and any(_has_bar(r) for r in rows):
         zero = scale.x(0)
-        ax.vlines(zero, min(s[0] for s in spans) + 0.03, max(s[1] for s in spans) - 0.03,
+        frame.vlines(zero, min(s[0] for s in spans) + 0.03, max(s[1] for s in spans) - 0.03,
                   colors=style.SOFT_INK, linewidth=0.8)
 
 
@@ -188,13 +188,13 @@ def _bar_words(row: Row) -> str:
     return ""
 
 
-def _group(ax: Frame, row: Row, y_top: float, h: float) -> None:
+def _group(frame: Frame, row: Row, y_top: float, h: float) -> None:
     mid = y_top - h / 2 - 0.01
-    text(ax, style.MARGIN_IN, mid, row.label.upper(), style.SMALL_PT, weight="bold",
+    text(frame, style.MARGIN_IN, mid, row.label.upper(), style.SMALL_PT, weight="bold",
          colour=style.SOFT_INK)
     if row.note:
         width = style.WIDTH_IN - 2 * style.MARGIN_IN
-        text(ax, style.WIDTH_IN - style.MARGIN_IN, mid, fit(row.note, width * 0.7,
+        text(frame, style.WIDTH_IN - style.MARGIN_IN, mid, fit(row.note, width * 0.7,
              style.SMALL_PT), style.SMALL_PT, colour=style.SOFT_INK, italic=True, ha="right")
-    ax.hlines(y_top - h + 0.02, style.MARGIN_IN, style.WIDTH_IN - style.MARGIN_IN,
+    frame.hlines(y_top - h + 0.02, style.MARGIN_IN, style.WIDTH_IN - style.MARGIN_IN,
               colors=style.RULE, linewidth=0.8)

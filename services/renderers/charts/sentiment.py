@@ -66,24 +66,24 @@ def chain_markets(links: Sequence[ChainLink]) -> list[str]:
     return [*found, market(links[-1].follower, links[-1].key, 1)] if links else found
 
 
-def _node_box(ax: Frame, x: float, y: float, move: Move | None, market: str) -> None:
+def _node_box(frame: Frame, x: float, y: float, move: Move | None, market: str) -> None:
     change = move.change_pct if move else None
     muted = bool(move and (move.closed or move.stale))
     edge = style.sign_colour(change, muted=muted)
-    ax.add_patch(FancyBboxPatch((x, y), BOX_W, BOX_H, boxstyle="round,pad=0,rounding_size=0.06",
+    frame.add_patch(FancyBboxPatch((x, y), BOX_W, BOX_H, boxstyle="round,pad=0,rounding_size=0.06",
                                 facecolor=style.PANEL, edgecolor=edge, linewidth=1.6))
     centre = x + BOX_W / 2
     status = " · stale" if move and move.stale else (" · closed" if muted else "")
     heading = MARKET_LABEL.get(market, market) + status
     if text_width_in(heading, style.SMALL_PT) > BOX_W - 0.06:
         heading = market + status  # "HK · closed"
-    text(ax, centre, y + BOX_H - 0.12, heading, style.SMALL_PT, colour=style.SOFT_INK,
+    text(frame, centre, y + BOX_H - 0.12, heading, style.SMALL_PT, colour=style.SOFT_INK,
          ha="center")
     name = move_label(move) if move else fmt.MISSING
-    text(ax, centre, y + BOX_H / 2, fit(name, BOX_W - 0.06, style.BODY_PT), ha="center")
+    text(frame, centre, y + BOX_H / 2, fit(name, BOX_W - 0.06, style.BODY_PT), ha="center")
     shown = signed(fmt.pct(change), change) if change is not None else fmt.MISSING
-    text(ax, centre, y + 0.12, fit(shown, BOX_W - 0.04, style.SMALL_PT, bold=True), style.SMALL_PT,
-         weight="bold", colour=edge, ha="center")
+    text(frame, centre, y + 0.12, fit(shown, BOX_W - 0.04, style.SMALL_PT, bold=True),
+         style.SMALL_PT, weight="bold", colour=edge, ha="center")
 
 
 def chain_panel(analysis: Analysis) -> Panel:
@@ -102,15 +102,15 @@ def chain_panel(analysis: Analysis) -> Panel:
     note_lines = [line for n in notes for line in wrap(n, inner, style.SMALL_PT)]
     height = style.HEADING_IN + BOX_H + 0.16 + wrapped_height(len(note_lines), style.SMALL_PT)
 
-    def draw(ax: Frame) -> None:
+    def draw(frame: Frame) -> None:
         y = height - style.HEADING_IN - BOX_H - 0.04
         for i, (move, market) in enumerate(zip(nodes, markets, strict=True)):
-            _node_box(ax, style.MARGIN_IN + i * (BOX_W + gap), y, move, market)
+            _node_box(frame, style.MARGIN_IN + i * (BOX_W + gap), y, move, market)
         for i, link in enumerate(links):
             x0 = style.MARGIN_IN + i * (BOX_W + gap) + BOX_W + 0.03
             x1 = x0 + gap - 0.06
             mid_y = y + BOX_H / 2
-            ax.add_patch(FancyArrowPatch((x0, mid_y), (x1, mid_y), arrowstyle="-|>",
+            frame.add_patch(FancyArrowPatch((x0, mid_y), (x1, mid_y), arrowstyle="-|>",
                                          mutation_scale=9, linewidth=1.4,
                                          linestyle=ARROW_STYLE[link.state],
                                          color=style.INK if link.spread_pp is not None
@@ -118,14 +118,14 @@ def chain_panel(analysis: Analysis) -> Panel:
             centre = (x0 + x1) / 2
             state = wrap(link.state.value, gap, style.SMALL_PT)
             for j, line in enumerate(state):
-                text(ax, centre, mid_y + 0.11 + 0.13 * (len(state) - 1 - j), line,
+                text(frame, centre, mid_y + 0.11 + 0.13 * (len(state) - 1 - j), line,
                      style.SMALL_PT, weight="bold", ha="center")
             if link.spread_pp is not None:
-                text(ax, centre, mid_y - 0.12, fmt.pp(link.spread_pp), style.SMALL_PT,
+                text(frame, centre, mid_y - 0.12, fmt.pp(link.spread_pp), style.SMALL_PT,
                      colour=style.sign_colour(link.spread_pp), ha="center")
         line_y = y - 0.1
         for line in note_lines:
-            text(ax, style.MARGIN_IN, line_y, line, style.SMALL_PT, colour=style.SOFT_INK,
+            text(frame, style.MARGIN_IN, line_y, line, style.SMALL_PT, colour=style.SOFT_INK,
                  va="top")
             line_y -= wrapped_height(1, style.SMALL_PT)
 
