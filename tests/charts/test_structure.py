@@ -183,3 +183,16 @@ def test_breadth_and_money_missing(gaps: Analysis) -> None:
     chart = build_chart("breadth", gaps)
     assert any(t.startswith("Not available") for t in texts(panel(chart, "breadth")))
     assert "not available" in texts(panel(chart, "money"))  # turnover
+
+
+def test_the_stablecoin_net_is_never_cut_off_a_crowded_day() -> None:
+    from tests.charts.test_png import crowded_dict
+    from tests.support.snapshots import analysis_of
+
+    crowded = analysis_of(crowded_dict())
+    net = fmt.usd(crowded.crypto.stablecoins.net_change_usd, signed=True)
+    for name, key in (("dashboard", "stablecoins"), ("crypto", "stablecoins"),
+                      ("flows", "stablecoin_flow")):
+        shown = texts(panel(build_chart(name, crowded), key))
+        assert any(t.startswith("Net") for t in shown), name
+        assert any(net in t for t in shown), name

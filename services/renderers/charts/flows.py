@@ -28,10 +28,12 @@ from services.renderers.charts.rows import Row, rows_panel, signed
 
 def waterfall_rows(analysis: Analysis) -> list[Row]:
     """Each coin's bar starts where the previous one ended, so the last bar ends at the net.
-    Without a complete net (a coin's change unknown) the coins are plain bars instead."""
+    Without a complete net (a coin's change unknown), or with more coins than fit, the coins
+    are plain bars instead."""
     summary = analysis.crypto.stablecoins
-    if summary.net_change_usd is None:
-        return stablecoin_rows(summary)
+    coins = style.MAX_ROWS - 1
+    if summary.net_change_usd is None or len(summary.flows) > coins:
+        return stablecoin_rows(summary, limit=coins)  # the net row is always among them
     rows: list[Row] = []
     level = 0.0
     for f in summary.flows:
@@ -50,7 +52,8 @@ def waterfall_panel(analysis: Analysis) -> Panel:
     title = "Stablecoin supply · how the net change adds up"
     if not analysis.crypto.stablecoins.flows:
         return missing_panel("stablecoin_flow", title, "no stablecoin supply in this snapshot")
-    return rows_panel("stablecoin_flow", title, waterfall_rows(analysis), max_rows=8)
+    rows = waterfall_rows(analysis)
+    return rows_panel("stablecoin_flow", title, rows, max_rows=len(rows))
 
 
 ROOT_W = 1.12
