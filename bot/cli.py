@@ -30,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="one section: a key (risk_sentiment …) or an alias (us, hk, cn, "
                              "crypto, defi, divergences, flows, risks, plan)")
     report.add_argument("--format", choices=FORMATS, default="markdown")
+    report.add_argument("--charts", metavar="DIR",
+                        help="also write every chart as DIR/<name>.png (dashboard, sentiment, …)")
 
     commands.add_parser("schema", help="print the JSON Schema of market-snapshot/1")
 
@@ -87,7 +89,30 @@ def cmd_report(args: argparse.Namespace) -> int:
     settings = Settings()
     report = report_from_snapshot(snapshot, settings.briefing_zone)
     print(render(report, args.format, keys), end="")
+    if args.charts:
+        write_charts(report, args.charts)
     return EXIT_OK
+
+
+def write_charts(report: object, directory: str) -> None:
+    """Every chart as ``<directory>/<name>.png``; matplotlib is imported only here, so a plain
+    ``report`` starts fast. Paths go to stderr, leaving stdout to the report."""
+    from pathlib import Path
+
+    from services.models.report import Report
+    from services.renderers.charts import render_all
+
+    assert isinstance(report, Report)
+    folder = Path(directory)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, png in render_all(report.analysis).items():
+            path = folder / f"{name}.png"
+            path.write_bytes(png)
+            print(f"chart: {path} ({len(png):,} bytes)", file=sys.stderr)
+    except OSError as exc:
+        raise InputError(f"cannot write charts to {directory}: {exc.strerror or exc}"
+                             ) from None
 
 
 def snapshot_source(args: argparse.Namespace) -> object | None:
