@@ -1,0 +1,344 @@
+"""The feeds of one build and what they deliver.
+
+A feed is one job of a build: fetch, parse, and hand figures to the ``Assembly``, with failover
+to a fallback source per figure. Every upstream failure is caught here, per request, and becomes
+a ``SourceWarning`` naming the source and the reason; the figures it would have given stay
+missing. ``Assembly.snapshot()`` turns what arrived into a ``MarketSnapshot``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import httpx
+
+from bot.config import Settings
+from services.errors import UpstreamError
+from services.instruments import (
+    BY_ID,
+    CN_INDICES,
+    COINS,
+    HK_INDICES,
+    SECTOR_ETFS,
+    US_INDICES,
+    Instrument,
+)
+from services.models.snapshot import (
+    Breadth,
+    CryptoMarket,
+    Dex,
+    MarketSnapshot,
+    Protocol,
+    Quote,
+    SourceStatus,
+    SourceWarning,
+    Stablecoin,
+)
+from services.providers import coingecko, defillama, eastmoney, yahoo
+from services.providers.base import Fetched, Rejection, Request, RetryPolicy, decode_json, fetch
+
+NORTHBOUND_REASON = "not published since 2024-08-19"
+MAX_INDEX_MOVE_PCT = 25.0
+MAX_COIN_MOVE_PCT = 50.0
+
+CalendarLookup = Callable[[str], Awaitable["yahoo.SessionCalendar | None"]]
+Job = tuple[str, tuple[str, ...], Coroutine[Any, Any, None]]
+
+
+@dataclass
+class _FeedLog:
+    answered: int = 0
+    failures: list[str] = field(default_factory=list)
+    as_of: datetime | None = None
+
+
+class Assembly:
+    """The figures of one build as they arrive, the warnings, and each feed's record."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self.quotes: dict[str, Quote] = {}
+        self.crypto_market: CryptoMarket | None = None
+        self.stablecoins: tuple[Stablecoin, ...] = ()
+        self.protocols: tuple[Protocol, ...] = ()
+        self.dexes: tuple[Dex, ...] = ()
+        self.breadth: Breadth | None = None
+        self.warnings: list[SourceWarning] = []
+        self._feeds: dict[str, _FeedLog] = {}
+
+    def warn(self, source: str, reason: str, figures: Iterable[str]) -> None:
+        self.warnings.append(SourceWarning(source=source, reason=reason, figures=tuple(figures)))
+
+    def rejected(self, source: str, rejections: Iterable[Rejection], prefix: str = "") -> None:
+        for rejection in rejections:
+            self.warn(source, f"{prefix}{rejection.reason}", (rejection.figure,))
+
+    def answered(self, feed: str, as_of: datetime | None) -> None:
+        log = self._feeds.setdefault(feed, _FeedLog())
+        log.answered += 1
+        if as_of is not None and (log.as_of is None or as_of > log.as_of):
+            log.as_of = as_of
+
+    def failed(self, exc: UpstreamError, figures: Iterable[str], what: str = "",
+               note: str = "") -> None:
+        reason = exc.reason + (f" after {exc.attempts} attempts" if exc.attempts > 1 else "")
+        reason = (f"{what}: " if what else "") + reason + (f"; {note}" if note else "")
+        self._feeds.setdefault(exc.source, _FeedLog()).failures.append(reason)
+        self.warn(exc.source, reason, figures)
+
+    def fail_feed(self, feed: str, reason: str, figures: Iterable[str]) -> None:
+        missing = [figure for figure in figures if not self.delivered(figure)]
+        self._feeds.setdefault(feed, _FeedLog()).failures.append(reason)
+        self.warn(feed, reason, missing)
+
+    def cut_off(self, feed: str, figures: tuple[str, ...], deadline_s: float) -> None:
+        self.fail_feed(feed, f"no answer before the build deadline of {deadline_s:g} s", figures)
+
+    def delivered(self, figure: str) -> bool:
+        blocks = {"a_share_breadth": self.breadth, "crypto_market": self.crypto_market,
+                  "stablecoins": self.stablecoins, "protocols": self.protocols,
+                  "dexes": self.dexes}
+        return bool(blocks[figure]) if figure in blocks else figure in self.quotes
+
+    def add_quote(self, quote: Quote) -> None:
+        self.quotes[quote.id] = quote
+
+    def mark_stale(self, market: str, latest: date) -> None:
+        """Flag every quote of ``market`` older than its latest completed session."""
+        for quote_id, quote in list(self.quotes.items()):
+            if quote.market != market or quote.session_date is None:
+                continue
+            if quote.session_date < latest:
+                self.quotes[quote_id] = quote.model_copy(update={"stale": True})
+                self.warn(quote.source or "calendar", (
+                    f"{quote_id}: last close is of {quote.session_date.isoformat()}, older than "
+                    f"the latest {market} session {latest.isoformat()} (stale)"), (quote_id,))
+
+    def snapshot(self) -> MarketSnapshot:
+        order = {instrument.id: i for i, instrument in enumerate(BY_ID.values())}
+        quotes = sorted(self.quotes.values(), key=lambda q: order.get(q.id, len(order)))
+        warnings = [*self.warnings, SourceWarning(source="northbound", reason=NORTHBOUND_REASON,
+                                                  figures=("northbound_net_cny",))]
+        return MarketSnapshot(
+            schema_="market-snapshot/1", generated_at=self.now, quotes=tuple(quotes),
+            crypto_market=self.crypto_market, stablecoins=self.stablecoins,
+            protocols=self.protocols, dexes=self.dexes, a_share_breadth=self.breadth,
+            northbound_net_cny=None, warnings=tuple(warnings), sources=self._statuses())
+
+    def _statuses(self) -> tuple[SourceStatus, ...]:
+        statuses = []
+        for name, log in self._feeds.items():
+            reason = None
+            if log.failures:
+                total = log.answered + len(log.failures)
+                reason = (log.failures[0] if total == 1 else
+                          f"{len(log.failures)} of {total} requests failed, first: "
+                          f"{log.failures[0]}")
+            statuses.append(SourceStatus(name=name, as_of=log.as_of, ok=not log.failures,
+                                         reason=reason))
+        return tuple(statuses)
+
+
+class Feeds:
+    """The jobs of one build. Each catches its own upstream failures."""
+
+    def __init__(self, client: httpx.AsyncClient, settings: Settings, policy: RetryPolicy,
+                 assembly: Assembly, calendar: CalendarLookup) -> None:
+        self._client = client
+        self._settings = settings
+        self._policy = policy
+        self._out = assembly
+        self._calendar = calendar
+        key = settings.coingecko_api_key
+        self._coingecko_key = key.get_secret_value() if key is not None else None
+
+    def all(self) -> list[Job]:
+        jobs: list[Job] = [(yahoo.FEED, (i.id,), self.yahoo_quote(i))
+                           for i in US_INDICES + SECTOR_ETFS + HK_INDICES]
+        jobs += [
+            (eastmoney.FEED, (*(i.id for i in CN_INDICES), "a_share_breadth"), self.a_shares()),
+            (coingecko.PRICE_FEED, tuple(i.id for i in COINS), self.coins()),
+            (coingecko.GLOBAL_FEED, ("crypto_market",), self.crypto_market()),
+            (defillama.STABLECOINS_FEED, ("stablecoins",), self.stablecoins()),
+            (defillama.PROTOCOLS_FEED, ("protocols",), self.protocols()),
+            (defillama.DEXES_FEED, ("dexes",), self.dexes()),
+        ]
+        return jobs
+
+    async def _get(self, request: Request,
+                   decode: Callable[[bytes], bytes] = lambda body: body) -> tuple[Any, Fetched]:
+        fetched = await fetch(self._client, request, self._policy)
+        return decode_json(decode(fetched.body), request.source), fetched
+
+    # --- Yahoo: US and HK indices, sector ETFs; fallback for A-share indices and coins
+
+    async def yahoo_quote(self, instrument: Instrument) -> None:
+        symbol = yahoo.SYMBOLS[instrument.id]
+        what = f"{instrument.id} ({symbol})"
+        coin = instrument.market == "CRYPTO"
+        try:
+            payload, fetched = await self._get(
+                yahoo.chart_request(self._settings.yahoo_base_url, symbol))
+            series = yahoo.parse_chart(payload, now=self._out.now)
+            calendar = None if coin else await self._calendar(instrument.market)
+            parsed = yahoo.last_close(series, calendar=calendar,
+                                      max_move_pct=MAX_COIN_MOVE_PCT if coin
+                                      else MAX_INDEX_MOVE_PCT)
+        except UpstreamError as exc:
+            self._out.failed(exc, (instrument.id,), what)
+            return
+        self._out.rejected(yahoo.FEED, parsed.rejected, f"{what}: ")
+        daily = parsed.value
+        as_of = daily.as_of or fetched.date
+        self._out.answered(yahoo.FEED, as_of)
+        session: date | datetime = (as_of or self._out.now) if coin else daily.session
+        self._out.add_quote(_quote(instrument, daily.close, daily.change_pct, session,
+                                   yahoo.SOURCE))
+
+    # --- Eastmoney: A-share indices, breadth and turnover
+
+    async def a_shares(self) -> None:
+        ids = tuple(i.id for i in CN_INDICES)
+        missing = set(ids)
+        try:
+            payload, fetched = await self._get(
+                eastmoney.ulist_request(self._settings.eastmoney_base_url), eastmoney.strip_jsonp)
+            parsed = eastmoney.parse_ulist(payload, now=self._out.now,
+                                           max_move_pct=MAX_INDEX_MOVE_PCT)
+        except UpstreamError as exc:
+            self._out.failed(exc, (*ids, "a_share_breadth"),
+                             note=f"{', '.join(ids)} from yahoo instead; breadth has no fallback")
+        else:
+            self._out.rejected(eastmoney.FEED, parsed.rejected)
+            calendar = await self._calendar("CN")
+            latest = calendar.latest_completed() if calendar is not None else None
+            board = parsed.value
+            as_of = max((q.as_of for q in board.quotes.values() if q.as_of), default=None)
+            self._out.answered(eastmoney.FEED, as_of or fetched.date)
+            for instrument in CN_INDICES:
+                quote = board.quotes.get(instrument.id)
+                problem = _board_problem(quote, latest)
+                if quote is None or quote.close is None or quote.session is None or problem:
+                    if problem:
+                        self._out.warn(eastmoney.FEED, f"{instrument.id}: {problem}; "
+                                                       "last close from yahoo instead",
+                                       (instrument.id,))
+                    elif instrument.id not in {r.figure for r in parsed.rejected}:
+                        self._out.warn(eastmoney.FEED, f"{instrument.id}: no value in the "
+                                                       "answer; from yahoo instead",
+                                       (instrument.id,))
+                    continue
+                missing.discard(instrument.id)
+                self._out.add_quote(_quote(instrument, quote.close, quote.change_pct,
+                                           quote.session, eastmoney.SOURCE))
+            self._take_breadth(board.breadth, latest)
+        await asyncio.gather(*(self.yahoo_quote(BY_ID[i]) for i in ids if i in missing))
+
+    def _take_breadth(self, breadth: Breadth | None, latest: date | None) -> None:
+        if breadth is None:
+            self._out.warn(eastmoney.FEED, "breadth and turnover missing from the answer",
+                           ("a_share_breadth",))
+        elif latest is not None and breadth.session is not None and breadth.session > latest:
+            self._out.warn(eastmoney.FEED, f"breadth left out: the session of "
+                                           f"{breadth.session.isoformat()} is still in progress",
+                           ("a_share_breadth",))
+        else:
+            self._out.breadth = breadth
+
+    # --- CoinGecko: BTC and ETH (fallback Yahoo), total market
+
+    async def coins(self) -> None:
+        missing = {i.id for i in COINS}
+        try:
+            payload, fetched = await self._get(coingecko.price_request(
+                self._settings.coingecko_base_url, self._coingecko_key))
+            parsed = coingecko.parse_price(payload, now=self._out.now,
+                                           max_move_pct=MAX_COIN_MOVE_PCT)
+        except UpstreamError as exc:
+            self._out.failed(exc, tuple(sorted(missing)), note="coins from yahoo instead")
+        else:
+            self._out.rejected(coingecko.PRICE_FEED, parsed.rejected)
+            prices = parsed.value
+            self._out.answered(coingecko.PRICE_FEED,
+                               max((p.as_of for p in prices.values() if p.as_of),
+                                   default=fetched.date))
+            for instrument in COINS:
+                price = prices.get(instrument.id)
+                if price is None:
+                    continue
+                missing.discard(instrument.id)
+                self._out.add_quote(_quote(
+                    instrument, price.price_usd, price.change_pct_24h,
+                    price.as_of or fetched.date or self._out.now, coingecko.SOURCE))
+        await asyncio.gather(*(self.yahoo_quote(BY_ID[i]) for i in sorted(missing)))
+
+    async def crypto_market(self) -> None:
+        try:
+            payload, fetched = await self._get(coingecko.global_request(
+                self._settings.coingecko_base_url, self._coingecko_key))
+            parsed = coingecko.parse_global(payload, now=self._out.now)
+        except UpstreamError as exc:
+            self._out.failed(exc, ("crypto_market",))
+            return
+        self._out.rejected(coingecko.GLOBAL_FEED, parsed.rejected)
+        self._out.answered(coingecko.GLOBAL_FEED, parsed.value.as_of or fetched.date)
+        self._out.crypto_market = parsed.value
+
+    # --- DefiLlama: stablecoins, protocols, DEXes
+
+    async def stablecoins(self) -> None:
+        request = defillama.stablecoins_request(self._settings.defillama_stablecoins_url)
+        try:
+            payload, fetched = await self._get(request)
+            parsed = defillama.parse_stablecoins(payload)
+        except UpstreamError as exc:
+            self._out.failed(exc, ("stablecoins",))
+            return
+        self._out.rejected(request.source, parsed.rejected)
+        self._out.answered(request.source, fetched.date)
+        self._out.stablecoins = parsed.value
+
+    async def protocols(self) -> None:
+        request = defillama.protocols_request(self._settings.defillama_base_url)
+        try:
+            payload, fetched = await self._get(request)
+            parsed = defillama.parse_protocols(payload)
+        except UpstreamError as exc:
+            self._out.failed(exc, ("protocols",))
+            return
+        self._out.rejected(request.source, parsed.rejected)
+        self._out.answered(request.source, fetched.date)
+        self._out.protocols = parsed.value
+
+    async def dexes(self) -> None:
+        request = defillama.dexes_request(self._settings.defillama_base_url)
+        try:
+            payload, fetched = await self._get(request)
+            parsed = defillama.parse_dexes(payload)
+        except UpstreamError as exc:
+            self._out.failed(exc, ("dexes",))
+            return
+        self._out.rejected(request.source, parsed.rejected)
+        self._out.answered(request.source, fetched.date)
+        self._out.dexes = parsed.value
+
+
+def _board_problem(quote: eastmoney.IndexQuote | None, latest: date | None) -> str | None:
+    if quote is None or quote.close is None:
+        return None
+    if quote.session is None:
+        return "no session date in the answer"
+    if latest is not None and quote.session > latest:
+        return f"the session of {quote.session.isoformat()} is still in progress"
+    return None
+
+
+def _quote(instrument: Instrument, close: float | None, change: float | None,
+           session: date | datetime, source: str) -> Quote:
+    return Quote(id=instrument.id, name=instrument.name, market=instrument.market,
+                 kind=instrument.kind, close=close, change_pct=change, session=session,
+                 source=source)
