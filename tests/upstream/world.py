@@ -43,7 +43,8 @@ FAULT_MODES = ("timeout", "500", "429", "html", "truncated", "nulls")
 
 def _series(base: float, seed: int) -> list[tuple[date, float | None]]:
     moves = [0.004, -0.006, 0.0025, -0.0015, 0.0059]
-    closes, price = [], base
+    closes: list[tuple[date, float | None]] = []
+    price = base
     for i, day in enumerate(SESSIONS):
         price *= 1 + moves[(i + seed) % len(moves)]
         closes.append((day, round(price, 2)))
