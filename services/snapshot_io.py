@@ -53,7 +53,8 @@ def validate_snapshot(data: Any) -> MarketSnapshot:
     if not isinstance(data, dict):
         raise SnapshotError([f"$: expected a JSON object, got {_json_type(data)}"])
     if data.get("schema") != SCHEMA_ID:
-        raise SnapshotError([f"schema: expected \"{SCHEMA_ID}\", got {json.dumps(data.get('schema'))}"])
+        got = json.dumps(data.get("schema"))
+        raise SnapshotError([f'schema: expected "{SCHEMA_ID}", got {got}'])
     try:
         return MarketSnapshot.model_validate(data)
     except ValidationError as exc:

@@ -1,0 +1,162 @@
+"""The command line: ``python -m bot report | schema | ...``.
+
+Heavy libraries are imported inside the commands that need them, so ``report --sample``
+starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from services.errors import BotError, InputError, SnapshotError
+
+EXIT_OK, EXIT_INPUT, EXIT_NO_DATA = 0, 2, 3
+FORMATS = ("markdown", "telegram", "discord", "json")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot",
+                                     description="Market-intelligence briefing bot.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    report = commands.add_parser("report", help="print the report")
+    source = report.add_mutually_exclusive_group()
+    source.add_argument("--input", metavar="FILE", help="a market-snapshot/1 JSON file")
+    source.add_argument("--sample", action="store_true", help="the bundled sample day (offline)")
+    report.add_argument("--section", metavar="KEY",
+                        help="one section: a key (risk_sentiment …) or an alias (us, hk, cn, "
+                             "crypto, defi, divergences, flows, risks, plan)")
+    report.add_argument("--format", choices=FORMATS, default="markdown")
+
+    commands.add_parser("schema", help="print the JSON Schema of market-snapshot/1")
+
+    run = commands.add_parser("run", help="run the bot: Telegram and/or Discord, one process")
+    run_source = run.add_mutually_exclusive_group()
+    run_source.add_argument("--input", metavar="FILE", help="serve this snapshot, not live data")
+    run_source.add_argument("--sample", action="store_true", help="serve the sample day")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "schema":
+            return cmd_schema()
+        if args.command == "report":
+            return cmd_report(args)
+        if args.command == "run":
+            return cmd_run(args)
+    except SnapshotError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_INPUT
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except BotError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    return EXIT_INPUT
+
+
+def cmd_schema() -> int:
+    from services.snapshot_io import json_schema
+
+    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from bot.config import Settings
+    from services.models.report import resolve_section
+    from services.pipeline import report_from_snapshot
+    from services.snapshot_io import load_sample, load_snapshot_file
+
+    keys = (resolve_section(args.section),) if args.section else None
+    if args.input:
+        snapshot = load_snapshot_file(args.input)
+    elif args.sample:
+        snapshot = load_sample()
+    else:
+        print("error: live data is not available yet; use --sample or --input FILE",
+              file=sys.stderr)
+        return EXIT_INPUT
+    settings = Settings()
+    report = report_from_snapshot(snapshot, settings.briefing_zone)
+    print(render(report, args.format, keys), end="")
+    return EXIT_OK
+
+
+def snapshot_source(args: argparse.Namespace) -> object | None:
+    """A fixed source for --input/--sample, else None (live data)."""
+    from services.editions import FixedSource
+    from services.snapshot_io import load_sample, load_snapshot_file
+
+    if getattr(args, "input", None):
+        return FixedSource(load_snapshot_file(args.input))
+    if getattr(args, "sample", False):
+        return FixedSource(load_sample())
+    return None
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.config import Settings
+    from bot.container import build_container
+    from bot.logging import setup_logging
+    from bot.runtime import EXIT_NO_PLATFORM, NO_PLATFORM_MESSAGE, has_platform, run
+
+    settings = Settings()
+    if not has_platform(settings):
+        print(NO_PLATFORM_MESSAGE, file=sys.stderr)
+        return EXIT_NO_PLATFORM
+    setup_logging(settings.log_level, settings.secrets())
+    source = snapshot_source(args)
+    if source is None:
+        print("error: live data is not available yet; use --sample or --input FILE",
+              file=sys.stderr)
+        return EXIT_INPUT
+
+    async def main() -> int:
+        container = await build_container(settings, source)  # type: ignore[arg-type]
+        try:
+            return await run(container)
+        finally:
+            await container.close()
+
+    return asyncio.run(main())
+
+
+def render(report: object, fmt: str, keys: tuple[str, ...] | None) -> str:
+    from services.models.report import SECTION_KEYS, Report
+
+    assert isinstance(report, Report)
+    wanted = keys or SECTION_KEYS
+    if fmt == "markdown":
+        from services.renderers import markdown
+
+        return markdown.render(report, keys)
+    if fmt == "telegram":
+        from services.renderers import telegram_html
+
+        messages = (telegram_html.render_full(report) if keys is None
+                    else telegram_html.render_messages(report, wanted))
+        return "".join(f"----- message {i}/{len(messages)} ({len(m)} chars) -----\n{m}\n"
+                       for i, m in enumerate(messages, 1))
+    if fmt == "discord":
+        from services.renderers import discord_embeds
+
+        payload = [{"content": m.content, "embeds": m.embeds}
+                   for m in discord_embeds.render_messages(report, wanted)]
+        return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    from services.renderers import json_out
+
+    if keys is None:
+        return json_out.render(report)
+    data = json_out.to_dict(report)
+    data["sections"] = [s for s in data["sections"] if s["key"] in wanted]
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,82 @@
+"""``analyze``: one snapshot in, every computed fact of the day out. Pure: no I/O, no clock."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, tzinfo
+
+from services import format as fmt
+from services.analysis import rules
+from services.analysis.crypto import analyze_crypto
+from services.analysis.divergences import rank_divergences
+from services.analysis.flows import flow_map
+from services.analysis.markets import INDICES, equity_market
+from services.analysis.moves import all_moves, latest_equity_session
+from services.analysis.plan import PlanInputs, action_plan
+from services.analysis.risk import RiskInputs, risk_matrix
+from services.analysis.sentiment import analyze_sentiment
+from services.models.analysis import Analysis
+from services.models.snapshot import MarketSnapshot
+
+# Blocks whose absence is worth a line in the report.
+EXPECTED_BLOCKS = (("crypto_market", "crypto market totals"), ("stablecoins", "stablecoin supply"),
+                   ("protocols", "DeFi TVL"), ("dexes", "DEX volume"),
+                   ("a_share_breadth", "A-share breadth"))
+
+
+def coverage_warnings(snapshot: MarketSnapshot) -> tuple[str, ...]:
+    """The snapshot's own warnings, then every expected figure that is absent."""
+    found = [f"{w.source}: {w.reason}" for w in snapshot.warnings]
+    for field, label in EXPECTED_BLOCKS:
+        if not getattr(snapshot, field):
+            found.append(f"{label}: not in this snapshot")
+    ids = {q.id for q in snapshot.quotes if q.change_pct is not None}
+    absent = [i for market in ("US", "HK", "CN") for i in INDICES[market] if i not in ids]
+    absent += [i for i in ("BTC", "ETH") if i not in ids]
+    if absent:
+        found.append(f"quotes without a move: {', '.join(absent)}")
+    return tuple(found)
+
+
+def source_times(snapshot: MarketSnapshot) -> tuple[tuple[str, str], ...]:
+    """Each source with its as-of time: declared ``sources`` first, else read off the records."""
+    if snapshot.sources:
+        return tuple((s.name, fmt.day(s.as_of) if s.ok else f"failed: {s.reason or 'unknown'}")
+                     for s in snapshot.sources)
+    latest: dict[str, str] = {}
+
+    def note(label: str, when: date | datetime | None) -> None:
+        text = fmt.day(when) if when is not None else "as-of time not given"
+        latest[label] = max(latest.get(label, text), text)
+
+    for q in snapshot.quotes:
+        if q.source:
+            note(f"{q.source} · {q.market}", q.session)
+    if snapshot.crypto_market and snapshot.crypto_market.source:
+        note(f"{snapshot.crypto_market.source} · crypto market", snapshot.crypto_market.as_of)
+    if snapshot.a_share_breadth and snapshot.a_share_breadth.source:
+        note(f"{snapshot.a_share_breadth.source} · A-share breadth",
+             snapshot.a_share_breadth.session)
+    for label, block in (("stablecoins", snapshot.stablecoins), ("DeFi TVL", snapshot.protocols),
+                         ("DEX volume", snapshot.dexes)):
+        for source in sorted({item.source for item in block if item.source}):
+            note(f"{source} · {label}", snapshot.generated_at)
+    return tuple(latest.items())
+
+
+def analyze(snapshot: MarketSnapshot, as_of: datetime, zone: tzinfo) -> Analysis:
+    """Every figure of the report, computed from ``snapshot`` for an edition at ``as_of``."""
+    moves = all_moves(snapshot)
+    latest = latest_equity_session(snapshot)
+    sentiment = analyze_sentiment(moves, latest)
+    crypto = analyze_crypto(snapshot, moves)
+    us, hk, cn = (equity_market(m, snapshot, moves) for m in ("US", "HK", "CN"))
+    divergences = rank_divergences(moves, crypto.stablecoins)
+    warnings = coverage_warnings(snapshot)
+    risks = risk_matrix(RiskInputs(sentiment, crypto, us, hk, cn, warnings))
+    ideas = action_plan(PlanInputs(sentiment, crypto, divergences, risks))
+    return Analysis(
+        as_of=as_of, edition_date=as_of.astimezone(zone).date(),
+        generated_at=snapshot.generated_at, sentiment=sentiment, crypto=crypto,
+        us=us, hk=hk, cn=cn, divergences=divergences, flows=flow_map(crypto, us, hk, cn),
+        risks=risks, ideas=ideas, warnings=warnings, sources=source_times(snapshot),
+        thresholds=dict(rules.THRESHOLDS))

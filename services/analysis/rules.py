@@ -1,0 +1,178 @@
+"""Every rule of the analysis, as a named threshold or a small pure function.
+
+Changing a threshold here changes the report everywhere; tests cover each rule with tables.
+"""
+
+from __future__ import annotations
+
+from services.models.analysis import CryptoState, LinkState, Verdict
+
+# --- thresholds (percent, percentage points, USD) -------------------------------------------
+FLAT_PCT = 0.15  # a session move smaller than this is flat
+STRONG_PCT = 1.0  # a move at least this large is strong
+AMPLIFY_RATIO = 1.5  # follower moved this many times the leader's move, same direction
+SPLIT_PP = 1.0  # an intra-market spread at least this large is notable
+NOTABLE_SPREAD_PP = 0.5  # a cross-market spread at least this large is ranked as a divergence
+ANOMALY_CHANGE_PCT = 1000.0  # a one-day change beyond this, with no base to check, is an anomaly
+TINY_BASE_USD = 1_000_000.0  # a move from a prior value under this is an anomaly...
+TINY_BASE_MIN_CHANGE_PCT = 100.0  # ...when the change is at least this large
+BREADTH_WEAK_SHARE_PCT = 40.0  # advancers' share below this while an index rose: divergence
+BREADTH_STRONG_SHARE_PCT = 60.0  # above this while an index fell: divergence
+STABLE_NET_SHARE = 1 / 3  # |net| / gross below this, with coins moving both ways: rotation
+STABLE_FLAT_USD = 50_000_000.0  # a net stablecoin change smaller than this is flat
+STABLE_CONTRACTION_PCT = -0.25  # a major stablecoin shrinking faster than this is a risk
+TECH_DRAWDOWN_PCT = -2.0  # an index falling at least this much is a drawdown risk
+REVERSAL_SPREAD_PP = 1.5  # BTC against an equity market, opposite sides, this far apart
+
+THRESHOLDS: dict[str, float] = {
+    "flat_pct": FLAT_PCT,
+    "strong_pct": STRONG_PCT,
+    "amplify_ratio": AMPLIFY_RATIO,
+    "split_pp": SPLIT_PP,
+    "notable_spread_pp": NOTABLE_SPREAD_PP,
+    "anomaly_change_pct": ANOMALY_CHANGE_PCT,
+    "tiny_base_usd": TINY_BASE_USD,
+    "breadth_weak_share_pct": BREADTH_WEAK_SHARE_PCT,
+    "breadth_strong_share_pct": BREADTH_STRONG_SHARE_PCT,
+    "stable_contraction_pct": STABLE_CONTRACTION_PCT,
+    "tech_drawdown_pct": TECH_DRAWDOWN_PCT,
+    "reversal_spread_pp": REVERSAL_SPREAD_PP,
+}
+
+
+def direction(change_pct: float) -> int:
+    """+1 up, −1 down, 0 flat (within ``FLAT_PCT``)."""
+    if change_pct >= FLAT_PCT:
+        return 1
+    if change_pct <= -FLAT_PCT:
+        return -1
+    return 0
+
+
+def signal(change_pct: float | None) -> str:
+    """The signal column of the risk-sentiment table."""
+    if change_pct is None:
+        return "missing"
+    if change_pct >= STRONG_PCT:
+        return "strong risk-on"
+    if change_pct >= FLAT_PCT:
+        return "risk-on"
+    if change_pct > -FLAT_PCT:
+        return "flat"
+    if change_pct > -STRONG_PCT:
+        return "risk-off"
+    return "strong risk-off"
+
+
+def classify_link(leader_pct: float, follower_pct: float) -> LinkState:
+    """Did the follower move with the leader?
+
+    leader flat → no lead; follower flat → muted; opposite directions → broken;
+    same direction and |follower| ≥ 1.5 × |leader| → amplified; otherwise followed.
+    """
+    lead, follow = direction(leader_pct), direction(follower_pct)
+    if lead == 0:
+        return LinkState.NO_LEAD
+    if follow == 0:
+        return LinkState.MUTED
+    if lead != follow:
+        return LinkState.BROKEN
+    if abs(follower_pct) >= AMPLIFY_RATIO * abs(leader_pct):
+        return LinkState.AMPLIFIED
+    return LinkState.FOLLOWED
+
+
+def classify_crypto(equity_pct: float, btc_pct: float) -> CryptoState:
+    """BTC against an equity move.
+
+    opposite directions → reversed; one side flat and the other not → decoupled;
+    same direction and |BTC| ≥ |equity| → amplifying; otherwise (or both flat) → tracking.
+    """
+    eq, btc = direction(equity_pct), direction(btc_pct)
+    if eq == 0 and btc == 0:
+        return CryptoState.TRACKING
+    if eq == 0 or btc == 0:
+        return CryptoState.DECOUPLED
+    if eq != btc:
+        return CryptoState.REVERSED
+    if abs(btc_pct) >= abs(equity_pct):
+        return CryptoState.AMPLIFYING
+    return CryptoState.TRACKING
+
+
+def one_day_beta(asset_pct: float, base_pct: float) -> float | None:
+    """Ratio of the two session moves; undefined when the base move is flat."""
+    if abs(base_pct) < FLAT_PCT:
+        return None
+    return asset_pct / base_pct
+
+
+def verdict(directions: list[int]) -> Verdict:
+    """Risk-on when every current market rose, risk-off when every one fell, fragmented when
+    they split, neutral when none moved beyond ``FLAT_PCT``. Flat markets do not split a verdict.
+    """
+    if not directions:
+        return Verdict.UNKNOWN
+    ups, downs = directions.count(1), directions.count(-1)
+    if ups and downs:
+        return Verdict.FRAGMENTED
+    if ups:
+        return Verdict.RISK_ON
+    if downs:
+        return Verdict.RISK_OFF
+    return Verdict.NEUTRAL
+
+
+def prior_value(now: float, change_pct: float) -> float | None:
+    """The value a day earlier implied by today's value and its change."""
+    base = 1 + change_pct / 100
+    if base <= 0:
+        return None
+    return now / base
+
+
+def anomaly_reason(change_pct: float | None, prior_usd: float | None) -> str | None:
+    """A move from a tiny base is an anomaly, not a signal."""
+    if change_pct is None:
+        return None
+    if prior_usd is not None:
+        if prior_usd < TINY_BASE_USD and change_pct >= TINY_BASE_MIN_CHANGE_PCT:
+            return "tiny base"
+        return None
+    if abs(change_pct) >= ANOMALY_CHANGE_PCT:
+        return "implausible move, base unknown"
+    return None
+
+
+def stablecoin_reading(net_usd: float, gross_usd: float, mixed: bool) -> str:
+    """inflow / outflow when the net is a real share of the gross; rotation when coins swapped
+    places with little net change; flat when the net is negligible and nothing moved."""
+    if gross_usd < STABLE_FLAT_USD:
+        return "flat"
+    if mixed and abs(net_usd) < STABLE_NET_SHARE * gross_usd:
+        return "rotation"
+    if abs(net_usd) < STABLE_FLAT_USD:
+        return "rotation" if mixed else "flat"
+    return "inflow" if net_usd > 0 else "outflow"
+
+
+def breadth_divergence(index_pct: float, advance_share_pct: float) -> bool:
+    """An index rose while most stocks fell, or fell while most rose."""
+    if direction(index_pct) > 0 and advance_share_pct < BREADTH_WEAK_SHARE_PCT:
+        return True
+    return direction(index_pct) < 0 and advance_share_pct > BREADTH_STRONG_SHARE_PCT
+
+
+def likelihood(intensity: float) -> str:
+    """Qualitative likelihood from how far past its threshold a condition is.
+
+    No probability is computed: ≥ 2× the threshold → high, ≥ 1.25× → medium, else low.
+    """
+    if intensity >= 2:
+        return "high"
+    if intensity >= 1.25:
+        return "medium"
+    return "low"
+
+
+IMPACT_WEIGHT = {"high": 3.0, "medium": 2.0, "low": 1.0}

@@ -1,0 +1,19 @@
+"""From a snapshot to a Report: analysis, narration, assembly."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from services.analysis import analyze
+from services.models.report import Narration, Report
+from services.models.snapshot import MarketSnapshot
+from services.narration.template import TemplateNarrator
+from services.report_builder import build_report
+
+
+def report_from_snapshot(snapshot: MarketSnapshot, zone: tzinfo, as_of: datetime | None = None,
+                         narration: Narration | None = None) -> Report:
+    """The report for ``snapshot``; ``as_of`` defaults to the snapshot's own time, so the same
+    snapshot always gives the same report. Without ``narration`` the template narrator writes."""
+    analysis = analyze(snapshot, as_of or snapshot.generated_at, zone)
+    return build_report(analysis, narration or TemplateNarrator().compose(analysis))

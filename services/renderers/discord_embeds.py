@@ -1,0 +1,127 @@
+"""Discord: one embed per section (more when a section is long), packed into messages within
+Discord's limits. Embeds are plain dicts in Discord's API shape (``discord.Embed.from_dict``
+reads them), so this module does not import discord.py.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from services import format as fmt
+from services.models.report import SECTION_KEYS, Report, Section
+from services.renderers import limits
+from services.renderers.base import section_units
+from services.renderers.splitter import pack, split_text
+
+_MD_SPECIAL = re.compile(r"([\\`*_~|>#\[\]()-])")
+_MENTION = re.compile(r"@(?=[\w&!#])")
+
+VERDICT_COLOUR = {"risk-on": 0x2E7D32, "risk-off": 0xC62828, "fragmented": 0xF9A825,
+                  "neutral": 0x78909C, "unknown": 0x78909C}
+
+
+def escape(text: str) -> str:
+    """Escape Discord markdown and defuse mentions (``@everyone`` never pings)."""
+    return _MENTION.sub("@\u200b", _MD_SPECIAL.sub(r"\\\1", text))
+
+
+class DiscordStyle:
+    def escape(self, text: str) -> str:
+        return escape(text)
+
+    def bold(self, escaped: str) -> str:
+        return f"**{escaped}**"
+
+    def italic(self, escaped: str) -> str:
+        return f"*{escaped}*"
+
+    def mono(self, lines: list[str]) -> str:
+        body = "\n".join(lines).replace("```", "'''")
+        return f"```\n{_MENTION.sub('@' + chr(0x200B), body)}\n```"
+
+    def heading(self, text: str) -> str:
+        return f"__**{escape(text)}**__"
+
+
+STYLE = DiscordStyle()
+
+
+@dataclass
+class DiscordMessage:
+    content: str | None = None
+    embeds: list[dict[str, Any]] = field(default_factory=list)
+
+
+def embed_size(embed: dict[str, Any]) -> int:
+    """The characters Discord counts toward the 6000 per message."""
+    size = len(embed.get("title", "")) + len(embed.get("description", ""))
+    size += len(embed.get("footer", {}).get("text", ""))
+    size += len(embed.get("author", {}).get("name", ""))
+    for f in embed.get("fields", []):
+        size += len(f.get("name", "")) + len(f.get("value", ""))
+    return size
+
+
+def section_embeds(section: Section, colour: int, footer: str | None = None
+                   ) -> list[dict[str, Any]]:
+    title = _title(f"{section.number}. {section.title}")
+    bodies = pack(section_units(STYLE, section, limits.DISCORD_EMBED_DESCRIPTION, None),
+                  limits.DISCORD_EMBED_DESCRIPTION)
+    embeds = []
+    for i, body in enumerate(bodies or ["(empty)"]):
+        embed: dict[str, Any] = {"title": title if i == 0 else _title(f"{title} (cont.)"),
+                                 "description": body, "color": colour}
+        embeds.append(embed)
+    if footer:
+        embeds[-1]["footer"] = {"text": footer[: limits.DISCORD_FOOTER]}
+    return embeds
+
+
+def _title(text: str) -> str:
+    return text if len(text) <= limits.DISCORD_EMBED_TITLE else \
+        text[: limits.DISCORD_EMBED_TITLE - 1] + "…"
+
+
+def footer_text(report: Report) -> str:
+    sources = "; ".join(f"{name} {when}" for name, when in report.analysis.sources)
+    return split_text(f"As of {fmt.day(report.as_of)} · sources: {sources or 'none listed'}",
+                      limits.DISCORD_FOOTER)[0]
+
+
+def pack_embeds(embeds: list[dict[str, Any]]) -> list[DiscordMessage]:
+    """Embeds into messages: at most 10 per message and 6000 characters of embed text."""
+    messages: list[DiscordMessage] = []
+    current: list[dict[str, Any]] = []
+    total = 0
+    for embed in embeds:
+        size = embed_size(embed)
+        if current and (len(current) == limits.DISCORD_EMBEDS_PER_MESSAGE
+                        or total + size > limits.DISCORD_EMBED_TOTAL):
+            messages.append(DiscordMessage(embeds=current))
+            current, total = [], 0
+        current.append(embed)
+        total += size
+    if current:
+        messages.append(DiscordMessage(embeds=current))
+    return messages
+
+
+def render_messages(report: Report, keys: tuple[str, ...] = SECTION_KEYS) -> list[DiscordMessage]:
+    colour = VERDICT_COLOUR.get(report.verdict, VERDICT_COLOUR["unknown"])
+    sections = [s for s in report.sections if s.key in keys]
+    footer = footer_text(report)
+    embeds = [e for i, s in enumerate(sections)
+              for e in section_embeds(s, colour, footer if i == len(sections) - 1 else None)]
+    return pack_embeds(embeds)
+
+
+def insight_embed(report: Report) -> dict[str, Any]:
+    """The Key Insight embed for ``/report`` and the daily post."""
+    colour = VERDICT_COLOUR.get(report.verdict, VERDICT_COLOUR["unknown"])
+    text = split_text(report.key_insight, limits.DISCORD_EMBED_DESCRIPTION - 200,
+                      lambda t: len(escape(t)))[0]
+    return {"title": _title(report.title), "description": escape(text), "color": colour,
+            "fields": [{"name": "Verdict", "value": escape(report.verdict), "inline": True}],
+            "footer": {"text": footer_text(report)}}

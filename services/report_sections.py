@@ -1,0 +1,325 @@
+"""One function per report section: analysis values → typed blocks. Formatting via ``format``."""
+
+from __future__ import annotations
+
+from services import format as fmt
+from services.analysis import rules
+from services.analysis.moves import short_name, table_name
+from services.analysis.plan import DISCLAIMER
+from services.models.analysis import (
+    Analysis,
+    ChainLink,
+    CryptoLink,
+    EquityMarket,
+    LinkState,
+    Move,
+    Mover,
+    Split,
+    Timing,
+)
+from services.models.report import Block, Bullets, Heading, Paragraph, Table, Tree
+
+TOP_PROTOCOLS = 8
+TOP_DEXES = 6
+
+
+def _missing(items: list[str] | tuple[str, ...]) -> tuple[Block, ...]:
+    return (Paragraph(", ".join(items), lead="Missing:", note=True),) if items else ()
+
+
+def _signal_or_session(move: Move) -> str:
+    if move.closed:
+        return f"closed - last session {fmt.day(move.session)}"
+    if move.stale:
+        return f"stale - {fmt.day(move.session)}"
+    return rules.signal(move.change_pct)
+
+
+# --- 2. risk sentiment ---------------------------------------------------------------------
+
+LINK_NAME = {"us_hk": "US → HK", "hk_cn": "HK → A-shares"}
+
+
+def link_line(link: ChainLink) -> Paragraph:
+    name = LINK_NAME.get(link.key, link.key)
+    lead, follow = link.leader, link.follower
+    if link.state is LinkState.NOT_COMPARABLE:
+        return Paragraph(f"not comparable: {link.note}.", lead=f"{name}:")
+    assert lead is not None and follow is not None
+    text = (f"{link.state.value}. {short_name(lead)} {fmt.pct(lead.change_pct)}, "
+            f"{short_name(follow)} {fmt.pct(follow.change_pct)}")
+    if link.ratio is not None and link.state in (LinkState.FOLLOWED, LinkState.AMPLIFIED):
+        text += f" (follower/leader move ratio {fmt.ratio(link.ratio)})"
+    elif link.spread_pp is not None and link.state is LinkState.BROKEN:
+        text += f" (a {fmt.gap(link.spread_pp)} gap)"
+    if link.timing is Timing.SAME_DATE and link.key == "us_hk":
+        text += f"; same trading date {fmt.day(follow.session)}: HK closed before the US opened, " \
+                "so this reads direction, not a reaction"
+    elif link.timing is Timing.NEXT_SESSION:
+        text += f"; HK's {fmt.day(follow.session)} session traded after this US close"
+    return Paragraph(text + ".", lead=f"{name}:")
+
+
+def split_line(split: Split | None, label: str) -> Paragraph | None:
+    if split is None:
+        return None
+    shape = "split" if split.opposite else "same direction"
+    return Paragraph(f"{short_name(split.a)} {fmt.pct(split.a.change_pct)} vs "
+                     f"{short_name(split.b)} {fmt.pct(split.b.change_pct)}: {shape}, "
+                     f"{fmt.pp(split.spread_pp)}.", lead=label)
+
+
+def crypto_link_line(links: tuple[CryptoLink, ...]) -> Paragraph:
+    if not links:
+        return Paragraph("not comparable: BTC or every equity headline is missing or closed.",
+                         lead="Crypto vs equities:")
+    parts = []
+    for link in links:
+        beta = (f", one-day beta {fmt.ratio(link.beta)}"
+                if link.beta is not None and link.equity.id == "SPX" else "")
+        parts.append(f"{link.state.value} against {short_name(link.equity)} "
+                     f"({fmt.pct(link.equity.change_pct)}; BTC {fmt.pp(link.spread_pp)}{beta})")
+    return Paragraph(f"BTC {fmt.pct(links[0].btc.change_pct)}: " + "; ".join(parts) + ".",
+                     lead="Crypto vs equities:")
+
+
+def risk_sentiment(a: Analysis) -> tuple[Block, ...]:
+    s = a.sentiment
+    rows = []
+    for row in s.rows:
+        m = row.move
+        close = fmt.price_usd(m.close) if m and row.market == "CRYPTO" else \
+            fmt.level(m.close if m else None)
+        rows.append((row.label, close, fmt.pct(m.change_pct if m else None), row.signal))
+    chain: list[Paragraph] = [link_line(link) for link in s.links]
+    cn_split = split_line(s.cn_split, "Inside A-shares:")
+    if cn_split:
+        chain.append(cn_split)
+    chain.append(crypto_link_line(s.crypto_links))
+    blocks: list[Block] = [
+        Table(("Market", "Close", "Change", "Signal"), tuple(rows), "lrrl"),
+        Heading("Transmission chain"), Bullets(tuple(chain)),
+        Paragraph(f"{s.verdict.value} - {s.verdict_reason}.", lead="Verdict:"),
+        Paragraph("Crypto changes are rolling 24 h; equity changes are session over session. "
+                  "BTC's one-day beta is its move divided by the S&P 500's move.", note=True),
+    ]
+    return tuple(blocks)
+
+
+# --- 3. crypto and DeFi --------------------------------------------------------------------
+
+def _mover_row(m: Mover, with_group: bool) -> tuple[str, ...]:
+    flag = " (anomaly)" if m.anomaly else ""
+    cells = [m.name + flag]
+    if with_group:
+        cells.append(m.group or "n/a")
+    cells += [fmt.usd(m.value_usd), fmt.pct(m.change_pct, 1)]
+    return tuple(cells)
+
+
+def crypto_defi(a: Analysis) -> tuple[Block, ...]:
+    c = a.crypto
+    price: list[Paragraph] = []
+    for m in (c.btc, c.eth, *c.others):
+        if m is not None:
+            price.append(Paragraph(f"{fmt.price_usd(m.close)}, {fmt.pct(m.change_pct)} (24 h)",
+                                   lead=f"{short_name(m)}:"))
+    price.append(Paragraph(f"{fmt.usd(c.total_market_cap_usd)} "
+                           f"({fmt.pct(c.market_cap_change_pct)}), 24 h volume "
+                           f"{fmt.usd(c.total_volume_usd)}", lead="Total market cap:"))
+    if c.eth_btc_spread_pp is not None:
+        price.append(Paragraph(fmt.pp(c.eth_btc_spread_pp), lead="ETH minus BTC:"))
+    blocks: list[Block] = [Heading("Price action"), Bullets(tuple(price))]
+
+    s = c.stablecoins
+    blocks.append(Heading("Stablecoin supply"))
+    if s.flows:
+        blocks.append(Table(("Coin", "Supply", "1d %", "1d USD"), tuple(
+            (f.symbol, fmt.usd(f.supply_usd, digits=2), fmt.pct(f.change_pct, 3),
+             fmt.usd(f.change_usd, signed=True)) for f in s.flows)))
+        if s.net_change_usd is not None:
+            mixed = " (coins moved in opposite directions)" if s.mixed else ""
+            blocks.append(Paragraph(f"{fmt.usd(s.net_change_usd, signed=True)} - "
+                                    f"{s.reading}{mixed}. Each coin's change is its supply now "
+                                    f"minus the supply a day earlier implied by its 1-day %.",
+                                    lead="Net change:"))
+        else:
+            blocks.append(Paragraph(f"not computed: {', '.join(s.missing)} lack supply or "
+                                    f"change.", lead="Net change:"))
+    else:
+        blocks.append(Paragraph("stablecoin supply is not in this snapshot.", lead="Missing:",
+                                note=True))
+
+    blocks.append(Heading("TVL by category"))
+    cats = [cat for cat in c.categories]
+    if cats:
+        blocks.append(Table(("Category", "Avg 1d", "Listed", "Leader"), tuple(
+            (cat.category, fmt.pct(cat.avg_change_pct, 1), str(cat.count), cat.leader or "n/a")
+            for cat in cats), "lrrl"))
+        top = [m for m in c.protocols[:TOP_PROTOCOLS]]
+        blocks.append(Table(("Protocol", "Category", "TVL", "1d"),
+                            tuple(_mover_row(m, True) for m in top), "llrr"))
+        blocks.append(Paragraph("Category averages are unweighted means of the listed "
+                                "protocols, anomalies excluded.", note=True))
+    else:
+        blocks.append(Paragraph("DeFi TVL is not in this snapshot.", lead="Missing:", note=True))
+
+    blocks.append(Heading("DEX volume"))
+    if c.dexes:
+        blocks.append(Table(("DEX", "Volume 24h", "1d"),
+                            tuple(_mover_row(m, False) for m in c.dexes[:TOP_DEXES])))
+        prior = [d for d in c.dexes[:TOP_DEXES] if d.prior_usd is not None and not d.anomaly]
+        if prior:
+            blocks.append(Bullets(tuple(
+                Paragraph(f"{fmt.usd(d.prior_usd)} a day earlier → {fmt.usd(d.value_usd)} "
+                          f"({fmt.usd(d.change_usd, signed=True)})", lead=f"{d.name}:")
+                for d in prior)))
+    else:
+        blocks.append(Paragraph("DEX volume is not in this snapshot.", lead="Missing:", note=True))
+
+    if c.anomalies:
+        blocks.append(Heading("Anomalies (not read as signals)"))
+        blocks.append(Bullets(tuple(
+            Paragraph(f"{fmt.pct(m.change_pct, 1)} - {m.anomaly_reason}", lead=f"{m.name}:")
+            for m in c.anomalies)))
+    return tuple(blocks)
+
+
+# --- 4-6. equity markets -------------------------------------------------------------------
+
+def index_table(market: EquityMarket) -> Table:
+    return Table(("Index", "Close", "Change", "Signal"), tuple(
+        (table_name(m), fmt.level(m.close), fmt.pct(m.change_pct), _signal_or_session(m))
+        for m in market.moves if m.kind in (None, "index")), "lrrl")
+
+
+def dispersion(market: EquityMarket) -> tuple[Block, ...]:
+    lines = [p for s in market.splits if (p := split_line(s, f"{short_name(s.a)} - "
+                                                            f"{short_name(s.b)}:"))]
+    return (Heading("Dispersion"), Bullets(tuple(lines))) if lines else ()
+
+
+def session_note(market: EquityMarket) -> tuple[Block, ...]:
+    h = market.headline
+    if h is None:
+        return ()
+    if market.closed:
+        return (Paragraph(f"Closed - last session {fmt.day(h.session)}; its moves are from that "
+                          f"session and are not compared with today's lead.", lead="Session:"),)
+    return (Paragraph(fmt.day(h.session), lead="Session:"),)
+
+
+def us(a: Analysis) -> tuple[Block, ...]:
+    m = a.us
+    blocks: list[Block] = [index_table(m), *session_note(m), *dispersion(m)]
+    r = m.sectors
+    if r is not None:
+        blocks += [Heading("Sector rotation"), Paragraph(
+            f"defensive ({', '.join(x.id for x in r.defensive)}) {fmt.pct(r.defensive_avg_pct)} "
+            f"vs growth ({', '.join(x.id for x in r.growth)}) {fmt.pct(r.growth_avg_pct)}: "
+            f"{fmt.pp(r.spread_pp)}, {r.leader} leading.", lead="Defensive vs growth:")]
+    else:
+        blocks.append(Paragraph("sector ETF moves are not in this snapshot, so no "
+                                "defensive-vs-growth reading is made.", lead="Sectors:",
+                                note=True))
+    link = next(link for link in a.sentiment.links if link.key == "us_hk")
+    blocks += [Heading("The lead for Asia"), Bullets((link_line(link),))]
+    return tuple(blocks) + _missing(m.missing)
+
+
+def hk(a: Analysis) -> tuple[Block, ...]:
+    m = a.hk
+    link = next(link for link in a.sentiment.links if link.key == "us_hk")
+    blocks: list[Block] = [index_table(m), *session_note(m), *dispersion(m),
+                           Heading("Against the US"), Bullets((link_line(link),))]
+    return tuple(blocks) + _missing(m.missing)
+
+
+def a_shares(a: Analysis) -> tuple[Block, ...]:
+    m = a.cn
+    blocks: list[Block] = [index_table(m), *session_note(m), *dispersion(m),
+                           Heading("Internals")]
+    b = m.breadth
+    internals: list[Paragraph] = []
+    if b is not None and b.advancers is not None and b.decliners is not None:
+        flat = f" / {fmt.count(b.flat)} flat" if b.flat is not None else ""
+        text = (f"{fmt.count(b.advancers)} up / {fmt.count(b.decliners)} down{flat}: "
+                f"{fmt.pct(b.advance_share_pct, 1, signed=False)} advancing, {b.reading}")
+        if b.divergence and b.divergence_with:
+            index = next(x for x in m.moves if x.id == b.divergence_with)
+            text += (f". Breadth divergence: {short_name(index)} {fmt.pct(index.change_pct)} "
+                     f"while most stocks moved the other way")
+        internals.append(Paragraph(text + ".", lead="Breadth:"))
+    else:
+        internals.append(Paragraph("missing.", lead="Breadth:"))
+    internals.append(Paragraph(f"{fmt.cny(m.turnover_cny)}.", lead="Turnover:"))
+    if m.northbound_net_cny is not None:
+        internals.append(Paragraph(fmt.cny(m.northbound_net_cny, signed=True) + ".",
+                                   lead="Northbound net:"))
+    else:
+        internals.append(Paragraph(f"{m.northbound_note}.", lead="Northbound net:"))
+    link = next(link for link in a.sentiment.links if link.key == "hk_cn")
+    blocks += [Bullets(tuple(internals)), Heading("Against Hong Kong"), Bullets((link_line(link),))]
+    return tuple(blocks) + _missing(m.missing)
+
+
+# --- 7-10. cross-market --------------------------------------------------------------------
+
+def divergences(a: Analysis) -> tuple[Block, ...]:
+    if not a.divergences:
+        return (Paragraph("no pair of markets has both moves in this snapshot.",
+                          lead="Missing:", note=True),)
+    table = Table(("#", "Pair", "Spread"), tuple(
+        (str(i), f"{d.a_label} vs {d.b_label}", fmt.pp(d.spread_pp))
+        for i, d in enumerate(a.divergences, 1)), "lll")
+    items = []
+    for i, d in enumerate(a.divergences, 1):
+        usd_gap = f"; {fmt.usd(d.spread_usd)} apart in USD" if d.spread_usd is not None else ""
+        items.append(Paragraph(
+            f"{fmt.pct(d.a_pct)} vs {fmt.pct(d.b_pct)} = {fmt.pp(d.spread_pp)}{usd_gap}. "
+            f"{d.explanation}. → {d.implication}.",
+            lead=f"{i}. {d.a_label} vs {d.b_label}:"))
+    return (table, Bullets(tuple(items)),
+            Paragraph(f"Spreads are the first move minus the second, in percentage points; "
+                      f"pairs under {fmt.gap(rules.NOTABLE_SPREAD_PP)} are listed only when "
+                      f"always tracked (BTC against each market, US vs HK, ChiNext vs SSE).",
+                      note=True))
+
+
+def capital_flows(a: Analysis) -> tuple[Block, ...]:
+    return (Tree(a.flows), Paragraph("Drawn only from the figures above; a branch without data "
+                                     "says so.", note=True))
+
+
+def risk_matrix(a: Analysis) -> tuple[Block, ...]:
+    if not a.risks:
+        return (Paragraph("no risk condition triggered on today's figures.", lead="Clear:"),)
+    table = Table(("#", "Risk", "Impact", "Likelihood"), tuple(
+        (str(i), r.title, r.impact, r.likelihood) for i, r in enumerate(a.risks, 1)), "llll")
+    items = tuple(Paragraph(f"{r.evidence}. Trigger to watch: {r.trigger}.",
+                            lead=f"{i}. {r.title}:") for i, r in enumerate(a.risks, 1))
+    return (table, Bullets(items), Paragraph(
+        "Likelihood is qualitative: how far past its threshold each condition is (at least 2x: "
+        "high; at least 1.25x: medium; else low). No probability is computed. Ranked by impact "
+        "weight times that intensity.", note=True))
+
+
+def action_plan(a: Analysis) -> tuple[Block, ...]:
+    blocks: list[Block] = []
+    for tier in ("conservative", "moderate", "aggressive"):
+        ideas = [i for i in a.ideas if i.tier == tier]
+        blocks.append(Heading(tier.capitalize()))
+        if ideas:
+            blocks.append(Bullets(tuple(Paragraph(f"{i.text}. Evidence: {i.evidence}.")
+                                        for i in ideas)))
+        else:
+            blocks.append(Paragraph("no idea triggered by today's figures.", note=True))
+    blocks.append(Paragraph(DISCLAIMER, note=True))
+    return tuple(blocks)
+
+
+BUILDERS = {
+    "risk_sentiment": risk_sentiment, "crypto_defi": crypto_defi, "us": us, "hk": hk,
+    "a_shares": a_shares, "divergences": divergences, "capital_flows": capital_flows,
+    "risk_matrix": risk_matrix, "action_plan": action_plan,
+}
