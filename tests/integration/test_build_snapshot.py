@@ -13,8 +13,6 @@ from tests.integration.conftest import Build
 from tests.upstream.server import FakeUpstream
 from tests.upstream.world import World
 
-pytestmark = pytest.mark.asyncio
-
 YAHOO_IDS = [i.id for i in ALL if i.market in ("US", "HK")]
 
 

@@ -11,8 +11,6 @@ from services.models.snapshot import MarketSnapshot
 from tests.integration.conftest import Build, Sleeps
 from tests.upstream.world import World
 
-pytestmark = pytest.mark.asyncio
-
 ATTEMPTS = 3
 CN = ("SSE", "SZSE", "CHINEXT")
 
