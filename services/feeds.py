@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from bot.config import Settings
-from services.errors import UpstreamError
+from services.errors import UpstreamError, UpstreamTimeout, UpstreamUnreachable
 from services.instruments import (
     BY_ID,
     CN_INDICES,
@@ -56,6 +56,9 @@ class _FeedLog:
     as_of: datetime | None = None
 
 
+_BLOCKS = ("a_share_breadth", "crypto_market", "stablecoins", "protocols", "dexes")
+
+
 class Assembly:
     """The figures of one build as they arrive, the warnings, and each feed's record."""
 
@@ -69,6 +72,7 @@ class Assembly:
         self.breadth: Breadth | None = None
         self.warnings: list[SourceWarning] = []
         self._feeds: dict[str, _FeedLog] = {}
+        self._answers_refused = 0  # failures other than no connection or no answer in time
 
     def warn(self, source: str, reason: str, figures: Iterable[str]) -> None:
         self.warnings.append(SourceWarning(source=source, reason=reason, figures=tuple(figures)))
@@ -88,6 +92,8 @@ class Assembly:
         reason = exc.reason + (f" after {exc.attempts} attempts" if exc.attempts > 1 else "")
         reason = (f"{what}: " if what else "") + reason + (f"; {note}" if note else "")
         self._feeds.setdefault(exc.source, _FeedLog()).failures.append(reason)
+        if not isinstance(exc, (UpstreamUnreachable, UpstreamTimeout)):
+            self._answers_refused += 1
         self.warn(exc.source, reason, figures)
 
     def fail_feed(self, feed: str, reason: str, figures: Iterable[str]) -> None:
@@ -99,6 +105,7 @@ class Assembly:
         self.fail_feed(feed, f"no answer before the build deadline of {deadline_s:g} s", figures)
 
     def delivered(self, figure: str) -> bool:
+        """Whether ``figure`` (a quote id or a block name of ``_BLOCKS``) has arrived."""
         blocks = {"a_share_breadth": self.breadth, "crypto_market": self.crypto_market,
                   "stablecoins": self.stablecoins, "protocols": self.protocols,
                   "dexes": self.dexes}
@@ -123,6 +130,11 @@ class Assembly:
         quotes = sorted(self.quotes.values(), key=lambda q: order.get(q.id, len(order)))
         warnings = [*self.warnings, SourceWarning(source="northbound", reason=NORTHBOUND_REASON,
                                                   figures=("northbound_net_cny",))]
+        if not any(self.delivered(figure) for figure in (*self.quotes, *_BLOCKS)):
+            reason = ("every source was unreachable (no connection or no answer in time)"
+                      if not self._answers_refused else "every source failed")
+            warnings.insert(0, SourceWarning(source="all sources",
+                                             reason=f"{reason}: no figure arrived"))
         return MarketSnapshot(
             schema_="market-snapshot/1", generated_at=self.now, quotes=tuple(quotes),
             crypto_market=self.crypto_market, stablecoins=self.stablecoins,

@@ -130,5 +130,6 @@ async def _isolated(feed: str, figures: tuple[str, ...],
 
 
 def all_sources_failed(snapshot: MarketSnapshot) -> bool:
-    """True when no source delivered anything (no network, every upstream down)."""
-    return bool(snapshot.sources) and not any(status.ok for status in snapshot.sources)
+    """True when no source delivered a single figure (no network, every upstream down)."""
+    return not (snapshot.quotes or snapshot.crypto_market or snapshot.stablecoins
+                or snapshot.protocols or snapshot.dexes or snapshot.a_share_breadth)

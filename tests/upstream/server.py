@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from urllib.parse import parse_qsl, urlsplit
@@ -71,6 +72,8 @@ class FakeUpstream:
                 pass
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
             pass
+        except asyncio.CancelledError:
+            pass  # the server is stopping: this task ends quietly (asyncio logs a cancelled one)
         finally:
             self._connections.discard(task)
             writer.close()
@@ -105,3 +108,22 @@ class FakeUpstream:
         writer.write(("\r\n".join(out) + "\r\n\r\n").encode("latin-1") + reply.body)
         await writer.drain()
         return headers.get("connection", "").lower() != "close"
+
+
+@contextlib.contextmanager
+def serving_in_thread(handler: Handler, *, latency_s: float = 0.0) -> Iterator[FakeUpstream]:
+    """The fake on its own event loop in a thread, for code that runs ``asyncio.run`` itself
+    (the command line)."""
+    loop = asyncio.new_event_loop()
+    server = FakeUpstream(handler, latency_s=latency_s)
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    asyncio.run_coroutine_threadsafe(server.__aenter__(), loop).result(timeout=10)
+    try:
+        yield server
+    finally:
+        asyncio.run_coroutine_threadsafe(server.__aexit__(None, None, None), loop).result(
+            timeout=10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+        loop.close()

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
+from services.calendars import Calendars
 from tests.upstream.server import FakeRequest, Reply
 
 # Tuesday 2026-11-24 08:30 in Hong Kong = Monday 19:30 in New York: every market's latest
@@ -41,11 +42,12 @@ ZONES = ({s: NEW_YORK for s in _US} | {s: HONG_KONG for s in _HK} | {s: SHANGHAI
 FAULT_MODES = ("timeout", "500", "429", "html", "truncated", "nulls")
 
 
-def _series(base: float, seed: int) -> list[tuple[date, float | None]]:
+def _series(base: float, seed: int,
+            sessions: tuple[date, ...] = SESSIONS) -> list[tuple[date, float | None]]:
     moves = [0.004, -0.006, 0.0025, -0.0015, 0.0059]
     closes: list[tuple[date, float | None]] = []
     price = base
-    for i, day in enumerate(SESSIONS):
+    for i, day in enumerate(sessions):
         price *= 1 + moves[(i + seed) % len(moves)]
         closes.append((day, round(price, 2)))
     return closes
@@ -60,8 +62,10 @@ def _default_series() -> dict[str, list[tuple[date, float | None]]]:
     return series
 
 
-def _default_cn() -> dict[str, dict[str, Any]]:
-    closed = datetime.combine(SESSIONS[-1], time(15, 0, 3), SHANGHAI).astimezone(UTC)
+def _default_cn(last_session: date = SESSIONS[-1],
+                now: datetime = NOW) -> dict[str, dict[str, Any]]:
+    closed = min(datetime.combine(last_session, time(15, 0, 3), SHANGHAI),
+                 now - timedelta(seconds=3)).astimezone(UTC)
     return {
         "1.000001": {"f12": "000001", "f13": 1, "f14": "上证指数", "f2": 3957.05, "f3": -1.24,
                      "f4": -49.69, "f6": 7.5e11, "f104": 313, "f105": 2011, "f106": 66,
@@ -73,6 +77,24 @@ def _default_cn() -> dict[str, dict[str, Any]]:
                      "f4": 40.04, "f6": 4.1e11, "f104": 700, "f105": 640, "f106": 10,
                      "f124": int(closed.timestamp())},
     }
+
+
+def dated(now: datetime, us: tuple[date, ...], hk: tuple[date, ...],
+          cn: tuple[date, ...]) -> World:
+    """A world at ``now`` whose daily bars fall on the given days of each market."""
+    days = {**dict.fromkeys(_US, us), **dict.fromkeys(_HK, hk), **dict.fromkeys(_CN, cn)}
+    series = {symbol: _series(base, i, days[symbol])
+              for i, (symbol, base) in enumerate((_US | _HK | _CN).items())}
+    today = now.date()
+    for i, (symbol, base) in enumerate(_CRYPTO.items()):
+        series[symbol] = [(today - timedelta(days=d), base * (1 + 0.01 * (d + i)))
+                          for d in (2, 1, 0)]
+    coins = World().coins
+    for row in coins.values():
+        row["last_updated_at"] = int(now.timestamp()) - 30
+    market = {**World().global_market, "updated_at": int(now.timestamp()) - 60}
+    return World(now=now, series=series, cn_rows=_default_cn(cn[-1], now), coins=coins,
+                 global_market=market)
 
 
 @dataclass
@@ -248,3 +270,26 @@ def endpoints(url: str) -> dict[str, str]:
     return {"yahoo_base_url": f"{url}/yahoo", "eastmoney_base_url": f"{url}/eastmoney",
             "coingecko_base_url": f"{url}/coingecko/api/v3", "defillama_base_url": f"{url}/llama",
             "defillama_stablecoins_url": f"{url}/stablecoins"}
+
+
+def world_at(now: datetime, calendars: Calendars) -> World:
+    """A world whose bars end on each market's latest completed session at ``now`` (weekdays
+    where the calendar does not reach)."""
+    days: dict[str, tuple[date, ...]] = {}
+    for market in ("US", "HK", "CN"):
+        view = calendars.at(market, now)
+        latest = view.latest_completed() if view is not None else None
+        found: list[date] = []
+        day: date | None = latest
+        while day is not None and len(found) < 4:
+            found.insert(0, day)
+            day = view.previous_session(day) if view is not None else None
+        if len(found) < 4:
+            found = []
+            day = now.date() - timedelta(days=1)
+            while len(found) < 4:
+                if day.weekday() < 5:
+                    found.insert(0, day)
+                day -= timedelta(days=1)
+        days[market] = tuple(found)
+    return dated(now, us=days["US"], hk=days["HK"], cn=days["CN"])
