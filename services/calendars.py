@@ -10,15 +10,18 @@ meaning "not known", and the build says so in a warning instead of guessing.
 
 from __future__ import annotations
 
+import bisect
 import warnings
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from exchange_calendars import ExchangeCalendar
 
 EXCHANGES: dict[str, str] = {"US": "XNYS", "HK": "XHKG", "CN": "XSHG"}
+WINDOW_DAYS = 60  # a Yahoo range of one month, and then some
 
 
 @dataclass(frozen=True)
@@ -30,13 +33,28 @@ class MarketCalendar:
     now: datetime
     calendar: ExchangeCalendar
 
-    @property
+    @cached_property
     def first_day(self) -> date:
         return _day(self.calendar.first_session)
 
-    @property
+    @cached_property
     def last_day(self) -> date:
         return _day(self.calendar.last_session)
+
+    @cached_property
+    def local_day(self) -> date:
+        return self.now.astimezone(self.calendar.tz).date()
+
+    @cached_property
+    def _window(self) -> tuple[date, date, tuple[date, ...]]:
+        """The sessions of the weeks around ``now``, read from the calendar once (pandas calls
+        are slow and a build asks about the same few days many times)."""
+        start = max(self.first_day, self.local_day - timedelta(days=WINDOW_DAYS))
+        end = min(self.last_day, self.local_day + timedelta(days=7))
+        if start > end:
+            return start, end, ()
+        sessions = self.calendar.sessions_in_range(_ts(start), _ts(end))
+        return start, end, tuple(_day(s) for s in sessions)
 
     def known(self, day: date) -> bool:
         return self.first_day <= day <= self.last_day
@@ -44,28 +62,38 @@ class MarketCalendar:
     def is_session(self, day: date) -> bool | None:
         if not self.known(day):
             return None
+        start, end, sessions = self._window
+        if start <= day <= end:
+            return day in sessions
         return bool(self.calendar.is_session(_ts(day)))
 
     def previous_session(self, day: date) -> date | None:
+        """The latest session strictly before ``day``."""
         before = day - timedelta(days=1)
         if not self.known(before):
             return None
+        start, end, sessions = self._window
+        index = bisect.bisect_right(sessions, before)
+        if start <= before <= end and index > 0:
+            return sessions[index - 1]
         return _day(self.calendar.date_to_session(_ts(before), direction="previous"))
 
     def latest_completed(self) -> date | None:
         """The latest session whose close is at or before ``now``; None if not known."""
-        local_day = self.now.astimezone(self.calendar.tz).date()
-        if not self.known(local_day):
+        return self._latest
+
+    @cached_property
+    def _latest(self) -> date | None:
+        if not self.known(self.local_day):
             return None
-        session = self.calendar.date_to_session(_ts(local_day), direction="previous")
+        session = self.calendar.date_to_session(_ts(self.local_day), direction="previous")
         if self.calendar.session_close(session).to_pydatetime() > self.now:
-            previous = self.previous_session(_day(session))
-            return previous
+            return self.previous_session(_day(session))
         return _day(session)
 
     def coverage_problem(self) -> str | None:
         """Why the calendar cannot answer at ``now``, or None when it can."""
-        local_day = self.now.astimezone(self.calendar.tz).date()
+        local_day = self.local_day
         if local_day > self.last_day:
             return (f"{self.exchange} calendar has no sessions recorded after "
                     f"{self.last_day.isoformat()}; {self.market} session checks skipped")

@@ -47,6 +47,17 @@ class MarketData:
                                    attempts=settings.provider_attempts,
                                    retry_after_cap_s=settings.retry_after_cap_s, sleep=sleep)
         self._calendars = calendars
+        self._loading: asyncio.Future[Calendars] | None = None
+
+    def preload(self) -> None:
+        """Start loading the trading calendars in a thread (about half a second), so that the
+        first build does not wait for them. Call from a running event loop."""
+        loading = self._loading
+        failed = loading is not None and loading.done() and (
+            loading.cancelled() or loading.exception() is not None)
+        if self._calendars is None and (loading is None or failed):
+            self._loading = asyncio.ensure_future(asyncio.to_thread(Calendars.load))
+            self._loading.add_done_callback(self._keep_calendars)
 
     async def build(self) -> MarketSnapshot:
         """Today's snapshot: every figure that arrived in time, and a warning for every gap."""
@@ -56,8 +67,12 @@ class MarketData:
         assembly = Assembly(now)
         calendars = self._calendar_future()
 
+        views: dict[str, MarketCalendar | None] = {}
+
         async def calendar(market: str) -> MarketCalendar | None:
-            return await self._calendar_at(calendars, market, now)
+            if market not in views:  # one view per market and build: it caches its answers
+                views[market] = await self._calendar_at(calendars, market, now)
+            return views[market]
 
         feeds = Feeds(self._client, self._settings, self._policy, assembly, calendar)
         work = {asyncio.create_task(_isolated(feed, figures, job, assembly)): (feed, figures)
@@ -82,9 +97,9 @@ class MarketData:
             future: asyncio.Future[Calendars] = asyncio.get_running_loop().create_future()
             future.set_result(self._calendars)
             return future
-        loading = asyncio.ensure_future(asyncio.to_thread(Calendars.load))
-        loading.add_done_callback(self._keep_calendars)
-        return loading
+        self.preload()
+        assert self._loading is not None
+        return self._loading
 
     def _keep_calendars(self, loading: asyncio.Future[Calendars]) -> None:
         if not loading.cancelled() and loading.exception() is None:
