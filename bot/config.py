@@ -15,6 +15,8 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+NARRATORS = ("auto", "template", "anthropic")
+EFFORTS = ("low", "medium", "high", "xhigh", "max")
 
 
 def parse_hhmm(value: str) -> time:
@@ -59,10 +61,13 @@ class Settings(BaseSettings):
     # --- narration
     narrator: str = "auto"  # auto | template | anthropic
     anthropic_api_key: SecretStr | None = None
-    anthropic_model: str = "claude-sonnet-4-5"
+    anthropic_model: str = "claude-sonnet-5-5"
     anthropic_base_url: str | None = None
-    anthropic_timeout_s: float = 30.0
-    anthropic_max_tokens: int = 2000
+    # The whole narration (first call and its one retry) must end within this many seconds.
+    anthropic_timeout_s: float = Field(default=30.0, gt=0)
+    # Covers adaptive thinking and the ten JSON fields.
+    anthropic_max_tokens: int = Field(default=4000, gt=0)
+    anthropic_effort: str = "low"  # low | medium | high | xhigh | max | "" (model default)
 
     # --- market data
     yahoo_base_url: str = "https://query1.finance.yahoo.com"
@@ -86,6 +91,29 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
+
+    @field_validator("narrator")
+    @classmethod
+    def _check_narrator(cls, value: str) -> str:
+        wanted = value.strip().lower()
+        if wanted not in NARRATORS:
+            raise ValueError(f"'{value}' is not a narrator; use one of: {', '.join(NARRATORS)}")
+        return wanted
+
+    @field_validator("anthropic_effort")
+    @classmethod
+    def _check_effort(cls, value: str) -> str:
+        wanted = value.strip().lower()
+        if wanted and wanted not in EFFORTS:
+            raise ValueError(f"'{value}' is not an effort level; use one of: "
+                             f"{', '.join(EFFORTS)}, or leave it empty for the model's default")
+        return wanted
+
+    @property
+    def anthropic_key(self) -> str | None:
+        """The API key, or ``None`` when unset or empty."""
+        key = self.anthropic_api_key.get_secret_value() if self.anthropic_api_key else ""
+        return key.strip() or None
 
     @field_validator("briefing_time")
     @classmethod

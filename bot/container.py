@@ -5,8 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx2
+
 from bot.config import Settings
 from services.editions import ChartRenderer, EditionCache, SnapshotSource
+from services.narration.anthropic import AnthropicNarrator
+from services.narration.anthropic import client as anthropic_client
 from services.narration.base import Narrator
 from services.narration.template import TemplateNarrator
 from services.storage import Database, open_database
@@ -24,12 +28,27 @@ class Container:
     extras: dict[str, Any] = field(default_factory=dict)
 
     async def close(self) -> None:
+        if isinstance(self.narrator, AnthropicNarrator):
+            await self.narrator.aclose()
         await self.db.close()
 
 
-def make_narrator(settings: Settings) -> Narrator:
-    """The template narrator unless a language model is configured (see narration issue)."""
-    return TemplateNarrator()
+def wants_model(settings: Settings) -> bool:
+    """Claude narrates with NARRATOR=anthropic, or with NARRATOR=auto and a key set."""
+    if settings.narrator == "auto":
+        return settings.anthropic_key is not None
+    return settings.narrator == "anthropic"
+
+
+def make_narrator(settings: Settings, http_client: httpx2.AsyncClient | None = None
+                  ) -> Narrator:
+    """Claude when configured (``wants_model``), else the template narrator."""
+    if not wants_model(settings):
+        return TemplateNarrator()
+    sdk = anthropic_client(settings.anthropic_key, settings.anthropic_base_url,
+                           settings.anthropic_timeout_s, http_client)
+    return AnthropicNarrator(sdk, settings.anthropic_model, settings.anthropic_max_tokens,
+                             settings.anthropic_timeout_s, settings.anthropic_effort or None)
 
 
 async def build_container(settings: Settings, source: SnapshotSource,

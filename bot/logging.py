@@ -2,6 +2,8 @@
 
 httpx logs request URLs at INFO, and Telegram URLs carry the bot token, so every record is
 scrubbed of the configured secrets and of anything shaped like a Telegram bot token.
+discord.py logs interaction webhook URLs at DEBUG, which carry the interaction's token (a
+15-minute credential to answer as the bot), so those path segments are scrubbed too.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import re
 from collections.abc import Iterable
 
 TELEGRAM_TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
+DISCORD_INTERACTION_TOKEN = re.compile(r"(/(?:webhooks|interactions)/\d+/)[A-Za-z0-9_.-]{20,}")
 REDACTED = "[REDACTED]"
 
 
@@ -22,6 +25,7 @@ class RedactingFilter(logging.Filter):
     def scrub(self, text: str) -> str:
         for secret in self._secrets:
             text = text.replace(secret, REDACTED)
+        text = DISCORD_INTERACTION_TOKEN.sub(rf"\g<1>{REDACTED}", text)
         return TELEGRAM_TOKEN.sub(REDACTED, text)
 
     def filter(self, record: logging.LogRecord) -> bool:

@@ -22,7 +22,8 @@ provider, per destination, and in one error handler per platform.
     └── DeliveryError             a send to one destination failed; ``.destination``
         ├── DestinationGone       blocked, kicked, deleted: deactivate the subscription
         ├── DestinationMoved      a Telegram group migrated; ``.new_id``
-        └── RateLimited           the platform said wait; ``.retry_after`` seconds
+        ├── RateLimited           the platform said wait; ``.retry_after`` seconds
+        └── DeliveryUnavailable   the platform (5xx) or the network failed: retry later
 """
 
 from __future__ import annotations
@@ -146,3 +147,7 @@ class RateLimited(DeliveryError):
     def __init__(self, destination: str, retry_after: float) -> None:
         self.retry_after = retry_after
         super().__init__(destination, f"rate limited, retry after {retry_after:g}s")
+
+
+class DeliveryUnavailable(DeliveryError):
+    """The platform answered 5xx or the network failed; the send may be retried later."""

@@ -23,6 +23,8 @@ STABLE_FLAT_USD = 50_000_000.0  # a net stablecoin change smaller than this is f
 STABLE_CONTRACTION_PCT = -0.25  # a major stablecoin shrinking faster than this is a risk
 TECH_DRAWDOWN_PCT = -2.0  # an index falling at least this much is a drawdown risk
 REVERSAL_SPREAD_PP = 1.5  # BTC against an equity market, opposite sides, this far apart
+LIKELIHOOD_HIGH = 2.0  # a condition this many times past its threshold is likely
+LIKELIHOOD_MEDIUM = 1.25
 
 THRESHOLDS: dict[str, float] = {
     "flat_pct": FLAT_PCT,
@@ -37,6 +39,8 @@ THRESHOLDS: dict[str, float] = {
     "stable_contraction_pct": STABLE_CONTRACTION_PCT,
     "tech_drawdown_pct": TECH_DRAWDOWN_PCT,
     "reversal_spread_pp": REVERSAL_SPREAD_PP,
+    "likelihood_high": LIKELIHOOD_HIGH,
+    "likelihood_medium": LIKELIHOOD_MEDIUM,
 }
 
 
@@ -168,9 +172,9 @@ def likelihood(intensity: float) -> str:
 
     No probability is computed: ≥ 2× the threshold → high, ≥ 1.25× → medium, else low.
     """
-    if intensity >= 2:
+    if intensity >= LIKELIHOOD_HIGH:
         return "high"
-    if intensity >= 1.25:
+    if intensity >= LIKELIHOOD_MEDIUM:
         return "medium"
     return "low"
 

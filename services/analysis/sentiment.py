@@ -20,7 +20,7 @@ from services.models.analysis import (
     Verdict,
 )
 
-ROW_LABEL = {"US": "US (S&P 500)", "HK": "HK (HSI)", "CN": "A-shares (SSE)", "CRYPTO": "BTC"}
+ROW_LABEL = {"US": "US S&P 500", "HK": "HK HSI", "CN": "CN SSE", "CRYPTO": "BTC"}
 
 # The chain: (key, leader id, follower id).
 CHAIN: tuple[tuple[str, str, str], ...] = (("us_hk", "SPX", "HSI"), ("hk_cn", "HSI", "SSE"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 SCHEMA_ID = "market-snapshot/1"
 
@@ -177,14 +177,15 @@ class MarketSnapshot(_Frozen):
             return tuple(value)
         return value
 
-    @model_validator(mode="after")
-    def _unique_quote_ids(self) -> MarketSnapshot:
+    @field_validator("quotes", mode="after")
+    @classmethod
+    def _unique_quote_ids(cls, quotes: tuple[Quote, ...]) -> tuple[Quote, ...]:
         seen: set[str] = set()
-        for quote in self.quotes:
+        for quote in quotes:
             if quote.id in seen:
                 raise ValueError(f"duplicate quote id '{quote.id}'")
             seen.add(quote.id)
-        return self
+        return quotes
 
     def quote(self, quote_id: str) -> Quote | None:
         for quote in self.quotes:

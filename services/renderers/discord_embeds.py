@@ -15,7 +15,8 @@ from services.renderers import limits
 from services.renderers.base import section_units
 from services.renderers.splitter import pack, split_text
 
-_MD_SPECIAL = re.compile(r"([\\`*_~|>#\[\]()-])")
+_MD_SPECIAL = re.compile(r"([\\`*_~|\[\]])")
+_LINE_START = re.compile(r"(?m)^([>#-])")
 _MENTION = re.compile(r"@(?=[\w&!#])")
 
 VERDICT_COLOUR = {"risk-on": 0x2E7D32, "risk-off": 0xC62828, "fragmented": 0xF9A825,
@@ -24,7 +25,8 @@ VERDICT_COLOUR = {"risk-on": 0x2E7D32, "risk-off": 0xC62828, "fragmented": 0xF9A
 
 def escape(text: str) -> str:
     """Escape Discord markdown and defuse mentions (``@everyone`` never pings)."""
-    return _MENTION.sub("@\u200b", _MD_SPECIAL.sub(r"\\\1", text))
+    text = _LINE_START.sub(r"\\\1", _MD_SPECIAL.sub(r"\\\1", text))
+    return _MENTION.sub("@\u200b", text)
 
 
 class DiscordStyle:
@@ -85,9 +87,11 @@ def _title(text: str) -> str:
 
 
 def footer_text(report: Report) -> str:
-    sources = "; ".join(f"{name} {when}" for name, when in report.analysis.sources)
-    return split_text(f"As of {fmt.day(report.as_of)} · sources: {sources or 'none listed'}",
-                      limits.DISCORD_FOOTER)[0]
+    """The edition time and the source names; per-source as-of times are in /status."""
+    names = sorted({label.split(" · ")[0] for label, _ in report.analysis.sources})
+    text = (f"As of {fmt.day(report.as_of)} · sources: {', '.join(names) or 'none listed'} "
+            f"(as-of times: /status)")
+    return split_text(text, limits.DISCORD_FOOTER)[0]
 
 
 def pack_embeds(embeds: list[dict[str, Any]]) -> list[DiscordMessage]:

@@ -1,0 +1,28 @@
+"""What the Discord handlers need, passed in when the bot is built (no globals)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from services.editions import ChartRenderer, EditionCache
+from services.storage.subscriptions import SubscriptionStore
+
+PLATFORM = "discord"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class DiscordDeps:
+    editions: EditionCache
+    subscriptions: SubscriptionStore
+    charts: ChartRenderer | None = None
+    chart_names: tuple[str, ...] = ()
+    default_time: str = "08:30"
+    default_tz: str = "Asia/Hong_Kong"
+    guild_id: int | None = None  # sync commands to this guild only (instant)
+    clock: Callable[[], datetime] = field(default=_now)

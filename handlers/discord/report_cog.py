@@ -1,0 +1,40 @@
+"""``/report`` and ``/section``: the day's Key Insight with its dashboard, or one section."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from handlers.discord.deps import DiscordDeps
+from handlers.discord.messages import dashboard_png, insight_post, section_posts
+from handlers.discord.replies import send_posts
+from handlers.discord.section_menu import menu_view
+from services.models.report import SECTION_KEYS, SECTION_TITLES, resolve_section
+
+SECTION_CHOICES = [app_commands.Choice(name=f"{i}. {SECTION_TITLES[key]}"[:100], value=key)
+                   for i, key in enumerate(SECTION_KEYS, 1)]
+
+
+class ReportCog(commands.Cog):
+    def __init__(self, deps: DiscordDeps) -> None:
+        self.deps = deps
+
+    @app_commands.command(name="report", description="Today's Key Insight, dashboard and "
+                                                     "a menu of the sections")
+    async def report(self, interaction: discord.Interaction) -> None:
+        """The Key Insight embed with the dashboard image and the section menu."""
+        await interaction.response.defer(thinking=True)
+        edition = await self.deps.editions.current()
+        png = await dashboard_png(edition, self.deps.charts)
+        await send_posts(interaction, [insight_post(edition, png, view=menu_view())])
+
+    @app_commands.command(name="section", description="One section of today's report")
+    @app_commands.describe(name="The section to show")
+    @app_commands.choices(name=SECTION_CHOICES)
+    async def section(self, interaction: discord.Interaction, name: str) -> None:
+        """One section, split into as many embeds and messages as Discord's limits need."""
+        await interaction.response.defer(thinking=True)
+        key = resolve_section(name)
+        edition = await self.deps.editions.current()
+        await send_posts(interaction, section_posts(edition.report, key))

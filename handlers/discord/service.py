@@ -1,0 +1,70 @@
+"""``DiscordService``: the bot as one of the runtime's services (``start``/``stop``).
+
+``start`` logs in (which runs ``setup_hook``: cogs, the section menu, command sync) and then
+keeps the gateway connection in a background task, so the runtime's loop stays free for the
+other platforms and the scheduler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from bot.container import Container
+from handlers.discord.bot import MarketBot
+from handlers.discord.delivery import EditionPoster
+from handlers.discord.deps import DiscordDeps
+from services.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+
+def deps_from(container: Container, chart_names: tuple[str, ...] = ()) -> DiscordDeps:
+    """The handlers' dependencies. The ``/chart`` choices are ``chart_names``, else the
+    ``names`` the chart renderer lists (a renderer without them leaves ``/chart`` without
+    choices); with no renderer, ``/report`` posts without the dashboard and ``/chart`` says
+    charts are not available."""
+    settings = container.settings
+    charts = container.charts
+    names = chart_names or tuple(getattr(charts, "names", ()))
+    return DiscordDeps(editions=container.editions, subscriptions=container.subscriptions,
+                       charts=charts, chart_names=names if charts is not None else (),
+                       default_time=settings.briefing_time, default_tz=settings.briefing_tz,
+                       guild_id=settings.discord_guild_id)
+
+
+class DiscordService:
+    name = "discord"
+
+    def __init__(self, container: Container, chart_names: tuple[str, ...] = (),
+                 gateway: bool = True) -> None:
+        token = container.settings.discord_bot_token
+        if token is None or not token.get_secret_value():
+            raise ConfigError("DISCORD_BOT_TOKEN is not set")
+        self._token = token
+        self._gateway = gateway
+        self.bot = MarketBot(deps_from(container, chart_names))
+        self.poster = EditionPoster(self.bot, container.charts, container.subscriptions)
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await self.bot.login(self._token.get_secret_value())
+        if self._gateway:
+            self._task = asyncio.create_task(self.bot.connect(reconnect=True),
+                                             name="discord-gateway")
+            self._task.add_done_callback(_report_end)
+
+    async def stop(self) -> None:
+        await self.bot.close()
+        if self._task is not None:
+            done, _ = await asyncio.wait([self._task], timeout=10)  # errors are logged
+            if not done:
+                self._task.cancel()
+
+
+def _report_end(task: asyncio.Task[None]) -> None:
+    if task.cancelled():
+        return
+    exc = task.exception()
+    if exc is not None:
+        log.error("the Discord gateway connection stopped: %s: %s", type(exc).__name__, exc)

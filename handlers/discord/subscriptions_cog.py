@@ -1,0 +1,138 @@
+"""``/subscribe``, ``/unsubscribe`` and ``/status``: a channel's daily briefing.
+
+Changing a subscription needs Manage Channels, checked at run time (``default_permissions``
+only sets what admins see by default and can be changed by them). The bot must be able to
+post embeds with images in the channel, or the first daily post would deactivate it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import cache
+from zoneinfo import available_timezones
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.config import parse_hhmm, parse_zone
+from handlers.discord.deps import PLATFORM, DiscordDeps
+from services.errors import ScheduleInputError
+from services.storage.subscriptions import Subscription
+
+
+def in_guild(interaction: discord.Interaction) -> bool:
+    """``guild_only`` is enforced by Discord's client only; this checks it at run time."""
+    if interaction.guild_id is None:
+        raise app_commands.NoPrivateMessage()
+    return True
+
+
+def schedule(time: str | None, zone: str | None, deps: DiscordDeps) -> tuple[str, str]:
+    """The ``HH:MM`` and zone name to store, defaults filled in; ``ScheduleInputError`` with
+    one helpful line when either is wrong."""
+    try:
+        clock = parse_hhmm(time if time is not None else deps.default_time)
+        tz = parse_zone(zone if zone is not None else deps.default_tz)
+    except ValueError as exc:
+        raise ScheduleInputError(str(exc)) from None
+    return clock.strftime("%H:%M"), tz.key
+
+
+def next_send(sub: Subscription, now: datetime) -> datetime:
+    zone = parse_zone(sub.tz)
+    clock = parse_hhmm(sub.time_hhmm)
+    local = now.astimezone(zone)
+    at = datetime.combine(local.date(), clock, zone)
+    return at if at > local else datetime.combine(local.date() + timedelta(days=1), clock, zone)
+
+
+@cache
+def _zones() -> tuple[str, ...]:
+    return tuple(sorted(available_timezones()))
+
+
+def zone_choices(typed: str) -> list[app_commands.Choice[str]]:
+    """Zones containing what was typed: a word of the name starting with it first, then
+    Area/City names before legacy aliases (``Hongkong``)."""
+    wanted = typed.strip().lower().replace(" ", "_")
+    found = [z for z in _zones() if wanted in z.lower()]
+
+    def rank(zone: str) -> tuple[bool, bool, str]:
+        words = zone.lower().replace("/", "_").split("_")
+        return (not any(w.startswith(wanted) for w in words), "/" not in zone, zone)
+
+    found.sort(key=rank)
+    return [app_commands.Choice(name=z, value=z) for z in found[:25]]
+
+
+def describe(sub: Subscription | None, now: datetime) -> str:
+    if sub is None:
+        return ("This channel is not subscribed. Someone with Manage Channels can run "
+                "/subscribe.")
+    if not sub.active:
+        return f"This channel's subscription is off ({sub.deactivated_reason or 'inactive'})."
+    when = next_send(sub, now).strftime("%a %d %b %H:%M %Z")
+    return f"This channel gets the daily briefing at {sub.time_hhmm} {sub.tz} (next: {when})."
+
+
+class SubscriptionsCog(commands.Cog):
+    def __init__(self, deps: DiscordDeps) -> None:
+        self.deps = deps
+
+    @app_commands.command(name="subscribe", description="Post the daily briefing in this "
+                                                        "channel")
+    @app_commands.describe(time="HH:MM, 24-hour clock (default from settings, e.g. 08:30)",
+                           timezone="IANA time zone such as Asia/Hong_Kong")
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_channels=True)
+    @app_commands.checks.bot_has_permissions(send_messages=True, embed_links=True,
+                                             attach_files=True)
+    @app_commands.checks.has_permissions(manage_channels=True)
+    @app_commands.check(in_guild)  # checks run bottom-up: this one first
+    async def subscribe(self, interaction: discord.Interaction, time: str | None = None,
+                        timezone: str | None = None) -> None:
+        """Subscribe this channel, or change its time."""
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        hhmm, tz = schedule(time, timezone, self.deps)
+        channel = interaction.channel
+        sub = await self.deps.subscriptions.upsert(
+            PLATFORM, str(interaction.channel_id), hhmm, tz,
+            kind=str(getattr(channel, "type", "text")), guild_id=str(interaction.guild_id),
+            title=getattr(channel, "name", None))
+        await interaction.followup.send(describe(sub, self.deps.clock()), ephemeral=True)
+
+    @subscribe.autocomplete("timezone")
+    async def _timezone(self, interaction: discord.Interaction, typed: str
+                        ) -> list[app_commands.Choice[str]]:
+        return zone_choices(typed)
+
+    @app_commands.command(name="unsubscribe", description="Stop the daily briefing here")
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_channels=True)
+    @app_commands.checks.has_permissions(manage_channels=True)
+    @app_commands.check(in_guild)
+    async def unsubscribe(self, interaction: discord.Interaction) -> None:
+        """Unsubscribe this channel (the row is kept, inactive)."""
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        removed = await self.deps.subscriptions.remove(PLATFORM, str(interaction.channel_id))
+        line = ("Unsubscribed: no more daily briefings in this channel." if removed
+                else "This channel was not subscribed.")
+        await interaction.followup.send(line, ephemeral=True)
+
+    @app_commands.command(name="status", description="This channel's subscription and the "
+                                                     "current edition")
+    async def status(self, interaction: discord.Interaction) -> None:
+        """The channel's subscription and the edition commands answer from."""
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        sub = None
+        if interaction.guild_id is not None:
+            sub = await self.deps.subscriptions.get(PLATFORM, str(interaction.channel_id))
+        lines = [describe(sub, self.deps.clock())]
+        edition = self.deps.editions.cached
+        if edition is None:
+            lines.append("No edition built yet; /report builds one.")
+        else:
+            lines.append(f"Current edition {edition.id}: verdict {edition.report.verdict}, "
+                         f"built {edition.built_at:%Y-%m-%d %H:%M} UTC.")
+        await interaction.followup.send("\n".join(lines), ephemeral=True)

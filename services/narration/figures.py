@@ -1,0 +1,206 @@
+"""Read the figures a text states: value, sign, unit and the precision they were written with.
+
+Pure. It reads figures as ``services.format`` writes them ("+0.59%", "+1.47 pp", "$563M",
+"¥1.75T", "6,643.70", "2,011") and as a writer plausibly varies them ("0.59 %", "−1.24%",
+"$0.56B", "$563 million", "1.47 percentage points", "147 bp", "1.76x", "+1.5–2.5 pp").
+
+What is not a figure is masked first: dates and times, durations ("24h", "1-day"), names that
+contain digits ("S&P 500", "CSI 300"), and a bare single-digit integer ("two of 3 markets") is
+not read as a figure either.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """How a figure was written, which decides the facts it can be compared with."""
+
+    PCT = "%"
+    PP = "pp"  # percentage points (bp are converted to pp)
+    POINTS = "points"  # "points" alone: percentage points or index points
+    RATIO = "x"
+    USD = "$"
+    CNY = "¥"
+    MONEY = "money"  # a scale without a currency ("90.4B")
+    BARE = "bare"  # a plain number: a level, a count, a ratio or a price
+
+
+@dataclass(frozen=True)
+class Written:
+    """One figure in a text."""
+
+    text: str
+    start: int
+    end: int
+    magnitude: float  # absolute value in base units (percent, pp, currency units, ...)
+    sign: int  # +1 or -1 when written with a sign, 0 when not
+    resolution: float  # half a unit of the last significant digit written, in base units
+    kind: Kind
+    factor: float = 1.0  # base units per written unit ("M" → 1e6, "bp" → 0.01)
+    range_of: int | None = None  # index of the figure this one ends a range with
+
+    @property
+    def value(self) -> float:
+        return -self.magnitude if self.sign < 0 else self.magnitude
+
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+_SCALE = r"trillion|billion|million|thousand|trn|tn|bn|mn|[TBMK]|[mk]"
+_UNIT = (r"%|percentage\s+points?\b|per\s?cent\b|pp\b|ppts?\b|p\.p\.|basis\s+points?\b|bps?\b"
+         r"|x\b|×|times\b|points?\b|pts?\b")
+_SIGNS = r"+\-\u2212\u2013"  # plus, hyphen-minus, minus sign, en dash (as a class)
+
+FIGURE = re.compile(
+    rf"""(?<![\w.,/])
+    (?P<sign>[{_SIGNS}])?
+    (?P<cur>US\$|\$|¥|USD\s?|CNY\s?|RMB\s?)?
+    (?P<sign2>[+\-\u2212])?
+    (?P<num>{_NUM})
+    (?:\s?(?P<scale>{_SCALE})(?![A-Za-z]))?
+    (?:\s?(?P<unit>{_UNIT}))?
+    (?:\s(?P<cur2>USD|CNY|RMB|yuan|dollars?)\b)?
+    (?![\w%])""",
+    re.VERBOSE,
+)
+
+SCALES: dict[str, float] = {
+    "trillion": 1e12, "trn": 1e12, "tn": 1e12, "T": 1e12,
+    "billion": 1e9, "bn": 1e9, "B": 1e9,
+    "million": 1e6, "mn": 1e6, "M": 1e6, "m": 1e6,
+    "thousand": 1e3, "K": 1e3, "k": 1e3,
+}
+
+_MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?")
+NOT_FIGURES: tuple[re.Pattern[str], ...] = (
+    re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?\b"),
+    re.compile(r"\b\d{4}/\d{1,2}/\d{1,2}\b"),
+    re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b"),
+    re.compile(rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b"),
+    re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+\d{{4}})?\b"),
+    re.compile(r"\b(?:in|since|from|until|by|before|after|of|year|FY|fiscal)\s+((?:19|20)\d{2})\b"),
+    re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s?-?\s?(?:h|hr|hrs|hours?|d|days?|weeks?|wk|months?"
+               r"|years?|yrs?|sessions?|minutes?|min)\b"),
+    re.compile(r"\bT\+\d\b"),
+)
+
+# Names that carry digits but are not figures (data names are added by the caller).
+DIGIT_NAMES: tuple[str, ...] = (
+    "S&P 500", "Nasdaq 100", "Nasdaq-100", "SSE 50", "SSE 180", "CSI 300", "CSI 500",
+    "CSI 1000", "FTSE 100", "Russell 2000", "Nikkei 225", "DAX 40", "STAR 50", "Stoxx 600",
+    "Euro Stoxx 50", "Layer 2", "Layer-2", "ERC-20", "BEP-20",
+)
+
+
+def mask(text: str, names: Iterable[str] = ()) -> str:
+    """``text`` with every non-figure span replaced by spaces (offsets are kept)."""
+    chars = list(text)
+
+    def blank(start: int, end: int) -> None:
+        chars[start:end] = " " * (end - start)
+
+    for pattern in NOT_FIGURES:
+        for m in pattern.finditer(text):
+            start, end = m.span(1) if m.groups() else m.span()
+            blank(start, end)
+    for name in sorted({*DIGIT_NAMES, *names}, key=len, reverse=True):
+        if any(c.isdigit() for c in name):
+            for m in re.finditer(re.escape(name), text):
+                blank(*m.span())
+    return "".join(chars)
+
+
+def _kind(unit: str | None, currency: str | None, scale: str | None) -> Kind:
+    if unit:
+        u = re.sub(r"\s+", "", unit.lower())
+        if u.startswith(("percentage", "pp", "p.p.", "bp", "basis")):
+            return Kind.PP
+        if u == "%" or u.startswith("per"):
+            return Kind.PCT
+        if u in ("x", "×", "times"):
+            return Kind.RATIO
+        return Kind.POINTS
+    if currency:
+        c = currency.strip().lower()
+        return Kind.USD if c in ("$", "us$", "usd", "dollar", "dollars") else Kind.CNY
+    return Kind.MONEY if scale else Kind.BARE
+
+
+def _resolution(num: str) -> float:
+    """Half a unit of the last significant digit: "0.59" → 0.005, "563" → 0.5, "2,000" → 500."""
+    digits = num.replace(",", "")
+    if "." in digits:
+        return 0.5 * 10 ** -len(digits.split(".")[1])
+    stripped = digits.rstrip("0")
+    zeros = len(digits) - len(stripped) if stripped else 0
+    return 0.5 * 10 ** zeros
+
+
+def _sign(*marks: str | None) -> int:
+    for mark in marks:
+        if mark:
+            return 1 if mark == "+" else -1
+    return 0
+
+
+def _read(m: re.Match[str]) -> Written | None:
+    num, scale, unit = m.group("num"), m.group("scale"), m.group("unit")
+    currency = m.group("cur") or m.group("cur2")
+    kind = _kind(unit, currency, scale)
+    sign = _sign(m.group("sign"), m.group("sign2"))
+    factor = SCALES[scale] if scale else 1.0
+    if unit and unit.lower().startswith(("bp", "basis")):
+        factor /= 100.0  # basis points → percentage points
+    magnitude = float(num.replace(",", "")) * factor
+    resolution = _resolution(num) * factor
+    if kind is Kind.BARE and not sign and num.isdigit() and len(num) == 1:
+        return None  # "two of 3 markets": a small count or an ordinal, not a figure
+    return Written(m.group(0), m.start(), m.end(), magnitude, sign, resolution, kind, factor)
+
+
+_RANGE_GAP = re.compile(r"^\s*(?:[-\u2013\u2014]|to|and)\s*$")
+
+
+def _link_ranges(found: list[Written], text: str) -> list[Written]:
+    """"+1.5–2.5 pp": the first figure takes the unit of the second; both are one claim."""
+    linked = list(found)
+    for i in range(1, len(linked)):
+        a, b = linked[i - 1], linked[i]
+        gap = text[a.end:b.start]
+        if b.sign or not _RANGE_GAP.match(gap):
+            continue
+        dash = gap.strip() in ("-", "\u2013", "\u2014")
+        unitless = a.kind is Kind.BARE
+        unscaled = a.factor == 1.0 and b.factor != 1.0 and a.kind in (
+            Kind.BARE, Kind.USD, Kind.CNY, Kind.MONEY)
+        if not (dash or unitless or unscaled):
+            continue
+        if unitless:
+            a = replace(a, kind=b.kind)
+        if unscaled:
+            a = replace(a, factor=b.factor, magnitude=a.magnitude * b.factor,
+                        resolution=a.resolution * b.factor)
+        linked[i - 1] = a
+        if b.kind is Kind.MONEY and a.kind in (Kind.USD, Kind.CNY):
+            b = replace(b, kind=a.kind)
+        linked[i] = replace(b, range_of=i - 1)
+    return linked
+
+
+
+def read_figures(text: str, names: Iterable[str] = ()) -> list[Written]:
+    """Every figure in ``text``, in order. ``names`` are data names to mask ("Uniswap V4")."""
+    masked = mask(text, names)
+    found = [w for m in FIGURE.finditer(masked) if (w := _read(m)) is not None]
+    found = [replace(w, text=text[w.start:w.end]) for w in found]
+    return _link_ranges(found, text)
+
+
+def read_one(display: str) -> Written | None:
+    """The single figure a display string states ("+$563M"), or ``None``."""
+    found = read_figures(display)
+    return found[0] if len(found) == 1 else None
