@@ -19,8 +19,9 @@ from typing import Any
 import httpx
 
 from bot.config import Settings
+from services.assembly import Assembly
 from services.calendars import EXCHANGES, Calendars, MarketCalendar
-from services.feeds import Assembly, Feeds
+from services.feeds import Feeds
 from services.models.snapshot import MarketSnapshot
 from services.providers.base import RetryPolicy
 
