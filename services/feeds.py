@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -28,7 +28,9 @@ from services.instruments import (
 )
 from services.models.snapshot import Breadth, Quote
 from services.providers import coingecko, defillama, eastmoney, yahoo
-from services.providers.base import Fetched, Request, RetryPolicy, decode_json, fetch
+from services.providers.base import Fetched, Parsed, Request, RetryPolicy, decode_json, fetch
+
+T = TypeVar("T")
 
 MAX_INDEX_MOVE_PCT = 25.0
 MAX_COIN_MOVE_PCT = 50.0
@@ -171,54 +173,48 @@ class Feeds:
         await asyncio.gather(*(self.yahoo_quote(BY_ID[i]) for i in sorted(missing)))
 
     async def crypto_market(self) -> None:
-        try:
-            payload, fetched = await self._get(coingecko.global_request(
-                self._settings.coingecko_base_url, self._coingecko_key))
-            parsed = coingecko.parse_global(payload, now=self._out.now)
-        except UpstreamError as exc:
-            self._out.failed(exc, ("crypto_market",))
-            return
-        self._out.rejected(coingecko.GLOBAL_FEED, parsed.rejected)
-        self._out.answered(coingecko.GLOBAL_FEED, parsed.value.as_of or fetched.date)
-        self._out.crypto_market = parsed.value
+        market = await self._block(
+            coingecko.global_request(self._settings.coingecko_base_url, self._coingecko_key),
+            lambda payload: coingecko.parse_global(payload, now=self._out.now), "crypto_market",
+            as_of=lambda value: value.as_of)
+        if market is not None:
+            self._out.crypto_market = market
 
     # --- DefiLlama: stablecoins, protocols, DEXes
 
     async def stablecoins(self) -> None:
-        request = defillama.stablecoins_request(self._settings.defillama_stablecoins_url)
-        try:
-            payload, fetched = await self._get(request)
-            parsed = defillama.parse_stablecoins(payload)
-        except UpstreamError as exc:
-            self._out.failed(exc, ("stablecoins",))
-            return
-        self._out.rejected(request.source, parsed.rejected)
-        self._out.answered(request.source, fetched.date)
-        self._out.stablecoins = parsed.value
+        coins = await self._block(
+            defillama.stablecoins_request(self._settings.defillama_stablecoins_url),
+            defillama.parse_stablecoins, "stablecoins")
+        if coins is not None:
+            self._out.stablecoins = coins
 
     async def protocols(self) -> None:
-        request = defillama.protocols_request(self._settings.defillama_base_url)
-        try:
-            payload, fetched = await self._get(request)
-            parsed = defillama.parse_protocols(payload)
-        except UpstreamError as exc:
-            self._out.failed(exc, ("protocols",))
-            return
-        self._out.rejected(request.source, parsed.rejected)
-        self._out.answered(request.source, fetched.date)
-        self._out.protocols = parsed.value
+        protocols = await self._block(
+            defillama.protocols_request(self._settings.defillama_base_url),
+            defillama.parse_protocols, "protocols")
+        if protocols is not None:
+            self._out.protocols = protocols
 
     async def dexes(self) -> None:
-        request = defillama.dexes_request(self._settings.defillama_base_url)
+        dexes = await self._block(defillama.dexes_request(self._settings.defillama_base_url),
+                                  defillama.parse_dexes, "dexes")
+        if dexes is not None:
+            self._out.dexes = dexes
+
+    async def _block(self, request: Request, parse: Callable[[Any], Parsed[T]], figure: str,
+                     as_of: Callable[[T], datetime | None] = lambda value: None) -> T | None:
+        """One request for one block of the snapshot (no fallback): its value, or None with
+        the failure recorded."""
         try:
             payload, fetched = await self._get(request)
-            parsed = defillama.parse_dexes(payload)
+            parsed = parse(payload)
         except UpstreamError as exc:
-            self._out.failed(exc, ("dexes",))
-            return
+            self._out.failed(exc, (figure,))
+            return None
         self._out.rejected(request.source, parsed.rejected)
-        self._out.answered(request.source, fetched.date)
-        self._out.dexes = parsed.value
+        self._out.answered(request.source, as_of(parsed.value) or fetched.date)
+        return parsed.value
 
 
 def _board_problem(quote: eastmoney.IndexQuote | None, latest: date | None) -> str | None:
