@@ -115,22 +115,17 @@ class Feeds:
             board = parsed.value
             as_of = max((q.as_of for q in board.quotes.values() if q.as_of), default=None)
             self._out.answered(eastmoney.FEED, as_of or fetched.date)
+            rejected = {r.figure for r in parsed.rejected}
             for instrument in CN_INDICES:
                 quote = board.quotes.get(instrument.id)
                 problem = _board_problem(quote, latest)
-                if quote is None or quote.close is None or quote.session is None or problem:
-                    if problem:
-                        self._out.warn(eastmoney.FEED, f"{instrument.id}: {problem}; "
-                                                       "last close from yahoo instead",
-                                       (instrument.id,))
-                    elif instrument.id not in {r.figure for r in parsed.rejected}:
-                        self._out.warn(eastmoney.FEED, f"{instrument.id}: no value in the "
-                                                       "answer; from yahoo instead",
-                                       (instrument.id,))
-                    continue
-                missing.discard(instrument.id)
-                self._out.add_quote(_quote(instrument, quote.close, quote.change_pct,
-                                           quote.session, eastmoney.SOURCE))
+                if quote is not None and problem is None:
+                    missing.discard(instrument.id)
+                    self._out.add_quote(_quote(instrument, quote.close, quote.change_pct,
+                                               quote.session, eastmoney.SOURCE))
+                elif instrument.id not in rejected:  # a rejection was already reported
+                    self._out.warn(eastmoney.FEED, f"{instrument.id}: {problem}; last close "
+                                                   "from yahoo instead", (instrument.id,))
             self._take_breadth(board.breadth, latest)
         await asyncio.gather(*(self.yahoo_quote(BY_ID[i]) for i in ids if i in missing))
 
@@ -218,8 +213,9 @@ class Feeds:
 
 
 def _board_problem(quote: eastmoney.IndexQuote | None, latest: date | None) -> str | None:
+    """Why an Eastmoney row is not a close we can use, or None when it is."""
     if quote is None or quote.close is None:
-        return None
+        return "no value in the answer"
     if quote.session is None:
         return "no session date in the answer"
     if latest is not None and quote.session > latest:
@@ -228,7 +224,7 @@ def _board_problem(quote: eastmoney.IndexQuote | None, latest: date | None) -> s
 
 
 def _quote(instrument: Instrument, close: float | None, change: float | None,
-           session: date | datetime, source: str) -> Quote:
+           session: date | datetime | None, source: str) -> Quote:
     return Quote(id=instrument.id, name=instrument.name, market=instrument.market,
                  kind=instrument.kind, close=close, change_pct=change, session=session,
                  source=source)
