@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"
     telegram_channels: Annotated[tuple[str, ...], NoDecode] = ()
+    telegram_max_retries: int = Field(default=3, ge=0)
+    telegram_poll_timeout_s: int = Field(default=30, ge=0)
 
     # --- Discord
     discord_bot_token: SecretStr | None = None

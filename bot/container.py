@@ -26,6 +26,7 @@ class Container:
     narrator: Narrator
     charts: ChartRenderer | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    chart_names: tuple[str, ...] = ()  # what ``charts`` can draw (``/chart NAME``)
 
     async def close(self) -> None:
         if isinstance(self.narrator, AnthropicNarrator):
@@ -52,8 +53,10 @@ def make_narrator(settings: Settings, http_client: httpx2.AsyncClient | None = N
 
 
 async def build_container(settings: Settings, source: SnapshotSource,
-                          charts: ChartRenderer | None = None) -> Container:
+                          charts: ChartRenderer | None = None,
+                          chart_names: tuple[str, ...] = ()) -> Container:
     db = await open_database(settings.database_url)
     narrator = make_narrator(settings)
     editions = EditionCache(source, narrator, settings.briefing_zone)
-    return Container(settings, db, SubscriptionStore(db), editions, narrator, charts)
+    return Container(settings, db, SubscriptionStore(db), editions, narrator, charts,
+                     chart_names=chart_names)

@@ -11,7 +11,9 @@ provider, per destination, and in one error handler per platform.
     │   │                         one "json.path: what is wrong" line per problem
     │   ├── UnknownSectionError   a section key or alias we do not know; lists valid ones
     │   ├── UnknownChartError     a chart name we do not know; lists valid ones
-    │   └── ScheduleInputError    a bad HH:MM time or IANA time zone
+    │   ├── ScheduleInputError    a bad HH:MM time or IANA time zone
+    │   └── TooSoon               a repeated request inside its cooldown; ``.retry_in`` seconds
+    ├── NotAllowed                this user may not do that here (a group member, not an admin)
     ├── UpstreamError             a data source failed; ``.source`` names it
     │   ├── UpstreamTimeout       no answer within the provider timeout (retryable)
     │   ├── UpstreamStatus        an HTTP error status; ``.status`` (5xx and 429 retryable)
@@ -74,6 +76,20 @@ class UnknownChartError(InputError):
 
 class ScheduleInputError(InputError):
     """A bad HH:MM time or time zone name."""
+
+
+class TooSoon(InputError):
+    """A rate-limited request (``/report refresh``) came again inside its cooldown."""
+
+    def __init__(self, what: str, retry_in: float) -> None:
+        self.retry_in = retry_in
+        minutes, seconds = divmod(max(1, round(retry_in)), 60)
+        wait = f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+        super().__init__(f"{what} was done a moment ago; try again in {wait}.")
+
+
+class NotAllowed(BotError):
+    """The user may not do this here, e.g. a group member changing the group's subscription."""
 
 
 class UpstreamError(BotError):

@@ -17,22 +17,43 @@ def pack(units: Iterable[str], limit: int, sep: str = "\n\n") -> list[str]:
     ``units`` must each be ≤ ``limit`` (renderers guarantee it with ``split_text``).
     An empty unit is skipped; no message is empty.
     """
-    messages: list[str] = []
-    current = ""
-    for unit in units:
+    units = list(units)
+    return [sep.join(units[i] for i in group) for group in pack_spans(units, limit, sep)]
+
+
+def pack_spans(units: Sequence[str], limit: int, sep: str = "\n\n") -> list[list[int]]:
+    """The indices of the units each message of ``pack`` holds, in order.
+
+    Lets a caller pair every message with a twin rendering of the same units (Telegram's
+    plain-text fallback) without packing twice.
+    """
+    groups: list[list[int]] = []
+    current: list[int] = []
+    size = 0
+    for index, unit in enumerate(units):
         if not unit:
             continue
         if len(unit) > limit:
             raise ValueError(f"unit of {len(unit)} characters exceeds the limit of {limit}")
-        candidate = f"{current}{sep}{unit}" if current else unit
-        if len(candidate) <= limit:
-            current = candidate
+        grown = size + len(sep) + len(unit) if current else len(unit)
+        if grown <= limit:
+            current.append(index)
+            size = grown
         else:
-            messages.append(current)
-            current = unit
+            groups.append(current)
+            current, size = [index], len(unit)
     if current:
-        messages.append(current)
-    return messages
+        groups.append(current)
+    return groups
+
+
+def keep_with_next(head: str, units: Sequence[str], limit: int, sep: str = "\n\n"
+                   ) -> list[str]:
+    """``head`` (a section header) joined to the first unit when both fit in one message, so
+    no message ends with a header whose section only starts in the next one."""
+    if units and len(head) + len(sep) + len(units[0]) <= limit:
+        return [head + sep + units[0], *units[1:]]
+    return [head, *units]
 
 
 def split_text(raw: str, budget: int, measure: Callable[[str], int] = len) -> list[str]:

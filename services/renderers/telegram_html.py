@@ -13,7 +13,7 @@ from services import format as fmt
 from services.models.report import SECTION_KEYS, Report, Section
 from services.renderers.base import section_units
 from services.renderers.limits import TELEGRAM_CAPTION, TELEGRAM_TEXT
-from services.renderers.splitter import pack, split_text
+from services.renderers.splitter import keep_with_next, pack, split_text
 
 
 def escape(text: str) -> str:
@@ -50,7 +50,8 @@ def render_messages(report: Report, keys: tuple[str, ...] = SECTION_KEYS,
     report's title and as-of line first."""
     units = [title_unit(report)] if title else []
     units += [u for s in report.sections if s.key in keys
-              for u in section_units(STYLE, s, limit, section_header(s))]
+              for u in keep_with_next(section_header(s), section_units(STYLE, s, limit, None),
+                                      limit)]
     return pack(units, limit)
 
 

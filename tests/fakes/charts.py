@@ -30,9 +30,14 @@ class FakeCharts:
     names: tuple[str, ...] = ("dashboard", "sentiment", "crypto", "breadth", "divergences",
                               "flows")
     calls: list[str] = field(default_factory=list)
+    size: tuple[int, int] | None = None  # every chart this size (a bench's realistic upload)
+    fail_with: Exception | None = None  # raise this instead of drawing
 
     async def __call__(self, name: str, report: Report) -> bytes:
         self.calls.append(name)
+        if self.fail_with is not None:
+            raise self.fail_with
         if name not in self.names:
             raise UnknownChartError(name, self.names)
-        return png(40 + 10 * self.names.index(name), 20)
+        width, height = self.size or (40 + 10 * self.names.index(name), 20)
+        return png(width, height)

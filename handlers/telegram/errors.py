@@ -1,0 +1,60 @@
+"""The one error handler: log with context, tell the user one short sentence.
+
+The user never sees a traceback or a token: input problems get their own helpful line
+(``str()`` of an ``InputError`` is user-safe by contract), anything else a fixed sentence.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from handlers.telegram import views
+from handlers.telegram.deps import Context
+from handlers.telegram.send import send_messages
+from services.errors import DeliveryError, InputError, NotAllowed
+
+log = logging.getLogger(__name__)
+SORRY = "Sorry, something went wrong on our side. Please try again in a minute."
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log the failure with its context; answer the user in one short sentence."""
+    err = context.error
+    if isinstance(err, (InputError, NotAllowed)):
+        log.info("%s: %s", describe(update), err)
+        await tell(update, context, str(err))
+    elif isinstance(err, DeliveryError):
+        log.warning("%s: could not answer: %s", describe(update), err)
+    else:
+        log.error("%s: %s", describe(update), type(err).__name__, exc_info=err)
+        await tell(update, context, SORRY)
+
+
+def describe(update: object) -> str:
+    if not isinstance(update, Update):
+        return f"{type(update).__name__} outside an update"
+    chat, user = update.effective_chat, update.effective_user
+    message = update.effective_message
+    what = (update.callback_query.data if update.callback_query
+            else message.text if message else None)
+    return (f"update {update.update_id} in chat {chat.id if chat else '?'} from user "
+            f"{user.id if user else '?'} ({what!r})")
+
+
+async def tell(update: object, context: Context, text: str) -> None:
+    """One sentence to the user: as a button alert, or as a message in the chat."""
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    try:
+        if update.callback_query is not None:
+            try:
+                await update.callback_query.answer(text[:200], show_alert=True)
+                return
+            except TelegramError:
+                pass  # already answered: say it in the chat instead
+        await send_messages(context.bot, update.effective_chat.id, views.sentence(text))
+    except (TelegramError, DeliveryError) as err:
+        log.warning("%s: could not tell the user about an error: %s", describe(update), err)

@@ -1,0 +1,34 @@
+"""``/start``, ``/help``, ``/status`` and unknown commands."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from handlers.telegram import keyboards, views
+from handlers.telegram.common import chat_of, edition, reply
+from handlers.telegram.deps import PLATFORM, Context, deps
+from handlers.telegram.menu import COMMANDS
+from handlers.telegram.subscriptions import next_for
+
+
+async def start(update: Update, context: Context) -> None:
+    """/start: what the bot does, with the section buttons."""
+    await reply(context, update, views.welcome(), keyboards.sections())
+
+
+async def help_command(update: Update, context: Context) -> None:
+    """/help: every command."""
+    await reply(context, update, views.help_text(COMMANDS))
+
+
+async def status(update: Update, context: Context) -> None:
+    """/status: the edition's as-of time per source, what is missing, the next push here."""
+    d, chat = deps(context), chat_of(update)
+    current = await edition(context, chat)
+    sub = await d.subscriptions.get(PLATFORM, str(chat))
+    await reply(context, update, views.status(current, sub, next_for(d, sub)))
+
+
+async def unknown(update: Update, context: Context) -> None:
+    """Any other command in a private chat: point at /help."""
+    await reply(context, update, views.sentence("Unknown command. /help lists them all."))

@@ -1,0 +1,94 @@
+"""A subscription's push time: parsing what a user typed, and the next push instant.
+
+Platform-neutral: Telegram's ``/subscribe [HH:MM] [TZ]`` and Discord's slash command both parse
+here, so both give the same helpful line for ``25:99 Mars/Phobos``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from bot.config import parse_hhmm, parse_zone
+from services.errors import ScheduleInputError
+
+EXAMPLE = "/subscribe 08:30 Asia/Hong_Kong"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    time_hhmm: str  # "08:30", zero-padded
+    tz: str  # a canonical IANA name
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.tz)
+
+
+@lru_cache(maxsize=1)
+def _zones_by_lower() -> dict[str, str]:
+    return {name.lower(): name for name in available_timezones()}
+
+
+def canonical_zone(name: str) -> str:
+    """``asia/hong_kong`` → ``Asia/Hong_Kong``; raises ``ValueError`` naming the problem."""
+    wanted = name.strip()
+    found = _zones_by_lower().get(wanted.lower())
+    if found:
+        return found
+    parse_zone(wanted)  # raises the helpful ValueError for anything not a zone
+    return wanted
+
+
+def _looks_like_time(arg: str) -> bool:
+    return ":" in arg or arg.replace(".", "").isdigit()
+
+
+def parse_schedule(args: Sequence[str], default_time: str, default_tz: str) -> Schedule:
+    """``[HH:MM] [TZ]`` (either may be left out, in either order); every problem is named at
+    once, with an example, in a ``ScheduleInputError``."""
+    if len(args) > 2:
+        raise ScheduleInputError(f"Too many values: give a time and a time zone at most. "
+                                 f"Example: {EXAMPLE}")
+    times = [a for a in args if _looks_like_time(a)]
+    zones = [a for a in args if not _looks_like_time(a)]
+    if len(times) > 1 or len(zones) > 1:
+        raise ScheduleInputError(f"Give one time and one time zone. Example: {EXAMPLE}")
+    problems: list[str] = []
+    clock = default_time
+    tz = default_tz
+    if times:
+        try:
+            clock = parse_hhmm(times[0]).strftime("%H:%M")
+        except ValueError as err:
+            problems.append(str(err))
+    if zones:
+        try:
+            tz = canonical_zone(zones[0])
+        except ValueError as err:
+            problems.append(str(err))
+    if problems:
+        raise ScheduleInputError(f"{'; '.join(problems)}. Example: {EXAMPLE}")
+    return Schedule(clock, tz)
+
+
+def next_push(schedule: Schedule, now: datetime, weekends: bool = True) -> datetime:
+    """The first push instant after ``now`` (aware), in the schedule's zone.
+
+    A time inside a spring-forward gap is read with the offset before the change, so it lands
+    an hour later, as the scheduler's cron trigger does.
+    """
+    zone = schedule.zone
+    clock = parse_hhmm(schedule.time_hhmm)
+    local_day: date = now.astimezone(zone).date()
+    for offset in range(0, 9):
+        day = local_day + timedelta(days=offset)
+        if not weekends and day.weekday() >= 5:
+            continue
+        at = datetime.combine(day, clock, tzinfo=zone).astimezone(UTC).astimezone(zone)
+        if at > now:
+            return at
+    raise AssertionError("unreachable: a week always has a push day")

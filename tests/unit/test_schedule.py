@@ -1,0 +1,60 @@
+"""/subscribe's arguments and the next push time, including a zone that changes clocks."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from services.errors import ScheduleInputError
+from services.schedule import Schedule, canonical_zone, next_push, parse_schedule
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    ([], ("08:30", "Asia/Hong_Kong")),
+    (["7:05"], ("07:05", "Asia/Hong_Kong")),
+    (["europe/london"], ("08:30", "Europe/London")),
+    (["UTC", "23:59"], ("23:59", "UTC")),
+    (["00:00", "America/New_York"], ("00:00", "America/New_York")),
+])
+def test_parse(args: list[str], expected: tuple[str, str]) -> None:
+    schedule = parse_schedule(args, "08:30", "Asia/Hong_Kong")
+    assert (schedule.time_hhmm, schedule.tz) == expected
+
+
+def test_every_problem_is_named_with_an_example() -> None:
+    with pytest.raises(ScheduleInputError) as err:
+        parse_schedule(["25:99", "Mars/Phobos"], "08:30", "UTC")
+    assert "'25:99'" in str(err.value) and "'Mars/Phobos'" in str(err.value)
+    assert str(err.value).endswith("Example: /subscribe 08:30 Asia/Hong_Kong")
+
+
+def test_canonical_zone_rejects_paths() -> None:
+    with pytest.raises(ValueError, match="not an IANA time zone"):
+        canonical_zone("../../etc/passwd")
+
+
+def test_next_push_is_later_today_or_tomorrow() -> None:
+    hk = Schedule("08:30", "Asia/Hong_Kong")
+    assert next_push(hk, datetime(2026, 3, 20, 0, 0, tzinfo=UTC)).isoformat() == \
+        "2026-03-20T08:30:00+08:00"
+    assert next_push(hk, datetime(2026, 3, 20, 0, 30, tzinfo=UTC)).isoformat() == \
+        "2026-03-21T08:30:00+08:00"
+
+
+def test_weekends_can_be_skipped() -> None:
+    friday_evening = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
+    hk = Schedule("08:30", "Asia/Hong_Kong")
+    assert next_push(hk, friday_evening, weekends=False).date().isoformat() == "2026-03-23"
+    assert next_push(hk, friday_evening, weekends=True).date().isoformat() == "2026-03-21"
+
+
+def test_dst_change_days() -> None:
+    new_york = Schedule("02:30", "America/New_York")  # 2026-03-08 02:30 does not exist
+    at = next_push(new_york, datetime(2026, 3, 8, 5, 0, tzinfo=UTC))
+    assert at.isoformat() == "2026-03-08T03:30:00-04:00"  # an hour later, like the cron
+    london = Schedule("08:30", "Europe/London")  # BST starts 2026-03-29
+    before = next_push(london, datetime(2026, 3, 28, 0, 0, tzinfo=UTC))
+    after = next_push(london, before)
+    assert before.utcoffset().total_seconds() == 0  # type: ignore[union-attr]
+    assert after.isoformat() == "2026-03-29T08:30:00+01:00"
