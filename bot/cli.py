@@ -10,8 +10,13 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from services.errors import BotError, InputError, SnapshotError
+
+if TYPE_CHECKING:  # for annotations only: report --sample must not import the live path
+    from bot.config import Settings
+    from services.models.snapshot import MarketSnapshot
 
 EXIT_OK, EXIT_INPUT, EXIT_NO_DATA = 0, 2, 3
 FORMATS = ("markdown", "telegram", "discord", "json")
@@ -35,6 +40,10 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("schema", help="print the JSON Schema of market-snapshot/1")
 
+    snapshot = commands.add_parser("snapshot", help="fetch today's live data as market-snapshot/1")
+    snapshot.add_argument("--out", metavar="FILE", required=True,
+                          help="where to write the snapshot (- for standard output)")
+
     run = commands.add_parser("run", help="run the bot: Telegram and/or Discord, one process")
     run_source = run.add_mutually_exclusive_group()
     run_source.add_argument("--input", metavar="FILE", help="serve this snapshot, not live data")
@@ -49,6 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_schema()
         if args.command == "report":
             return cmd_report(args)
+        if args.command == "snapshot":
+            return cmd_snapshot(args)
         if args.command == "run":
             return cmd_run(args)
     except SnapshotError as exc:
@@ -78,20 +89,57 @@ def cmd_report(args: argparse.Namespace) -> int:
     from services.snapshot_io import load_sample, load_snapshot_file
 
     keys = (resolve_section(args.section),) if args.section else None
+    settings = Settings()
     if args.input:
         snapshot = load_snapshot_file(args.input)
     elif args.sample:
         snapshot = load_sample()
     else:
-        print("error: live data is not available yet; use --sample or --input FILE",
-              file=sys.stderr)
-        return EXIT_INPUT
-    settings = Settings()
+        snapshot = fetch_live(settings)
     report = report_from_snapshot(snapshot, settings.briefing_zone)
     print(render(report, args.format, keys), end="")
     if args.charts:
         write_charts(report, args.charts)
-    return EXIT_OK
+    return _live_status(snapshot) if not (args.input or args.sample) else EXIT_OK
+
+
+def fetch_live(settings: Settings) -> MarketSnapshot:
+    """Today's snapshot from the live sources (a fresh stored one is reused)."""
+    import asyncio
+
+    from services.live import live_snapshot
+
+    return asyncio.run(live_snapshot(settings))
+
+
+def _live_status(snapshot: MarketSnapshot) -> int:
+    """EXIT_NO_DATA, with the reason on stderr, when no source delivered a figure."""
+    from services.market_data import all_sources_failed
+
+    if not all_sources_failed(snapshot):
+        return EXIT_OK
+    print("error: every market data source was unreachable or failed; nothing to report",
+          file=sys.stderr)
+    for warning in snapshot.warnings:
+        print(f"  {warning.source}: {warning.reason}", file=sys.stderr)
+    return EXIT_NO_DATA
+
+
+def cmd_snapshot(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.config import Settings
+    from services.snapshot_io import dump_snapshot
+
+    snapshot = fetch_live(Settings())
+    text = dump_snapshot(snapshot)
+    if args.out == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}: {len(snapshot.quotes)} quotes, {len(snapshot.warnings)} "
+              "warnings", file=sys.stderr)
+    return _live_status(snapshot)
 
 
 def write_charts(report: object, directory: str) -> None:
@@ -141,17 +189,24 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_NO_PLATFORM
     setup_logging(settings.log_level, settings.secrets())
     source = snapshot_source(args)
-    if source is None:
-        print("error: live data is not available yet; use --sample or --input FILE",
-              file=sys.stderr)
-        return EXIT_INPUT
 
     async def main() -> int:
-        container = await build_container(settings, source)  # type: ignore[arg-type]
-        try:
-            return await run(container)
-        finally:
-            await container.close()
+        from contextlib import AsyncExitStack
+
+        async with AsyncExitStack() as stack:
+            snapshots = source
+            if snapshots is None:  # live data: one HTTP client for the process, snapshots stored
+                from services.live import open_live_source
+                from services.storage.snapshots import SnapshotStore
+
+                snapshots = await stack.enter_async_context(open_live_source(settings))
+            container = await build_container(settings, snapshots)  # type: ignore[arg-type]
+            if source is None:
+                snapshots.attach_store(SnapshotStore(container.db))  # type: ignore[attr-defined]
+            try:
+                return await run(container)
+            finally:
+                await container.close()
 
     return asyncio.run(main())
 
