@@ -7,9 +7,10 @@ starts fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING
 
 from services.errors import BotError, InputError, SnapshotError
@@ -17,6 +18,7 @@ from services.errors import BotError, InputError, SnapshotError
 if TYPE_CHECKING:  # for annotations only: report --sample must not import the live path
     from bot.config import Settings
     from services.models.snapshot import MarketSnapshot
+    from services.renderers.charts import ChartPool
 
 EXIT_OK, EXIT_INPUT, EXIT_NO_DATA = 0, 2, 3
 FORMATS = ("markdown", "telegram", "discord", "json")
@@ -200,7 +202,9 @@ def cmd_run(args: argparse.Namespace) -> int:
                 from services.storage.snapshots import SnapshotStore
 
                 snapshots = await stack.enter_async_context(open_live_source(settings))
-            container = await build_container(settings, snapshots)  # type: ignore[arg-type]
+            charts = await stack.enter_async_context(chart_pool())
+            container = await build_container(settings, snapshots,  # type: ignore[arg-type]
+                                              charts=charts, chart_names=charts.names)
             if source is None:
                 snapshots.attach_store(SnapshotStore(container.db))  # type: ignore[attr-defined]
             try:
@@ -209,6 +213,19 @@ def cmd_run(args: argparse.Namespace) -> int:
                 await container.close()
 
     return asyncio.run(main())
+
+
+@contextlib.asynccontextmanager
+async def chart_pool() -> AsyncIterator[ChartPool]:
+    """The chart worker processes for a running bot: rendering never blocks the event loop."""
+    from services.renderers.charts import ChartPool
+
+    pool = ChartPool()
+    await pool.start()
+    try:
+        yield pool
+    finally:
+        await pool.close()
 
 
 def render(report: object, fmt: str, keys: tuple[str, ...] | None) -> str:
