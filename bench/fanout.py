@@ -13,8 +13,8 @@ Runs the product's own path (``bot.delivery`` → ``Briefing.push`` → ledger �
 - ``peak_rss_mb``: the process's peak RSS, fake server threads included.
 
 The database is a fresh SQLite file unless ``--database-url`` names another (give an empty
-PostgreSQL database). The dashboard is the test suite's small PNG when the chart renderer is
-not available.
+PostgreSQL database). The dashboard is the real one (the chart worker pool, as ``run`` and
+``push`` use it), rendered once for the edition; the time to render it counts in the rate.
 """
 
 from __future__ import annotations
@@ -32,12 +32,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.cli import open_container  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.container import build_container  # noqa: E402
 from bot.delivery import delivery_from_settings  # noqa: E402
 from services.editions import FixedSource  # noqa: E402
 from services.snapshot_io import load_sample  # noqa: E402
-from tests.fakes.charts import FakeCharts  # noqa: E402
 from tests.fakes.telegram_api import TELEGRAM_LIMITS, FakeBotApi  # noqa: E402
 from tests.fakes.telegram_server import serve  # noqa: E402
 
@@ -47,8 +46,7 @@ async def run(chats: int, database_url: str, base_url: str, fake: FakeBotApi
     settings = Settings(_env_file=None, database_url=database_url,  # type: ignore[call-arg]
                         telegram_bot_token=fake.token, telegram_base_url=base_url,
                         narrator="template", log_level="WARNING")
-    container = await build_container(settings, FixedSource(load_sample()), charts=FakeCharts())
-    try:
+    async with open_container(settings, FixedSource(load_sample())) as container:
         ids = [str(100000 + i) for i in range(chats)]
         for chat in ids:
             await container.subscriptions.upsert("telegram", chat, "08:30", "Asia/Hong_Kong")
@@ -59,8 +57,6 @@ async def run(chats: int, database_url: str, base_url: str, fake: FakeBotApi
             seconds = time.monotonic() - started
         finally:
             await delivery.close()
-    finally:
-        await container.close()
     received = Counter(str(s.chat_id) for s in fake.sent)
     attempts = len(fake.sent) + fake.flood.rejected
     return {
@@ -75,6 +71,8 @@ async def run(chats: int, database_url: str, base_url: str, fake: FakeBotApi
         "sent": result.sent,
         "failed": result.failed,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "chart_workers_peak_rss_mb": round(
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
         "database": database_url.split(":", 1)[0],
     }
 

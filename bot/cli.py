@@ -7,11 +7,19 @@ starts fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from typing import TYPE_CHECKING
 
 from services.errors import BotError, InputError, SnapshotError
+
+if TYPE_CHECKING:  # for annotations only: report --sample must not import the live path
+    from bot.config import Settings
+    from bot.container import Container
+    from services.models.snapshot import MarketSnapshot
+    from services.renderers.charts import ChartPool
 
 EXIT_OK, EXIT_INPUT, EXIT_NO_DATA = 0, 2, 3
 FORMATS = ("markdown", "telegram", "discord", "json")
@@ -30,8 +38,14 @@ def _parser() -> argparse.ArgumentParser:
                         help="one section: a key (risk_sentiment …) or an alias (us, hk, cn, "
                              "crypto, defi, divergences, flows, risks, plan)")
     report.add_argument("--format", choices=FORMATS, default="markdown")
+    report.add_argument("--charts", metavar="DIR",
+                        help="also write every chart as DIR/<name>.png (dashboard, sentiment, …)")
 
     commands.add_parser("schema", help="print the JSON Schema of market-snapshot/1")
+
+    snapshot = commands.add_parser("snapshot", help="fetch today's live data as market-snapshot/1")
+    snapshot.add_argument("--out", metavar="FILE", required=True,
+                          help="where to write the snapshot (- for standard output)")
 
     run = commands.add_parser("run", help="run the bot: Telegram and/or Discord, one process")
     run_source = run.add_mutually_exclusive_group()
@@ -51,6 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_schema()
         if args.command == "report":
             return cmd_report(args)
+        if args.command == "snapshot":
+            return cmd_snapshot(args)
         if args.command == "run":
             return cmd_run(args)
         if args.command in ("push", "subscriptions"):
@@ -86,18 +102,78 @@ def cmd_report(args: argparse.Namespace) -> int:
     from services.snapshot_io import load_sample, load_snapshot_file
 
     keys = (resolve_section(args.section),) if args.section else None
+    settings = Settings()
     if args.input:
         snapshot = load_snapshot_file(args.input)
     elif args.sample:
         snapshot = load_sample()
     else:
-        print("error: live data is not available yet; use --sample or --input FILE",
-              file=sys.stderr)
-        return EXIT_INPUT
-    settings = Settings()
+        snapshot = fetch_live(settings)
     report = report_from_snapshot(snapshot, settings.briefing_zone)
     print(render(report, args.format, keys), end="")
-    return EXIT_OK
+    if args.charts:
+        write_charts(report, args.charts)
+    return _live_status(snapshot) if not (args.input or args.sample) else EXIT_OK
+
+
+def fetch_live(settings: Settings) -> MarketSnapshot:
+    """Today's snapshot from the live sources (a fresh stored one is reused)."""
+    import asyncio
+
+    from services.live import live_snapshot
+
+    return asyncio.run(live_snapshot(settings))
+
+
+def _live_status(snapshot: MarketSnapshot) -> int:
+    """EXIT_NO_DATA, with the reason on stderr, when no source delivered a figure."""
+    from services.market_data import all_sources_failed
+
+    if not all_sources_failed(snapshot):
+        return EXIT_OK
+    print("error: every market data source was unreachable or failed; nothing to report",
+          file=sys.stderr)
+    for warning in snapshot.warnings:
+        print(f"  {warning.source}: {warning.reason}", file=sys.stderr)
+    return EXIT_NO_DATA
+
+
+def cmd_snapshot(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.config import Settings
+    from services.snapshot_io import dump_snapshot
+
+    snapshot = fetch_live(Settings())
+    text = dump_snapshot(snapshot)
+    if args.out == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}: {len(snapshot.quotes)} quotes, {len(snapshot.warnings)} "
+              "warnings", file=sys.stderr)
+    return _live_status(snapshot)
+
+
+def write_charts(report: object, directory: str) -> None:
+    """Every chart as ``<directory>/<name>.png``; matplotlib is imported only here, so a plain
+    ``report`` starts fast. Paths go to stderr, leaving stdout to the report."""
+    from pathlib import Path
+
+    from services.models.report import Report
+    from services.renderers.charts import render_all
+
+    assert isinstance(report, Report)
+    folder = Path(directory)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, png in render_all(report.analysis).items():
+            path = folder / f"{name}.png"
+            path.write_bytes(png)
+            print(f"chart: {path} ({len(png):,} bytes)", file=sys.stderr)
+    except OSError as exc:
+        raise InputError(f"cannot write charts to {directory}: {exc.strerror or exc}"
+                             ) from None
 
 
 def snapshot_source(args: argparse.Namespace) -> object | None:
@@ -116,7 +192,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     import asyncio
 
     from bot.config import Settings
-    from bot.container import build_container
     from bot.logging import setup_logging
     from bot.runtime import EXIT_NO_PLATFORM, NO_PLATFORM_MESSAGE, has_platform, run
 
@@ -126,19 +201,52 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_NO_PLATFORM
     setup_logging(settings.log_level, settings.secrets())
     source = snapshot_source(args)
-    if source is None:
-        print("error: live data is not available yet; use --sample or --input FILE",
-              file=sys.stderr)
-        return EXIT_INPUT
 
     async def main() -> int:
-        container = await build_container(settings, source)  # type: ignore[arg-type]
-        try:
+        async with open_container(settings, source) as container:
             return await run(container)
+
+    return asyncio.run(main())
+
+
+@contextlib.asynccontextmanager
+async def open_container(settings: Settings, source: object | None
+                         ) -> AsyncIterator[Container]:
+    """The container for ``run`` and ``push``: ``source`` (``--input``/``--sample``) or live
+    data (one HTTP client for the process, snapshots stored), and the chart worker pool."""
+    from contextlib import AsyncExitStack
+
+    from bot.container import build_container
+
+    async with AsyncExitStack() as stack:
+        snapshots = source
+        if snapshots is None:
+            from services.live import open_live_source
+            from services.storage.snapshots import SnapshotStore
+
+            snapshots = await stack.enter_async_context(open_live_source(settings))
+        charts = await stack.enter_async_context(chart_pool())
+        container = await build_container(settings, snapshots,  # type: ignore[arg-type]
+                                          charts=charts, chart_names=charts.names)
+        if source is None:
+            snapshots.attach_store(SnapshotStore(container.db))  # type: ignore[attr-defined]
+        try:
+            yield container
         finally:
             await container.close()
 
-    return asyncio.run(main())
+
+@contextlib.asynccontextmanager
+async def chart_pool() -> AsyncIterator[ChartPool]:
+    """The chart worker processes for a running bot: rendering never blocks the event loop."""
+    from services.renderers.charts import ChartPool
+
+    pool = ChartPool()
+    await pool.start()
+    try:
+        yield pool
+    finally:
+        await pool.close()
 
 
 def render(report: object, fmt: str, keys: tuple[str, ...] | None) -> str:

@@ -52,31 +52,26 @@ def cmd_push(args: argparse.Namespace) -> int:
     from bot.cli import snapshot_source
     from bot.config import Settings
     from bot.logging import setup_logging
+    from bot.runtime import has_platform
 
     settings = Settings()
     setup_logging(settings.log_level, settings.secrets())
-    source = snapshot_source(args)
-    if source is None:
-        print("error: live data is not available yet; use --sample or --input FILE",
-              file=sys.stderr)
+    if not has_platform(settings):
+        from bot.runtime import NO_PLATFORM_MESSAGE
+
+        print(NO_PLATFORM_MESSAGE.replace("nothing to run", "nowhere to push"), file=sys.stderr)
         return EXIT_INPUT
-    return asyncio.run(_push(settings, source, args.dry_run))
+    return asyncio.run(_push(settings, snapshot_source(args), args.dry_run))
 
 
 async def _push(settings: Any, source: Any, dry_run: bool) -> int:
-    from bot.container import build_container
+    """``source`` is the ``--input``/``--sample`` day, or None for live data."""
+    from bot.cli import open_container
     from bot.delivery import delivery_from_settings
 
-    container = await build_container(settings, source)
-    try:
+    async with open_container(settings, source) as container:
         delivery = await delivery_from_settings(container)
         try:
-            if not delivery.senders:
-                from bot.runtime import NO_PLATFORM_MESSAGE
-
-                print(NO_PLATFORM_MESSAGE.replace("nothing to run", "nowhere to push"),
-                      file=sys.stderr)
-                return EXIT_INPUT
             unreachable = [s for s in await container.subscriptions.list()
                            if s.platform not in delivery.senders]
             for platform in sorted({s.platform for s in unreachable}):
@@ -90,8 +85,6 @@ async def _push(settings: Any, source: Any, dry_run: bool) -> int:
             result = await delivery.briefing.push()
         finally:
             await delivery.close()
-    finally:
-        await container.close()
     print(json.dumps(result.summary(), ensure_ascii=False))
     return EXIT_FAILED if result.failed or result.platforms_stopped else EXIT_OK
 

@@ -86,6 +86,8 @@ class Settings(BaseSettings):
     defillama_base_url: str = "https://api.llama.fi"
     defillama_stablecoins_url: str = "https://stablecoins.llama.fi"
     provider_timeout_s: float = Field(default=10.0, gt=0)
+    provider_attempts: int = Field(default=3, ge=1, le=10)
+    retry_after_cap_s: float = Field(default=5.0, ge=0)
     build_deadline_s: float = Field(default=25.0, gt=0)
     snapshot_ttl_s: float = Field(default=600.0, ge=0)
 

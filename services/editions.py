@@ -29,6 +29,10 @@ class SnapshotSource(Protocol):
         """The snapshot to report on (cached by the source as it sees fit)."""
         ...
 
+    async def refresh(self) -> MarketSnapshot:
+        """A new snapshot now, bypassing the source's cache."""
+        ...
+
 
 class ChartRenderer(Protocol):
     async def __call__(self, name: str, report: Report) -> bytes: ...
@@ -41,6 +45,9 @@ class FixedSource:
     snapshot: MarketSnapshot
 
     async def get(self) -> MarketSnapshot:
+        return self.snapshot
+
+    async def refresh(self) -> MarketSnapshot:
         return self.snapshot
 
 
@@ -117,11 +124,11 @@ class EditionCache:
         if self._building is None or self._building.done():
             if not force and self._current is not None:
                 return self._current
-            self._building = asyncio.ensure_future(self._build())
+            self._building = asyncio.ensure_future(self._build(force))
         return await asyncio.shield(self._building)
 
-    async def _build(self) -> Edition:
-        snapshot = await self._source.get()
+    async def _build(self, force: bool = False) -> Edition:
+        snapshot = await (self._source.refresh() if force else self._source.get())
         edition = await make_edition(snapshot, self._narrator, self._zone, self._clock())
         self.builds += 1
         self._current = edition

@@ -17,7 +17,9 @@ provider, per destination, and in one error handler per platform.
     ├── UpstreamError             a data source failed; ``.source`` names it
     │   ├── UpstreamTimeout       no answer within the provider timeout (retryable)
     │   ├── UpstreamStatus        an HTTP error status; ``.status`` (5xx and 429 retryable)
-    │   └── UpstreamFormatError   HTML, truncated JSON or an unexpected shape (not retryable)
+    │   ├── UpstreamUnreachable   no connection (DNS, refused, reset; not retryable)
+    │   ├── UpstreamFormatError   HTML, truncated JSON or an unexpected shape (not retryable)
+    │   └── UpstreamImplausible   a value outside sane bounds, rejected (not retryable)
     ├── NarrationError            the language model failed or its text did not pass the check
     └── DeliveryError             a send to one destination failed; ``.destination``
         ├── DestinationGone       blocked, kicked, deleted: deactivate the subscription
@@ -95,9 +97,10 @@ class NotAllowed(BotError):
 
 
 class UpstreamError(BotError):
-    """A data source failed."""
+    """A data source failed. ``.attempts`` says how many requests were made before giving up."""
 
     retryable = False
+    attempts = 1
 
     def __init__(self, source: str, reason: str) -> None:
         self.source = source
@@ -121,8 +124,16 @@ class UpstreamStatus(UpstreamError):
         super().__init__(source, f"HTTP {status}")
 
 
+class UpstreamUnreachable(UpstreamError):
+    """No connection could be made or kept: DNS failure, refused, reset."""
+
+
 class UpstreamFormatError(UpstreamError):
     """The source answered something that is not the expected JSON shape."""
+
+
+class UpstreamImplausible(UpstreamError):
+    """The source answered a value outside sane bounds; it is rejected, not passed on."""
 
 
 class NarrationError(BotError):

@@ -18,6 +18,8 @@ from services.report_sections import BUILDERS
 
 def key_insight_blocks(analysis: Analysis, narration: Narration) -> tuple[Block, ...]:
     blocks: list[Block] = [Paragraph(narration.key_insight)]
+    if analysis.session_note:
+        blocks.append(Paragraph(analysis.session_note, note=True))
     if analysis.warnings:
         blocks.append(Paragraph("; ".join(analysis.warnings), lead="Missing inputs:", note=True))
     return tuple(blocks)

@@ -14,8 +14,10 @@ from services.analysis.moves import all_moves, latest_equity_session
 from services.analysis.plan import PlanInputs, action_plan
 from services.analysis.risk import RiskInputs, risk_matrix
 from services.analysis.sentiment import analyze_sentiment
-from services.models.analysis import Analysis
+from services.models.analysis import Analysis, EquityMarket
 from services.models.snapshot import MarketSnapshot
+
+WEEKEND_START = 5  # Saturday
 
 # Blocks whose absence is worth a line in the report.
 EXPECTED_BLOCKS = (("crypto_market", "crypto market totals"), ("stablecoins", "stablecoin supply"),
@@ -63,6 +65,18 @@ def source_times(snapshot: MarketSnapshot) -> tuple[tuple[str, str], ...]:
     return tuple(latest.items())
 
 
+def weekend_note(edition: date, markets: tuple[EquityMarket, ...]) -> str | None:
+    """On a Saturday or Sunday edition the stock markets are closed: say so, with the dates of
+    the sessions the equity figures come from. Crypto trades around the clock."""
+    if edition.weekday() < WEEKEND_START:
+        return None
+    last = [f"{m.market} {fmt.day(m.headline.session)}" for m in markets
+            if m.headline is not None and m.headline.session is not None]
+    sessions = f" (last sessions: {', '.join(last)})" if last else ""
+    return (f"Weekend edition: stock markets are closed{sessions}; crypto trades around the "
+            f"clock, so crypto and DeFi carry today's news.")
+
+
 def analyze(snapshot: MarketSnapshot, as_of: datetime, zone: tzinfo) -> Analysis:
     """Every figure of the report, computed from ``snapshot`` for an edition at ``as_of``."""
     moves = all_moves(snapshot)
@@ -74,8 +88,9 @@ def analyze(snapshot: MarketSnapshot, as_of: datetime, zone: tzinfo) -> Analysis
     warnings = coverage_warnings(snapshot)
     risks = risk_matrix(RiskInputs(sentiment, crypto, us, hk, cn, warnings))
     ideas = action_plan(PlanInputs(sentiment, crypto, divergences, risks))
+    edition = as_of.astimezone(zone).date()
     return Analysis(
-        as_of=as_of, edition_date=as_of.astimezone(zone).date(),
+        as_of=as_of, edition_date=edition, session_note=weekend_note(edition, (us, hk, cn)),
         generated_at=snapshot.generated_at, sentiment=sentiment, crypto=crypto,
         us=us, hk=hk, cn=cn, divergences=divergences, flows=flow_map(crypto, us, hk, cn),
         risks=risks, ideas=ideas, warnings=warnings, sources=source_times(snapshot),

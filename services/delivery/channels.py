@@ -37,6 +37,10 @@ class Sender(Protocol):
     platform: str
     concurrency: int
 
+    async def prepare(self, edition: Edition) -> None:
+        """Make what every send of ``edition`` needs (the dashboard), before the first claim."""
+        ...
+
     async def pace(self) -> None:
         """Wait for a turn within the platform's overall rate; the fan-out calls it before
         claiming a row and before each retry."""

@@ -57,6 +57,9 @@ class DiscordSender:
         self._media = media
         self.concurrency = concurrency
 
+    async def prepare(self, edition: Edition) -> None:
+        return None  # the poster renders the dashboard once per edition itself
+
     async def pace(self) -> None:
         return None  # discord.py paces every request by its buckets
 

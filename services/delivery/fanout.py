@@ -143,6 +143,7 @@ class Fanout:
     async def _platform(self, edition: Edition, platform: str, result: FanoutResult) -> None:
         sender = self._senders[platform]
         stop = asyncio.Event()
+        await sender.prepare(edition)
 
         async def worker() -> None:
             while not stop.is_set() and not self._draining:

@@ -49,15 +49,20 @@ class Pacer:
         """Hold every send for ``seconds`` from now (a 429's ``retry_after``)."""
         self._paused_until = max(self._paused_until, self._clock() + seconds)
 
-    async def turn(self) -> None:
-        """Wait for a place in the overall rate (and any pause). The fan-out takes its turn
-        before it claims a row, so rows are claimed only when they can go out at once: a
-        crash then leaves few rows in flight, and the in-doubt count stays close to exact."""
+    async def turn(self) -> float:
+        """Wait for a place in the overall rate (and any pause); returns the turn's time. The
+        fan-out takes its turn before it claims a row, so rows are claimed only when they can
+        go out at once: a crash then leaves few rows in flight, and the in-doubt count stays
+        close to exact."""
         await self._wait(None, spacing=True)
+        return self._clock()
 
-    async def acquire_key(self, key: str) -> None:
-        """After ``turn``: wait for this destination's own windows (and any pause)."""
-        await self._wait(key, spacing=False)
+    async def acquire_key(self, key: str, turn: float | None = None) -> None:
+        """After ``turn``: wait for this destination's own windows (and any pause). A turn
+        older than one interval (the send waited for something else meanwhile, such as the
+        first upload) is taken again, so sends never bunch up."""
+        stale = turn is None or self._clock() - turn > self._interval
+        await self._wait(key, spacing=stale)
 
     async def acquire(self, key: str) -> None:
         """``turn`` and ``acquire_key`` in one: the send may start on return."""

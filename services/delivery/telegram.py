@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from datetime import timedelta
 from typing import TypeVar
 
@@ -68,6 +69,7 @@ NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 STALE_FILE = ("wrong file identifier", "file reference", "wrong remote file")
 
 T = TypeVar("T")
+_TURN: ContextVar[float | None] = ContextVar("telegram_turn", default=None)  # per worker task
 
 
 def chat_id(destination_id: str) -> int | str:
@@ -120,8 +122,11 @@ class TelegramSender:
         self.concurrency = concurrency
         self._markup = reply_markup
 
+    async def prepare(self, edition: Edition) -> None:
+        await self._dashboard(edition)  # rendered once, before the first claim
+
     async def pace(self) -> None:
-        await self._pacer.turn()
+        _TURN.set(await self._pacer.turn())
 
     async def send_edition(self, destination_id: str, edition: Edition) -> SendResult:
         text = caption(edition.report)
@@ -155,8 +160,7 @@ class TelegramSender:
                 log.warning("Telegram refused the stored file_id (%s): uploading again",
                             exc.reason)
                 self._media.forget(key)
-                await self.pace()  # a second request in this send: it needs a turn too
-                result, new_ref = await upload()
+                result, new_ref = await upload()  # a second request: it takes a new turn
                 if new_ref is not None:
                     await self._media.store(key, new_ref, replace=True)
                 return result
@@ -175,7 +179,8 @@ class TelegramSender:
             return None
 
     async def _call(self, destination: str, request: Callable[[], Awaitable[T]]) -> T:
-        await self._pacer.acquire_key(destination)
+        await self._pacer.acquire_key(destination, _TURN.get())
+        _TURN.set(None)  # one request per turn
         try:
             return await request()
         except TelegramError as err:

@@ -283,3 +283,4 @@ class Analysis:
     warnings: tuple[str, ...]
     sources: tuple[tuple[str, str], ...]  # (source name, as-of text)
     thresholds: dict[str, float] = field(default_factory=dict)
+    session_note: str | None = None  # a weekend edition: equities closed, last sessions named

@@ -129,6 +129,11 @@ class SourceWarning(_Frozen):
     reason: str
     figures: tuple[str, ...] = ()
 
+    @field_validator("figures", mode="before")
+    @classmethod
+    def _list_is_tuple(cls, value: object) -> object:
+        return tuple(value) if isinstance(value, list) else value
+
 
 class SourceStatus(_Frozen):
     """Added field: what a source delivered and as of when."""

@@ -16,3 +16,11 @@ DISCORD_FOOTER = 2048
 DISCORD_EMBED_TOTAL = 6000  # all embed text in one message
 DISCORD_EMBEDS_PER_MESSAGE = 10
 DISCORD_ATTACHMENTS_PER_MESSAGE = 10
+
+# Telegram photos (sendPhoto); bytes and pixels
+TELEGRAM_PHOTO_BYTES = 10 * 1000 * 1000
+TELEGRAM_PHOTO_SIDES = 10_000  # width + height
+TELEGRAM_PHOTO_RATIO = 20  # long side / short side
+
+# Our own budget for one chart PNG, far below every platform's upload limit
+CHART_BYTES = 500 * 1000

@@ -31,7 +31,11 @@ class FakeSender:
     errors: dict[str, list[BaseException]] = field(default_factory=dict)
     delay_s: float = 0.0
     turns: int = 0
+    prepared: list[str] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    async def prepare(self, edition: Edition) -> None:
+        self.prepared.append(edition.id)
 
     async def pace(self) -> None:
         self.turns += 1

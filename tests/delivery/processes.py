@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
+import signal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,9 +38,18 @@ def bot_env(db_url: str, api: Api | None = None, **extra: str) -> dict[str, str]
 
 async def start_bot(args: list[str], env: dict[str, str], cwd: Path
                     ) -> asyncio.subprocess.Process:
+    """In a session (process group) of its own, so that ``crash`` takes its chart workers
+    down with it, as a crashed container would."""
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", *args, env=env, cwd=str(cwd),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        start_new_session=True)
+
+
+def crash(process: asyncio.subprocess.Process) -> None:
+    """SIGKILL the bot and every process it started (its process group)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 async def run_bot(args: list[str], env: dict[str, str], cwd: Path, timeout: float = 120

@@ -10,7 +10,6 @@ loopback socket (``tests/fakes/telegram_server.py``) enforcing 30/s and 1/s per 
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 from collections import Counter
 from collections.abc import Iterator
@@ -23,7 +22,7 @@ from services.delivery.ledger import SENDING, SENT
 from services.storage import open_database
 from services.storage.subscriptions import SubscriptionStore
 from services.storage.tables import DeliveryRow
-from tests.delivery.processes import Api, bot_env, run_bot, start_bot, summary
+from tests.delivery.processes import Api, bot_env, crash, run_bot, start_bot, summary
 from tests.fakes.telegram_api import TELEGRAM_LIMITS, FakeBotApi, Sent
 from tests.fakes.telegram_server import serve
 
@@ -70,7 +69,7 @@ async def test_killed_mid_fanout_then_push_again(db_url: str, api: Api, tmp_path
 
     def kill_at_k(sent: Sent) -> None:
         if len(fake.sent) == kill_after:
-            os.kill(process.pid, signal.SIGKILL)  # accepted, and the answer never arrives
+            crash(process)  # accepted, and the answer never arrives
 
     fake.on_sent = kill_at_k
     await asyncio.wait_for(process.communicate(), 60)
@@ -102,6 +101,9 @@ async def test_killed_mid_fanout_then_push_again(db_url: str, api: Api, tmp_path
     final = await ledger_rows(db_url)
     assert {r.status for r in final} == {SENT}
     assert sum(r.in_doubt for r in final) == len(in_flight)
+    # the dashboard went up once, unless the crash came before its file_id was stored
+    assert fake.uploads == (2 if kill_after == 1 else 1)
+    assert all(s.method == "sendPhoto" for s in fake.sent)
 
     code, out, _ = await run_bot(["push", "--sample"], env, tmp_path)
     assert code == 0

@@ -55,3 +55,18 @@ async def test_concurrent_acquirers_are_spaced_too() -> None:
     await asyncio.gather(*(one(str(i)) for i in range(20)))
     stamps.sort()
     assert all(b - a >= 0.1 - 1e-9 for a, b in itertools.pairwise(stamps))
+
+
+async def test_a_stale_turn_is_taken_again_so_late_sends_do_not_bunch() -> None:
+    clock = FakeClock()
+    pacer = telegram_pacer(10, clock=clock, sleep=clock.sleep)
+    tickets = [await pacer.turn() for _ in range(5)]  # five workers took turns 0.1 s apart
+    clock.now += 2.0  # then all waited for the first upload
+    sent = []
+    for chat, ticket in enumerate(tickets):
+        await pacer.acquire_key(str(chat), ticket)
+        sent.append(clock.now)
+    assert [round(b - a, 3) for a, b in itertools.pairwise(sent)] == [0.1] * 4
+    fresh = await pacer.turn()
+    await pacer.acquire_key("9", fresh)
+    assert clock.now == pytest.approx(sent[-1] + 0.1), "a fresh turn is not taken twice"

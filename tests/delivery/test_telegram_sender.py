@@ -109,8 +109,7 @@ async def test_one_upload_per_edition_then_file_id(tg: TelegramRig, edition: Edi
 async def test_pacing_holds_one_message_per_second_per_chat(tg: TelegramRig) -> None:
     pacer = tg.sender._pacer
     for _ in range(3):
-        await pacer.turn()
-        await pacer.acquire_key("42")
+        await pacer.acquire_key("42", await pacer.turn())
     assert tg.clock.now - 1000.0 == pytest.approx(2.0)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import signal
 import time
 from collections import Counter
@@ -26,7 +25,7 @@ from services.delivery.slots import Slot, SlotStore
 from services.storage import open_database
 from services.storage.subscriptions import SubscriptionStore
 from services.storage.tables import DeliveryRow
-from tests.delivery.processes import Api, bot_env, start_bot
+from tests.delivery.processes import Api, bot_env, crash, start_bot
 from tests.fakes.telegram_api import TELEGRAM_LIMITS, FakeBotApi, Sent
 from tests.fakes.telegram_server import serve
 
@@ -116,7 +115,7 @@ async def test_the_standby_takes_over_and_finishes_the_fanout(db_url: str,
                 while (first := leader()) is None and time.monotonic() < deadline:
                     time.sleep(0.01)
                 assert first is not None
-                os.kill(first.process.pid, signal.SIGKILL)
+                crash(first.process)
 
             fake.on_sent = kill_the_leader
             await lock.release()
@@ -133,8 +132,7 @@ async def test_the_standby_takes_over_and_finishes_the_fanout(db_url: str,
             assert await second.stop() == 0, "\n".join(second.lines[-20:])
     finally:
         for p in procs:
-            with contextlib.suppress(ProcessLookupError):
-                p.process.kill()
+            crash(p.process)
         await lock.release()
         await holder.close()
 

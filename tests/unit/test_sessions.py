@@ -56,3 +56,25 @@ def test_stale_quote_is_excluded() -> None:
     a = analysis_of(data)
     row = next(r for r in a.sentiment.rows if r.market == "HK")
     assert row.signal.startswith("stale")
+
+
+def test_weekend_edition_says_stock_markets_are_closed() -> None:
+    data = sample_dict()
+    data["generated_at"] = "2026-03-22T00:30:00+00:00"  # Sunday 08:30 in Hong Kong
+    a = analysis_of(data)
+    assert a.session_note is not None
+    assert a.session_note.startswith("Weekend edition: stock markets are closed")
+    assert "US 2026-03-20, HK 2026-03-20, CN 2026-03-20" in a.session_note
+    insight = report_of(data).section("key_insight")
+    assert any(getattr(b, "text", "") == a.session_note for b in insight.blocks)
+
+
+def test_weekday_edition_has_no_weekend_note() -> None:
+    data = sample_dict()
+    data["generated_at"] = "2026-03-20T12:00:00+00:00"  # Friday 20:00 in Hong Kong
+    assert analysis_of(data).session_note is None
+
+
+def test_the_sample_day_is_a_saturday_edition() -> None:
+    note = analysis_of(sample_dict()).session_note
+    assert note is not None and "last sessions: US 2026-03-20" in note

@@ -1,0 +1,178 @@
+"""DefiLlama: stablecoin supply, protocol TVL and DEX volume (keyless).
+
+A 1-day change measured from almost nothing (a protocol whose TVL, or a DEX whose volume, was
+under ``MIN_BASE_USD`` the day before) says nothing about the market and is rejected, as is a
+change below -100 %. Only the largest protocols and DEXes are kept, so that the snapshot stays
+small: ``MAX_PROTOCOLS`` protocols with at least ``MIN_TVL_USD`` of TVL, ``MAX_DEXES`` DEXes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from services.errors import UpstreamFormatError
+from services.models.snapshot import Dex, Protocol, Stablecoin
+from services.providers.base import (
+    ACCEPT_JSON,
+    Parsed,
+    Rejection,
+    Request,
+    change_pct,
+    mapping,
+    number,
+    sequence,
+)
+
+SOURCE = "defillama"
+STABLECOINS_FEED = "defillama stablecoins"
+PROTOCOLS_FEED = "defillama protocols"
+DEXES_FEED = "defillama dexs"
+
+STABLECOINS = ("USDT", "USDC", "DAI")
+MIN_TVL_USD = 10e6
+MIN_BASE_USD = 1e6
+MAX_PROTOCOLS = 500
+MAX_DEXES = 50
+MAX_SUPPLY_MOVE_PCT = 50.0
+DEX_CATEGORIES = ("Dexs", "Dexes")
+
+
+def stablecoins_request(stablecoins_url: str) -> Request:
+    return Request(source=STABLECOINS_FEED, url=f"{stablecoins_url.rstrip('/')}/stablecoins",
+                   params={"includePrices": "true"}, headers=ACCEPT_JSON)
+
+
+def protocols_request(base_url: str) -> Request:
+    return Request(source=PROTOCOLS_FEED, url=f"{base_url.rstrip('/')}/protocols",
+                   headers=ACCEPT_JSON)
+
+
+def dexes_request(base_url: str) -> Request:
+    return Request(
+        source=DEXES_FEED,
+        url=f"{base_url.rstrip('/')}/overview/dexs",
+        params={"excludeTotalDataChart": "true", "excludeTotalDataChartBreakdown": "true",
+                "dataType": "dailyVolume"},
+        headers=ACCEPT_JSON,
+    )
+
+
+def parse_stablecoins(payload: Any) -> Parsed[tuple[Stablecoin, ...]]:
+    """USDT, USDC and DAI: circulating supply in USD and its change over the previous day."""
+    assets = sequence(mapping(payload, STABLECOINS_FEED, "$").get("peggedAssets"),
+                      STABLECOINS_FEED, "peggedAssets")
+    best: dict[str, tuple[float | None, dict[str, Any]]] = {}
+    for asset in assets:
+        if not isinstance(asset, dict) or asset.get("pegType") not in (None, "peggedUSD"):
+            continue
+        symbol = str(asset.get("symbol") or "").upper()
+        if symbol not in STABLECOINS:
+            continue
+        supply = _pegged_usd(asset.get("circulating"))
+        kept = best.get(symbol)
+        if kept is None or (supply or 0.0) > (kept[0] or 0.0):
+            best[symbol] = (supply, asset)
+
+    coins: list[Stablecoin] = []
+    rejected: list[Rejection] = []
+    for symbol in STABLECOINS:
+        if symbol not in best:
+            rejected.append(Rejection(symbol, f"{symbol}: missing from the answer"))
+            continue
+        supply, asset = best[symbol]
+        if supply is None:
+            rejected.append(Rejection(symbol, f"{symbol}: no supply in the answer"))
+            continue
+        if supply < 0:
+            rejected.append(Rejection(symbol, f"{symbol}: negative supply ({supply:g})"))
+            continue
+        change = change_pct(supply, _pegged_usd(asset.get("circulatingPrevDay")))
+        if change is not None and abs(change) > MAX_SUPPLY_MOVE_PCT:
+            rejected.append(Rejection(symbol, (
+                f"{symbol}: a {change:+.1f}% supply change in a day is outside the sane bound "
+                f"of ±{MAX_SUPPLY_MOVE_PCT:g}%")))
+            change = None
+        coins.append(Stablecoin(symbol=symbol, circulating_usd=supply, change_pct_1d=change,
+                                source=SOURCE))
+    return Parsed(tuple(coins), tuple(rejected))
+
+
+def parse_protocols(payload: Any) -> Parsed[tuple[Protocol, ...]]:
+    """The largest protocols by TVL, each with its category and 1-day TVL change."""
+    rows = sequence(payload, PROTOCOLS_FEED, "$")
+    found: list[tuple[float, dict[str, Any]]] = []
+    for row in rows:
+        if not isinstance(row, dict) or not row.get("name"):
+            continue
+        tvl = number(row.get("tvl"))
+        if tvl is not None and tvl >= MIN_TVL_USD:
+            found.append((tvl, row))
+    if not any(isinstance(r, dict) and number(r.get("tvl")) is not None for r in rows):
+        raise UpstreamFormatError(PROTOCOLS_FEED, "no protocol has a TVL in the answer")
+    found.sort(key=lambda item: item[0], reverse=True)
+
+    protocols: list[Protocol] = []
+    from_nothing: list[str] = []
+    for tvl, row in found[:MAX_PROTOCOLS]:
+        name = str(row["name"])
+        change, rejected = _sane_change(tvl, number(row.get("change_1d")))
+        if rejected:
+            from_nothing.append(name)
+        category = row.get("category")
+        protocols.append(Protocol(name=name, category=str(category) if category else None,
+                                  tvl_usd=tvl, change_pct_1d=change, source=SOURCE))
+    return Parsed(tuple(protocols), _from_nothing("protocols", "TVL", from_nothing))
+
+
+def parse_dexes(payload: Any) -> Parsed[tuple[Dex, ...]]:
+    """The DEXes with the largest 24-hour volume (rows of other categories are dropped)."""
+    body = mapping(payload, DEXES_FEED, "$")
+    rows = sequence(body.get("protocols"), DEXES_FEED, "protocols")
+    found: list[tuple[float, dict[str, Any]]] = []
+    for row in rows:
+        if not isinstance(row, dict) or row.get("category") not in DEX_CATEGORIES:
+            continue
+        volume = number(row.get("total24h"))
+        if volume is not None and volume > 0:
+            found.append((volume, row))
+    if not found:
+        raise UpstreamFormatError(DEXES_FEED, "no DEX has a 24h volume in the answer")
+    found.sort(key=lambda item: item[0], reverse=True)
+
+    dexes: list[Dex] = []
+    from_nothing: list[str] = []
+    for volume, row in found[:MAX_DEXES]:
+        name = str(row.get("displayName") or row.get("name") or "?")
+        reported = number(row.get("change_1d"))
+        if reported is None:
+            reported = change_pct(volume, number(row.get("total48hto24h")))
+        change, rejected = _sane_change(volume, reported)
+        if rejected:
+            from_nothing.append(name)
+        dexes.append(Dex(name=name, volume_usd_1d=volume, change_pct_1d=change, source=SOURCE))
+    return Parsed(tuple(dexes), _from_nothing("dexes", "volume", from_nothing))
+
+
+def _sane_change(current: float, change: float | None) -> tuple[float | None, bool]:
+    """``(change, rejected)``: rejected when impossible or measured from under
+    ``MIN_BASE_USD``."""
+    if change is None:
+        return None, False
+    if change <= -100.0 or current / (1.0 + change / 100.0) < MIN_BASE_USD:
+        return None, True
+    return change, False
+
+
+def _from_nothing(block: str, measure: str, names: Iterable[str]) -> tuple[Rejection, ...]:
+    names = list(names)
+    if not names:
+        return ()
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return (Rejection(block, (
+        f"1-day change rejected for {len(names)} {block} whose {measure} a day earlier was "
+        f"under ${MIN_BASE_USD / 1e6:g}M or impossible: {shown}")),)
+
+
+def _pegged_usd(value: object) -> float | None:
+    return number(value.get("peggedUSD")) if isinstance(value, dict) else None

@@ -1,0 +1,168 @@
+"""Eastmoney ``ulist.np/get``: the three A-share indices, market breadth and turnover (keyless).
+
+With ``fltt=2`` prices come as decimals; without it they are integers scaled by ``10**f1`` and
+percentages by 100. Missing values are written ``"-"``. Breadth (advancers f104, decliners f105,
+flat f106) and turnover (f6) of the SSE Composite and SZSE Component rows cover the Shanghai and
+Shenzhen markets; their sum is the A-share market.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from services.errors import UpstreamFormatError
+from services.models.snapshot import Breadth
+from services.providers.base import (
+    BROWSER_USER_AGENT,
+    FUTURE_TOLERANCE,
+    Parsed,
+    Rejection,
+    Request,
+    count,
+    mapping,
+    number,
+    unix_time,
+)
+
+SOURCE = "eastmoney"
+FEED = "eastmoney ulist"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+# Our quote id → Eastmoney secid (market.code): 1 = Shanghai, 0 = Shenzhen.
+SECIDS: dict[str, str] = {"SSE": "1.000001", "SZSE": "0.399001", "CHINEXT": "0.399006"}
+BREADTH_IDS = ("SSE", "SZSE")  # the two whole-market rows
+FIELDS = "f1,f2,f3,f4,f6,f12,f13,f14,f104,f105,f106,f124"
+HEADERS = {"User-Agent": BROWSER_USER_AGENT, "Referer": "https://quote.eastmoney.com/",
+           "Accept": "application/json, text/plain, */*"}
+
+_JSONP = re.compile(rb"^\s*[\w$.]+\s*\((.*)\)\s*;?\s*$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class IndexQuote:
+    close: float | None
+    change_pct: float | None
+    session: date | None
+    as_of: datetime | None
+
+
+@dataclass(frozen=True)
+class Board:
+    quotes: dict[str, IndexQuote]  # by our quote id
+    breadth: Breadth | None
+
+
+def ulist_request(base_url: str) -> Request:
+    return Request(
+        source=FEED,
+        url=f"{base_url.rstrip('/')}/api/qt/ulist.np/get",
+        params={"fltt": "2", "invt": "2", "secids": ",".join(SECIDS.values()), "fields": FIELDS},
+        headers=HEADERS,
+    )
+
+
+def strip_jsonp(body: bytes) -> bytes:
+    """``cb({...});`` → ``{...}``; anything else is returned as is."""
+    match = _JSONP.match(body)
+    return match.group(1) if match else body
+
+
+def parse_ulist(payload: Any, *, now: datetime, fltt: bool = True,
+                max_move_pct: float = 25.0) -> Parsed[Board]:
+    """The index rows and the summed breadth. Rows are matched by code and market (f12, f13);
+    a response without f12 is matched in the order of the requested secids."""
+    data = mapping(payload, FEED, "$")
+    if data.get("rc") not in (0, None):
+        raise UpstreamFormatError(FEED, f"error answer: rc={data.get('rc')}")
+    body = data.get("data")
+    if body is None:
+        raise UpstreamFormatError(FEED, "no data in the answer (data is null)")
+    diff = mapping(body, FEED, "data").get("diff")
+    rows = list(diff.values()) if isinstance(diff, dict) else diff
+    if not isinstance(rows, list) or not rows:
+        raise UpstreamFormatError(FEED, "unexpected shape: data.diff is empty or not a list")
+
+    rejected: list[Rejection] = []
+    raw_rows: dict[str, dict[str, Any]] = {}
+    for position, row in enumerate(rows):
+        row = mapping(row, FEED, f"data.diff[{position}]")
+        quote_id = _quote_id(row, position)
+        if quote_id is not None:
+            raw_rows[quote_id] = row
+
+    quotes: dict[str, IndexQuote] = {}
+    for quote_id, row in raw_rows.items():
+        quote = _index_quote(row, fltt)
+        problem = _implausible(quote, now, max_move_pct)
+        if problem:
+            rejected.append(Rejection(quote_id, f"{quote_id}: {problem}"))
+            continue
+        quotes[quote_id] = quote
+    breadth = _breadth(raw_rows, quotes)
+    return Parsed(Board(quotes=quotes, breadth=breadth), tuple(rejected))
+
+
+def _quote_id(row: dict[str, Any], position: int) -> str | None:
+    code = row.get("f12")
+    if code is None:
+        ids = list(SECIDS)
+        return ids[position] if position < len(ids) else None
+    market = row.get("f13")
+    for quote_id, secid in SECIDS.items():
+        secid_market, secid_code = secid.split(".")
+        if str(code) == secid_code and (market is None or str(market) == secid_market):
+            return quote_id
+    return None
+
+
+def _index_quote(row: dict[str, Any], fltt: bool) -> IndexQuote:
+    price = number(row.get("f2"))
+    pct = number(row.get("f3"))
+    if not fltt:
+        decimals = count(row.get("f1"))
+        scale = 10 ** (decimals if decimals is not None else 2)
+        price = price / scale if price is not None else None
+        pct = pct / 100.0 if pct is not None else None
+    at = unix_time(row.get("f124"))
+    return IndexQuote(
+        close=price if price is not None and price > 0 else None,
+        change_pct=pct,
+        session=at.astimezone(SHANGHAI).date() if at else None,
+        as_of=at,
+    )
+
+
+def _implausible(quote: IndexQuote, now: datetime, max_move_pct: float) -> str | None:
+    if quote.as_of is not None and quote.as_of > now + FUTURE_TOLERANCE:
+        return f"timestamp {quote.as_of.isoformat()} is in the future"
+    if quote.change_pct is not None and abs(quote.change_pct) > max_move_pct:
+        return (f"a {quote.change_pct:+.1f}% move in one session is outside the sane bound "
+                f"of ±{max_move_pct:g}%")
+    return None
+
+
+def _breadth(rows: dict[str, dict[str, Any]], quotes: dict[str, IndexQuote]) -> Breadth | None:
+    """Shanghai + Shenzhen; a figure is given only when both markets report it."""
+    if not all(quote_id in rows and quote_id in quotes for quote_id in BREADTH_IDS):
+        return None
+    parts = [rows[quote_id] for quote_id in BREADTH_IDS]
+
+    def total_count(key: str) -> int | None:
+        values = [count(part.get(key)) for part in parts]
+        return sum(v for v in values if v is not None) if None not in values else None
+
+    turnovers = [number(part.get("f6")) for part in parts]
+    turnover = (sum(t for t in turnovers if t is not None)
+                if None not in turnovers and all(t is not None and t >= 0 for t in turnovers)
+                else None)
+    breadth = Breadth(advancers=total_count("f104"), decliners=total_count("f105"),
+                      flat=total_count("f106"), turnover_cny=turnover,
+                      session=quotes["SSE"].session, source=SOURCE)
+    if (breadth.advancers is None and breadth.decliners is None and breadth.flat is None
+            and breadth.turnover_cny is None):
+        return None
+    return breadth

@@ -1,0 +1,200 @@
+"""Crypto panels: stablecoin supply, DeFi TVL by category, protocols, DEX volume; and the chart."""
+
+from __future__ import annotations
+
+from services import format as fmt
+from services.models.analysis import Analysis, CategoryMove, Mover, StablecoinSummary
+from services.renderers.charts import style
+from services.renderers.charts.canvas import (
+    Chart,
+    Frame,
+    Page,
+    Panel,
+    box,
+    edition_title,
+    fit,
+    missing_panel,
+    render,
+    text,
+)
+from services.renderers.charts.labels import footer
+from services.renderers.charts.markets import move_row
+from services.renderers.charts.rows import Row, rows_panel, signed
+
+DEFI_DIGITS = 1  # DeFi moves are large: one decimal, as in the text report
+STABLE_DIGITS = 3  # stablecoin supply moves are small: three decimals, as in the flow map
+
+
+def stablecoin_rows(summary: StablecoinSummary, detail: bool = True,
+                    limit: int = style.MAX_ROWS) -> list[Row]:
+    """A row per coin (the first ``limit``) and the net row, which is always shown; ``detail``
+    adds each coin's % and supply."""
+    rows = [Row(f.symbol, f.change_usd, signed(fmt.usd(f.change_usd, signed=True),
+                f.change_usd, 0), digits=0, sub=f"{fmt.pct(f.change_pct, STABLE_DIGITS)} to "
+                f"{fmt.usd(f.supply_usd)}" if detail else "")
+            for f in summary.flows[:limit]]
+    net = summary.net_change_usd
+    label = "Net" if detail else f"Net ({summary.reading})"
+    if net is not None:
+        rows.append(Row(label, net, signed(fmt.usd(net, signed=True), net, 0), digits=0,
+                        sub=summary.reading if detail else "", strong=True))
+    else:
+        unknown = ", ".join(summary.missing) or "a coin"
+        rows.append(Row("Net", None, strong=True, note=f"unknown: {unknown} change missing"))
+    return rows
+
+
+DASHBOARD_COINS = 5
+DASHBOARD_CATEGORIES = 6
+
+
+def stablecoin_panel(analysis: Analysis, key: str = "stablecoins", detail: bool = True
+                     ) -> Panel:
+    summary = analysis.crypto.stablecoins
+    title = "Stablecoin supply · 1-day change in USD"
+    if not summary.flows:
+        return missing_panel(key, title, "no stablecoin supply in this snapshot")
+    limit = style.MAX_ROWS - 1 if detail else DASHBOARD_COINS
+    hidden = len(summary.flows) - limit
+    notes = [f"{hidden} more coin{'s' if hidden > 1 else ''} in the net, not shown"
+             ] if hidden > 0 else []
+    if summary.total_supply_usd is not None:
+        notes.append(f"Tracked supply {fmt.usd(summary.total_supply_usd)}"
+                     + (" · coins moved in opposite directions" if summary.mixed else ""))
+    rows = stablecoin_rows(summary, detail, limit)
+    return rows_panel(key, title, rows, notes, max_rows=len(rows))
+
+
+def _change_of(name: str | None, movers: tuple[Mover, ...]) -> str:
+    found = next((m for m in movers if m.name == name), None)
+    return fmt.pct(found.change_pct, DEFI_DIGITS) if found else fmt.MISSING
+
+
+def category_row(category: CategoryMove, protocols: tuple[Mover, ...], detail: bool = True
+                 ) -> Row:
+    """A category's average move; ``detail`` adds its top mover and its protocol count."""
+    parts = []
+    if category.leader:
+        parts.append(f"top {category.leader} {_change_of(category.leader, protocols)}")
+    if category.anomalies:
+        parts.append(f"{style.WARN} {len(category.anomalies)} excluded")
+    label = f"{category.category} ({category.counted}/{category.count})" if detail else (
+        category.category + (f" {style.WARN}" if category.anomalies else ""))
+    return Row(label, category.avg_change_pct, signed(fmt.pct(category.avg_change_pct,
+               DEFI_DIGITS), category.avg_change_pct, DEFI_DIGITS), digits=DEFI_DIGITS,
+               sub=" · ".join(parts) if detail else "")
+
+
+def anomaly_notes(movers: tuple[Mover, ...]) -> list[str]:
+    flagged = [m for m in movers if m.anomaly]
+    if not flagged:
+        return []
+    listed = "; ".join(f"{m.name} {fmt.pct(m.change_pct, DEFI_DIGITS)}"
+                       + (f" ({m.anomaly_reason})" if m.anomaly_reason else "") for m in flagged)
+    return [f"{style.WARN} Anomalies, left out of the averages: {listed}"]
+
+
+def category_panel(analysis: Analysis, key: str = "tvl", detail: bool = True) -> Panel:
+    crypto = analysis.crypto
+    title = "DeFi TVL by category · average 1-day change"
+    if not crypto.categories:
+        return missing_panel(key, title, "no DeFi TVL in this snapshot")
+    rows = [category_row(c, crypto.protocols, detail) for c in crypto.categories]
+    notes = ["(protocols counted / listed) · top mover of each category"] if detail else []
+    return rows_panel(key, title, rows, notes + anomaly_notes(crypto.protocols),
+                      max_rows=8 if detail else DASHBOARD_CATEGORIES)
+
+
+def mover_row(mover: Mover, sub: str = "") -> Row:
+    return Row(mover.name, None if mover.anomaly else mover.change_pct,
+               signed(fmt.pct(mover.change_pct, DEFI_DIGITS), mover.change_pct, DEFI_DIGITS),
+               digits=DEFI_DIGITS, sub=sub, anomaly=mover.anomaly)
+
+
+PROTOCOL_CATEGORIES = 5
+PER_CATEGORY = 3
+
+
+def protocol_panel(analysis: Analysis) -> Panel:
+    """The protocols of the leading categories, grouped under each (in the categories' order)."""
+    crypto = analysis.crypto
+    title = "DeFi protocols · 1-day TVL change, by category"
+    if not crypto.protocols:
+        return missing_panel("protocols", title, "no DeFi TVL in this snapshot")
+    rows: list[Row] = []
+    hidden = 0
+    for category in crypto.categories[:PROTOCOL_CATEGORIES]:
+        members = [p for p in crypto.protocols if (p.group or "Uncategorised") ==
+                   category.category]
+        average = f"avg {fmt.pct(category.avg_change_pct, DEFI_DIGITS)}"
+        rows.append(Row(category.category, group=True, note=average))
+        rows += [mover_row(p) for p in members[:PER_CATEGORY]]
+        hidden += max(len(members) - PER_CATEGORY, 0)
+    more = len(crypto.categories) - PROTOCOL_CATEGORIES
+    notes = anomaly_notes(crypto.protocols)
+    if hidden or more > 0:
+        notes.append(f"Not shown: {hidden} smaller movers" + (
+            f", {more} more categories" if more > 0 else ""))
+    return rows_panel("protocols", title, rows, notes, max_rows=len(rows))
+
+
+def dex_panel(analysis: Analysis) -> Panel:
+    dexes = analysis.crypto.dexes
+    title = "DEX volume · 1-day change"
+    if not dexes:
+        return missing_panel("dex", title, "no DEX volume in this snapshot")
+    rows = [mover_row(d, sub=f"24h {fmt.usd(d.value_usd)}"
+                      + (f" · {fmt.usd(d.change_usd, signed=True)}" if d.change_usd is not None
+                         else "")) for d in dexes]
+    return rows_panel("dex", title, rows, anomaly_notes(dexes), max_rows=6)
+
+
+TILES_IN = 0.95
+
+
+def tiles_panel(analysis: Analysis) -> Panel:
+    """BTC, ETH, total market cap and volume as four large figures."""
+    crypto = analysis.crypto
+    btc, eth = crypto.btc, crypto.eth
+    tiles = [
+        ("BTC", fmt.price_usd(btc.close) if btc else fmt.MISSING,
+         btc.change_pct if btc else None, 2),
+        ("ETH", fmt.price_usd(eth.close) if eth else fmt.MISSING,
+         eth.change_pct if eth else None, 2),
+        ("Market cap", fmt.usd(crypto.total_market_cap_usd), crypto.market_cap_change_pct, 2),
+        ("24h volume", fmt.usd(crypto.total_volume_usd), None, 2),
+    ]
+
+    if all(change is None and figure == fmt.MISSING for _, figure, change, _ in tiles):
+        return missing_panel("majors", "Crypto market", "no coin quotes or market totals")
+
+    def draw(frame: Frame) -> None:
+        gap = 0.08
+        width = (style.WIDTH_IN - 2 * style.MARGIN_IN - 3 * gap) / 4
+        for i, (name, figure, change, digits) in enumerate(tiles):
+            x = style.MARGIN_IN + i * (width + gap)
+            frame.add_patch(box(x, 0.04, width, TILES_IN - style.HEADING_IN - 0.04))
+            centre = x + width / 2
+            text(frame, centre, 0.50, name, style.SMALL_PT, colour=style.SOFT_INK, ha="center")
+            text(frame, centre, 0.33, fit(figure, width - 0.06, style.BODY_PT, bold=True),
+                 style.BODY_PT, weight="bold", ha="center")
+            if name != "24h volume":
+                shown = signed(fmt.pct(change), change, digits) if change is not None \
+                    else fmt.MISSING
+                text(frame, centre, 0.15, shown, style.SMALL_PT, weight="bold", ha="center",
+                     colour=style.sign_colour(change, digits))
+
+    return Panel("majors", "Crypto market", TILES_IN, draw)
+
+
+def build(analysis: Analysis) -> Chart:
+    crypto = analysis.crypto
+    others = [move_row(m) for m in crypto.others]
+    panels = [tiles_panel(analysis), stablecoin_panel(analysis), protocol_panel(analysis),
+              dex_panel(analysis)]
+    if others:
+        panels.insert(1, rows_panel("coins", "Other coins · 1-day change", others, max_rows=6))
+    subtitle = "ETH against BTC " + fmt.pp(crypto.eth_btc_spread_pp) \
+        if crypto.eth_btc_spread_pp is not None else "Crypto and DeFi, one day"
+    return render(Page(edition_title("Crypto & DeFi", analysis.edition_date), subtitle,
+                       panels, footer(analysis)))

@@ -1,0 +1,156 @@
+"""Risk sentiment and the transmission chain US → Hong Kong → A-shares, with BTC against each."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+from services import format as fmt
+from services.analysis.moves import MARKET_LABEL
+from services.models.analysis import Analysis, ChainLink, LinkState, Move
+from services.renderers.charts import style
+from services.renderers.charts.canvas import (
+    Chart,
+    Frame,
+    Page,
+    Panel,
+    edition_title,
+    fit,
+    missing_panel,
+    render,
+    text,
+    text_width_in,
+    wrap,
+    wrapped_height,
+)
+from services.renderers.charts.labels import footer, move_label
+from services.renderers.charts.rows import WIDE_LABELS, Row, rows_panel, signed
+
+BOX_W = 0.92
+BOX_H = 0.66
+# Solid arrows for a lead that was followed, dashed where it broke, grey where not comparable.
+ARROW_STYLE = {LinkState.FOLLOWED: "-", LinkState.AMPLIFIED: "-", LinkState.BROKEN: "--",
+               LinkState.MUTED: ":", LinkState.NO_LEAD: ":", LinkState.NOT_COMPARABLE: ":"}
+
+
+def headline_panel(analysis: Analysis) -> Panel:
+    rows = []
+    for r in analysis.sentiment.rows:
+        move = r.move
+        change = move.change_pct if move else None
+        muted = bool(move and (move.closed or move.stale))
+        rows.append(Row(r.label, change, signed(fmt.pct(change), change), sub=r.signal,
+                        muted=muted))
+    title = "Headline moves · 1-day change"
+    if not any(r.value is not None for r in rows):
+        return missing_panel("headlines", title, "no headline index moves in this snapshot")
+    return rows_panel("headlines", title, rows, columns=WIDE_LABELS)
+
+
+def chain_nodes(links: Sequence[ChainLink]) -> list[Move | None]:
+    """The markets along the chain, in order: each link's leader, then the last follower."""
+    nodes: list[Move | None] = [link.leader for link in links]
+    return [*nodes, links[-1].follower] if links else nodes
+
+
+# The markets at each end of a link, for boxes whose move is missing.
+LINK_MARKETS = {"us_hk": ("US", "HK"), "hk_cn": ("HK", "CN")}
+
+
+def chain_markets(links: Sequence[ChainLink]) -> list[str]:
+    def market(move: Move | None, key: str, end: int) -> str:
+        return move.market if move else LINK_MARKETS.get(key, ("", ""))[end]
+
+    found = [market(link.leader, link.key, 0) for link in links]
+    return [*found, market(links[-1].follower, links[-1].key, 1)] if links else found
+
+
+def _node_box(frame: Frame, x: float, y: float, move: Move | None, market: str) -> None:
+    change = move.change_pct if move else None
+    muted = bool(move and (move.closed or move.stale))
+    edge = style.sign_colour(change, muted=muted)
+    frame.add_patch(FancyBboxPatch((x, y), BOX_W, BOX_H, boxstyle="round,pad=0,rounding_size=0.06",
+                                facecolor=style.PANEL, edgecolor=edge, linewidth=1.6))
+    centre = x + BOX_W / 2
+    status = " · stale" if move and move.stale else (" · closed" if muted else "")
+    heading = MARKET_LABEL.get(market, market) + status
+    if text_width_in(heading, style.SMALL_PT) > BOX_W - 0.06:
+        heading = market + status  # "HK · closed"
+    text(frame, centre, y + BOX_H - 0.12, heading, style.SMALL_PT, colour=style.SOFT_INK,
+         ha="center")
+    name = move_label(move) if move else fmt.MISSING
+    text(frame, centre, y + BOX_H / 2, fit(name, BOX_W - 0.06, style.BODY_PT), ha="center")
+    shown = signed(fmt.pct(change), change) if change is not None else fmt.MISSING
+    text(frame, centre, y + 0.12, fit(shown, BOX_W - 0.04, style.SMALL_PT, bold=True),
+         style.SMALL_PT, weight="bold", colour=edge, ha="center")
+
+
+def chain_panel(analysis: Analysis) -> Panel:
+    links = analysis.sentiment.links
+    title = "Transmission chain · did the lead carry?"
+    if not links:
+        return missing_panel("chain", title, "no chain without US, Hong Kong and A-share moves")
+    nodes = chain_nodes(links)
+    if all(m is None or m.change_pct is None for m in nodes):
+        return missing_panel("chain", title, "no US, Hong Kong or A-share moves")
+    markets = chain_markets(links)
+    inner = style.WIDTH_IN - 2 * style.MARGIN_IN
+    gap = (inner - len(nodes) * BOX_W) / max(len(nodes) - 1, 1)
+    notes = [f"{_pair(link)}: {link.timing.value if link.timing else 'timing unknown'}"
+             + (f" · {link.note}" if link.note else "") for link in links]
+    note_lines = [line for n in notes for line in wrap(n, inner, style.SMALL_PT)]
+    height = style.HEADING_IN + BOX_H + 0.16 + wrapped_height(len(note_lines), style.SMALL_PT)
+
+    def draw(frame: Frame) -> None:
+        y = height - style.HEADING_IN - BOX_H - 0.04
+        for i, (move, market) in enumerate(zip(nodes, markets, strict=True)):
+            _node_box(frame, style.MARGIN_IN + i * (BOX_W + gap), y, move, market)
+        for i, link in enumerate(links):
+            x0 = style.MARGIN_IN + i * (BOX_W + gap) + BOX_W + 0.03
+            x1 = x0 + gap - 0.06
+            mid_y = y + BOX_H / 2
+            frame.add_patch(FancyArrowPatch((x0, mid_y), (x1, mid_y), arrowstyle="-|>",
+                                         mutation_scale=9, linewidth=1.4,
+                                         linestyle=ARROW_STYLE[link.state],
+                                         color=style.INK if link.spread_pp is not None
+                                         else style.MUTED))
+            centre = (x0 + x1) / 2
+            state = wrap(link.state.value, gap, style.SMALL_PT)
+            for j, line in enumerate(state):
+                text(frame, centre, mid_y + 0.11 + 0.13 * (len(state) - 1 - j), line,
+                     style.SMALL_PT, weight="bold", ha="center")
+            if link.spread_pp is not None:
+                text(frame, centre, mid_y - 0.12, fmt.pp(link.spread_pp), style.SMALL_PT,
+                     colour=style.sign_colour(link.spread_pp), ha="center")
+        line_y = y - 0.1
+        for line in note_lines:
+            text(frame, style.MARGIN_IN, line_y, line, style.SMALL_PT, colour=style.SOFT_INK,
+                 va="top")
+            line_y -= wrapped_height(1, style.SMALL_PT)
+
+    return Panel("chain", title, height, draw)
+
+
+def _pair(link: ChainLink) -> str:
+    leader, follower = chain_markets([link])
+    return f"{MARKET_LABEL.get(leader, leader)} → {MARKET_LABEL.get(follower, follower)}"
+
+
+def crypto_links_panel(analysis: Analysis) -> Panel:
+    sentiment = analysis.sentiment
+    title = "BTC against equities · gap in pp (BTC minus index)"
+    if not sentiment.crypto_links:
+        return missing_panel("btc_links", title, "no BTC move or no current equity move")
+    rows = [Row(f"BTC vs {move_label(link.equity)}", link.spread_pp, fmt.pp(link.spread_pp),
+                sub=f"{link.state.value} · one-day ratio {fmt.ratio(link.beta)}")
+            for link in sentiment.crypto_links]
+    return rows_panel("btc_links", title, rows, columns=WIDE_LABELS)
+
+
+def build(analysis: Analysis) -> Chart:
+    sentiment = analysis.sentiment
+    subtitle = f"Verdict: {sentiment.verdict.value} · {sentiment.verdict_reason}"
+    panels = [headline_panel(analysis), chain_panel(analysis), crypto_links_panel(analysis)]
+    return render(Page(edition_title("Risk sentiment", analysis.edition_date), subtitle, panels,
+                       footer(analysis)))

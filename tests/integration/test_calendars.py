@@ -1,0 +1,135 @@
+"""Trading calendars: a HK holiday, a weekend, a US half day, and the year XSHG runs out."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+
+from bot.config import Settings
+from services.calendars import Calendars
+from services.market_data import MarketData
+from services.models.snapshot import MarketSnapshot
+from services.pipeline import report_from_snapshot
+from services.renderers import markdown
+from tests.integration.conftest import settings_for
+from tests.upstream.server import FakeUpstream
+from tests.upstream.world import World, dated
+
+HK = ZoneInfo("Asia/Hong_Kong")
+NY = ZoneInfo("America/New_York")
+
+
+def d(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+async def build_in(world: World, calendars: Calendars) -> MarketSnapshot:
+    async with FakeUpstream(world.handler) as upstream, httpx.AsyncClient() as client:
+        settings: Settings = settings_for(upstream.url)
+        return await MarketData(client, settings, clock=lambda: world.now,
+                                calendars=calendars).build()
+
+
+# --- the calendar views themselves
+
+def test_hk_holiday(calendars: Calendars) -> None:
+    evening = datetime(2026, 7, 1, 20, 0, tzinfo=HK)  # HKSAR Establishment Day
+    hk, cn, us = (calendars.at(m, evening) for m in ("HK", "CN", "US"))
+    assert hk is not None and cn is not None and us is not None
+    assert hk.is_session(d("2026-07-01")) is False
+    assert hk.latest_completed() == d("2026-06-30")
+    assert cn.latest_completed() == d("2026-07-01")  # Shanghai traded
+    assert us.latest_completed() == d("2026-06-30")  # New York has not opened yet
+    assert hk.previous_session(d("2026-07-02")) == d("2026-06-30")
+
+
+def test_weekend(calendars: Calendars) -> None:
+    saturday = datetime(2026, 11, 21, 10, 0, tzinfo=HK)
+    for market in ("US", "HK", "CN"):
+        view = calendars.at(market, saturday)
+        assert view is not None
+        assert view.is_session(d("2026-11-21")) is False
+        assert view.latest_completed() == d("2026-11-20")
+        assert view.previous_session(d("2026-11-23")) == d("2026-11-20")
+
+
+def test_us_half_day(calendars: Calendars) -> None:
+    # The day after Thanksgiving closes at 13:00 in New York.
+    before = calendars.at("US", datetime(2026, 11, 27, 12, 30, tzinfo=NY))
+    after = calendars.at("US", datetime(2026, 11, 27, 13, 30, tzinfo=NY))
+    assert before is not None and after is not None
+    assert before.latest_completed() == d("2026-11-25")  # Thanksgiving 11-26 closed
+    assert after.latest_completed() == d("2026-11-27")
+    assert after.previous_session(d("2026-11-27")) == d("2026-11-25")
+
+
+def test_beyond_the_recorded_holidays_nothing_is_guessed(calendars: Calendars) -> None:
+    view = calendars.at("CN", datetime(2027, 3, 1, 12, 0, tzinfo=UTC))
+    assert view is not None
+    if view.last_day >= d("2027-03-01"):
+        pytest.skip("this exchange_calendars release records XSHG holidays into 2027")
+    assert view.latest_completed() is None and view.is_session(d("2027-03-01")) is None
+    assert view.coverage_problem() == (f"XSHG calendar has no sessions recorded after "
+                                       f"{view.last_day.isoformat()}; CN session checks skipped")
+
+
+# --- whole builds, and what the report says
+
+async def test_a_hk_holiday_build_labels_hk_closed(calendars: Calendars) -> None:
+    now = datetime(2026, 7, 2, 8, 30, tzinfo=HK)  # Thursday morning in Hong Kong
+    week = ("2026-06-26", "2026-06-29", "2026-06-30")
+    world = dated(now, us=tuple(map(d, (*week, "2026-07-01"))), hk=tuple(map(d, week)),
+                  cn=tuple(map(d, (*week, "2026-07-01"))))
+    snapshot = await build_in(world, calendars)
+    hsi, spx, sse = (snapshot.quote(i) for i in ("HSI", "SPX", "SSE"))
+    assert hsi is not None and spx is not None and sse is not None
+    assert (hsi.session, hsi.stale) == (d("2026-06-30"), False)
+    assert (spx.session, sse.session) == (d("2026-07-01"), d("2026-07-01"))
+    text = markdown.render(report_from_snapshot(snapshot, HK), None)
+    assert "closed - last session" in text and "2026-06-30" in text
+
+
+async def test_a_weekend_build_flags_a_quote_behind_its_market(calendars: Calendars) -> None:
+    now = datetime(2026, 11, 21, 10, 0, tzinfo=HK)  # Saturday
+    week = tuple(map(d, ("2026-11-17", "2026-11-18", "2026-11-19", "2026-11-20")))
+    world = dated(now, us=week, hk=week[:-1], cn=week)  # HK's Friday bar is missing
+    snapshot = await build_in(world, calendars)
+    spx, hsi = snapshot.quote("SPX"), snapshot.quote("HSI")
+    assert spx is not None and hsi is not None
+    assert (spx.session, spx.stale) == (d("2026-11-20"), False)
+    assert (hsi.session, hsi.stale) == (d("2026-11-19"), True)
+    assert any(w.figures == ("HSI",) and "stale" in w.reason for w in snapshot.warnings)
+
+
+async def test_a_us_half_day_close_is_the_latest_session(calendars: Calendars) -> None:
+    now = datetime(2026, 11, 27, 13, 30, tzinfo=NY)
+    us = tuple(map(d, ("2026-11-23", "2026-11-24", "2026-11-25", "2026-11-27")))
+    asia = tuple(map(d, ("2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27")))
+    world = dated(now, us=us, hk=asia, cn=asia)
+    snapshot = await build_in(world, calendars)
+    spx = snapshot.quote("SPX")
+    assert spx is not None
+    assert (spx.session, spx.stale) == (d("2026-11-27"), False)
+    (_, before), (_, last) = world.series["^GSPC"][-2:]
+    assert before is not None and last is not None
+    assert spx.change_pct == pytest.approx((last / before - 1) * 100)
+    assert not [w for w in snapshot.warnings if "SPX" in w.figures]
+
+
+async def test_an_a_share_session_in_progress_falls_back_to_the_last_close(
+        calendars: Calendars) -> None:
+    now = datetime(2026, 11, 24, 10, 0, tzinfo=HK)  # Shanghai is trading
+    days = tuple(map(d, ("2026-11-19", "2026-11-20", "2026-11-23")))
+    world = dated(now, us=days, hk=days, cn=(*days, d("2026-11-24")))
+    snapshot = await build_in(world, calendars)
+    sse = snapshot.quote("SSE")
+    assert sse is not None
+    assert (sse.source, sse.session) == ("yahoo", d("2026-11-23"))
+    assert snapshot.a_share_breadth is None
+    reasons = [w.reason for w in snapshot.warnings if w.source == "eastmoney ulist"]
+    assert "SSE: the session of 2026-11-24 is still in progress; last close from yahoo " \
+           "instead" in reasons
+    assert "breadth left out: the session of 2026-11-24 is still in progress" in reasons

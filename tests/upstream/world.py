@@ -1,0 +1,295 @@
+"""A fake of every upstream the bot reads, serving one known market day in the vendors' shapes.
+
+``World`` holds the figures; ``world.handler`` answers Yahoo chart, Eastmoney ulist, CoinGecko
+simple/price and global, DefiLlama stablecoins, protocols and dexs requests with them, in the
+shapes of the recorded responses in ``../shared/fixtures``. ``world.faults[route]`` is a list of
+modes applied to successive requests of that route: ``timeout``, ``500``, ``503``, ``404``,
+``429`` (with ``Retry-After: 0``), ``429-long`` (``Retry-After: 120``), ``html``, ``truncated``,
+``nulls`` (a well-formed answer whose values are null or ``"-"``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import unquote
+from zoneinfo import ZoneInfo
+
+from services.calendars import Calendars
+from tests.upstream.server import FakeRequest, Reply
+
+# Tuesday 2026-11-24 08:30 in Hong Kong = Monday 19:30 in New York: every market's latest
+# completed session is Monday 2026-11-23.
+NOW = datetime(2026, 11, 24, 0, 30, tzinfo=UTC)
+SESSIONS = (date(2026, 11, 17), date(2026, 11, 18), date(2026, 11, 19), date(2026, 11, 20),
+            date(2026, 11, 23))
+
+NEW_YORK = ZoneInfo("America/New_York")
+HONG_KONG = ZoneInfo("Asia/Hong_Kong")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+_US = {"^GSPC": 6640.0, "^IXIC": 22100.0, "^DJI": 46500.0, "XLK": 280.0, "XLF": 52.0,
+       "XLE": 90.0, "XLV": 140.0, "XLU": 82.0, "XLP": 78.0, "XLY": 230.0, "XLI": 150.0,
+       "XLB": 90.0, "XLRE": 42.0, "XLC": 110.0}
+_HK = {"^HSI": 25300.0, "^HSCE": 9000.0, "HSTECH.HK": 5600.0}
+_CN = {"000001.SS": 3950.0, "399001.SZ": 13100.0, "399006.SZ": 3100.0}
+_CRYPTO = {"BTC-USD": 87000.0, "ETH-USD": 2900.0}
+ZONES = ({s: NEW_YORK for s in _US} | {s: HONG_KONG for s in _HK} | {s: SHANGHAI for s in _CN}
+         | {s: ZoneInfo("UTC") for s in _CRYPTO})
+
+FAULT_MODES = ("timeout", "500", "429", "html", "truncated", "nulls")
+
+
+def _series(base: float, seed: int,
+            sessions: tuple[date, ...] = SESSIONS) -> list[tuple[date, float | None]]:
+    moves = [0.004, -0.006, 0.0025, -0.0015, 0.0059]
+    closes: list[tuple[date, float | None]] = []
+    price = base
+    for i, day in enumerate(sessions):
+        price *= 1 + moves[(i + seed) % len(moves)]
+        closes.append((day, round(price, 2)))
+    return closes
+
+
+def _default_series() -> dict[str, list[tuple[date, float | None]]]:
+    symbols = _US | _HK | _CN
+    series = {symbol: _series(base, i) for i, (symbol, base) in enumerate(symbols.items())}
+    for i, (symbol, base) in enumerate(_CRYPTO.items()):
+        days = [SESSIONS[-1] + timedelta(days=d) for d in (-2, -1, 0, 1)]
+        series[symbol] = [(day, base * (1 + 0.01 * (k + i))) for k, day in enumerate(days)]
+    return series
+
+
+def _default_cn(last_session: date = SESSIONS[-1],
+                now: datetime = NOW) -> dict[str, dict[str, Any]]:
+    closed = min(datetime.combine(last_session, time(15, 0, 3), SHANGHAI),
+                 now - timedelta(seconds=3)).astimezone(UTC)
+    return {
+        "1.000001": {"f12": "000001", "f13": 1, "f14": "上证指数", "f2": 3957.05, "f3": -1.24,
+                     "f4": -49.69, "f6": 7.5e11, "f104": 313, "f105": 2011, "f106": 66,
+                     "f124": int(closed.timestamp())},
+        "0.399001": {"f12": "399001", "f13": 0, "f14": "深证成指", "f2": 13125.4, "f3": -0.25,
+                     "f4": -32.9, "f6": 1.0e12, "f104": 1200, "f105": 1650, "f106": 40,
+                     "f124": int(closed.timestamp())},
+        "0.399006": {"f12": "399006", "f13": 0, "f14": "创业板指", "f2": 3120.5, "f3": 1.3,
+                     "f4": 40.04, "f6": 4.1e11, "f104": 700, "f105": 640, "f106": 10,
+                     "f124": int(closed.timestamp())},
+    }
+
+
+def dated(now: datetime, us: tuple[date, ...], hk: tuple[date, ...],
+          cn: tuple[date, ...]) -> World:
+    """A world at ``now`` whose daily bars fall on the given days of each market."""
+    days = {**dict.fromkeys(_US, us), **dict.fromkeys(_HK, hk), **dict.fromkeys(_CN, cn)}
+    series = {symbol: _series(base, i, days[symbol])
+              for i, (symbol, base) in enumerate((_US | _HK | _CN).items())}
+    today = now.date()
+    for i, (symbol, base) in enumerate(_CRYPTO.items()):
+        series[symbol] = [(today - timedelta(days=d), base * (1 + 0.01 * (d + i)))
+                          for d in (2, 1, 0)]
+    coins = World().coins
+    for row in coins.values():
+        row["last_updated_at"] = int(now.timestamp()) - 30
+    market = {**World().global_market, "updated_at": int(now.timestamp()) - 60}
+    return World(now=now, series=series, cn_rows=_default_cn(cn[-1], now), coins=coins,
+                 global_market=market)
+
+
+@dataclass
+class World:
+    now: datetime = NOW
+    series: dict[str, list[tuple[date, float | None]]] = field(default_factory=_default_series)
+    cn_rows: dict[str, dict[str, Any]] = field(default_factory=_default_cn)
+    coins: dict[str, dict[str, Any]] = field(default_factory=lambda: {
+        "bitcoin": {"usd": 87123.0, "usd_market_cap": 1.73e12, "usd_24h_vol": 4.1e10,
+                    "usd_24h_change": 1.04, "last_updated_at": int(NOW.timestamp()) - 40},
+        "ethereum": {"usd": 2950.5, "usd_market_cap": 3.5e11, "usd_24h_vol": 2.0e10,
+                     "usd_24h_change": 0.5, "last_updated_at": int(NOW.timestamp()) - 35},
+    })
+    global_market: dict[str, Any] = field(default_factory=lambda: {
+        "total_market_cap": {"usd": 3.05e12, "btc": 3.5e7}, "total_volume": {"usd": 1.2e11},
+        "market_cap_change_percentage_24h_usd": 0.31, "updated_at": int(NOW.timestamp()) - 60,
+        "active_cryptocurrencies": 17000})
+    stablecoins: list[dict[str, Any]] = field(default_factory=lambda: [
+        _pegged("1", "Tether", "USDT", 184.13e9, 183.27e9),
+        _pegged("2", "USD Coin", "USDC", 79.10e9, 79.41e9),
+        _pegged("5", "Dai", "DAI", 4.57e9, 4.555e9),
+        _pegged("120", "PayPal USD", "PYUSD", 2.6e9, 2.5e9),
+        _pegged("999", "Bridged USDC", "USDC", 1.2e9, 1.1e9),
+    ])
+    protocols: list[dict[str, Any]] = field(default_factory=lambda: [
+        {"id": "1", "name": "Aave V3", "category": "Lending", "tvl": 3.1e10, "change_1d": 0.8},
+        {"id": "2", "name": "Lido", "category": "Liquid Staking", "tvl": 2.6e10,
+         "change_1d": -1.2},
+        {"id": "3", "name": "Ondo Finance", "category": "RWA", "tvl": 1.4e9, "change_1d": 20.6},
+        {"id": "4", "name": "Tiny Fork", "category": "Dexes", "tvl": 5.0e6, "change_1d": 3.0},
+        {"id": "5", "name": "Ink Bridge", "category": "Bridge", "tvl": 2.0e7,
+         "change_1d": 163000000.0},
+        {"id": "6", "name": "Curvance", "category": "Lending", "tvl": 8.0e7, "change_1d": None},
+    ])
+    dexes: list[dict[str, Any]] = field(default_factory=lambda: [
+        {"name": "raydium", "displayName": "Raydium", "category": "Dexs", "total24h": 4.37e8,
+         "total48hto24h": 2.566e8, "change_1d": 70.3, "parentProtocol": None},
+        {"name": "uniswap-v4", "displayName": "Uniswap V4", "category": "Dexs",
+         "total24h": 9.0e8, "total48hto24h": 1.099e9, "change_1d": None,
+         "parentProtocol": "parent#uniswap"},
+        {"name": "polymarket", "displayName": "Polymarket", "category": "Prediction Market",
+         "total24h": 5.0e8, "total48hto24h": 4.0e8, "change_1d": 25.0},
+    ])
+    faults: dict[str, list[str]] = field(default_factory=dict)
+    hits: dict[str, int] = field(default_factory=dict)
+
+    # --- routing
+
+    def handler(self, request: FakeRequest) -> Reply:
+        route, make = self._route(request)
+        self.hits[route] = self.hits.get(route, 0) + 1
+        queue = self.faults.get(route, [])
+        mode = queue.pop(0) if queue else None
+        if mode is None or mode == "nulls":
+            payload = make(mode == "nulls")
+            return Reply(body=json.dumps(payload, ensure_ascii=False).encode())
+        return fault_reply(mode, make(False))
+
+    def _route(self, request: FakeRequest) -> tuple[str, Any]:
+        path = request.path
+        if path.startswith("/yahoo/v8/finance/chart/"):
+            symbol = unquote(path.rsplit("/", 1)[1])
+            return f"yahoo:{symbol}", lambda nulls: self.yahoo_chart(symbol, nulls)
+        if path == "/eastmoney/api/qt/ulist.np/get":
+            return "eastmoney", lambda nulls: self.eastmoney_ulist(request.query, nulls)
+        if path == "/coingecko/api/v3/simple/price":
+            return "coingecko:price", self.coingecko_price
+        if path == "/coingecko/api/v3/global":
+            return "coingecko:global", self.coingecko_global
+        if path == "/stablecoins/stablecoins":
+            return "defillama:stablecoins", self.llama_stablecoins
+        if path == "/llama/protocols":
+            return "defillama:protocols", self.llama_protocols
+        if path == "/llama/overview/dexs":
+            return "defillama:dexs", self.llama_dexes
+        return "unknown", lambda nulls: {"error": "not found"}
+
+    # --- payloads in the vendors' shapes
+
+    def yahoo_chart(self, symbol: str, nulls: bool = False) -> dict[str, Any]:
+        if symbol not in self.series:
+            return {"chart": {"result": None, "error": {"code": "Not Found",
+                                                        "description": "No data found"}}}
+        zone = ZONES[symbol]
+        opening = time(0, 0) if symbol in _CRYPTO else (
+            time(9, 30) if zone in (NEW_YORK, HONG_KONG, SHANGHAI) else time(0, 0))
+        bars = self.series[symbol]
+        stamps = [int(datetime.combine(day, opening, zone).timestamp()) for day, _ in bars]
+        closes = [None if nulls else close for _, close in bars]
+        as_of = (min(self.now - timedelta(minutes=1), datetime.combine(bars[-1][0], time(16),
+                                                                       zone))
+                 if bars else self.now)
+        meta = {"currency": "USD", "symbol": symbol, "exchangeTimezoneName": zone.key,
+                "instrumentType": "INDEX", "gmtoffset": 0, "timezone": "UTC",
+                "regularMarketTime": int(as_of.timestamp()),
+                "regularMarketPrice": bars[-1][1] if bars else None,
+                "chartPreviousClose": 1.0, "dataGranularity": "1d", "range": "1mo"}
+        return {"chart": {"result": [{"meta": meta, "timestamp": stamps, "indicators": {
+            "quote": [{"close": closes, "open": closes, "volume": [0] * len(bars)}],
+            "adjclose": [{"adjclose": closes}]}}], "error": None}}
+
+    def eastmoney_ulist(self, query: dict[str, str], nulls: bool = False) -> dict[str, Any]:
+        rows = []
+        for secid in query.get("secids", "").split(","):
+            if secid in self.cn_rows:
+                row = {"f1": 2, **self.cn_rows[secid]}
+                if nulls:
+                    row = {k: ("-" if k not in ("f1", "f12", "f13", "f14") else v)
+                           for k, v in row.items()}
+                rows.append(row)
+        return {"rc": 0, "rt": 11, "svr": 1, "lt": 1, "full": 1, "dlmkts": "",
+                "data": {"total": len(rows), "diff": rows}}
+
+    def coingecko_price(self, nulls: bool = False) -> dict[str, Any]:
+        if nulls:
+            return {coin: {k: None for k in row} for coin, row in self.coins.items()}
+        return self.coins
+
+    def coingecko_global(self, nulls: bool = False) -> dict[str, Any]:
+        data = dict(self.global_market)
+        if nulls:
+            data = {**data, "total_market_cap": {"usd": None}, "total_volume": {"usd": None},
+                    "market_cap_change_percentage_24h_usd": None}
+        return {"data": data}
+
+    def llama_stablecoins(self, nulls: bool = False) -> dict[str, Any]:
+        assets = self.stablecoins
+        if nulls:
+            assets = [{**a, "circulating": {"peggedUSD": None}, "circulatingPrevDay": None}
+                      for a in assets]
+        return {"peggedAssets": assets, "chains": []}
+
+    def llama_protocols(self, nulls: bool = False) -> list[dict[str, Any]]:
+        if nulls:
+            return [{**p, "tvl": None, "change_1d": None} for p in self.protocols]
+        return self.protocols
+
+    def llama_dexes(self, nulls: bool = False) -> dict[str, Any]:
+        rows = self.dexes
+        if nulls:
+            rows = [{**r, "total24h": None, "change_1d": None} for r in rows]
+        return {"total24h": sum(r["total24h"] or 0 for r in self.dexes), "total48hto24h": None,
+                "change_1d": None, "protocols": rows, "allChains": ["Solana"]}
+
+
+def _pegged(pid: str, name: str, symbol: str, now: float, day_ago: float) -> dict[str, Any]:
+    return {"id": pid, "name": name, "symbol": symbol, "gecko_id": name.lower(),
+            "pegType": "peggedUSD", "priceSource": "defillama", "pegMechanism": "fiat-backed",
+            "circulating": {"peggedUSD": now}, "circulatingPrevDay": {"peggedUSD": day_ago},
+            "circulatingPrevWeek": {"peggedUSD": day_ago}, "circulatingPrevMonth":
+            {"peggedUSD": day_ago}, "chains": ["Ethereum", "Tron"], "price": 1.0}
+
+
+def fault_reply(mode: str, payload: Any) -> Reply:
+    body = json.dumps(payload, ensure_ascii=False).encode()
+    if mode == "timeout":
+        return Reply(body=body, delay_s=30.0)
+    if mode in ("500", "404", "503"):
+        return Reply(status=int(mode), body=b'{"error":"upstream"}')
+    if mode in ("429", "429-long"):
+        return Reply(status=429, body=b'{"status":{"error_code":429}}',
+                     headers={"Retry-After": "120" if mode == "429-long" else "0"})
+    if mode == "html":
+        return Reply(body=b"<!DOCTYPE html><html><body>Access denied</body></html>",
+                     content_type="text/html")
+    if mode == "truncated":
+        return Reply(body=body[: max(1, len(body) // 2)])
+    raise ValueError(f"unknown fault mode {mode!r}")
+
+
+def endpoints(url: str) -> dict[str, str]:
+    """The settings that point every upstream at the fake at ``url``."""
+    return {"yahoo_base_url": f"{url}/yahoo", "eastmoney_base_url": f"{url}/eastmoney",
+            "coingecko_base_url": f"{url}/coingecko/api/v3", "defillama_base_url": f"{url}/llama",
+            "defillama_stablecoins_url": f"{url}/stablecoins"}
+
+
+def world_at(now: datetime, calendars: Calendars) -> World:
+    """A world whose bars end on each market's latest completed session at ``now`` (weekdays
+    where the calendar does not reach)."""
+    days: dict[str, tuple[date, ...]] = {}
+    for market in ("US", "HK", "CN"):
+        view = calendars.at(market, now)
+        latest = view.latest_completed() if view is not None else None
+        found: list[date] = []
+        day: date | None = latest
+        while day is not None and len(found) < 4:
+            found.insert(0, day)
+            day = view.previous_session(day) if view is not None else None
+        if len(found) < 4:
+            found = []
+            day = now.date() - timedelta(days=1)
+            while len(found) < 4:
+                if day.weekday() < 5:
+                    found.insert(0, day)
+                day -= timedelta(days=1)
+        days[market] = tuple(found)
+    return dated(now, us=days["US"], hk=days["HK"], cn=days["CN"])
