@@ -15,8 +15,10 @@ subscriptions: ``sync`` (at start, then every ``sync_s``) adds and removes them.
 what must survive is in the database: each slot's last fire (``schedule_slots``) and the
 ledger. When an instance starts leading, each slot's job starts from the fire after its
 recorded last fire; if that is already past, APScheduler's own rules apply: coalesced into one
-run if the latest missed fire is within ``misfire_grace_time``, skipped otherwise. Then
-``resume`` finishes any fan-out the ledger shows unfinished within the grace time.
+run if the latest missed fire is within ``misfire_grace_time``, skipped otherwise. A slot seen
+for the first time is recorded as handled up to its latest past fire (it owes nothing from
+before it was known). Then ``resume`` finishes any fan-out the ledger shows unfinished within
+the grace time.
 
 **Leading.** ``LeaderLock`` (PostgreSQL session advisory lock / SQLite file lock). A standby
 polls every ``poll_s``; a leader checks its lock as often and steps down if it is lost.
@@ -30,6 +32,7 @@ import logging
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfoNotFoundError
 
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -192,8 +195,17 @@ class BriefingScheduler:
             log.info("removed %s (no subscriptions left)", job_id)
         for job_id in wanted.keys() - have:
             slot = wanted[job_id]
-            trigger = slot_trigger(slot, self._weekends)
-            start = resume_point(trigger, last.get(slot.key), now)
+            try:
+                trigger = slot_trigger(slot, self._weekends)
+            except (ValueError, ZoneInfoNotFoundError) as exc:
+                log.error("cannot schedule %r: %s", slot.key, exc)
+                continue
+            previous = last.get(slot.key)
+            if initial and previous is None:
+                seen_at = latest_fire(trigger, now)
+                if seen_at is not None:
+                    await self._slots.seed(slot, seen_at)
+            start = resume_point(trigger, previous, now)
             scheduler.add_job(self.fire, trigger, args=(slot,), id=job_id, name=slot.key,
                               coalesce=True, max_instances=1,
                               misfire_grace_time=self._grace, next_run_time=start)

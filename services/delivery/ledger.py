@@ -40,7 +40,7 @@ from itertools import count
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql.dml import Insert, Update
 
 from services.storage.db import Database
 from services.storage.tables import DeliveryRow
@@ -59,13 +59,6 @@ Extra = Callable[[AsyncSession], Awaitable[None]]
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def aware(value: datetime | None) -> datetime | None:
-    """SQLite gives back naive datetimes; the ledger writes UTC only."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
 
 
 def worker_of(token: str | None) -> str:
@@ -220,7 +213,8 @@ class Ledger:
             await session.flush()
             return Claim(row.id, claim.edition_id, claim.platform, new_id, token, 1)
 
-    def _owned(self, claim: Claim):  # type: ignore[no-untyped-def]
+    def _owned(self, claim: Claim) -> Update:
+        """An update of the claimed row, only while this claim still holds it."""
         return update(DeliveryRow).where(DeliveryRow.id == claim.row_id,
                                          DeliveryRow.claimed_by == claim.token,
                                          DeliveryRow.status == SENDING)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.storage.db import Database
@@ -65,6 +66,16 @@ class SlotStore:
             at = await session.scalar(select(ScheduleSlotRow.last_fire_at).where(
                 ScheduleSlotRow.slot == slot.key))
         return _aware(at) if at is not None else None
+
+    async def seed(self, slot: Slot, handled_up_to: datetime) -> None:
+        """A slot seen for the first time owes nothing before ``handled_up_to``; from then on
+        a restart catches up its missed fire (kept if the slot is already known)."""
+        values = {"slot": slot.key, "last_fire_at": handled_up_to.astimezone(UTC),
+                  "edition_id": None, "updated_at": datetime.now(UTC)}
+        dialect = postgresql if self._db.dialect == "postgresql" else sqlite
+        async with self._db.sessions.begin() as session:
+            await session.execute(dialect.insert(ScheduleSlotRow).values(**values)
+                                  .on_conflict_do_nothing(index_elements=["slot"]))
 
     @staticmethod
     async def record(session: AsyncSession, slot: Slot, fire_at: datetime,

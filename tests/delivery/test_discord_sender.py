@@ -134,3 +134,34 @@ async def test_doubt_depends_on_whether_the_request_left(edition: Edition) -> No
         with pytest.raises(DeliveryUnavailable) as caught:
             await sender.send_edition("1", edition)
         assert type(caught.value) is expected
+
+
+async def test_push_logs_in_over_rest_and_posts_to_every_channel(
+        sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``python -m bot push``'s wiring for Discord: a REST-only client (no gateway)."""
+    from bot.config import Settings
+    from bot.container import build_container
+    from bot.delivery import delivery_from_settings
+    from services.editions import FixedSource
+    from services.snapshot_io import load_sample
+
+    fake = await FakeDiscordAPI(token=TOKEN).start()
+    monkeypatch.setattr(discord.http.Route, "BASE", fake.base_url)
+    settings = Settings(_env_file=None, database_url=sqlite_url,  # type: ignore[call-arg]
+                        discord_bot_token=TOKEN, narrator="template")
+    container = await build_container(settings, FixedSource(load_sample()), charts=FakeCharts())
+    try:
+        for channel in CHANNELS[:3]:
+            await container.subscriptions.upsert("discord", str(channel), "08:30", "UTC")
+        delivery = await delivery_from_settings(container)
+        try:
+            assert set(delivery.senders) == {"discord"}
+            result = await delivery.briefing.push()
+        finally:
+            await delivery.close()
+    finally:
+        await container.close()
+        await fake.close()
+    assert (result.sent, result.failed) == (3, 0)
+    assert [len(fake.messages_in(c)) for c in CHANNELS[:3]] == [1, 1, 1]
+    assert not any(call.path == "/gateway/bot" for call in fake.calls)

@@ -161,3 +161,21 @@ async def test_two_pushers_enqueueing_the_same_edition_do_not_clash(db: Database
                                    Ledger(db, "b").enqueue(E, many))
     assert sum(r.added for r in results) >= 300
     assert await Ledger(db, "c").statuses(E) == {PENDING: 300}
+
+
+async def test_an_in_memory_database_has_one_worker_and_one_leader() -> None:
+    from services.delivery.leader import make_leader_lock
+    from services.delivery.liveness import make_liveness
+    from services.storage import open_database
+
+    db = await open_database("sqlite+aiosqlite://", run_migrations=False)
+    try:
+        liveness = make_liveness(db, "me")
+        await liveness.start()
+        assert await liveness.is_alive("me") and not await liveness.is_alive("someone-else")
+        lock = make_leader_lock(db)
+        assert await lock.try_acquire() and await lock.still_held()
+        await lock.release()
+        assert not await lock.still_held()
+    finally:
+        await db.close()

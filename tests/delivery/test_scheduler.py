@@ -249,3 +249,19 @@ async def _is_set(event: asyncio.Event) -> bool:
 
 async def _next_run(sched: Sched, slot: Slot, expected: datetime) -> bool:
     return sched.scheduler.next_runs().get(slot.key) == expected
+
+
+async def test_a_slot_seen_first_owes_nothing_from_before(scheds: SchedFactory) -> None:
+    """It is recorded as handled up to its latest past fire, so that a later restart catches
+    up only what was missed after it became known; a slot with a bad zone is skipped."""
+    sched = scheds()
+    due = minute(datetime.now(UTC) - timedelta(minutes=5))
+    slot = Slot(due.strftime("%H:%M"), "UTC")
+    await sched.rig.subscribe("telegram", 1, time_hhmm=slot.time_hhmm, tz="UTC")
+    await sched.rig.subscriptions.upsert("telegram", "2", "08:30", "Mars/Phobos")
+    await sched.scheduler.start()
+    await eventually(lambda: _is_set(sched.scheduler.leading))
+    assert await sched.slots.last_fire(slot) == due
+    assert set(sched.scheduler.next_runs()) == {slot.key}
+    await asyncio.sleep(0.2)
+    assert sched.scheduler.fired == []
