@@ -14,9 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import warnings
 from collections.abc import AsyncIterator, Iterator, Sequence
-from datetime import timedelta
 
 from telegram import Bot, InlineKeyboardMarkup, InputFile, LinkPreviewOptions, Message
 from telegram.constants import ChatAction, ParseMode
@@ -28,15 +26,9 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
-from telegram.warnings import PTBDeprecationWarning
 
-from services.errors import (
-    DeliveryError,
-    DeliveryUnavailable,
-    DestinationGone,
-    DestinationMoved,
-    RateLimited,
-)
+from services.delivery.telegram import translate as translate_delivery
+from services.errors import DeliveryError
 from services.renderers.telegram_messages import TelegramMessage
 
 log = logging.getLogger(__name__)
@@ -48,22 +40,16 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 TYPING_EVERY_S = 4.0  # Telegram shows a chat action for about 5 s
 
 
+DESTINATION_ERRORS = (Forbidden, ChatMigrated, RetryAfter, NetworkError)
+
+
 def translate(err: TelegramError, chat_id: ChatId) -> DeliveryError | None:
-    """The product's error for a PTB error that concerns the destination, else ``None``."""
-    destination = str(chat_id)
-    if isinstance(err, Forbidden):
-        return DestinationGone(destination, err.message)
-    if isinstance(err, ChatMigrated):
-        return DestinationMoved(destination, str(err.new_chat_id))
-    if isinstance(err, RetryAfter):
-        with warnings.catch_warnings():  # an int until PTB_TIMEDELTA, a timedelta after
-            warnings.simplefilter("ignore", PTBDeprecationWarning)
-            wait = err.retry_after
-        seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-        return RateLimited(destination, seconds)
-    if isinstance(err, NetworkError) and not isinstance(err, BadRequest):
-        return DeliveryUnavailable(destination, err.message)
-    return None
+    """The product's error for a PTB error that concerns the destination, else ``None``
+    (a ``BadRequest`` is about our request and stays PTB's). One mapping serves the replies
+    here and the daily push: ``services.delivery.telegram.translate``."""
+    if isinstance(err, BadRequest) or not isinstance(err, DESTINATION_ERRORS):
+        return None
+    return translate_delivery(err, str(chat_id))
 
 
 @contextlib.contextmanager

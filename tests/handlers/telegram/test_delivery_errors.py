@@ -115,5 +115,5 @@ async def test_a_telegram_outage_is_logged_and_nothing_is_shown(
     bot.fake.inject("sendMessage", 502, "Bad Gateway", chat_id=1001)
     with caplog.at_level(logging.WARNING):
         assert await bot.send("/us") == []
-    assert "could not answer: 1001: Bad Gateway" in caplog.text
+    assert "could not answer: 1001: NetworkError: Bad Gateway" in caplog.text
     assert (await bot.send("/us"))[0].text.startswith("4. US")  # the next one goes through
