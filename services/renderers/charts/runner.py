@@ -24,6 +24,8 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import TYPE_CHECKING, Protocol
 
@@ -38,6 +40,20 @@ if TYPE_CHECKING:
 class _HasAnalysis(Protocol):
     @property
     def analysis(self) -> Analysis: ...
+
+
+PARENT_CHECK_S = 1.0
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Worker initializer: leave when the bot process is gone, even if it was SIGKILLed and
+    never closed the pool (an orphan would otherwise keep ~200 MB for ever)."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _warm_up() -> int:
@@ -56,7 +72,8 @@ class ChartPool:
         self.workers = workers or min(2, os.cpu_count() or 1)
         # spawn, not fork: forking a process that runs an event loop and threads is unsafe.
         self._executor = ProcessPoolExecutor(
-            self.workers, mp_context=multiprocessing.get_context(start_method))
+            self.workers, mp_context=multiprocessing.get_context(start_method),
+            initializer=_exit_with_parent, initargs=(os.getpid(),))
 
     @property
     def executor(self) -> Executor:
