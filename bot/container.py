@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
-
-import httpx2
+from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
 from services.editions import ChartRenderer, EditionCache, SnapshotSource
-from services.narration.anthropic import AnthropicNarrator
-from services.narration.anthropic import client as anthropic_client
 from services.narration.base import Narrator
 from services.narration.template import TemplateNarrator
 from services.storage import Database, open_database
 from services.storage.subscriptions import SubscriptionStore
+
+if TYPE_CHECKING:  # the SDK costs ~1.5 s to import: only a configured model loads it
+    import httpx2
 
 
 @dataclass
@@ -29,8 +28,9 @@ class Container:
     chart_names: tuple[str, ...] = ()  # what ``charts`` can draw (``/chart NAME``)
 
     async def close(self) -> None:
-        if isinstance(self.narrator, AnthropicNarrator):
-            await self.narrator.aclose()
+        aclose = getattr(self.narrator, "aclose", None)
+        if aclose is not None:
+            await aclose()
         await self.db.close()
 
 
@@ -46,6 +46,9 @@ def make_narrator(settings: Settings, http_client: httpx2.AsyncClient | None = N
     """Claude when configured (``wants_model``), else the template narrator."""
     if not wants_model(settings):
         return TemplateNarrator()
+    from services.narration.anthropic import AnthropicNarrator
+    from services.narration.anthropic import client as anthropic_client
+
     sdk = anthropic_client(settings.anthropic_key, settings.anthropic_base_url,
                            settings.anthropic_timeout_s, http_client)
     return AnthropicNarrator(sdk, settings.anthropic_model, settings.anthropic_max_tokens,
