@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from services import format as fmt
+from services.analysis.coverage import grouped
 from services.models.analysis import Analysis
 from services.models.report import (
     SECTION_KEYS,
@@ -21,7 +22,8 @@ def key_insight_blocks(analysis: Analysis, narration: Narration) -> tuple[Block,
     if analysis.session_note:
         blocks.append(Paragraph(analysis.session_note, note=True))
     if analysis.warnings:
-        blocks.append(Paragraph("; ".join(analysis.warnings), lead="Missing inputs:", note=True))
+        blocks.append(Paragraph("; ".join(grouped(analysis.warnings)), lead="Missing inputs:",
+                                note=True))
     return tuple(blocks)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from services import format as fmt
 from services.analysis import rules
+from services.analysis.coverage import grouped
 from services.analysis.moves import short_name
 from services.models.analysis import (
     CryptoAnalysis,
@@ -144,7 +145,7 @@ def data_anomalies(x: RiskInputs) -> Risk | None:
 def coverage_gaps(x: RiskInputs) -> Risk | None:
     if not x.warnings:
         return None
-    return _risk("coverage_gaps", "Missing inputs", "; ".join(x.warnings),
+    return _risk("coverage_gaps", "Missing inputs", "; ".join(grouped(x.warnings)),
                  "Conclusions that rest on the missing figures are left out of this edition",
                  "low", 1.0)
 

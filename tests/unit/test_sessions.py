@@ -78,3 +78,17 @@ def test_weekday_edition_has_no_weekend_note() -> None:
 def test_the_sample_day_is_a_saturday_edition() -> None:
     note = analysis_of(sample_dict()).session_note
     assert note is not None and "last sessions: US 2026-03-20" in note
+
+
+def test_missing_inputs_are_grouped_by_source() -> None:
+    from services.analysis.coverage import grouped
+
+    failed = [f"yahoo chart: {i} (^X{i}): connection failed" for i in range(18)]
+    warnings = (*failed, "coingecko global: HTTP 503",
+                "northbound: not published since 2024-08-19")
+    assert grouped(warnings) == (
+        "yahoo chart: 18 problems, e.g. 0 (^X0): connection failed",
+        "coingecko global: HTTP 503", "northbound: not published since 2024-08-19")
+    many = tuple(f"source{i}: down" for i in range(9))
+    assert grouped(many)[-1] == "and 4 more sources (see /status)"
+    assert len(grouped(many)) == 6
