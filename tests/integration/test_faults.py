@@ -79,7 +79,13 @@ async def test_failure_leaves_a_named_gap(build: Build, world: World, route: str
 
     snapshot = await build(provider_timeout_s=0.2)
 
-    assert world.hits[route] == requests
+    if mode == "timeout":
+        # The client's attempts are counted in the warning ("after 3 attempts", below); on a
+        # loaded machine an attempt can time out before the fake has read it, so the fake's
+        # own count is a lower bound here, never more.
+        assert 1 <= world.hits[route] <= requests
+    else:
+        assert world.hits[route] == requests
     warning = next(w for w in snapshot.warnings if w.source == feed)
     assert cause in warning.reason
     assert set(warning.figures) == set(fed)
