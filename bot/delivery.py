@@ -114,15 +114,20 @@ def build_delivery(container: Container, senders: dict[str, Sender], media: Medi
     return Delivery(briefing, ledger, fanout, liveness, media, senders, list(closers))
 
 
+def with_telegram(container: Container, media: MediaCache
+                  ) -> tuple[dict[str, Sender], list[Closer]]:
+    """The Telegram sender (when its token is set) and what closes it."""
+    telegram = telegram_sender(container.settings, container, media)
+    if telegram is None:
+        return {}, []
+    sender, close = telegram
+    return {"telegram": sender}, [close]
+
+
 async def delivery_from_settings(container: Container) -> Delivery:
     """Senders for every platform whose token is set (``push``)."""
     media = MediaCache(container.db)
-    senders: dict[str, Sender] = {}
-    closers: list[Closer] = []
-    telegram = telegram_sender(container.settings, container, media)
-    if telegram is not None:
-        senders["telegram"], close = telegram
-        closers.append(close)
+    senders, closers = with_telegram(container, media)
     discord = await discord_sender(container.settings, container, media)
     if discord is not None:
         senders["discord"], close = discord
@@ -134,12 +139,7 @@ def delivery_for_services(container: Container, services: Sequence[object]) -> D
     """``run``: Discord posts through the running Discord service's client (one set of rate
     limit buckets); Telegram through a ``Bot`` of its own with the same token."""
     media = MediaCache(container.db)
-    senders: dict[str, Sender] = {}
-    closers: list[Closer] = []
-    telegram = telegram_sender(container.settings, container, media)
-    if telegram is not None:
-        senders["telegram"], close = telegram
-        closers.append(close)
+    senders, closers = with_telegram(container, media)
     for service in services:
         poster = getattr(service, "poster", None)
         if getattr(service, "name", None) == "discord" and poster is not None:

@@ -12,6 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
+from services.storage import open_database
+from services.storage.tables import DeliveryRow
 from tests.conftest import ROOT
 from tests.fakes.telegram_api import FakeBotApi
 
@@ -67,3 +71,12 @@ def summary(stdout: str) -> dict[str, Any]:
     data = json.loads(lines[0])
     assert isinstance(data, dict)
     return data
+
+
+async def ledger_rows(db_url: str) -> list[DeliveryRow]:
+    db = await open_database(db_url)
+    try:
+        async with db.sessions() as session:
+            return list(await session.scalars(select(DeliveryRow)))
+    finally:
+        await db.close()

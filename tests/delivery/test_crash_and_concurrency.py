@@ -16,13 +16,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from services.delivery.ledger import SENDING, SENT
 from services.storage import open_database
 from services.storage.subscriptions import SubscriptionStore
-from services.storage.tables import DeliveryRow
-from tests.delivery.processes import Api, bot_env, crash, run_bot, start_bot, summary
+from tests.delivery.processes import (
+    Api,
+    bot_env,
+    crash,
+    ledger_rows,
+    run_bot,
+    start_bot,
+    summary,
+)
 from tests.fakes.telegram_api import TELEGRAM_LIMITS, FakeBotApi, Sent
 from tests.fakes.telegram_server import serve
 
@@ -46,15 +52,6 @@ async def subscribe(db_url: str, count: int) -> list[str]:
         for chat in chats:
             await store.upsert("telegram", chat, "08:30", "Asia/Hong_Kong")
         return chats
-    finally:
-        await db.close()
-
-
-async def ledger_rows(db_url: str) -> list[DeliveryRow]:
-    db = await open_database(db_url)
-    try:
-        async with db.sessions() as session:
-            return list(await session.scalars(select(DeliveryRow)))
     finally:
         await db.close()
 

@@ -17,15 +17,12 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
-
 from services.delivery.leader import make_leader_lock
 from services.delivery.ledger import SENT
 from services.delivery.slots import Slot, SlotStore
 from services.storage import open_database
 from services.storage.subscriptions import SubscriptionStore
-from services.storage.tables import DeliveryRow
-from tests.delivery.processes import Api, bot_env, crash, start_bot
+from tests.delivery.processes import Api, bot_env, crash, ledger_rows, start_bot
 from tests.fakes.telegram_api import TELEGRAM_LIMITS, FakeBotApi, Sent
 from tests.fakes.telegram_server import serve
 
@@ -136,7 +133,7 @@ async def test_the_standby_takes_over_and_finishes_the_fanout(db_url: str,
         await lock.release()
         await holder.close()
 
-    rows = await _rows(db_url)
+    rows = await ledger_rows(db_url)
     assert {r.status for r in rows} == {SENT}
     in_doubt = {r.destination_id for r in rows if r.in_doubt}
     duplicated = {chat for chat, n in _received(fake).items() if n > 1}
@@ -151,15 +148,6 @@ def _received(fake: FakeBotApi) -> Counter[str]:
     return Counter(str(s.chat_id) for s in fake.sent)
 
 
-async def _rows(db_url: str) -> list[DeliveryRow]:
-    db = await open_database(db_url)
-    try:
-        async with db.sessions() as session:
-            return list(await session.scalars(select(DeliveryRow)))
-    finally:
-        await db.close()
-
-
 async def _all_sent(db_url: str) -> bool:
-    rows = await _rows(db_url)
+    rows = await ledger_rows(db_url)
     return len(rows) == len(CHATS) and {r.status for r in rows} == {SENT}

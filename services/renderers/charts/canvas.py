@@ -72,6 +72,11 @@ class Frame:
         return self.plot([x0, x1], [y, y], color=colors, linewidth=linewidth,
                          linestyle=linestyles)
 
+    def divider(self, y: float, linewidth: float = 0.8) -> Line2D:
+        """A rule across the page between its margins."""
+        return self.hlines(y, style.MARGIN_IN, style.WIDTH_IN - style.MARGIN_IN,
+                           linewidth=linewidth)
+
     def vlines(self, x: float, y0: float, y1: float, colors: str = style.RULE,
                linewidth: float = 0.8, linestyles: str = "-") -> Line2D:
         return self.plot([x, x], [y0, y1], color=colors, linewidth=linewidth,

@@ -117,8 +117,7 @@ def dumbbell_panel(divergences: Sequence[Divergence]) -> Panel:
                 line_y -= wrapped_height(1, style.SMALL_PT)
             y -= h
             if i < len(shown) - 1:
-                frame.hlines(y + 0.03, style.MARGIN_IN, style.WIDTH_IN - style.MARGIN_IN,
-                          colors=style.RULE, linewidth=0.5)
+                frame.divider(y + 0.03, linewidth=0.5)
 
     return Panel("divergences", title, height, draw)
 

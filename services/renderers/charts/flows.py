@@ -139,8 +139,7 @@ def flow_map_panel(analysis: Analysis) -> Panel:
                 child_y -= child.height
             y -= h
             if i < len(laid) - 1:
-                frame.hlines(y + 0.03, style.MARGIN_IN, style.WIDTH_IN - style.MARGIN_IN,
-                          colors=style.RULE, linewidth=0.5)
+                frame.divider(y + 0.03, linewidth=0.5)
 
     return Panel("flow_map", title, height, draw)
 

@@ -196,5 +196,4 @@ def _group(frame: Frame, row: Row, y_top: float, h: float) -> None:
         width = style.WIDTH_IN - 2 * style.MARGIN_IN
         text(frame, style.WIDTH_IN - style.MARGIN_IN, mid, fit(row.note, width * 0.7,
              style.SMALL_PT), style.SMALL_PT, colour=style.SOFT_INK, italic=True, ha="right")
-    frame.hlines(y_top - h + 0.02, style.MARGIN_IN, style.WIDTH_IN - style.MARGIN_IN,
-              colors=style.RULE, linewidth=0.8)
+    frame.divider(y_top - h + 0.02)
