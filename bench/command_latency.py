@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.config import Settings
 from bot.container import build_container
-from services.editions import FixedSource
+from services.report.editions import FixedSource
 from services.snapshot_io import load_sample
 from tests.fakes import telegram_updates
 from tests.fakes.charts import FakeCharts

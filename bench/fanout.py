@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from bot.cli import open_container  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.delivery import delivery_from_settings  # noqa: E402
-from services.editions import FixedSource  # noqa: E402
+from services.report.editions import FixedSource  # noqa: E402
 from services.snapshot_io import load_sample  # noqa: E402
 from tests.fakes.telegram_api import TELEGRAM_LIMITS, FakeBotApi  # noqa: E402
 from tests.fakes.telegram_server import serve  # noqa: E402

@@ -28,9 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import httpx
 
 from bot.config import Settings
-from services.calendars import Calendars
-from services.live import http_client
-from services.market_data import MarketData
+from services.market_data.build import MarketData
+from services.market_data.calendars import Calendars
+from services.market_data.live import http_client
 from tests.upstream.server import FakeUpstream
 from tests.upstream.world import World, endpoints
 

@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 from services.analysis import analyze  # noqa: E402
 from services.narration.template import TemplateNarrator  # noqa: E402
 from services.renderers import discord_embeds, json_out, markdown, telegram_html  # noqa: E402
-from services.report_builder import build_report  # noqa: E402
+from services.report.builder import build_report  # noqa: E402
 from services.snapshot_io import load_sample  # noqa: E402
 
 RUNS, COLD_RUNS = 50, 7

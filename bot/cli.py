@@ -98,7 +98,7 @@ def cmd_schema() -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from bot.config import Settings
     from services.models.report import resolve_section
-    from services.pipeline import report_from_snapshot
+    from services.report.pipeline import report_from_snapshot
     from services.snapshot_io import load_sample, load_snapshot_file
 
     keys = (resolve_section(args.section),) if args.section else None
@@ -120,14 +120,14 @@ def fetch_live(settings: Settings) -> MarketSnapshot:
     """Today's snapshot from the live sources (a fresh stored one is reused)."""
     import asyncio
 
-    from services.live import live_snapshot
+    from services.market_data.live import live_snapshot
 
     return asyncio.run(live_snapshot(settings))
 
 
 def _live_status(snapshot: MarketSnapshot) -> int:
     """EXIT_NO_DATA, with the reason on stderr, when no source delivered a figure."""
-    from services.market_data import all_sources_failed
+    from services.market_data.build import all_sources_failed
 
     if not all_sources_failed(snapshot):
         return EXIT_OK
@@ -178,7 +178,7 @@ def write_charts(report: object, directory: str) -> None:
 
 def snapshot_source(args: argparse.Namespace) -> object | None:
     """A fixed source for --input/--sample, else None (live data)."""
-    from services.editions import FixedSource
+    from services.report.editions import FixedSource
     from services.snapshot_io import load_sample, load_snapshot_file
 
     if getattr(args, "input", None):
@@ -221,7 +221,7 @@ async def open_container(settings: Settings, source: object | None
     async with AsyncExitStack() as stack:
         snapshots = source
         if snapshots is None:
-            from services.live import open_live_source
+            from services.market_data.live import open_live_source
             from services.storage.snapshots import SnapshotStore
 
             snapshots = await stack.enter_async_context(open_live_source(settings))

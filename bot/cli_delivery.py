@@ -139,7 +139,8 @@ def default_kind(platform: str, destination_id: str) -> str:
 
 
 def cmd_subscriptions(args: argparse.Namespace) -> int:
-    from bot.config import Settings, parse_hhmm, parse_zone
+    from bot.config import Settings
+    from services.delivery.schedule import parse_hhmm, parse_zone
 
     settings = Settings()
     if args.action == "list":

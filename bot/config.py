@@ -6,33 +6,17 @@ there is no module-level instance.
 
 from __future__ import annotations
 
-import re
 from datetime import time
 from typing import Annotated
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+from services.delivery.schedule import parse_hhmm, parse_zone
+
 NARRATORS = ("auto", "template", "anthropic")
 EFFORTS = ("low", "medium", "high", "xhigh", "max")
-
-
-def parse_hhmm(value: str) -> time:
-    """``"08:30"`` → ``time(8, 30)``; raises ``ValueError`` naming the problem."""
-    match = _HHMM.match(value.strip())
-    if not match:
-        raise ValueError(f"'{value}' is not a time of day as HH:MM (00:00 to 23:59)")
-    return time(int(match.group(1)), int(match.group(2)))
-
-
-def parse_zone(value: str) -> ZoneInfo:
-    """An IANA time zone name such as ``Asia/Hong_Kong``; raises ``ValueError`` if unknown."""
-    try:
-        return ZoneInfo(value.strip())
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"'{value}' is not an IANA time zone name (e.g. Asia/Hong_Kong)") from None
 
 
 class Settings(BaseSettings):

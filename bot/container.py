@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
-from services.editions import ChartRenderer, EditionCache, SnapshotSource
 from services.narration.base import Narrator
 from services.narration.template import TemplateNarrator
+from services.report.editions import ChartRenderer, EditionCache, SnapshotSource
 from services.storage import Database, open_database
 from services.storage.subscriptions import SubscriptionStore
 

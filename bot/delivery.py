@@ -24,9 +24,9 @@ from services.delivery.media import MediaCache
 from services.delivery.pacing import telegram_pacer
 from services.delivery.slots import SlotStore
 from services.delivery.telegram import TelegramSender
-from services.editions import Edition, make_edition
 from services.models.snapshot import MarketSnapshot
 from services.narration.base import Narrator
+from services.report.editions import Edition, make_edition
 from services.storage.editions import EditionStore
 
 log = logging.getLogger(__name__)

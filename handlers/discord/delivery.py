@@ -26,13 +26,13 @@ import discord
 from handlers.discord.deps import PLATFORM
 from handlers.discord.messages import dashboard_png, insight_post
 from handlers.discord.section_menu import menu_view
-from services.editions import ChartRenderer, Edition
 from services.errors import (
     DeliveryError,
     DeliveryUnavailable,
     DestinationGone,
     RateLimited,
 )
+from services.report.editions import ChartRenderer, Edition
 from services.storage.subscriptions import SubscriptionStore
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from services.editions import ChartRenderer, EditionCache
+from services.report.editions import ChartRenderer, EditionCache
 from services.storage.subscriptions import SubscriptionStore
 
 PLATFORM = "discord"

@@ -15,7 +15,6 @@ from typing import Any
 
 import discord
 
-from services.editions import ChartRenderer, Edition
 from services.errors import BotError
 from services.models.report import Report
 from services.renderers.discord_embeds import (
@@ -24,6 +23,7 @@ from services.renderers.discord_embeds import (
     insight_embed,
     render_messages,
 )
+from services.report.editions import ChartRenderer, Edition
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.config import parse_hhmm, parse_zone
 from handlers.discord.deps import PLATFORM, DiscordDeps
+from services.delivery.schedule import parse_hhmm, parse_zone
 from services.errors import ScheduleInputError
 from services.storage.subscriptions import Subscription
 

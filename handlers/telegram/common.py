@@ -11,9 +11,9 @@ from telegram import InlineKeyboardMarkup, Update
 
 from handlers.telegram.deps import PLATFORM, Context, deps
 from handlers.telegram.send import ChatId, chat_action, send_messages
-from services.editions import Edition
 from services.errors import DestinationGone, DestinationMoved
 from services.renderers.telegram_messages import TelegramMessage
+from services.report.editions import Edition
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, cast
 
 from telegram.ext import ContextTypes
 
-from services.editions import ChartRenderer, EditionCache
 from services.errors import TooSoon
+from services.report.editions import ChartRenderer, EditionCache
 from services.storage.subscriptions import SubscriptionStore
 
 if TYPE_CHECKING:

@@ -12,11 +12,11 @@ from handlers.telegram.common import asker, chat_of, deliver, edition, reply
 from handlers.telegram.deps import Context, TelegramDeps, deps
 from handlers.telegram.sections import send_section
 from handlers.telegram.send import chat_action, photo_file_id, send_photo
-from services.editions import Edition
 from services.errors import InputError, UnknownChartError
 from services.models.report import resolve_section
 from services.renderers import telegram_messages
 from services.renderers.telegram_messages import TelegramMessage
+from services.report.editions import Edition
 
 log = logging.getLogger(__name__)
 DASHBOARD = "dashboard"

@@ -8,9 +8,9 @@ from handlers.telegram import keyboards
 from handlers.telegram.common import chat_of, command_name, edition, reply
 from handlers.telegram.deps import Context
 from handlers.telegram.send import edit_message
-from services.editions import Edition
 from services.models.report import resolve_section
 from services.renderers import telegram_messages
+from services.report.editions import Edition
 
 
 async def section(update: Update, context: Context) -> None:

@@ -13,8 +13,8 @@ from telegram.error import TelegramError
 from handlers.telegram import views
 from handlers.telegram.common import chat_of, reply
 from handlers.telegram.deps import PLATFORM, Context, TelegramDeps, deps
+from services.delivery.schedule import Schedule, next_push, parse_schedule
 from services.errors import NotAllowed
-from services.schedule import Schedule, next_push, parse_schedule
 from services.storage.subscriptions import Subscription
 
 log = logging.getLogger(__name__)

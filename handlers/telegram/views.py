@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from services import format as fmt
-from services.editions import Edition
 from services.renderers.telegram_html import escape
 from services.renderers.telegram_messages import TelegramMessage, from_units
+from services.report.editions import Edition
 from services.storage.subscriptions import Subscription
 
 Unit = tuple[str, str]

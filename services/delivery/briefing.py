@@ -21,11 +21,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.delivery.fanout import Fanout, FanoutResult
 from services.delivery.ledger import Destination, Ledger
 from services.delivery.slots import Slot, SlotStore
-from services.editions import Edition, EditionCache
 from services.models.analysis import Analysis
 from services.models.report import Narration
 from services.models.snapshot import MarketSnapshot
 from services.narration.base import Narrator
+from services.report.editions import Edition, EditionCache
 from services.storage.editions import EditionStore
 from services.storage.subscriptions import Subscription, SubscriptionStore
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from services.editions import Edition
+from services.report.editions import Edition
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ import aiohttp
 
 from services.delivery.channels import SendResult
 from services.delivery.media import MediaCache
-from services.editions import Edition
 from services.errors import DeliveryInDoubt, DeliveryUnavailable
+from services.report.editions import Edition
 
 PLATFORM = "discord"
 DASHBOARD = "dashboard"

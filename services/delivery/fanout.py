@@ -27,7 +27,6 @@ from dataclasses import asdict, dataclass, field
 from services.delivery.channels import Sender
 from services.delivery.ledger import Claim, Destination, Extra, Ledger
 from services.delivery.liveness import Liveness
-from services.editions import Edition
 from services.errors import (
     DeliveryAborted,
     DeliveryError,
@@ -37,6 +36,7 @@ from services.errors import (
     DestinationMoved,
     RateLimited,
 )
+from services.report.editions import Edition
 from services.storage.subscriptions import SubscriptionStore
 
 log = logging.getLogger(__name__)

@@ -48,7 +48,6 @@ from telegram.warnings import PTBDeprecationWarning
 from services.delivery.channels import SendResult
 from services.delivery.media import MediaCache
 from services.delivery.pacing import Pacer, telegram_pacer
-from services.editions import ChartRenderer, Edition
 from services.errors import (
     BotError,
     DeliveryAborted,
@@ -60,6 +59,7 @@ from services.errors import (
     RateLimited,
 )
 from services.renderers.telegram_html import caption
+from services.report.editions import ChartRenderer, Edition
 
 log = logging.getLogger(__name__)
 

@@ -45,7 +45,7 @@ async def test_process_pool_renders_the_same_bytes(sample: Analysis,
     try:
         await pool.start()
         assert await pool.render_all(sample) == expected
-        # The ChartRenderer that services.editions expects: (name, report) → PNG.
+        # The ChartRenderer that services.report.editions expects: (name, report) → PNG.
         assert await pool("flows", _Report(sample)) == expected["flows"]
         with pytest.raises(UnknownChartError):
             await pool.render("pie", sample)

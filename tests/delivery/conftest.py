@@ -13,8 +13,8 @@ import pytest
 from services.delivery.fanout import Fanout, RetryPolicy
 from services.delivery.ledger import Ledger
 from services.delivery.liveness import Liveness, make_liveness
-from services.editions import Edition, EditionCache, FixedSource
 from services.narration.template import TemplateNarrator
+from services.report.editions import Edition, EditionCache, FixedSource
 from services.snapshot_io import load_sample
 from services.storage import Database, open_database
 from services.storage.subscriptions import SubscriptionStore

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from services.delivery.channels import SendResult
-from services.editions import Edition
+from services.report.editions import Edition
 
 
 def no_sleep(record: list[float]) -> Callable[[float], Awaitable[None]]:

@@ -17,8 +17,8 @@ from services.delivery.fanout import Fanout, RetryPolicy
 from services.delivery.ledger import SENT, Ledger
 from services.delivery.liveness import make_liveness
 from services.delivery.media import MediaCache
-from services.editions import Edition
 from services.errors import DeliveryInDoubt, DeliveryUnavailable
+from services.report.editions import Edition
 from services.storage import Database
 from services.storage.subscriptions import SubscriptionStore
 from tests.delivery.fakes import no_sleep
@@ -142,7 +142,7 @@ async def test_push_logs_in_over_rest_and_posts_to_every_channel(
     from bot.config import Settings
     from bot.container import build_container
     from bot.delivery import delivery_from_settings
-    from services.editions import FixedSource
+    from services.report.editions import FixedSource
     from services.snapshot_io import load_sample
 
     fake = await FakeDiscordAPI(token=TOKEN).start()

@@ -7,7 +7,6 @@ import pytest
 
 from services.delivery.fanout import RetryPolicy
 from services.delivery.ledger import FAILED, PENDING, SENT
-from services.editions import Edition
 from services.errors import (
     DeliveryAborted,
     DeliveryError,
@@ -17,6 +16,7 @@ from services.errors import (
     DestinationMoved,
     RateLimited,
 )
+from services.report.editions import Edition
 from tests.delivery.conftest import Rig, RigFactory
 
 

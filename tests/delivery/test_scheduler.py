@@ -16,10 +16,10 @@ from services.delivery.briefing import Briefing
 from services.delivery.leader import LeaderLock, make_leader_lock
 from services.delivery.ledger import SENT
 from services.delivery.slots import Slot, SlotStore
-from services.editions import Edition, make_edition
 from services.models.snapshot import MarketSnapshot
 from services.narration.base import Narrator
 from services.narration.template import TemplateNarrator
+from services.report.editions import Edition, make_edition
 from services.storage import Database, open_database
 from services.storage.editions import EditionStore
 from tests.delivery.conftest import HK, Rig, RigFactory, sample_cache

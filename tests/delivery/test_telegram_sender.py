@@ -22,8 +22,8 @@ from services.delivery.liveness import make_liveness
 from services.delivery.media import MediaCache
 from services.delivery.pacing import telegram_pacer
 from services.delivery.telegram import TelegramSender, translate
-from services.editions import Edition
 from services.errors import DeliveryInDoubt, DeliveryUnavailable
+from services.report.editions import Edition
 from services.storage import Database
 from services.storage.subscriptions import SubscriptionStore
 from tests.delivery.fakes import FakeClock, no_sleep

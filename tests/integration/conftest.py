@@ -11,8 +11,8 @@ import pytest
 import pytest_asyncio
 
 from bot.config import Settings
-from services.calendars import Calendars
-from services.market_data import MarketData
+from services.market_data.build import MarketData
+from services.market_data.calendars import Calendars
 from services.models.snapshot import MarketSnapshot
 from tests.upstream.server import FakeUpstream
 from tests.upstream.world import World, endpoints

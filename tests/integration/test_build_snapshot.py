@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from services.instruments import ALL
-from services.providers.yahoo import SYMBOLS
+from services.market_data.instruments import ALL
+from services.market_data.providers.yahoo import SYMBOLS
 from services.snapshot_io import dump_snapshot, load_snapshot
 from tests.integration.conftest import Build
 from tests.upstream.server import FakeUpstream

@@ -9,11 +9,11 @@ import httpx
 import pytest
 
 from bot.config import Settings
-from services.calendars import Calendars
-from services.market_data import MarketData
+from services.market_data.build import MarketData
+from services.market_data.calendars import Calendars
 from services.models.snapshot import MarketSnapshot
-from services.pipeline import report_from_snapshot
 from services.renderers import markdown
+from services.report.pipeline import report_from_snapshot
 from tests.integration.conftest import settings_for
 from tests.upstream.server import FakeUpstream
 from tests.upstream.world import World, dated

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from services.calendars import Calendars
+from services.market_data.calendars import Calendars
 from services.snapshot_io import load_snapshot_file
 from tests.upstream.server import FakeUpstream, serving_in_thread
 from tests.upstream.world import endpoints, world_at

@@ -11,10 +11,10 @@ import pytest
 
 from bot.config import Settings
 from bot.container import build_container
-from services.calendars import Calendars
-from services.live import open_live_source
-from services.market_data import MarketData
-from services.providers import defillama
+from services.market_data.build import MarketData
+from services.market_data.calendars import Calendars
+from services.market_data.live import open_live_source
+from services.market_data.providers import defillama
 from services.snapshot_io import dump_snapshot
 from services.storage.snapshots import SnapshotStore
 from tests.integration.conftest import Build, settings_for

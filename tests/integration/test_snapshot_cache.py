@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest_asyncio
 from sqlalchemy import text
 
+from services.market_data.cache import SnapshotCache
 from services.models.snapshot import MarketSnapshot
-from services.snapshot_cache import SnapshotCache
 from services.snapshot_io import dump_snapshot, load_sample
 from services.storage import Database, open_database
 from services.storage.snapshots import SnapshotStore

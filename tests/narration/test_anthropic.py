@@ -16,14 +16,14 @@ import pytest
 from bot.config import Settings
 from bot.container import make_narrator
 from services.analysis import analyze
-from services.editions import EditionCache, FixedSource
 from services.models.analysis import Analysis
 from services.models.report import SECTION_KEYS, Narration
 from services.narration.anthropic import AnthropicNarrator
 from services.narration.prompt import SYSTEM_PROMPT
 from services.narration.template import TemplateNarrator
 from services.renderers import json_out
-from services.report_builder import build_report
+from services.report.builder import build_report
+from services.report.editions import EditionCache, FixedSource
 from services.snapshot_io import load_sample, validate_snapshot
 from tests.narration import scripted
 from tests.narration.conftest import ZONE

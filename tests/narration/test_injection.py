@@ -12,7 +12,7 @@ from services.analysis import analyze
 from services.models.analysis import Analysis
 from services.narration.prompt import SYSTEM_PROMPT, TASK
 from services.renderers import discord_embeds, telegram_html
-from services.report_builder import build_report
+from services.report.builder import build_report
 from services.snapshot_io import sample_bytes, validate_snapshot
 from tests.narration import scripted
 from tests.narration.conftest import ZONE

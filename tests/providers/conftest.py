@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from services.calendars import Calendars
+from services.market_data.calendars import Calendars
 
 OWN = Path(__file__).parent / "fixtures"
 

@@ -14,7 +14,7 @@ from services.errors import (
     UpstreamTimeout,
     UpstreamUnreachable,
 )
-from services.providers.base import (
+from services.market_data.providers.base import (
     Request,
     RetryPolicy,
     count,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from services.errors import UpstreamFormatError, UpstreamImplausible
-from services.providers import coingecko
+from services.market_data.providers import coingecko
 from tests.providers.conftest import own
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

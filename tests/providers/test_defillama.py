@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from services.errors import UpstreamFormatError
-from services.providers import defillama
+from services.market_data.providers import defillama
 from tests.providers.conftest import own
 
 

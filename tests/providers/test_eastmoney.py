@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from services.errors import UpstreamFormatError
-from services.providers import eastmoney
-from services.providers.base import decode_json
+from services.market_data.providers import eastmoney
+from services.market_data.providers.base import decode_json
 from tests.providers.conftest import own
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

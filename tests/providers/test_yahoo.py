@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.calendars import Calendars
 from services.errors import UpstreamFormatError, UpstreamImplausible
-from services.providers import yahoo
+from services.market_data.calendars import Calendars
+from services.market_data.providers import yahoo
 from tests.providers.conftest import own
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

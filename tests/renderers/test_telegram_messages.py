@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.models.report import Paragraph, Report
-from services.pipeline import report_from_snapshot
 from services.renderers import telegram_html, telegram_messages, text
 from services.renderers.splitter import pack, pack_spans
+from services.report.pipeline import report_from_snapshot
 from services.snapshot_io import load_sample
 from tests.fakes.telegram_html import parse_html
 

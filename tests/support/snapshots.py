@@ -12,7 +12,7 @@ from services.analysis import analyze
 from services.models.analysis import Analysis
 from services.models.report import Report
 from services.models.snapshot import MarketSnapshot
-from services.pipeline import report_from_snapshot
+from services.report.pipeline import report_from_snapshot
 from services.snapshot_io import sample_bytes, validate_snapshot
 
 HK = ZoneInfo("Asia/Hong_Kong")

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from services.delivery.schedule import Schedule, canonical_zone, next_push, parse_schedule
 from services.errors import ScheduleInputError
-from services.schedule import Schedule, canonical_zone, next_push, parse_schedule
 
 
 @pytest.mark.parametrize(("args", "expected"), [

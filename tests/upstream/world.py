@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
-from services.calendars import Calendars
+from services.market_data.calendars import Calendars
 from tests.upstream.server import FakeRequest, Reply
 
 # Tuesday 2026-11-24 08:30 in Hong Kong = Monday 19:30 in New York: every market's latest

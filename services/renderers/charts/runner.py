@@ -65,7 +65,7 @@ def _warm_up() -> int:
 class ChartPool:
     """Worker processes that render charts; ``await start()`` once, ``await close()`` at exit.
 
-    It is also the ``ChartRenderer`` that ``services.editions`` expects: ``await pool(name,
+    It is also the ``ChartRenderer`` that ``services.report.editions`` expects: ``await pool(name,
     report)`` renders one chart of a report's analysis."""
 
     def __init__(self, workers: int | None = None, start_method: str = "spawn") -> None:

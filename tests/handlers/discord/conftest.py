@@ -11,10 +11,10 @@ import discord
 import pytest
 
 from handlers.discord import DiscordDeps, MarketBot
-from services.editions import EditionCache, FixedSource
 from services.models.snapshot import MarketSnapshot
 from services.narration.base import Narrator
 from services.narration.template import TemplateNarrator
+from services.report.editions import EditionCache, FixedSource
 from services.snapshot_io import load_sample
 from services.storage import Database, open_database
 from services.storage.subscriptions import SubscriptionStore

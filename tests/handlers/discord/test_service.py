@@ -12,7 +12,7 @@ from bot.config import Settings
 from bot.container import build_container
 from bot.runtime import run
 from handlers.discord import DiscordService
-from services.editions import FixedSource
+from services.report.editions import FixedSource
 from services.snapshot_io import load_sample
 from tests.fakes.charts import FakeCharts
 from tests.fakes.discord_api import FakeDiscordAPI

@@ -13,8 +13,8 @@ from bot.config import Settings
 from bot.container import Container, build_container
 from handlers.telegram import TelegramService
 from handlers.telegram.deps import TelegramDeps
-from services.editions import FixedSource
 from services.models.snapshot import MarketSnapshot
+from services.report.editions import FixedSource
 from services.snapshot_io import load_sample
 from tests.fakes import telegram_updates as tu
 from tests.fakes.charts import FakeCharts

@@ -13,8 +13,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from handlers.telegram.menu import COMMANDS
-from services.pipeline import report_from_snapshot
 from services.renderers.telegram_messages import render_full
+from services.report.pipeline import report_from_snapshot
 from services.snapshot_io import load_sample
 from tests.fakes import telegram_updates as tu
 from tests.fakes.telegram_api import TOKEN, FakeBotApi

@@ -18,7 +18,7 @@ from services.analysis import analyze
 from services.models.report import Report
 from services.models.snapshot import MarketSnapshot
 from services.narration.base import Narrator
-from services.report_builder import build_report
+from services.report.builder import build_report
 from services.snapshot_io import dump_snapshot
 
 log = logging.getLogger(__name__)

@@ -6,16 +6,33 @@ here, so both give the same helpful line for ``25:99 Mars/Phobos``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from bot.config import parse_hhmm, parse_zone
 from services.errors import ScheduleInputError
 
 EXAMPLE = "/subscribe 08:30 Asia/Hong_Kong"
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def parse_hhmm(value: str) -> time:
+    """``"08:30"`` → ``time(8, 30)``; raises ``ValueError`` naming the problem."""
+    match = _HHMM.match(value.strip())
+    if not match:
+        raise ValueError(f"'{value}' is not a time of day as HH:MM (00:00 to 23:59)")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def parse_zone(value: str) -> ZoneInfo:
+    """An IANA time zone name such as ``Asia/Hong_Kong``; raises ``ValueError`` if unknown."""
+    try:
+        return ZoneInfo(value.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"'{value}' is not an IANA time zone name (e.g. Asia/Hong_Kong)") from None
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from services.errors import UpstreamFormatError
-from services.models.snapshot import Breadth
-from services.providers.base import (
+from services.market_data.providers.base import (
     BROWSER_USER_AGENT,
     FUTURE_TOLERANCE,
     Parsed,
@@ -27,6 +26,7 @@ from services.providers.base import (
     number,
     unix_time,
 )
+from services.models.snapshot import Breadth
 
 SOURCE = "eastmoney"
 FEED = "eastmoney ulist"

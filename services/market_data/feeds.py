@@ -14,10 +14,9 @@ from typing import Any, TypeVar
 
 import httpx
 
-from bot.config import Settings
-from services.assembly import Assembly
 from services.errors import UpstreamError
-from services.instruments import (
+from services.market_data.assembly import Assembly
+from services.market_data.instruments import (
     BY_ID,
     CN_INDICES,
     COINS,
@@ -26,9 +25,17 @@ from services.instruments import (
     US_INDICES,
     Instrument,
 )
+from services.market_data.providers import coingecko, defillama, eastmoney, yahoo
+from services.market_data.providers.base import (
+    Fetched,
+    Parsed,
+    Request,
+    RetryPolicy,
+    decode_json,
+    fetch,
+)
+from services.market_data.settings import MarketDataSettings
 from services.models.snapshot import Breadth, Quote
-from services.providers import coingecko, defillama, eastmoney, yahoo
-from services.providers.base import Fetched, Parsed, Request, RetryPolicy, decode_json, fetch
 
 T = TypeVar("T")
 
@@ -42,7 +49,7 @@ Job = tuple[str, tuple[str, ...], Coroutine[Any, Any, None]]
 class Feeds:
     """The jobs of one build. Each catches its own upstream failures."""
 
-    def __init__(self, client: httpx.AsyncClient, settings: Settings, policy: RetryPolicy,
+    def __init__(self, client: httpx.AsyncClient, settings: MarketDataSettings, policy: RetryPolicy,
                  assembly: Assembly, calendar: CalendarLookup) -> None:
         self._client = client
         self._settings = settings

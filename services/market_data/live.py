@@ -16,18 +16,18 @@ from typing import Any
 import httpx
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.config import Settings
-from services.market_data import MarketData
+from services.market_data.build import MarketData
+from services.market_data.cache import SnapshotCache
+from services.market_data.providers.base import BROWSER_USER_AGENT
+from services.market_data.settings import MarketDataSettings
 from services.models.snapshot import MarketSnapshot
-from services.providers.base import BROWSER_USER_AGENT
-from services.snapshot_cache import SnapshotCache
 from services.storage import open_database
 from services.storage.snapshots import SnapshotStore
 
 log = logging.getLogger(__name__)
 
 
-def http_client(settings: Settings, **options: Any) -> httpx.AsyncClient:
+def http_client(settings: MarketDataSettings, **options: Any) -> httpx.AsyncClient:
     """The one client of the process: every request of a build (about 25) in flight at once.
 
     Only a few connections are kept alive: builds are minutes apart (connections expire after
@@ -44,7 +44,7 @@ def http_client(settings: Settings, **options: Any) -> httpx.AsyncClient:
 
 
 @asynccontextmanager
-async def open_live_source(settings: Settings, store: SnapshotStore | None = None
+async def open_live_source(settings: MarketDataSettings, store: SnapshotStore | None = None
                            ) -> AsyncIterator[SnapshotCache]:
     async with http_client(settings) as client:
         builder = MarketData(client, settings)
@@ -52,7 +52,7 @@ async def open_live_source(settings: Settings, store: SnapshotStore | None = Non
         yield SnapshotCache(builder.build, settings.snapshot_ttl_s, store=store)
 
 
-async def live_snapshot(settings: Settings) -> MarketSnapshot:
+async def live_snapshot(settings: MarketDataSettings) -> MarketSnapshot:
     """One snapshot for a command: a stored one younger than the TTL, else a new build (stored).
     The database is best effort: if it cannot be opened the build goes ahead without it."""
     try:

@@ -12,8 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from services.errors import UpstreamFormatError
-from services.models.snapshot import Dex, Protocol, Stablecoin
-from services.providers.base import (
+from services.market_data.providers.base import (
     ACCEPT_JSON,
     Parsed,
     Rejection,
@@ -23,6 +22,7 @@ from services.providers.base import (
     number,
     sequence,
 )
+from services.models.snapshot import Dex, Protocol, Stablecoin
 
 SOURCE = "defillama"
 STABLECOINS_FEED = "defillama stablecoins"

@@ -13,7 +13,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from services.errors import UpstreamFormatError, UpstreamImplausible
-from services.providers.base import (
+from services.market_data.providers.base import (
     ACCEPT_JSON,
     Parsed,
     Rejection,

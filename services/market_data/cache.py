@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.exc import SQLAlchemyError
 
 from services.errors import SnapshotError
-from services.market_data import all_sources_failed
+from services.market_data.build import all_sources_failed
 from services.models.snapshot import MarketSnapshot
 from services.snapshot_io import dump_snapshot, load_snapshot
 from services.storage.snapshots import SnapshotStore

@@ -14,7 +14,7 @@ from services.models.report import (
     Report,
     Section,
 )
-from services.report_sections import BUILDERS
+from services.report.sections import BUILDERS
 
 
 def key_insight_blocks(analysis: Analysis, narration: Narration) -> tuple[Block, ...]:

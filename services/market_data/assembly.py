@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from services.errors import UpstreamError, UpstreamTimeout, UpstreamUnreachable
-from services.instruments import BY_ID
+from services.market_data.instruments import BY_ID
+from services.market_data.providers.base import Rejection
 from services.models.snapshot import (
     Breadth,
     CryptoMarket,
@@ -24,7 +25,6 @@ from services.models.snapshot import (
     SourceWarning,
     Stablecoin,
 )
-from services.providers.base import Rejection
 
 NORTHBOUND_REASON = "not published since 2024-08-19"
 

@@ -8,7 +8,7 @@ from services.analysis import analyze
 from services.models.report import Narration, Report
 from services.models.snapshot import MarketSnapshot
 from services.narration.template import TemplateNarrator
-from services.report_builder import build_report
+from services.report.builder import build_report
 
 
 def report_from_snapshot(snapshot: MarketSnapshot, zone: tzinfo, as_of: datetime | None = None,

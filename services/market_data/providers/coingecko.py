@@ -11,8 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from services.errors import UpstreamFormatError
-from services.models.snapshot import CryptoMarket
-from services.providers.base import (
+from services.market_data.providers.base import (
     ACCEPT_JSON,
     FUTURE_TOLERANCE,
     Parsed,
@@ -23,6 +22,7 @@ from services.providers.base import (
     number,
     unix_time,
 )
+from services.models.snapshot import CryptoMarket
 
 SOURCE = "coingecko"
 PRICE_FEED = "coingecko simple/price"

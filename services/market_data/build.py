@@ -18,12 +18,12 @@ from typing import Any
 
 import httpx
 
-from bot.config import Settings
-from services.assembly import Assembly
-from services.calendars import EXCHANGES, Calendars, MarketCalendar
-from services.feeds import Feeds
+from services.market_data.assembly import Assembly
+from services.market_data.calendars import EXCHANGES, Calendars, MarketCalendar
+from services.market_data.feeds import Feeds
+from services.market_data.providers.base import RetryPolicy
+from services.market_data.settings import MarketDataSettings
 from services.models.snapshot import MarketSnapshot
-from services.providers.base import RetryPolicy
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def utc_now() -> datetime:
 class MarketData:
     """Builds snapshots. Holds the client (owned by the caller) and the calendars, loaded once."""
 
-    def __init__(self, client: httpx.AsyncClient, settings: Settings, *,
+    def __init__(self, client: httpx.AsyncClient, settings: MarketDataSettings, *,
                  clock: Clock = utc_now,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
                  calendars: Calendars | None = None) -> None:
