@@ -9,6 +9,8 @@ provider, per destination, and in one error handler per platform.
     ├── InputError                the user typed something we cannot use
     │   ├── SnapshotError         a market-snapshot/1 document is invalid; ``.problems`` lists
     │   │                         one "json.path: what is wrong" line per problem
+    │   ├── HistoryError          a market-history/1 document or CSV folder is invalid; same
+    │   │                         ``.problems`` shape ("series.SPX.closes[3]: ...")
     │   ├── UnknownSectionError   a section key or alias we do not know; lists valid ones
     │   ├── UnknownChartError     a chart name we do not know; lists valid ones
     │   ├── ScheduleInputError    a bad HH:MM time or IANA time zone
@@ -58,6 +60,17 @@ class SnapshotError(InputError):
         first = self.problems[0] if self.problems else "invalid snapshot"
         more = f" (and {count - 1} more)" if count > 1 else ""
         super().__init__(f"invalid snapshot: {first}{more}")
+
+
+class HistoryError(InputError):
+    """A market-history/1 document (or a folder of ID.csv files) failed validation."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems: tuple[str, ...] = tuple(problems)
+        count = len(self.problems)
+        first = self.problems[0] if self.problems else "invalid history"
+        more = f" (and {count - 1} more)" if count > 1 else ""
+        super().__init__(f"invalid history: {first}{more}")
 
 
 class UnknownSectionError(InputError):
