@@ -15,6 +15,7 @@ from services.analysis.plan import PlanInputs, action_plan
 from services.analysis.risk import RiskInputs, risk_matrix
 from services.analysis.sentiment import analyze_sentiment
 from services.models.analysis import Analysis, EquityMarket
+from services.models.history import EMPTY_HISTORY, History
 from services.models.snapshot import MarketSnapshot
 
 WEEKEND_START = 5  # Saturday
@@ -77,8 +78,11 @@ def weekend_note(edition: date, markets: tuple[EquityMarket, ...]) -> str | None
             f"clock, so crypto and DeFi carry today's news.")
 
 
-def analyze(snapshot: MarketSnapshot, as_of: datetime, zone: tzinfo) -> Analysis:
-    """Every figure of the report, computed from ``snapshot`` for an edition at ``as_of``."""
+def analyze(snapshot: MarketSnapshot, as_of: datetime, zone: tzinfo,
+            history: History = EMPTY_HISTORY) -> Analysis:
+    """Every figure of the report, computed from ``snapshot`` for an edition at ``as_of``.
+
+    ``history`` holds the daily closes the day is read against (empty when none was given)."""
     moves = all_moves(snapshot)
     latest = latest_equity_session(snapshot)
     sentiment = analyze_sentiment(moves, latest)

@@ -7,6 +7,7 @@ from the snapshot. Percent values are in percent (``change_pct``), spreads in pe
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -267,6 +268,29 @@ class Idea:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """One instrument's move read against its own history (``analysis.evidence``).
+
+    ``z`` is the session's return over the trailing 60-session volatility of daily returns
+    (both in percent), ``n`` the returns behind that volatility; ``percentile`` ranks the return
+    among the last year's (``n_year`` of them; 0 = the worst day, 100 = the best). ``recent``
+    is the last 60 closes up to and including ``session``, for sparklines. Figures are None
+    when the history is too short; the report then keeps the fixed thresholds and says so.
+    """
+
+    id: str
+    session: date | None
+    change_pct: float | None
+    z: float | None
+    vol_pct: float | None
+    n: int
+    percentile: float | None
+    n_year: int
+    recent: tuple[tuple[date, float], ...]
+    source: str
+
+
+@dataclass(frozen=True)
 class Analysis:
     as_of: datetime
     edition_date: date
@@ -284,3 +308,4 @@ class Analysis:
     sources: tuple[tuple[str, str], ...]  # (source name, as-of text)
     thresholds: dict[str, float] = field(default_factory=dict)
     session_note: str | None = None  # a weekend edition: equities closed, last sessions named
+    evidence: Mapping[str, Evidence] = field(default_factory=dict)  # by quote id

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import Protocol
 
 from services.analysis import analyze
+from services.models.history import EMPTY_HISTORY, History
 from services.models.report import Report
 from services.models.snapshot import MarketSnapshot
 from services.narration.base import Narrator
@@ -79,9 +80,10 @@ class Edition:
 
 
 async def make_edition(snapshot: MarketSnapshot, narrator: Narrator, zone: tzinfo,
-                       built_at: datetime) -> Edition:
-    """The edition of one snapshot (also how a stored edition is rebuilt after a restart)."""
-    analysis = analyze(snapshot, snapshot.generated_at, zone)
+                       built_at: datetime, history: History = EMPTY_HISTORY) -> Edition:
+    """The edition of one snapshot read against ``history`` (also how a stored edition is
+    rebuilt after a restart)."""
+    analysis = analyze(snapshot, snapshot.generated_at, zone, history)
     narration = await narrator.narrate(analysis)
     edition = Edition(edition_id(snapshot), build_report(analysis, narration), snapshot,
                       built_at)

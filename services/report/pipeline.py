@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 from services.analysis import analyze
+from services.models.history import EMPTY_HISTORY, History
 from services.models.report import Narration, Report
 from services.models.snapshot import MarketSnapshot
 from services.narration.template import TemplateNarrator
@@ -12,8 +13,10 @@ from services.report.builder import build_report
 
 
 def report_from_snapshot(snapshot: MarketSnapshot, zone: tzinfo, as_of: datetime | None = None,
-                         narration: Narration | None = None) -> Report:
-    """The report for ``snapshot``; ``as_of`` defaults to the snapshot's own time, so the same
-    snapshot always gives the same report. Without ``narration`` the template narrator writes."""
-    analysis = analyze(snapshot, as_of or snapshot.generated_at, zone)
+                         narration: Narration | None = None,
+                         history: History = EMPTY_HISTORY) -> Report:
+    """The report for ``snapshot`` read against ``history``; ``as_of`` defaults to the
+    snapshot's own time, so the same inputs always give the same report. Without ``narration``
+    the template narrator writes."""
+    analysis = analyze(snapshot, as_of or snapshot.generated_at, zone, history)
     return build_report(analysis, narration or TemplateNarrator().compose(analysis))
