@@ -18,8 +18,8 @@ TEXT: dict[str, dict[Language, str]] = {
             "the part of the edition that matches your question.",
         ZH: "今日 Claude 回答额度已用完（UTC 00:00 重置），以下是本期报告中与您的问题相关的部分。"},
     "unavailable": {
-        EN: "Claude did not answer in time, so here are the edition's figures on that.",
-        ZH: "Claude 未能及时回答，以下是本期报告中的相关数字。"},
+        EN: "Claude could not answer just now, so here are the edition's figures on that.",
+        ZH: "Claude 暂时无法回答，以下是本期报告中的相关数字。"},
     "unchecked": {
         EN: "Claude's answer did not pass the fact-check, so here are the edition's figures "
             "on that, quoted directly.",
