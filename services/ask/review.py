@@ -26,7 +26,7 @@ FORECAST = re.compile(
     r"\b(?:tomorrow|next\s+(?:week|month|year|session|day)|will|should\s+(?:rise|fall|close|"
     r"reach|hit|gain|drop|climb)|(?:is|are)\s+(?:expected|likely|set)\s+to|forecasts?|"
     r"targets?|outlook)\b|明天|明日|下周|预计|将会|预测|目标", re.IGNORECASE)
-_SENTENCE = re.compile(r"[^.!?。！？]+(?:[.!?。！？]|$)")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
 MARKUP = re.compile(r"<[^>]*>|\*\*|__|`|\[[^\]]*\]\([^)]*\)|@(?:everyone|here)\b|<@")
 
 
@@ -59,7 +59,7 @@ def review_answer(text: str, sheet: FactSheet, language: Language) -> list[Rejec
 def forecasts(text: str, sheet: FactSheet) -> list[Rejection]:
     """Each figure stated in a sentence about the future: the edition holds no forecasts."""
     found = []
-    for sentence in _SENTENCE.findall(text):
+    for sentence in _SENTENCE_END.split(text):
         future = FORECAST.search(sentence)
         if future is None:
             continue

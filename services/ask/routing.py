@@ -66,7 +66,7 @@ def _pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
     parts = []
     words = [re.escape(t) if t not in CASED else f"(?-i:{re.escape(t)})" for t in latin]
     if words:
-        parts.append(r"(?<![\w&.])(?:" + "|".join(words) + r")(?![\w&])")
+        parts.append(r"(?<![\w&.-])(?:" + "|".join(words) + r")(?![\w&-])")
     if cjk:
         parts.append("|".join(re.escape(t) for t in cjk))
     return re.compile("|".join(parts), re.IGNORECASE)

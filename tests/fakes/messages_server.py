@@ -74,7 +74,10 @@ def question_in(body: Mapping[str, Any]) -> str | None:
         for block in message.get("content", []):
             found = _QUESTION.search(block.get("text", "")) if isinstance(block, dict) else None
             if found:
-                return str(json.loads(found.group(1))["question"])
+                try:
+                    return str(json.loads(found.group(1)).get("question"))
+                except (ValueError, AttributeError):
+                    return None
     return None
 
 
