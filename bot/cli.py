@@ -151,10 +151,16 @@ def narrated(snapshot: MarketSnapshot, settings: Settings) -> object:
     import asyncio
 
     from bot.container import make_narrator
+    from services.errors import ConfigError
+    from services.narration.anthropic import AnthropicNarrator, has_credentials
     from services.report.pipeline import narrated_report
 
     async def run() -> object:
         narrator = make_narrator(settings)
+        if isinstance(narrator, AnthropicNarrator) and not has_credentials(narrator.client):
+            await narrator.aclose()
+            raise ConfigError("Claude has no credentials: set ANTHROPIC_API_KEY, or run with "
+                              "--narrator template")
         try:
             return await narrated_report(snapshot, settings.briefing_zone, narrator)
         finally:

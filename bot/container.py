@@ -74,10 +74,11 @@ def make_ask_model(settings: Settings, http_client: httpx2.AsyncClient | None = 
         return None
     from services.ask.claude import ClaudeAnswerer
     from services.narration.anthropic import client as anthropic_client
+    from services.narration.anthropic import has_credentials
 
     sdk = anthropic_client(settings.anthropic_key, settings.anthropic_base_url,
                            settings.ask_timeout_s, http_client)
-    if not (sdk.api_key or sdk.auth_token):
+    if not has_credentials(sdk):
         return None  # NARRATOR=anthropic without a key: no credentials to call with
     return ClaudeAnswerer(sdk, settings.anthropic_model, settings.ask_max_tokens,
                           settings.anthropic_effort or None)

@@ -6,6 +6,7 @@ Claude or by keyword. Claude is the loopback Messages API fake
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -231,3 +232,18 @@ def test_the_fake_runs_as_a_module_and_answers_the_sdk(tmp_path: Path) -> None:
         process.terminate()
         process.wait(timeout=10)
     assert set(PRESETS) >= {"good", "wrong", "ask-good", "ask-retry", "ask-missing"}
+
+
+def test_narrator_anthropic_without_credentials_is_one_line(
+        sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    for key, value in bot_env(sqlite_url).items():
+        monkeypatch.setenv(key, value)
+    for key in [k for k in os.environ if k.startswith("ANTHROPIC_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", "--sample", "--narrator", "anthropic"]) == 2
+    assert capsys.readouterr().err == ("error: Claude has no credentials: set "
+                                       "ANTHROPIC_API_KEY, or run with --narrator template\n")
+    assert main(["ask", "--sample", "--narrator", "anthropic", "What did BTC do?"]) == 0
+    assert "Claude is not configured on this bot" in capsys.readouterr().out
