@@ -27,8 +27,9 @@ class AskCog(commands.Cog):
         if service is None:
             await say(interaction, NOT_AVAILABLE)
             return
-        asked = service.prepare(question, f"{PLATFORM}:{interaction.user.id}")  # before defer:
-        await interaction.response.defer(thinking=True)  # a refusal stays private and short
+        # Checked before deferring, so a refusal (too long, too often) is a short private line.
+        asked = service.prepare(question, f"{PLATFORM}:{interaction.user.id}")
+        await interaction.response.defer(thinking=True)
         edition = await self.deps.editions.current()
         answer = await service.answer(edition, asked)
         posts = [Post(embeds(m.embeds)) for m in answers.discord(answer, edition.report)]

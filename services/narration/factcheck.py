@@ -339,11 +339,23 @@ def unread_numbers(text: str, sheet: FactSheet) -> list[Rejection]:
     found = []
     for m in re.finditer(r"\d+", masked):
         if not any(start <= m.start() < end for start, end in covered):
-            token = re.search(r"[^\s，。；：！？、]*\d[^\s，。；：！？、]*",
-                              text[max(0, m.start() - 12):m.end() + 12])
-            found.append(Rejection(token.group(0) if token else m.group(0),
+            found.append(Rejection(_token_at(text, m.start(), m.end()),
                                    "cannot be checked: not read as a figure"))
     return found
+
+
+_SEPARATORS = frozenset(" \t\n，。；：！？、")
+
+
+def _token_at(text: str, start: int, end: int, reach: int = 12) -> str:
+    """The run of text around ``text[start:end]`` up to a space or punctuation (or ``reach``
+    characters each way)."""
+    left, right = start, end
+    while left > max(0, start - reach) and text[left - 1] not in _SEPARATORS:
+        left -= 1
+    while right < min(len(text), end + reach) and text[right] not in _SEPARATORS:
+        right += 1
+    return text[left:right]
 
 
 def check_zh(text: str, sheet: FactSheet) -> list[Rejection]:
