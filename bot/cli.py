@@ -1,4 +1,4 @@
-"""The command line: ``python -m bot report | schema | run | push | subscriptions``.
+"""The command line: ``python -m bot report | ask | schema | run | push | subscriptions``.
 
 Heavy libraries are imported inside the commands that need them, so ``report --sample``
 starts fast.
@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # for annotations only: report --sample must not import the l
 
 EXIT_OK, EXIT_INPUT, EXIT_NO_DATA = 0, 2, 3
 FORMATS = ("markdown", "telegram", "discord", "json")
+NARRATOR_CHOICES = ("template", "anthropic")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,6 +41,14 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=FORMATS, default="markdown")
     report.add_argument("--charts", metavar="DIR",
                         help="also write every chart as DIR/<name>.png (dashboard, sentiment, …)")
+    report.add_argument("--narrator", choices=NARRATOR_CHOICES,
+                        help="who writes the Key Insight and readings this run (default: the "
+                             "NARRATOR setting; Claude's text ships only where it passes the "
+                             "fact-check)")
+
+    from bot.cli_ask import add_parser as add_ask_parser
+
+    add_ask_parser(commands)
 
     commands.add_parser("schema", help="print the JSON Schema of market-snapshot/1")
 
@@ -65,6 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_schema()
         if args.command == "report":
             return cmd_report(args)
+        if args.command == "ask":
+            from bot.cli_ask import cmd_ask
+
+            return cmd_ask(args)
         if args.command == "snapshot":
             return cmd_snapshot(args)
         if args.command == "run":
@@ -102,18 +115,66 @@ def cmd_report(args: argparse.Namespace) -> int:
     from services.snapshot_io import load_sample, load_snapshot_file
 
     keys = (resolve_section(args.section),) if args.section else None
-    settings = Settings()
+    settings = with_narrator(Settings(), args.narrator)
     if args.input:
         snapshot = load_snapshot_file(args.input)
     elif args.sample:
         snapshot = load_sample()
     else:
         snapshot = fetch_live(settings)
-    report = report_from_snapshot(snapshot, settings.briefing_zone)
+    if narrates(settings):
+        report = narrated(snapshot, settings)
+    else:
+        report = report_from_snapshot(snapshot, settings.briefing_zone)
     print(render(report, args.format, keys), end="")
     if args.charts:
         write_charts(report, args.charts)
     return _live_status(snapshot) if not (args.input or args.sample) else EXIT_OK
+
+
+def with_narrator(settings: Settings, narrator: str | None) -> Settings:
+    """``settings`` with ``--narrator`` applied for this run."""
+    return settings if narrator is None else settings.model_copy(update={"narrator": narrator})
+
+
+def narrates(settings: Settings) -> bool:
+    """``bot.container.wants_model`` (Claude narrates with NARRATOR=anthropic, or auto and a
+    key), without importing the storage layer the template path does not need."""
+    return settings.narrator == "anthropic" or (settings.narrator == "auto"
+                                                and settings.anthropic_key is not None)
+
+
+def narrated(snapshot: MarketSnapshot, settings: Settings) -> object:
+    """The report narrated by Claude, as editions are: one call (and one retry for rejected
+    figures) within ANTHROPIC_TIMEOUT_S; the template wherever Claude fails. One line on
+    stderr says who narrated what."""
+    import asyncio
+
+    from bot.container import make_narrator
+    from services.errors import ConfigError
+    from services.narration.anthropic import AnthropicNarrator, has_credentials
+    from services.report.pipeline import narrated_report
+
+    async def run() -> object:
+        narrator = make_narrator(settings)
+        if isinstance(narrator, AnthropicNarrator) and not has_credentials(narrator.client):
+            await narrator.aclose()
+            raise ConfigError("Claude has no credentials: set ANTHROPIC_API_KEY, or run with "
+                              "--narrator template")
+        try:
+            return await narrated_report(snapshot, settings.briefing_zone, narrator)
+        finally:
+            aclose = getattr(narrator, "aclose", None)
+            if aclose is not None:
+                await aclose()
+
+    report = asyncio.run(run())
+    n = report.narration  # type: ignore[attr-defined]
+    claude = sorted(k for k, v in n.section_narrators.items() if v == "anthropic")
+    print(f"narration: Claude wrote {', '.join(claude) or 'nothing that passed the check'}; "
+          f"{len(n.rejected)} rejected figure(s); tokens: {n.input_tokens or 0} input, "
+          f"{n.output_tokens or 0} output", file=sys.stderr)
+    return report
 
 
 def fetch_live(settings: Settings) -> MarketSnapshot:

@@ -78,6 +78,14 @@ class Settings(BaseSettings):
     # --- on-demand commands
     refresh_cooldown_s: float = Field(default=300.0, ge=0)
 
+    # --- /ask (Claude answers when NARRATOR says it narrates; else keyword routing)
+    ask_max_chars: int = Field(default=500, ge=10, le=4000)
+    ask_per_user: int = Field(default=5, ge=1)  # questions per user ...
+    ask_window_s: float = Field(default=600.0, gt=0)  # ... per this many seconds
+    ask_daily_tokens: int = Field(default=500_000, ge=0)  # per UTC day, all users; 0: no Claude
+    ask_timeout_s: float = Field(default=30.0, gt=0)  # Claude's time per answer, retry included
+    ask_max_tokens: int = Field(default=2000, gt=0)  # output per call, thinking included
+
     @field_validator("telegram_channels", mode="before")
     @classmethod
     def _split_channels(cls, value: object) -> object:

@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
+from services.ask.service import AskLimits, AskModel, AskService
 from services.narration.base import Narrator
 from services.narration.template import TemplateNarrator
 from services.report.editions import ChartRenderer, EditionCache, SnapshotSource
 from services.storage import Database, open_database
 from services.storage.subscriptions import SubscriptionStore
+from services.storage.usage import UsageStore
 
 if TYPE_CHECKING:  # the SDK costs ~1.5 s to import: only a configured model loads it
     import httpx2
@@ -26,11 +28,14 @@ class Container:
     charts: ChartRenderer | None = None
     extras: dict[str, Any] = field(default_factory=dict)
     chart_names: tuple[str, ...] = ()  # what ``charts`` can draw (``/chart NAME``)
+    ask: AskService | None = None  # ``/ask``
 
     async def close(self) -> None:
         aclose = getattr(self.narrator, "aclose", None)
         if aclose is not None:
             await aclose()
+        if self.ask is not None:
+            await self.ask.aclose()
         await self.db.close()
 
 
@@ -55,6 +60,36 @@ def make_narrator(settings: Settings, http_client: httpx2.AsyncClient | None = N
                              settings.anthropic_timeout_s, settings.anthropic_effort or None)
 
 
+def ask_limits(settings: Settings) -> AskLimits:
+    return AskLimits(max_chars=settings.ask_max_chars, per_user=settings.ask_per_user,
+                     window_s=settings.ask_window_s, daily_tokens=settings.ask_daily_tokens,
+                     timeout_s=settings.ask_timeout_s)
+
+
+def make_ask_model(settings: Settings, http_client: httpx2.AsyncClient | None = None
+                   ) -> AskModel | None:
+    """Claude for ``/ask`` when it narrates (``wants_model``) and has credentials, else
+    ``None`` (the keyword route)."""
+    if not wants_model(settings) or settings.ask_daily_tokens == 0:
+        return None
+    from services.ask.claude import ClaudeAnswerer
+    from services.narration.anthropic import client as anthropic_client
+    from services.narration.anthropic import has_credentials
+
+    sdk = anthropic_client(settings.anthropic_key, settings.anthropic_base_url,
+                           settings.ask_timeout_s, http_client)
+    if not has_credentials(sdk):
+        return None  # NARRATOR=anthropic without a key: no credentials to call with
+    return ClaudeAnswerer(sdk, settings.anthropic_model, settings.ask_max_tokens,
+                          settings.anthropic_effort or None)
+
+
+def make_ask(settings: Settings, db: Database, http_client: httpx2.AsyncClient | None = None
+             ) -> AskService:
+    return AskService(make_ask_model(settings, http_client), UsageStore(db),
+                      ask_limits(settings))
+
+
 async def build_container(settings: Settings, source: SnapshotSource,
                           charts: ChartRenderer | None = None,
                           chart_names: tuple[str, ...] = ()) -> Container:
@@ -62,4 +97,4 @@ async def build_container(settings: Settings, source: SnapshotSource,
     narrator = make_narrator(settings)
     editions = EditionCache(source, narrator, settings.briefing_zone)
     return Container(settings, db, SubscriptionStore(db), editions, narrator, charts,
-                     chart_names=chart_names)
+                     chart_names=chart_names, ask=make_ask(settings, db))

@@ -15,6 +15,7 @@ provider, per destination, and in one error handler per platform.
     │   ├── UnknownChartError     a chart name we do not know; lists valid ones
     │   ├── ScheduleInputError    a bad HH:MM time or IANA time zone
     │   └── TooSoon               a repeated request inside its cooldown; ``.retry_in`` seconds
+    │       └── TooManyQuestions  ``/ask`` over the per-user limit; says when to ask again
     ├── NotAllowed                this user may not do that here (a group member, not an admin)
     ├── UpstreamError             a data source failed; ``.source`` names it
     │   ├── UpstreamTimeout       no answer within the provider timeout (retryable)
@@ -100,9 +101,24 @@ class TooSoon(InputError):
 
     def __init__(self, what: str, retry_in: float) -> None:
         self.retry_in = retry_in
-        minutes, seconds = divmod(max(1, round(retry_in)), 60)
-        wait = f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
-        super().__init__(f"{what} was done a moment ago; try again in {wait}.")
+        super().__init__(f"{what} was done a moment ago; try again in {duration(retry_in)}.")
+
+
+class TooManyQuestions(TooSoon):
+    """``/ask`` came more often than the per-user limit allows."""
+
+    def __init__(self, limit: int, window_s: float, retry_in: float) -> None:
+        self.retry_in = retry_in
+        InputError.__init__(self, f"You can ask {limit} questions every {duration(window_s)}; "
+                                  f"you can ask again in {duration(retry_in)}.")
+
+
+def duration(seconds: float) -> str:
+    """``200`` → ``3 min 20 s``; ``600`` → ``10 min``; at least ``1 s``."""
+    minutes, rest = divmod(max(1, round(seconds)), 60)
+    if not minutes:
+        return f"{rest} s"
+    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
 
 
 class NotAllowed(BotError):

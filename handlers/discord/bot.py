@@ -11,6 +11,7 @@ import logging
 import discord
 from discord.ext import commands
 
+from handlers.discord.ask_cog import AskCog
 from handlers.discord.chart_cog import chart_cog
 from handlers.discord.deps import DiscordDeps
 from handlers.discord.errors import on_app_command_error
@@ -38,6 +39,7 @@ class MarketBot(commands.Bot):
         await self.add_cog(ReportCog(self.deps))
         await self.add_cog(chart_cog(self.deps))
         await self.add_cog(SubscriptionsCog(self.deps))
+        await self.add_cog(AskCog(self.deps))
         self.add_dynamic_items(SectionMenu)
         if self.sync_commands:
             await self.sync()

@@ -135,4 +135,6 @@ class SubscriptionsCog(commands.Cog):
         else:
             lines.append(f"Current edition {edition.id}: verdict {edition.report.verdict}, "
                          f"built {edition.built_at:%Y-%m-%d %H:%M} UTC.")
+        if self.deps.ask is not None:
+            lines.append(await self.deps.ask.status_line())
         await interaction.followup.send("\n".join(lines), ephemeral=True)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, cast
 
 from telegram.ext import ContextTypes
 
+from services.ask.service import AskService
 from services.errors import TooSoon
 from services.report.editions import ChartRenderer, EditionCache
 from services.storage.subscriptions import SubscriptionStore
@@ -56,6 +57,7 @@ class TelegramDeps:
     channels: tuple[str, ...] = ()
     clock: Callable[[], datetime] = utc_now
     photo_ids: dict[tuple[str, str], str] = field(default_factory=dict)
+    ask: AskService | None = None
 
     @classmethod
     def from_container(cls, container: Container) -> TelegramDeps:
@@ -68,7 +70,7 @@ class TelegramDeps:
                    refresh=Cooldown(settings.refresh_cooldown_s),
                    weekend_editions=settings.weekend_editions, charts=charts,
                    chart_names=names if charts is not None else (),
-                   channels=settings.telegram_channels)
+                   channels=settings.telegram_channels, ask=container.ask)
 
 
 def deps(context: Context) -> TelegramDeps:

@@ -16,6 +16,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("risks", "Risk matrix"),
     ("plan", "Action plan"),
     ("chart", "One chart: /chart NAME"),
+    ("ask", "Ask about today's edition: /ask QUESTION"),
     ("subscribe", "Daily edition here: /subscribe [HH:MM] [Area/City]"),
     ("unsubscribe", "Stop the daily edition here"),
     ("settings", "This chat's push time and zone"),

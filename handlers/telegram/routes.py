@@ -11,7 +11,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers.telegram import keyboards, report, sections, status, subscriptions
+from handlers.telegram import ask, keyboards, report, sections, status, subscriptions
 from handlers.telegram.deps import DEPS_KEY, TelegramDeps
 from handlers.telegram.errors import on_error
 from services.models.report import COMMAND_ALIASES
@@ -28,7 +28,7 @@ def register(app: Application, deps: TelegramDeps) -> None:  # type: ignore[type
         "start": status.start, "help": status.help_command, "status": status.status,
         "report": report.report, "chart": report.chart,
         "subscribe": subscriptions.subscribe, "unsubscribe": subscriptions.unsubscribe,
-        "settings": subscriptions.settings,
+        "settings": subscriptions.settings, "ask": ask.ask,
     }
     for name, callback in commands.items():
         app.add_handler(CommandHandler(name, callback, filters=POSTS))

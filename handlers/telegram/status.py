@@ -22,11 +22,13 @@ async def help_command(update: Update, context: Context) -> None:
 
 
 async def status(update: Update, context: Context) -> None:
-    """/status: the edition's as-of time per source, what is missing, the next push here."""
+    """/status: the edition's as-of time per source, what is missing, the next push here,
+    and the day's /ask tokens."""
     d, chat = deps(context), chat_of(update)
     current = await edition(context, chat)
     sub = await d.subscriptions.get(PLATFORM, str(chat))
-    await reply(context, update, views.status(current, sub, next_for(d, sub)))
+    ask_line = await d.ask.status_line() if d.ask is not None else None
+    await reply(context, update, views.status(current, sub, next_for(d, sub), ask_line))
 
 
 async def unknown(update: Update, context: Context) -> None:

@@ -59,9 +59,10 @@ def push_line(subscription: Subscription | None, next_at: datetime | None) -> st
             f"next push {fmt.day(next_at)}.")
 
 
-def status(edition: Edition, subscription: Subscription | None, next_at: datetime | None
-           ) -> list[TelegramMessage]:
-    """The edition's as-of time per source, what is missing and why, and the next push."""
+def status(edition: Edition, subscription: Subscription | None, next_at: datetime | None,
+           ask_line: str | None = None) -> list[TelegramMessage]:
+    """The edition's as-of time per source, what is missing and why, the next push, and what
+    /ask has spent today."""
     analysis = edition.report.analysis
     ok = [f"{name}: {when}" for name, when in analysis.sources if not when.startswith("failed")]
     failed = [f"{name}: {when.removeprefix('failed: ')}" for name, when in analysis.sources
@@ -73,6 +74,7 @@ def status(edition: Edition, subscription: Subscription | None, next_at: datetim
         lines("Sources (as of)", ok or ["none listed"]),
         lines("Missing", missing or ["nothing: every source answered"]),
         lines("Next push here", [push_line(subscription, next_at)]),
+        *([lines("Questions", [ask_line])] if ask_line else []),
     ])
 
 

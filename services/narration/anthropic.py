@@ -68,6 +68,10 @@ class AnthropicNarrator:
     async def aclose(self) -> None:
         await self._client.close()
 
+    @property
+    def client(self) -> anthropic.AsyncAnthropic:
+        return self._client
+
     async def narrate(self, analysis: Analysis) -> Narration:
         fallback = self._template.compose(analysis)
         sheet = build_facts(analysis)
@@ -157,3 +161,9 @@ def client(api_key: str | None, base_url: str | None, timeout_s: float,
         timeout=httpx2.Timeout(timeout_s, connect=min(CONNECT_TIMEOUT_S, timeout_s)),
         http_client=http_client,
     )
+
+
+def has_credentials(sdk: anthropic.AsyncAnthropic) -> bool:
+    """Whether the client can authenticate (a key, a token, or credentials from a profile);
+    without any, every request raises ``TypeError`` before it is sent."""
+    return bool(sdk.api_key or sdk.auth_token or getattr(sdk, "credentials", None))

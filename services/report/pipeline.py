@@ -8,6 +8,7 @@ from services.analysis import analyze
 from services.models.history import EMPTY_HISTORY, History
 from services.models.report import Narration, Report
 from services.models.snapshot import MarketSnapshot
+from services.narration.base import Narrator
 from services.narration.template import TemplateNarrator
 from services.report.builder import build_report
 
@@ -20,3 +21,10 @@ def report_from_snapshot(snapshot: MarketSnapshot, zone: tzinfo, as_of: datetime
     the template narrator writes."""
     analysis = analyze(snapshot, as_of or snapshot.generated_at, zone, history)
     return build_report(analysis, narration or TemplateNarrator().compose(analysis))
+
+
+async def narrated_report(snapshot: MarketSnapshot, zone: tzinfo, narrator: Narrator) -> Report:
+    """The report for ``snapshot`` narrated by ``narrator`` (Claude's text only where it passed
+    the fact-check), as an edition is."""
+    analysis = analyze(snapshot, snapshot.generated_at, zone)
+    return build_report(analysis, await narrator.narrate(analysis))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
+    Date,
     DateTime,
     Index,
     Integer,
@@ -118,4 +119,19 @@ class ScheduleSlotRow(Base):
     slot: Mapped[str] = mapped_column(String(96), primary_key=True)  # "08:30 Asia/Hong_Kong"
     last_fire_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     edition_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TokenUsageRow(Base):
+    """Language-model tokens spent per UTC day and purpose ("ask"), shared by every instance
+    of the bot so a daily budget holds across restarts (revision 0004)."""
+
+    __tablename__ = "token_usage"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(32), primary_key=True)
+    input_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    output_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    calls: Mapped[int] = mapped_column(Integer, default=0)
+    answers: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
