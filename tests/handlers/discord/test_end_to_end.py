@@ -30,10 +30,15 @@ DEFERRED = 5  # the interaction callback type of defer()
 MESSAGE = 4  # ... of send_message()
 
 
+A, B, C = 900000000000000011, 900000000000000012, 900000000000000013
+TRADING_DESK = Guild(channels=(Channel(di.CHANNEL_ID, "general"), Channel(A, "markets"),
+                               Channel(B, "old-news"), Channel(C, "asia")))
+
+
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeDiscord]:
     async with FakeDiscord(token=TOKEN, interaction_timeout_s=SLOW_MACHINE_WINDOW_S,
-                           heartbeat_interval_ms=250) as discord:
+                           heartbeat_interval_ms=250, guilds=(TRADING_DESK,)) as discord:
         yield discord
 
 
@@ -142,41 +147,37 @@ async def test_a_member_without_manage_channels_is_refused(fake: FakeDiscord,
     assert_no_secret_printed(bot, [refused, status])
 
 
-A, B, C = 900000000000000011, 900000000000000012, 900000000000000013
-TRADING_DESK = Guild(channels=(Channel(A, "markets"), Channel(B, "old-news"),
-                               Channel(C, "asia")))
 HK_MORNING = "2026-03-21T08:00:00+08:00"
 HK_BRIEFING = "2026-03-21T08:30:00+08:00"
 SLOT_SCHEDULED = "scheduled slot:08:30 Asia/Hong_Kong, next at 2026-03-21T08:30:00+08:00"
 
 
-async def test_the_daily_post_at_its_time_once_per_channel(tmp_path: Path) -> None:
+async def test_the_daily_post_at_its_time_once_per_channel(fake: FakeDiscord,
+                                                          tmp_path: Path) -> None:
     """Three channels subscribe with /subscribe 08:30 Asia/Hong_Kong; the process's clock
     (08:00 in Hong Kong on the sample day) jumps to 08:30 when the test says. The post to A
     meets a global 429 and waits it out; B was deleted (404, 10003): its subscription is
     deactivated, and A and C still get their post, each exactly once."""
-    async with FakeDiscord(token=TOKEN, interaction_timeout_s=SLOW_MACHINE_WINDOW_S,
-                           guilds=(TRADING_DESK,)) as fake:
-        async with running_bot(fake, tmp_path, clock_hook=True, LOG_LEVEL="INFO",
-                               MARKETBOT_TEST_CLOCK=HK_MORNING,
-                               MARKETBOT_TEST_CLOCK_JUMP=HK_BRIEFING,
-                               SCHEDULER_SYNC_S="0.2") as bot:
-            subscribes = [await fake.command("subscribe", {"time": "08:30",
-                                                           "timezone": "Asia/Hong_Kong"},
-                                             channel_id=channel, permissions=di.MODERATOR)
-                          for channel in (A, B, C)]
-            replies = [(await answered(bot, fake, s))[0].content for s in subscribes]
-            await bot.until(lambda: bot.said(SLOT_SCHEDULED))
-            fake.api.rate_limit_next("POST", rf"^/channels/{A}/messages$", retry_after=0.3,
-                                     is_global=True)
-            fake.api.channel_gone(B)
-            bot.signal(signal.SIGUSR1)  # the clock jumps to 08:30 in Hong Kong
-            await bot.until(lambda: bot.said("slot 08:30 Asia/Hong_Kong ("))
-            syncs = bot.count('Running job "BriefingScheduler.sync')
-            await bot.until(lambda: bot.count('Running job "BriefingScheduler.sync') > syncs + 5)
-            status = await fake.command("status", channel_id=B)
-            gone = (await answered(bot, fake, status))[0].content
-            assert await bot.stop() == 0
+    async with running_bot(fake, tmp_path, clock_hook=True, LOG_LEVEL="INFO",
+                           MARKETBOT_TEST_CLOCK=HK_MORNING,
+                           MARKETBOT_TEST_CLOCK_JUMP=HK_BRIEFING,
+                           SCHEDULER_SYNC_S="0.2") as bot:
+        subscribes = [await fake.command("subscribe", {"time": "08:30",
+                                                       "timezone": "Asia/Hong_Kong"},
+                                         channel_id=channel, permissions=di.MODERATOR)
+                      for channel in (A, B, C)]
+        replies = [(await answered(bot, fake, s))[0].content for s in subscribes]
+        await bot.until(lambda: bot.said(SLOT_SCHEDULED))
+        fake.api.rate_limit_next("POST", rf"^/channels/{A}/messages$", retry_after=0.3,
+                                 is_global=True)
+        fake.api.channel_gone(B)
+        bot.signal(signal.SIGUSR1)  # the clock jumps to 08:30 in Hong Kong
+        await bot.until(lambda: bot.said("slot 08:30 Asia/Hong_Kong ("))
+        syncs = bot.count('Running job "BriefingScheduler.sync')
+        await bot.until(lambda: bot.count('Running job "BriefingScheduler.sync') > syncs + 5)
+        status = await fake.command("status", channel_id=B)
+        gone = (await answered(bot, fake, status))[0].content
+        assert await bot.stop() == 0
 
     assert replies == ["This channel gets the daily briefing at 08:30 Asia/Hong_Kong (next: "
                        "Sat 21 Mar 08:30 HKT)."] * 3
