@@ -56,7 +56,11 @@ class DiscordService:
         await self.bot.login(self._token.get_secret_value())
         if self._gateway:
             if self._api_base:
-                url = await use_gateway_of(self.bot)
+                try:
+                    url = await use_gateway_of(self.bot)
+                except Exception:
+                    await self.bot.close()  # the runtime stops only what started
+                    raise
                 log.info("Discord at %s (gateway %s)", self._api_base, url)
             self._task = asyncio.create_task(self.bot.connect(reconnect=True),
                                              name="discord-gateway")

@@ -10,13 +10,20 @@ cannot fail these tests; the 3 s rule itself is tested on its own (``test_fake_g
 
 from __future__ import annotations
 
+import asyncio
+import json
+import os
 import signal
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 
+from tests.conftest import ROOT
+from tests.delivery.processes import bot_env, start_bot
 from tests.fakes import discord_interactions as di
 from tests.fakes.discord_api import Posted
 from tests.fakes.discord_gateway import Channel, Guild
@@ -64,14 +71,20 @@ def assert_no_secret_printed(bot: BotProcess, interactions: list[dict[str, Any]]
         assert payload["token"] not in printed
 
 
-async def test_it_logs_in_answers_report_and_the_section_menu(fake: FakeDiscord,
-                                                              tmp_path: Path) -> None:
+async def test_it_logs_in_answers_report_the_section_menu_and_refuses_a_member(
+        fake: FakeDiscord, tmp_path: Path) -> None:
     async with running_bot(fake, tmp_path, LOG_LEVEL="DEBUG") as bot:
         report = await fake.command("report")
         posted = await answered(bot, fake, report)
         menu = posted[0]
         picked = await fake.pick(menu, ["us"])
         section = await answered(bot, fake, picked)
+        refused = await fake.command("subscribe", {"time": "08:30",
+                                                   "timezone": "Asia/Hong_Kong"},
+                                     permissions=di.MEMBER)  # no Manage Channels
+        refusal = await answered(bot, fake, refused)
+        status = await fake.command("status")
+        after = (await answered(bot, fake, status))[0].content
         await bot.until(lambda: fake.gateway.heartbeats >= 3)  # HELLO's, then every 250 ms
         assert await bot.stop() == 0
 
@@ -98,11 +111,16 @@ async def test_it_logs_in_answers_report_and_the_section_menu(fake: FakeDiscord,
 
     assert api.acknowledgement(picked) == (DEFERRED, True)
     assert section[0].ephemeral and section[0].embeds[0]["title"].startswith("4. US")
+    assert api.acknowledgement(refused) == (MESSAGE, True)
+    assert [p.content for p in refusal] == ["You need the Manage Channels permission to do "
+                                            "that."]
+    assert after.startswith("This channel is not subscribed.")
+
     assert_within_limits(api.posted)
     assert api.rejected == [] and api.expired == 0
     assert bot.said("discord stopped")
     assert any("/webhooks/" in line for line in bot.lines), "discord.py's DEBUG lines ran"
-    assert_no_secret_printed(bot, [report, picked])
+    assert_no_secret_printed(bot, [report, picked, refused, status])
 
 
 async def test_a_reconnect_in_the_middle_loses_no_interaction(fake: FakeDiscord,
@@ -129,22 +147,6 @@ async def test_a_reconnect_in_the_middle_loses_no_interaction(fake: FakeDiscord,
     assert fake.answers(during[0])[0].embeds[0]["title"].startswith("5. Hong Kong")
     assert bot.said("has successfully RESUMED session")
     assert_no_secret_printed(bot, [before, *during, after])
-
-
-async def test_a_member_without_manage_channels_is_refused(fake: FakeDiscord,
-                                                           tmp_path: Path) -> None:
-    async with running_bot(fake, tmp_path) as bot:
-        refused = await fake.command("subscribe", {"time": "08:30",
-                                                   "timezone": "Asia/Hong_Kong"},
-                                     permissions=di.MEMBER)
-        posted = await answered(bot, fake, refused)
-        status = await fake.command("status")
-        after = await answered(bot, fake, status)
-        assert await bot.stop() == 0
-    assert fake.api.acknowledgement(refused) == (MESSAGE, True)
-    assert [p.content for p in posted] == ["You need the Manage Channels permission to do that."]
-    assert after[0].content.startswith("This channel is not subscribed.")
-    assert_no_secret_printed(bot, [refused, status])
 
 
 HK_MORNING = "2026-03-21T08:00:00+08:00"
@@ -198,3 +200,50 @@ async def test_the_daily_post_at_its_time_once_per_channel(fake: FakeDiscord,
     assert "built 2026-03-21 00:30 UTC" in gone, "by the slot, at 08:30 in Hong Kong"
     assert bot.said("deactivated discord 900000000000000012: HTTP 404 Unknown Channel")
     assert_no_secret_printed(bot, [*subscribes, status])
+
+
+async def test_the_fake_started_by_hand_answers_report_through_its_controls(
+        tmp_path: Path) -> None:
+    """What the README tells a developer to do: ``python -m tests.fakes.discord_server``,
+    the bot pointed at it, ``/report`` typed through ``POST /_fake/interactions`` and the
+    answer read from ``GET /_fake/sent``."""
+    server = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tests.fakes.discord_server", "--port", "0",
+        "--interaction-timeout", str(SLOW_MACHINE_WINDOW_S), cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=asyncio.subprocess.PIPE)
+    try:
+        assert server.stdout is not None
+        started = json.loads(await asyncio.wait_for(server.stdout.readline(), 60))
+        base, token = started["api_base"], started["token"]
+        env = bot_env(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", DISCORD_BOT_TOKEN=token,
+                      DISCORD_API_BASE=base, LOG_LEVEL="INFO")
+        bot = BotProcess(await start_bot(["run", "--sample"], env, tmp_path))
+        async with aiohttp.ClientSession(base) as http:
+            async def state() -> dict[str, Any]:
+                async with http.get("/_fake/state") as answer:
+                    return dict(await answer.json())
+
+            while not (await state())["connected"]:
+                await bot.until(lambda: True)  # fails if the bot died
+                await asyncio.sleep(0.05)
+            async with http.post("/_fake/interactions",
+                                 json={"command": "report"}) as answer:
+                assert answer.status == 200
+                interaction = (await answer.json())["id"]
+            sent: list[dict[str, Any]] = []
+            while not sent:
+                await bot.until(lambda: True)
+                async with http.get("/_fake/sent") as answer:
+                    sent = [m for m in await answer.json()
+                            if m["interaction_id"] == interaction]
+                await asyncio.sleep(0.05)
+            final = await state()
+        assert await bot.stop() == 0
+    finally:
+        if server.returncode is None:
+            server.terminate()
+        await server.wait()
+    assert sent[0]["embeds"][0]["title"] == "Market Intelligence Report - 2026-03-21"
+    assert sent[0]["files"][0]["filename"] == "dashboard.png"
+    assert final["identifies"] == 1 and final["rejected"] == [] and final["expired"] == 0
+    assert token not in "\n".join(bot.lines)
