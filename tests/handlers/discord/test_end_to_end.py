@@ -10,20 +10,13 @@ cannot fail these tests; the 3 s rule itself is tested on its own (``test_fake_g
 
 from __future__ import annotations
 
-import asyncio
-import json
-import os
 import signal
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 
-from tests.conftest import ROOT
-from tests.delivery.processes import bot_env, start_bot
 from tests.fakes import discord_interactions as di
 from tests.fakes.discord_api import Posted
 from tests.fakes.discord_gateway import Channel, Guild
@@ -201,49 +194,3 @@ async def test_the_daily_post_at_its_time_once_per_channel(fake: FakeDiscord,
     assert bot.said("deactivated discord 900000000000000012: HTTP 404 Unknown Channel")
     assert_no_secret_printed(bot, [*subscribes, status])
 
-
-async def test_the_fake_started_by_hand_answers_report_through_its_controls(
-        tmp_path: Path) -> None:
-    """What the README tells a developer to do: ``python -m tests.fakes.discord_server``,
-    the bot pointed at it, ``/report`` typed through ``POST /_fake/interactions`` and the
-    answer read from ``GET /_fake/sent``."""
-    server = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.fakes.discord_server", "--port", "0",
-        "--interaction-timeout", str(SLOW_MACHINE_WINDOW_S), cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=asyncio.subprocess.PIPE)
-    try:
-        assert server.stdout is not None
-        started = json.loads(await asyncio.wait_for(server.stdout.readline(), 60))
-        base, token = started["api_base"], started["token"]
-        env = bot_env(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", DISCORD_BOT_TOKEN=token,
-                      DISCORD_API_BASE=base, LOG_LEVEL="INFO")
-        bot = BotProcess(await start_bot(["run", "--sample"], env, tmp_path))
-        async with aiohttp.ClientSession(base) as http:
-            async def state() -> dict[str, Any]:
-                async with http.get("/_fake/state") as answer:
-                    return dict(await answer.json())
-
-            while not (await state())["connected"]:
-                await bot.until(lambda: True)  # fails if the bot died
-                await asyncio.sleep(0.05)
-            async with http.post("/_fake/interactions",
-                                 json={"command": "report"}) as answer:
-                assert answer.status == 200
-                interaction = (await answer.json())["id"]
-            sent: list[dict[str, Any]] = []
-            while not sent:
-                await bot.until(lambda: True)
-                async with http.get("/_fake/sent") as answer:
-                    sent = [m for m in await answer.json()
-                            if m["interaction_id"] == interaction]
-                await asyncio.sleep(0.05)
-            final = await state()
-        assert await bot.stop() == 0
-    finally:
-        if server.returncode is None:
-            server.terminate()
-        await server.wait()
-    assert sent[0]["embeds"][0]["title"] == "Market Intelligence Report - 2026-03-21"
-    assert sent[0]["files"][0]["filename"] == "dashboard.png"
-    assert final["identifies"] == 1 and final["rejected"] == [] and final["expired"] == 0
-    assert token not in "\n".join(bot.lines)

@@ -4,7 +4,10 @@ forgets an interaction that is not answered in time, as Discord does after 3 s."
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import sys
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -13,6 +16,7 @@ import pytest
 from discord.utils import _ActiveDecompressionContext
 
 from handlers.discord import MarketBot
+from tests.conftest import ROOT
 from tests.fakes import discord_interactions as di
 from tests.fakes.discord_api import FakeDiscordAPI
 from tests.fakes.discord_server import FakeDiscord
@@ -34,6 +38,7 @@ class Client:
     def __init__(self, socket: aiohttp.ClientWebSocketResponse) -> None:
         self.socket = socket
         self.inflate = _ActiveDecompressionContext()
+        self.hello: dict[str, Any] = {}
 
     async def receive(self) -> dict[str, Any]:
         while True:
@@ -47,16 +52,18 @@ class Client:
         await self.socket.send_str(json.dumps({"op": op, "d": data}))
 
 
-async def connect(http: aiohttp.ClientSession, fake: FakeDiscord) -> Client:
-    client = Client(await http.ws_connect(fake.api.gateway_url + QUERY))
-    hello = await client.receive()
-    assert hello["op"] == 10 and hello["d"]["heartbeat_interval"] == 45000
+async def connect(http: aiohttp.ClientSession, fake: FakeDiscord | str) -> Client:
+    url = fake if isinstance(fake, str) else fake.api.gateway_url
+    client = Client(await http.ws_connect(url + QUERY))
+    client.hello = await client.receive()
+    assert client.hello["op"] == 10
     return client
 
 
 async def test_identify_heartbeat_and_resume(discord_fake: FakeDiscord) -> None:
     async with aiohttp.ClientSession() as http:
         first = await connect(http, discord_fake)
+        assert first.hello["d"] == {"heartbeat_interval": 45000}
         await first.send(1, None)
         assert (await first.receive())["op"] == 11
         await first.send(2, {"token": TOKEN, "intents": 1, "properties": {}})
@@ -117,3 +124,44 @@ async def test_an_interaction_not_answered_in_time_is_unknown(bot: MarketBot,
     assert answers and {c.status for c in answers} == {404}
     assert fake.expired == 1 and posted == []
     assert fake.acknowledgement(payload) == (None, False)
+
+
+async def test_the_server_started_by_hand_is_driven_through_its_controls() -> None:
+    """``python -m tests.fakes.discord_server`` as the README runs it: it prints where it is
+    and its token; ``POST /_fake/interactions`` types a command that arrives over the
+    gateway; ``GET /_fake/state`` shows the session. (``test_end_to_end.py`` runs the bot
+    against the same fake.)"""
+    server = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tests.fakes.discord_server", "--port", "0", cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=asyncio.subprocess.PIPE)
+    try:
+        assert server.stdout is not None
+        started = json.loads(await asyncio.wait_for(server.stdout.readline(), 60))
+        async with aiohttp.ClientSession(started["api_base"]) as http:
+            async with http.get("/api/v10/gateway/bot",
+                                headers={"Authorization": f"Bot {started['token']}"}) as got:
+                gateway = (await got.json())["url"]
+            async with http.post("/_fake/interactions", json={"command": "report"}) as early:
+                assert early.status == 409, "nobody is connected yet"
+            client = await connect(http, gateway)
+            await client.send(2, {"token": started["token"], "intents": 1, "properties": {}})
+            assert [(await client.receive())["t"] for _ in range(2)] == ["READY",
+                                                                        "GUILD_CREATE"]
+            async with http.post("/_fake/interactions",
+                                 json={"command": "subscribe", "permissions": "moderator",
+                                       "options": {"time": "07:00"}}) as typed:
+                sent = await typed.json()
+            event = await client.receive()
+            async with http.get("/_fake/state") as answer:
+                state = await answer.json()
+            await client.socket.close()
+    finally:
+        server.terminate()
+        await server.wait()
+    assert started["api_base"].startswith("http://127.0.0.1:")
+    assert gateway == started["api_base"].replace("http://", "ws://") + "/gateway"
+    assert (event["t"], event["s"], event["d"]["id"]) == ("INTERACTION_CREATE", 3, sent["id"])
+    assert event["d"]["data"]["options"] == [{"name": "time", "type": 3, "value": "07:00"}]
+    assert int(event["d"]["member"]["permissions"]) == di.MODERATOR
+    assert state["connected"] and state["identifies"] == 1
+    assert state["compressions"] == ["zlib-stream"]
