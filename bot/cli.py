@@ -252,11 +252,11 @@ def snapshot_source(args: argparse.Namespace) -> object | None:
 def cmd_run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from bot.config import Settings
+    from bot.config import load_settings
     from bot.logging import setup_logging
     from bot.runtime import EXIT_NO_PLATFORM, NO_PLATFORM_MESSAGE, has_platform, run
 
-    settings = Settings()
+    settings = load_settings()
     if not has_platform(settings):
         print(NO_PLATFORM_MESSAGE, file=sys.stderr)
         return EXIT_NO_PLATFORM

@@ -50,11 +50,11 @@ def add_parsers(commands: Any) -> None:
 # ---------------------------------------------------------------------- push
 def cmd_push(args: argparse.Namespace) -> int:
     from bot.cli import snapshot_source
-    from bot.config import Settings
+    from bot.config import load_settings
     from bot.logging import setup_logging
     from bot.runtime import has_platform
 
-    settings = Settings()
+    settings = load_settings()
     setup_logging(settings.log_level, settings.secrets())
     if not has_platform(settings):
         from bot.runtime import NO_PLATFORM_MESSAGE

@@ -6,14 +6,17 @@ there is no module-level instance.
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import time
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from services.delivery.schedule import parse_hhmm, parse_zone
+from services.errors import ConfigError
 
 NARRATORS = ("auto", "template", "anthropic")
 EFFORTS = ("low", "medium", "high", "xhigh", "max")
@@ -37,6 +40,8 @@ class Settings(BaseSettings):
     briefing_misfire_grace_s: int = Field(default=3600, ge=60)
     # a standby instance tries for the scheduler's leader lock this often (seconds)
     scheduler_poll_s: float = Field(default=5.0, gt=0)
+    # the leader re-reads the subscriptions (new times, new zones) this often (seconds)
+    scheduler_sync_s: float = Field(default=60.0, gt=0)
     # Telegram sends per second overall (its limit is about 30)
     telegram_messages_per_s: float = Field(default=29.0, gt=0, le=30)
 
@@ -50,6 +55,9 @@ class Settings(BaseSettings):
     # --- Discord
     discord_bot_token: SecretStr | None = None
     discord_guild_id: int | None = None
+    # another Discord (a local fake): REST base and, from its GET /gateway/bot, the gateway;
+    # None is Discord's own (https://discord.com/api/v10, wss://gateway.discord.gg)
+    discord_api_base: str | None = None
 
     # --- narration
     narrator: str = "auto"  # auto | template | anthropic
@@ -92,6 +100,17 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
+
+    @field_validator("discord_api_base")
+    @classmethod
+    def _check_discord_api_base(cls, value: str | None) -> str | None:
+        wanted = (value or "").strip()
+        if not wanted:
+            return None
+        problem = endpoint_problem(wanted, "https", "http")
+        if problem is not None:
+            raise ValueError(problem)
+        return wanted.rstrip("/")
 
     @field_validator("narrator")
     @classmethod
@@ -144,3 +163,45 @@ class Settings(BaseSettings):
             if value is not None and value.get_secret_value():
                 found.append(value.get_secret_value())
         return tuple(found)
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def endpoint_problem(url: str, secure: str, plain: str) -> str | None:
+    """Why ``url`` may not carry a token, or None: it must be ``secure://`` (TLS) anywhere, or
+    ``plain://`` on this machine (127.0.0.0/8, ::1, localhost) only."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises on a bad port)
+    except ValueError:
+        return f"must be a {secure}:// URL, or {plain}:// on loopback; this one does not parse"
+    if parts.scheme not in (secure, plain) or not parts.hostname:
+        return f"must be a {secure}:// URL, or {plain}:// on loopback (127.0.0.1, ::1, " \
+               f"localhost)"
+    if parts.username or parts.password or parts.query or parts.fragment:
+        return "must be a plain base URL, without credentials, query or fragment"
+    if parts.scheme == plain and not is_loopback(parts.hostname):
+        return f"{plain}:// is allowed on loopback only (127.0.0.1, ::1, localhost), not on " \
+               f"{parts.hostname}; use {secure}://"
+    return None
+
+
+def load_settings() -> Settings:
+    """``Settings()``, or ``ConfigError`` with one line naming each bad setting (for the
+    command line: no traceback, no value echoed)."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            name = "_".join(str(part) for part in error["loc"]).upper() or "settings"
+            message = str(error["msg"]).removeprefix("Value error, ")
+            problems.append(f"{name}: {message}")
+        raise ConfigError("; ".join(problems)) from None

@@ -91,7 +91,10 @@ async def discord_sender(settings: Settings, container: Container, media: MediaC
     import discord
 
     from handlers.discord import EditionPoster
+    from handlers.discord.endpoints import use_api
 
+    if settings.discord_api_base:
+        use_api(settings.discord_api_base)
     client = discord.Client(intents=discord.Intents.none(),
                             allowed_mentions=discord.AllowedMentions.none())
     await client.login(token)
@@ -153,4 +156,5 @@ def scheduler_for(container: Container, delivery: Delivery) -> BriefingScheduler
                              SlotStore(container.db), make_leader_lock(container.db),
                              weekends=settings.weekend_editions,
                              misfire_grace_s=settings.briefing_misfire_grace_s,
-                             poll_s=settings.scheduler_poll_s)
+                             poll_s=settings.scheduler_poll_s,
+                             sync_s=settings.scheduler_sync_s)

@@ -3,7 +3,9 @@
 httpx logs request URLs at INFO, and Telegram URLs carry the bot token, so every record is
 scrubbed of the configured secrets and of anything shaped like a Telegram bot token.
 discord.py logs interaction webhook URLs at DEBUG, which carry the interaction's token (a
-15-minute credential to answer as the bot), so those path segments are scrubbed too.
+15-minute credential to answer as the bot), so those path segments are scrubbed too; and it
+logs every gateway event at DEBUG as a dict, an interaction's ``'token': '…'`` included, so
+any ``token`` key's value is scrubbed.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Iterable
 
 TELEGRAM_TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
 DISCORD_INTERACTION_TOKEN = re.compile(r"(/(?:webhooks|interactions)/\d+/)[A-Za-z0-9_.-]{20,}")
+TOKEN_VALUE = re.compile(r"""(['"]token['"]\s*:\s*['"])[^'"]+""", re.IGNORECASE)
 REDACTED = "[REDACTED]"
 
 
@@ -26,6 +29,7 @@ class RedactingFilter(logging.Filter):
         for secret in self._secrets:
             text = text.replace(secret, REDACTED)
         text = DISCORD_INTERACTION_TOKEN.sub(rf"\g<1>{REDACTED}", text)
+        text = TOKEN_VALUE.sub(rf"\g<1>{REDACTED}", text)
         return TELEGRAM_TOKEN.sub(REDACTED, text)
 
     def filter(self, record: logging.LogRecord) -> bool:

@@ -2,7 +2,8 @@
 
 ``start`` logs in (which runs ``setup_hook``: cogs, the section menu, command sync) and then
 keeps the gateway connection in a background task, so the runtime's loop stays free for the
-other platforms and the scheduler.
+other platforms and the scheduler. With ``DISCORD_API_BASE`` set, REST and gateway go to that
+server (``handlers/discord/endpoints.py``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from bot.container import Container
 from handlers.discord.bot import MarketBot
 from handlers.discord.delivery import EditionPoster
 from handlers.discord.deps import DiscordDeps
+from handlers.discord.endpoints import use_api, use_gateway_of
 from services.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -43,13 +45,23 @@ class DiscordService:
             raise ConfigError("DISCORD_BOT_TOKEN is not set")
         self._token = token
         self._gateway = gateway
+        self._api_base = container.settings.discord_api_base
         self.bot = MarketBot(deps_from(container, chart_names))
         self.poster = EditionPoster(self.bot, container.charts, container.subscriptions)
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
+        if self._api_base:
+            use_api(self._api_base)
         await self.bot.login(self._token.get_secret_value())
         if self._gateway:
+            if self._api_base:
+                try:
+                    url = await use_gateway_of(self.bot)
+                except Exception:
+                    await self.bot.close()  # the runtime stops only what started
+                    raise
+                log.info("Discord at %s (gateway %s)", self._api_base, url)
             self._task = asyncio.create_task(self.bot.connect(reconnect=True),
                                              name="discord-gateway")
             self._task.add_done_callback(_report_end)

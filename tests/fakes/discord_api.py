@@ -10,11 +10,14 @@ application/json``, ``Via`` on 429s, ``?with_response=1`` callbacks, rate-limit 
   message bucket (``message_bucket``) or the global limit (``global_limit``) is exhausted;
 - **answers 404/403** for channels marked gone (``channel_gone``), and any status when told
   to (``fail_next``);
-- **enforces the interaction flow**: one response per interaction, follow-ups only after it;
+- **enforces the interaction flow**: one response per interaction, follow-ups only after it,
+  and the response within ``interaction_timeout_s`` (Discord's 3 s) of the interaction's
+  arrival, or it answers 404 Unknown interaction (code 10062);
 - **records** every request (``calls``) and every message it accepted (``posted``), payloads
   included (``allowed_mentions`` too), for assertions.
 
-Routes: ``GET /users/@me``, ``GET /oauth2/applications/@me``, ``PUT`` global and guild command
+Routes: ``GET /gateway/bot`` (the URL of ``tests.fakes.discord_gateway``, when served with it),
+``GET /users/@me``, ``GET /oauth2/applications/@me``, ``PUT`` global and guild command
 sync, ``POST /channels/{id}/messages``, ``POST /interactions/{id}/{token}/callback``,
 ``POST /webhooks/{app}/{token}``, ``PATCH``/``GET /webhooks/{app}/{token}/messages/{id}``.
 """
@@ -89,7 +92,9 @@ class _Interaction:
     id: int
     channel_id: int
     guild_id: int | None
+    arrived: float = 0.0  # time.monotonic() when it was dispatched or registered
     ack: int | None = None  # the callback type that answered it
+    forgotten: bool = False  # not answered in time (10062 from then on)
     ephemeral: bool = False
     original_id: int | None = None
     original_done: bool = False
@@ -132,6 +137,9 @@ class FakeDiscordAPI:
     synced: dict[int | None, list[dict[str, Any]]] = field(default_factory=dict)
     autocompletes: list[list[dict[str, Any]]] = field(default_factory=list)
     throttled: int = 0  # 429s answered
+    # Discord forgets an interaction not answered within 3 s (10062 Unknown interaction)
+    interaction_timeout_s: float = 3.0
+    expired: int = 0  # callbacks refused because they came too late
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1300000000000000000)
@@ -174,13 +182,24 @@ class FakeDiscordAPI:
         """Tell the fake about an interaction before discord.py answers it."""
         guild = payload.get("guild_id")
         self._interactions[payload["token"]] = _Interaction(
-            int(payload["id"]), int(payload["channel_id"]), int(guild) if guild else None)
+            int(payload["id"]), int(payload["channel_id"]), int(guild) if guild else None,
+            time.monotonic())
 
     # --- queries ------------------------------------------------------------------------
 
     @property
+    def root_url(self) -> str:
+        """What ``DISCORD_API_BASE`` takes: the server, without ``/api/v10``."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}{API}"
+        return f"{self.root_url}{API}"
+
+    @property
+    def gateway_url(self) -> str:
+        """What ``GET /gateway/bot`` answers (``tests.fakes.discord_gateway`` serves it)."""
+        return f"ws://127.0.0.1:{self.port}/gateway"
 
     def messages_in(self, channel_id: int) -> list[Posted]:
         return [p for p in self.posted if p.channel_id == int(channel_id)]
@@ -210,12 +229,18 @@ class FakeDiscordAPI:
 
     # --- lifecycle ----------------------------------------------------------------------
 
-    async def start(self) -> FakeDiscordAPI:
+    async def start(self, port: int = 0,
+                    more_routes: Callable[[web.Application], None] | None = None
+                    ) -> FakeDiscordAPI:
+        """Serve on loopback (``port`` 0: any free one); ``more_routes`` adds to the app
+        (the gateway's websocket and the control endpoints)."""
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", API + "/{tail:.*}", self._dispatch)
+        if more_routes is not None:
+            more_routes(app)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         self.port = self._runner.addresses[0][1]
         return self
@@ -263,6 +288,7 @@ class FakeDiscordAPI:
 
     def _routes(self) -> list[tuple[str, Callable[..., Awaitable[web.Response]]]]:
         return [
+            (r"GET /gateway/bot", self._gateway),
             (r"GET /users/@me", self._me),
             (r"GET /oauth2/applications/@me", self._application),
             (r"PUT /applications/(\d+)/commands", self._sync_global),
@@ -295,6 +321,11 @@ class FakeDiscordAPI:
         self.rejected.append((call, problems))
         return _json(400, {"message": "Invalid Form Body", "code": 50035,
                            "errors": {"problems": problems}})
+
+    async def _gateway(self, call: Call) -> web.Response:
+        return _json(200, {"url": self.gateway_url, "shards": 1,
+                           "session_start_limit": {"total": 1000, "remaining": 999,
+                                                   "reset_after": 0, "max_concurrency": 1}})
 
     async def _me(self, call: Call) -> web.Response:
         return _json(200, _bot_user())
@@ -340,6 +371,12 @@ class FakeDiscordAPI:
     async def _callback(self, call: Call, interaction: str, token: str) -> web.Response:
         state = self._interactions.get(token)
         if state is None or state.id != int(interaction):
+            return _json(404, {"message": "Unknown interaction", "code": 10062})
+        if state.ack is None and (state.forgotten or time.monotonic() - state.arrived
+                                  > self.interaction_timeout_s):
+            if not state.forgotten:  # no response in time: Discord forgets the interaction
+                state.forgotten = True
+                self.expired += 1
             return _json(404, {"message": "Unknown interaction", "code": 10062})
         if state.ack is not None:
             return _json(400, {"message": "Interaction has already been acknowledged.",

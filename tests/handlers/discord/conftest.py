@@ -27,7 +27,9 @@ CLOCK = datetime(2026, 3, 21, 0, 0, tzinfo=UTC)
 
 @pytest.fixture
 async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscordAPI]:
-    api = await FakeDiscordAPI(token=TOKEN).start()
+    # interactions are fed in and answered at once; a generous answer window keeps a busy
+    # machine from failing them (the 3 s rule has its own test in test_fake_gateway.py)
+    api = await FakeDiscordAPI(token=TOKEN, interaction_timeout_s=30.0).start()
     monkeypatch.setattr(discord.http.Route, "BASE", api.base_url)
     try:
         yield api
