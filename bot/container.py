@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,8 @@ from services.report.editions import ChartRenderer, EditionCache, SnapshotSource
 from services.storage import Database, open_database
 from services.storage.subscriptions import SubscriptionStore
 from services.storage.usage import UsageStore
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # the SDK costs ~1.5 s to import: only a configured model loads it
     import httpx2
@@ -51,11 +54,22 @@ def make_narrator(settings: Settings, http_client: httpx2.AsyncClient | None = N
     """Claude when configured (``wants_model``), else the template narrator."""
     if not wants_model(settings):
         return TemplateNarrator()
-    from services.narration.anthropic import AnthropicNarrator
+    import anthropic
+
+    from services.narration.anthropic import AnthropicNarrator, has_credentials
     from services.narration.anthropic import client as anthropic_client
 
-    sdk = anthropic_client(settings.anthropic_key, settings.anthropic_base_url,
-                           settings.anthropic_timeout_s, http_client)
+    try:
+        sdk = anthropic_client(settings.anthropic_key, settings.anthropic_base_url,
+                               settings.anthropic_timeout_s, http_client)
+    except anthropic.AnthropicError as exc:  # e.g. a credentials profile that cannot be read
+        log.warning("NARRATOR=%s but the Anthropic client cannot be set up (%s); the template "
+                    "narrator writes", settings.narrator, type(exc).__name__)
+        return TemplateNarrator()
+    if not has_credentials(sdk):
+        log.warning("NARRATOR=%s but no Anthropic credentials (set ANTHROPIC_API_KEY); the "
+                    "template narrator writes", settings.narrator)
+        return TemplateNarrator()
     return AnthropicNarrator(sdk, settings.anthropic_model, settings.anthropic_max_tokens,
                              settings.anthropic_timeout_s, settings.anthropic_effort or None)
 

@@ -30,16 +30,41 @@ def settings(**values: Any) -> Settings:
     ({"anthropic_api_key": ""}, TemplateNarrator),
     ({"anthropic_api_key": "sk-ant-test"}, AnthropicNarrator),
     ({"anthropic_api_key": "sk-ant-test", "narrator": "template"}, TemplateNarrator),
-    ({"narrator": "anthropic"}, AnthropicNarrator),
-    ({"narrator": "Anthropic", "anthropic_base_url": "http://127.0.0.1:9"}, AnthropicNarrator),
+    # NARRATOR=anthropic with no credentials at all: every call would fail before it is sent,
+    # so the template writes (with a warning) instead of an edition build failing.
+    ({"narrator": "anthropic"}, TemplateNarrator),
+    ({"narrator": "Anthropic", "anthropic_base_url": "http://127.0.0.1:9"}, TemplateNarrator),
+    ({"narrator": "anthropic", "anthropic_api_key": "sk-ant-test"}, AnthropicNarrator),
 ])
 async def test_the_narrator_chosen(values: dict[str, Any], expected: type,
                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    for name in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_PROFILE",
+                 "ANTHROPIC_CONFIG_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", "/nonexistent-home-for-test")
     narrator = make_narrator(settings(**values))
     assert isinstance(narrator, expected)
     if isinstance(narrator, AnthropicNarrator):
         await narrator.aclose()
+
+
+async def test_narrator_anthropic_uses_the_sdk_s_own_credentials(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    monkeypatch.setenv("ANTHROPIC_AUTH_TOKEN", "token-from-the-environment")
+    narrator = make_narrator(settings(narrator="anthropic"))
+    assert isinstance(narrator, AnthropicNarrator)
+    await narrator.aclose()
+
+
+async def test_narrator_anthropic_without_credentials_says_so(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    for name in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", "/nonexistent-home-for-test")
+    narrator = make_narrator(settings(narrator="anthropic"))
+    assert isinstance(narrator, TemplateNarrator)
+    assert "no Anthropic credentials (set ANTHROPIC_API_KEY)" in caplog.text
 
 
 def test_the_default_model_is_current() -> None:
