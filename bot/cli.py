@@ -152,13 +152,12 @@ def narrated(snapshot: MarketSnapshot, settings: Settings) -> object:
 
     from bot.container import make_narrator
     from services.errors import ConfigError
-    from services.narration.anthropic import AnthropicNarrator, has_credentials
+    from services.narration.anthropic import AnthropicNarrator
     from services.report.pipeline import narrated_report
 
     async def run() -> object:
         narrator = make_narrator(settings)
-        if isinstance(narrator, AnthropicNarrator) and not has_credentials(narrator.client):
-            await narrator.aclose()
+        if not isinstance(narrator, AnthropicNarrator):  # asked for, but no credentials
             raise ConfigError("Claude has no credentials: set ANTHROPIC_API_KEY, or run with "
                               "--narrator template")
         try:
