@@ -25,12 +25,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import httpx
-
 from bot.config import Settings
 from services.market_data.build import MarketData
 from services.market_data.calendars import Calendars
-from services.market_data.live import http_client
+from services.market_data.transport import open_clients
 from tests.upstream.server import FakeUpstream
 from tests.upstream.world import World, endpoints
 
@@ -44,20 +42,12 @@ def serve(latency: float, pipe: Connection) -> None:
     asyncio.run(run())
 
 
-class Counter:
-    def __init__(self) -> None:
-        self.requests = 0
-
-    async def __call__(self, request: httpx.Request) -> None:
-        self.requests += 1
-
-
-async def timed_build(data: MarketData, counter: Counter) -> tuple[float, int, int]:
-    before = counter.requests
+async def timed_build(data: MarketData) -> tuple[float, int, int]:
     started = time.perf_counter()
     snapshot = await data.build()
     elapsed = time.perf_counter() - started
-    return elapsed, counter.requests - before, len(snapshot.quotes)
+    requests = sum(status.requests or 0 for status in snapshot.sources)
+    return elapsed, requests, len(snapshot.quotes)
 
 
 async def bench(url: str, latency: float, builds: int) -> dict[str, object]:
@@ -65,13 +55,12 @@ async def bench(url: str, latency: float, builds: int) -> dict[str, object]:
     values: dict[str, Any] = {**endpoints(url), "provider_timeout_s": max(10.0, latency * 5),
                               "build_deadline_s": max(25.0, latency * 10)}
     settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
-    counter = Counter()
-    async with http_client(settings, event_hooks={"request": [counter]}) as client:
-        cold = MarketData(client, settings, clock=lambda: world.now)
-        cold_time, requests, quotes = await timed_build(cold, counter)
-        warm = MarketData(client, settings, clock=lambda: world.now,
+    async with open_clients(settings.provider_timeout_s) as clients:
+        cold = MarketData(clients, settings, clock=lambda: world.now)
+        cold_time, requests, quotes = await timed_build(cold)
+        warm = MarketData(clients, settings, clock=lambda: world.now,
                           calendars=Calendars.load())
-        runs = [await timed_build(warm, counter) for _ in range(builds)]
+        runs = [await timed_build(warm) for _ in range(builds)]
     times = [elapsed for elapsed, _, _ in runs]
     median = statistics.median(times)
     return {

@@ -11,6 +11,7 @@ import pytest
 from services.errors import UpstreamFormatError
 from services.market_data.providers import eastmoney
 from services.market_data.providers.base import decode_json
+from services.market_data.sources import UPSTREAMS
 from tests.providers.conftest import own
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -97,11 +98,12 @@ def test_wrong_shapes_are_format_errors(payload: object, message: str) -> None:
         eastmoney.parse_ulist(payload, now=NOW)
 
 
-def test_the_request_sends_a_browser_agent_and_the_referer() -> None:
+def test_the_request_goes_through_the_browser_client_with_the_referer() -> None:
     request = eastmoney.ulist_request("https://push2.eastmoney.com")
     assert request.url == "https://push2.eastmoney.com/api/qt/ulist.np/get"
-    assert request.headers["Referer"] == "https://quote.eastmoney.com/"
-    assert request.headers["User-Agent"].startswith("Mozilla/5.0")
+    upstream = UPSTREAMS[request.upstream]
+    assert upstream.client == "browser"  # its User-Agent is the impersonated browser's
+    assert upstream.headers["Referer"] == "https://quote.eastmoney.com/"
     assert request.params["fltt"] == "2"
     assert request.params["secids"] == "1.000001,0.399001,0.399006"
     assert {"f2", "f3", "f4", "f6", "f12", "f14", "f104", "f105", "f106", "f124"} <= set(

@@ -29,14 +29,20 @@ def test_index_change_comes_from_the_last_two_closes_not_chart_previous_close(
     payload = recorded(fixtures_dir, "chart_^SOX_range-1mo_interval-1d_sha-verified.json")
     series = yahoo.parse_chart(payload, now=NOW)
     assert (series.symbol, len(series.bars)) == ("^SOX", 20)
+    # Recorded at 11:58 in New York (regularMarketTime inside currentTradingPeriod.regular):
+    # the bar of 2026-10-05 is live, and its move is the intraday regularMarketChangePercent.
+    assert series.live == date(2026, 10, 5)
+    meta = payload["chart"]["result"][0]["meta"]
+    live_move = (13128.23046875 / 13136.669921875 - 1) * 100
+    assert meta["regularMarketChangePercent"] == pytest.approx(live_move, abs=0.001)
     calendar = calendars.at("US", datetime(2026, 10, 5, 21, 0, tzinfo=UTC))
     parsed = yahoo.last_close(series, max_move_pct=25, calendar=calendar)
     daily = parsed.value
-    assert daily.close == pytest.approx(13128.23046875)
-    assert (daily.session, daily.previous_session) == (date(2026, 10, 5), date(2026, 10, 2))
-    assert daily.change_pct == pytest.approx((13128.23046875 / 13136.669921875 - 1) * 100)
-    assert daily.change_pct == pytest.approx(payload["chart"]["result"][0]["meta"][
-        "regularMarketChangePercent"], abs=0.001)
+    assert daily.close == pytest.approx(13136.669921875)
+    assert (daily.session, daily.previous_session) == (date(2026, 10, 2), date(2026, 10, 1))
+    assert daily.change_pct == pytest.approx((13136.669921875 / 12829.0 - 1) * 100)
+    from_range_start = (daily.close / meta["chartPreviousClose"] - 1) * 100
+    assert daily.change_pct != pytest.approx(from_range_start)
     assert parsed.rejected == ()
 
 
@@ -143,4 +149,13 @@ def test_the_request_escapes_the_symbol_and_asks_for_daily_bars() -> None:
     request = yahoo.chart_request("https://query1.finance.yahoo.com/", "^GSPC")
     assert request.url == "https://query1.finance.yahoo.com/v8/finance/chart/%5EGSPC"
     assert request.params == {"range": "1mo", "interval": "1d", "includePrePost": "false"}
-    assert request.source == "yahoo chart"
+    assert (request.source, request.upstream) == ("yahoo chart", "yahoo")
+
+
+def test_hong_kong_indices_ask_for_the_five_days_yahoo_serves_them() -> None:
+    assert {quote_id: yahoo.range_for(quote_id) for quote_id in ("HSI", "HSCEI", "HSTECH")} == {
+        "HSI": "5d", "HSCEI": "5d", "HSTECH": "5d"}
+    assert yahoo.range_for("SPX") == yahoo.range_for("SSE") == "1mo"
+    request = yahoo.chart_request("https://query1.finance.yahoo.com", "HSTECH.HK",
+                                  yahoo.range_for("HSTECH"))
+    assert request.params["range"] == "5d"
