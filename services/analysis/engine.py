@@ -15,14 +15,14 @@ from services.analysis.plan import PlanInputs, action_plan
 from services.analysis.risk import RiskInputs, risk_matrix
 from services.analysis.sentiment import analyze_sentiment
 from services.models.analysis import Analysis, EquityMarket
-from services.models.snapshot import MarketSnapshot
+from services.models.snapshot import BREADTH_SCOPE, MarketSnapshot
 
 WEEKEND_START = 5  # Saturday
 
 # Blocks whose absence is worth a line in the report.
 EXPECTED_BLOCKS = (("crypto_market", "crypto market totals"), ("stablecoins", "stablecoin supply"),
                    ("protocols", "DeFi TVL"), ("dexes", "DEX volume"),
-                   ("a_share_breadth", "A-share breadth"))
+                   ("a_share_breadth", f"A-share breadth ({BREADTH_SCOPE})"))
 
 
 def coverage_warnings(snapshot: MarketSnapshot) -> tuple[str, ...]:

@@ -124,6 +124,8 @@ class DefiCategory(_Frozen):
         default=None,
         description="TVL-weighted: the category's TVL now over its TVL a day earlier, from the "
                     "protocols with a usable 1-day change.")
+    change_usd_1d: float | None = Field(
+        default=None, description="TVL change in USD over the protocols in change_pct_1d")
     protocols: Count = None
     counted: Count = Field(default=None, description="protocols in change_pct_1d")
     source: str | None = None

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -15,7 +16,11 @@ from services.market_data.calendars import Calendars
 from services.market_data.instruments import CN_INDICES, HK_INDICES, SECTOR_ETFS, US_INDICES
 from services.market_data.providers import yahoo
 from services.market_data.transport import open_clients
+from services.models.report import resolve_section
 from services.models.snapshot import MarketSnapshot
+from services.renderers import markdown
+from services.report.pipeline import report_from_snapshot
+from services.snapshot_io import load_sample
 from tests.integration.conftest import settings_for
 from tests.upstream.server import FakeUpstream
 from tests.upstream.world import World
@@ -152,3 +157,34 @@ async def test_the_fake_refuses_hstech_over_a_month_as_yahoo_does(
     assert snapshot.quote("HSTECH") is None
     warning = next(w for w in snapshot.warnings if w.figures == ("HSTECH",))
     assert warning.reason == "HSTECH (HSTECH.HK): HTTP 404"
+
+
+async def test_cex_and_chain_rows_are_absent_from_defi_categories(build: Any) -> None:
+    snapshot = await build()  # the fake's /protocols lists Binance CEX, OKX and a Chain row
+    assert {c.category for c in snapshot.defi_categories} == {
+        "Lending", "Liquid Staking", "RWA", "Bridge", "Dexes"}
+    assert not {"Binance CEX", "OKX", "Hyperliquid L1"} & {p.name for p in snapshot.protocols}
+    lending = next(c for c in snapshot.defi_categories if c.category == "Lending")
+    assert (lending.protocols, lending.counted) == (2, 1)  # Curvance has no 1-day change
+    assert lending.tvl_usd == pytest.approx(3.1e10 + 8.0e7)
+    assert lending.change_pct_1d == pytest.approx(0.8)
+
+    report = report_from_snapshot(snapshot, ZoneInfo("Asia/Hong_Kong"))
+    categories = report.analysis.crypto.categories
+    assert all(c.weighted for c in categories)
+    assert not {"CEX", "Chain"} & {c.category for c in categories}
+    text = markdown.render(report, (resolve_section("crypto"),))
+    assert "CEX  " not in text and "Binance" not in text
+    assert "TVL-weighted over every protocol DefiLlama lists" in text
+    assert "$31.1B" in text  # the Lending category's TVL level
+    protocols_table = text[text.index("Protocol "):]
+    assert "$31.0B" in protocols_table.split("```")[0]  # movers show their TVL
+
+
+def test_the_sample_day_leaves_its_cex_rows_out_and_drops_an_empty_tvl_column() -> None:
+    report = report_from_snapshot(load_sample(), ZoneInfo("Asia/Hong_Kong"))
+    assert "CEX" not in {c.category for c in report.analysis.crypto.categories}
+    assert not any(p.group == "CEX" for p in report.analysis.crypto.protocols)
+    text = markdown.render(report, (resolve_section("crypto"),))
+    header = next(line for line in text.splitlines() if line.startswith("Protocol "))
+    assert "TVL" not in header  # the sample lists no TVL levels: no column of n/a

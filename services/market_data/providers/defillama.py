@@ -179,6 +179,7 @@ def _categories(rows: list[tuple[float, dict[str, Any]]]) -> tuple[DefiCategory,
     found = [DefiCategory(category=name, tvl_usd=total,
                           change_pct_1d=((now[name] / before[name] - 1.0) * 100.0
                                          if before[name] > 0 else None),
+                          change_usd_1d=now[name] - before[name] if counted[name] else None,
                           protocols=members[name], counted=counted[name], source=SOURCE)
              for name, total in tvl.items()]
     return tuple(sorted(found, key=lambda c: -(c.tvl_usd or 0.0)))
