@@ -41,9 +41,10 @@ def coverage_warnings(snapshot: MarketSnapshot) -> tuple[str, ...]:
 
 def source_times(snapshot: MarketSnapshot) -> tuple[tuple[str, str], ...]:
     """Each source with its as-of time: declared ``sources`` first, else read off the records."""
-    if snapshot.sources:
+    declared = [s for s in snapshot.sources if not s.note]  # notes are not sources
+    if declared:
         return tuple((s.name, fmt.day(s.as_of) if s.ok else f"failed: {s.reason or 'unknown'}")
-                     for s in snapshot.sources)
+                     for s in declared)
     latest: dict[str, str] = {}
 
     def note(label: str, when: date | datetime | None) -> None:
