@@ -101,9 +101,11 @@ class Assembly:
         log.lost.extend(missing)
         self.warn(feed, reason, missing)
 
-    def overtaken(self, feed: str, reason: str) -> None:
+    def overtaken(self, feed: str, reason: str, figures: Iterable[str]) -> None:
         """A primary stopped because its fallback answered first: in its status, not a gap."""
-        self._feeds.setdefault(feed, _FeedLog()).failures.append(reason)
+        log = self._feeds.setdefault(feed, _FeedLog())
+        log.failures.append(reason)
+        log.lost.extend(figures)
 
     def note(self, name: str, text: str) -> None:
         """A remark about the build (once): in the warnings and in the sources."""

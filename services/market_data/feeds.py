@@ -107,7 +107,7 @@ class Feeds:
                     first.cancel()
                     self._out.overtaken(feed, (
                         f"no answer within the hedge delay of {self._settings.hedge_delay_s:g} "
-                        f"s; {', '.join(served)} from the fallback"))
+                        f"s; {', '.join(served)} from the fallback"), served)
             for job in (first, *backups.values()):
                 bug = None if job.cancelled() else job.exception()
                 if bug is not None:

@@ -122,6 +122,7 @@ async def test_a_hanging_coingecko_is_overtaken_by_yahoo_with_a_true_24h_change(
     assert not status.ok and status.reason is not None
     assert "no answer within the hedge delay of 0.3 s; BTC, ETH from the fallback" in (
         status.reason)
+    assert status.fallback == "yahoo covers BTC, ETH"
 
 
 async def test_from_daily_bars_only_the_coin_change_says_since_midnight(
