@@ -1,4 +1,4 @@
-"""The command line: ``python -m bot report | ask | schema | run | push | subscriptions``.
+"""The command line: ``python -m bot report | ask | schema | run | push | subscriptions | doctor``.
 
 Heavy libraries are imported inside the commands that need them, so ``report --sample``
 starts fast.
@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # for annotations only: report --sample must not import the l
     from services.renderers.charts import ChartPool
 
 EXIT_OK, EXIT_INPUT, EXIT_NO_DATA = 0, 2, 3
+EXIT_DOCTOR_FAILED = 1  # doctor: some figure has no working source
 FORMATS = ("markdown", "telegram", "discord", "json")
 NARRATOR_CHOICES = ("template", "anthropic")
 
@@ -61,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     run_source.add_argument("--input", metavar="FILE", help="serve this snapshot, not live data")
     run_source.add_argument("--sample", action="store_true", help="serve the sample day")
 
+    commands.add_parser("doctor", help="one live request per data source: which work, and "
+                                       "whether every figure has one (exit 0) or not (exit 1)")
+
     from bot.cli_delivery import add_parsers
 
     add_parsers(commands)  # push, subscriptions
@@ -82,6 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_snapshot(args)
         if args.command == "run":
             return cmd_run(args)
+        if args.command == "doctor":
+            return cmd_doctor()
         if args.command in ("push", "subscriptions"):
             from bot import cli_delivery
 
@@ -213,6 +219,27 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         print(f"wrote {args.out}: {len(snapshot.quotes)} quotes, {len(snapshot.warnings)} "
               "warnings", file=sys.stderr)
     return _live_status(snapshot)
+
+
+def cmd_doctor() -> int:
+    """One live request per source, as a table; exit 0 when every figure has a working
+    source, else 1."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    from bot.config import Settings
+    from services.market_data import doctor
+    from services.market_data.transport import open_clients
+
+    settings = Settings()
+
+    async def probe() -> tuple[doctor.Result, ...]:
+        async with open_clients(settings.provider_timeout_s) as clients:
+            return await doctor.check(clients, settings, datetime.now(UTC))
+
+    results = asyncio.run(probe())
+    sys.stdout.write(doctor.table(results))
+    return EXIT_OK if not doctor.unserved(results) else EXIT_DOCTOR_FAILED
 
 
 def write_charts(report: object, directory: str) -> None:

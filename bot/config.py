@@ -81,6 +81,8 @@ class Settings(BaseSettings):
     provider_attempts: int = Field(default=3, ge=1, le=10)
     retry_after_cap_s: float = Field(default=5.0, ge=0)
     build_deadline_s: float = Field(default=25.0, gt=0)
+    # a figure's fallback starts when its primary fails or is slower than this (seconds)
+    hedge_delay_s: float = Field(default=2.0, ge=0)
     snapshot_ttl_s: float = Field(default=600.0, ge=0)
 
     # --- on-demand commands

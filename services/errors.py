@@ -22,7 +22,8 @@ provider, per destination, and in one error handler per platform.
     │   ├── UpstreamStatus        an HTTP error status; ``.status`` (5xx and 429 retryable)
     │   ├── UpstreamUnreachable   no connection (DNS, refused, reset; not retryable)
     │   ├── UpstreamFormatError   HTML, truncated JSON or an unexpected shape (not retryable)
-    │   └── UpstreamImplausible   a value outside sane bounds, rejected (not retryable)
+    │   ├── UpstreamImplausible   a value outside sane bounds, rejected (not retryable)
+    │   └── UpstreamCircuitOpen   not asked: the host kept answering 429 in this build
     ├── NarrationError            the language model failed or its text did not pass the check
     └── DeliveryError             a send to one destination failed; ``.destination``
         ├── DestinationGone       blocked, kicked, deleted: deactivate the subscription
@@ -163,6 +164,11 @@ class UpstreamFormatError(UpstreamError):
 
 class UpstreamImplausible(UpstreamError):
     """The source answered a value outside sane bounds; it is rejected, not passed on."""
+
+
+class UpstreamCircuitOpen(UpstreamError):
+    """The request was not sent: its host kept answering 429 (or asked for a wait past the build
+    deadline), so it is left alone for the rest of the build."""
 
 
 class NarrationError(BotError):

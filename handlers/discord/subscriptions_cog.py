@@ -18,6 +18,7 @@ from discord.ext import commands
 from handlers.discord.deps import PLATFORM, DiscordDeps
 from services.delivery.schedule import parse_hhmm, parse_zone
 from services.errors import ScheduleInputError
+from services.renderers.sources import status_lines
 from services.storage.subscriptions import Subscription
 
 
@@ -135,6 +136,9 @@ class SubscriptionsCog(commands.Cog):
         else:
             lines.append(f"Current edition {edition.id}: verdict {edition.report.verdict}, "
                          f"built {edition.built_at:%Y-%m-%d %H:%M} UTC.")
+            sources = status_lines(edition.snapshot.sources)
+            if sources:
+                lines.append("Sources (last build):\n" + "\n".join(f"• {s}" for s in sources))
         if self.deps.ask is not None:
             lines.append(await self.deps.ask.status_line())
         await interaction.followup.send("\n".join(lines), ephemeral=True)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from services import format as fmt
+from services.renderers.sources import noted, status_lines
 from services.renderers.telegram_html import escape
 from services.renderers.telegram_messages import TelegramMessage, from_units
 from services.report.editions import Edition
@@ -61,16 +62,21 @@ def push_line(subscription: Subscription | None, next_at: datetime | None) -> st
 
 def status(edition: Edition, subscription: Subscription | None, next_at: datetime | None,
            ask_line: str | None = None) -> list[TelegramMessage]:
-    """The edition's as-of time per source, what is missing and why, the next push, and what
-    /ask has spent today."""
+    """Each source of the last build in short (OK or failed, requests, latency, as-of, the
+    fallback that covered it), what is missing and why, the next push, and what /ask has
+    spent today."""
     analysis = edition.report.analysis
+    statuses = edition.snapshot.sources
     ok = [f"{name}: {when}" for name, when in analysis.sources if not when.startswith("failed")]
     failed = [f"{name}: {when.removeprefix('failed: ')}" for name, when in analysis.sources
               if when.startswith("failed")]
-    missing = failed + list(edition.report.warnings)
+    notes = noted(statuses)  # shown with the sources: not again under Missing
+    missing = failed + [w for w in edition.report.warnings
+                        if not any(w.startswith(f"{name}: ") for name in notes)]
     return from_units([
         bold(f"Edition {edition.id}"),
         line(f"As of {fmt.day(edition.report.as_of)}; built {fmt.day(edition.built_at)}."),
+        lines("Sources (last build)", status_lines(statuses)) if statuses else
         lines("Sources (as of)", ok or ["none listed"]),
         lines("Missing", missing or ["nothing: every source answered"]),
         lines("Next push here", [push_line(subscription, next_at)]),

@@ -14,7 +14,15 @@ from services.models.analysis import (
     StablecoinFlow,
     StablecoinSummary,
 )
-from services.models.snapshot import MarketSnapshot, Stablecoin
+from services.models.snapshot import (
+    NOT_DEFI_CATEGORIES,
+    DefiCategory,
+    MarketSnapshot,
+    Stablecoin,
+)
+
+# Of the data path's full category list, the largest by TVL are shown (then ranked by move).
+MAX_CATEGORIES = 10
 
 
 def stablecoin_flow(coin: Stablecoin) -> StablecoinFlow:
@@ -64,7 +72,34 @@ def by_magnitude(movers: Iterable[Mover]) -> tuple[Mover, ...]:
                         else float("inf")))
 
 
+def weighted_categories(rows: tuple[DefiCategory, ...], protocols: tuple[Mover, ...]
+                        ) -> tuple[CategoryMove, ...]:
+    """The largest DeFi categories by TVL, each with its TVL-weighted move over every protocol
+    DefiLlama lists in it; leader, laggard and anomalies from the listed protocols."""
+    kept = sorted((r for r in rows if r.category not in NOT_DEFI_CATEGORIES),
+                  key=lambda r: -(r.tvl_usd or 0.0))[:MAX_CATEGORIES]
+    result = []
+    for row in kept:
+        members = [m for m in protocols if (m.group or "Uncategorised") == row.category]
+        ranked = sorted((m for m in members if not m.anomaly and m.change_pct is not None),
+                        key=lambda m: m.change_pct or 0.0)
+        result.append(CategoryMove(
+            category=row.category, count=row.protocols or len(members),
+            counted=row.counted or 0, avg_change_pct=row.change_pct_1d, tvl_usd=row.tvl_usd,
+            change_usd=row.change_usd_1d,
+            leader=ranked[-1].name if ranked else None,
+            laggard=ranked[0].name if len(ranked) > 1 else None,
+            anomalies=tuple(m.name for m in members if m.anomaly), weighted=True))
+    return _by_move(result)
+
+
+def _by_move(found: list[CategoryMove]) -> tuple[CategoryMove, ...]:
+    return tuple(sorted(found, key=lambda c: -(c.avg_change_pct if c.avg_change_pct is not None
+                                                else float("-inf"))))
+
+
 def categories(protocols: tuple[Mover, ...]) -> tuple[CategoryMove, ...]:
+    """Unweighted means of the listed protocols (a snapshot without ``defi_categories``)."""
     groups: dict[str, list[Mover]] = defaultdict(list)
     for p in protocols:
         groups[p.group or "Uncategorised"].append(p)
@@ -84,15 +119,15 @@ def categories(protocols: tuple[Mover, ...]) -> tuple[CategoryMove, ...]:
             leader=ranked[-1].name if ranked else None,
             laggard=ranked[0].name if len(ranked) > 1 else None,
             anomalies=tuple(m.name for m in members if m.anomaly)))
-    return tuple(sorted(result, key=lambda c: -(c.avg_change_pct if c.avg_change_pct is not None
-                                                 else float("-inf"))))
+    return _by_move(result)
 
 
 def analyze_crypto(snapshot: MarketSnapshot, moves: dict[str, Move]) -> CryptoAnalysis:
     btc, eth = moves.get("BTC"), moves.get("ETH")
     others = tuple(m for m in moves.values() if m.market == "CRYPTO" and m.id not in ("BTC", "ETH"))
     protocols = by_magnitude(mover(p.name, p.category, p.tvl_usd, p.change_pct_1d)
-                             for p in snapshot.protocols)
+                             for p in snapshot.protocols
+                             if p.category not in NOT_DEFI_CATEGORIES)  # exchanges, chains
     dexes = by_magnitude(mover(d.name, None, d.volume_usd_1d, d.change_pct_1d)
                          for d in snapshot.dexes)
     market = snapshot.crypto_market
@@ -107,7 +142,8 @@ def analyze_crypto(snapshot: MarketSnapshot, moves: dict[str, Move]) -> CryptoAn
         as_of=market.as_of if market else None,
         eth_btc_spread_pp=spread,
         stablecoins=summarize_stablecoins(snapshot.stablecoins),
-        categories=categories(protocols),
+        categories=(weighted_categories(snapshot.defi_categories, protocols)
+                    if snapshot.defi_categories else categories(protocols)),
         protocols=protocols,
         dexes=dexes,
         anomalies=tuple(m for m in protocols + dexes if m.anomaly))

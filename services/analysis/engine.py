@@ -16,14 +16,14 @@ from services.analysis.risk import RiskInputs, risk_matrix
 from services.analysis.sentiment import analyze_sentiment
 from services.models.analysis import Analysis, EquityMarket
 from services.models.history import EMPTY_HISTORY, History
-from services.models.snapshot import MarketSnapshot
+from services.models.snapshot import BREADTH_SCOPE, MarketSnapshot
 
 WEEKEND_START = 5  # Saturday
 
 # Blocks whose absence is worth a line in the report.
 EXPECTED_BLOCKS = (("crypto_market", "crypto market totals"), ("stablecoins", "stablecoin supply"),
                    ("protocols", "DeFi TVL"), ("dexes", "DEX volume"),
-                   ("a_share_breadth", "A-share breadth"))
+                   ("a_share_breadth", f"A-share breadth ({BREADTH_SCOPE})"))
 
 
 def coverage_warnings(snapshot: MarketSnapshot) -> tuple[str, ...]:
@@ -42,9 +42,10 @@ def coverage_warnings(snapshot: MarketSnapshot) -> tuple[str, ...]:
 
 def source_times(snapshot: MarketSnapshot) -> tuple[tuple[str, str], ...]:
     """Each source with its as-of time: declared ``sources`` first, else read off the records."""
-    if snapshot.sources:
+    declared = [s for s in snapshot.sources if not s.note]  # notes are not sources
+    if declared:
         return tuple((s.name, fmt.day(s.as_of) if s.ok else f"failed: {s.reason or 'unknown'}")
-                     for s in snapshot.sources)
+                     for s in declared)
     latest: dict[str, str] = {}
 
     def note(label: str, when: date | datetime | None) -> None:

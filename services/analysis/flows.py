@@ -5,6 +5,7 @@ from __future__ import annotations
 from services import format as fmt
 from services.analysis.moves import short_name
 from services.models.analysis import CryptoAnalysis, EquityMarket, FlowNode, Move
+from services.models.snapshot import BREADTH_SCOPE
 
 TOP_CATEGORIES = 4
 TOP_DEXES = 3
@@ -57,7 +58,7 @@ def equity_node(us: EquityMarket, hk: EquityMarket, cn: EquityMarket) -> FlowNod
         extra = []
         if market.breadth and market.breadth.advancers is not None:
             extra.append(f"{fmt.count(market.breadth.advancers)} up / "
-                         f"{fmt.count(market.breadth.decliners)} down")
+                         f"{fmt.count(market.breadth.decliners)} down ({BREADTH_SCOPE})")
         if market.turnover_cny is not None:
             extra.append(f"turnover {fmt.cny(market.turnover_cny)}")
         if market.sectors is not None:

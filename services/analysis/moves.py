@@ -66,7 +66,8 @@ def to_move(quote: Quote, latest: date | None) -> Move:
     closed = quote.market in EQUITY_MARKETS and is_closed(session, latest)
     return Move(id=quote.id, name=quote.name or quote.id, market=quote.market, kind=quote.kind,
                 close=quote.close, change_pct=quote.change_pct, session=session,
-                source=quote.source, closed=closed, stale=quote.stale)
+                source=quote.source, closed=closed, stale=quote.stale,
+                window=quote.change_window)
 
 
 def all_moves(snapshot: MarketSnapshot) -> dict[str, Move]:

@@ -133,8 +133,9 @@ def ride_tvl_category_leader(x: PlanInputs) -> Idea | None:
     return Idea("aggressive",
                 f"Sector momentum: the {top.category} category leads DeFi TVL growth; prefer its "
                 f"strongest protocol ({top.leader})",
-                f"{top.category} {fmt.pct(top.avg_change_pct, 1)} average over "
-                f"{top.counted} listed protocols", ("tvl_categories",))
+                f"{top.category} {fmt.pct(top.avg_change_pct, 1)} "
+                + (f"TVL-weighted over {top.counted} protocols" if top.weighted else
+                   f"average over {top.counted} listed protocols"), ("tvl_categories",))
 
 
 def hk_catch_up(x: PlanInputs) -> Idea | None:

@@ -7,9 +7,10 @@ and its reason and whose ``sources`` give each source's as-of.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Protocol as Typed
 
 from services.errors import UpstreamError, UpstreamTimeout, UpstreamUnreachable
 from services.market_data.instruments import BY_ID
@@ -17,6 +18,7 @@ from services.market_data.providers.base import Rejection
 from services.models.snapshot import (
     Breadth,
     CryptoMarket,
+    DefiCategory,
     Dex,
     MarketSnapshot,
     Protocol,
@@ -27,6 +29,16 @@ from services.models.snapshot import (
 )
 
 NORTHBOUND_REASON = "not published since 2024-08-19"
+SHOWN_FIGURES = 5  # figures named in a status's fallback line before "and N more"
+
+
+class FeedTraffic(Typed):
+    """What the fetcher counted for one feed (``fetcher.Traffic``)."""
+
+    sent: int
+
+    @property
+    def latency_s(self) -> float | None: ...
 
 
 @dataclass
@@ -34,6 +46,7 @@ class _FeedLog:
     answered: int = 0
     failures: list[str] = field(default_factory=list)
     as_of: datetime | None = None
+    lost: list[str] = field(default_factory=list)  # figures of its failed requests
 
 
 _BLOCKS = ("a_share_breadth", "crypto_market", "stablecoins", "protocols", "dexes")
@@ -48,10 +61,12 @@ class Assembly:
         self.crypto_market: CryptoMarket | None = None
         self.stablecoins: tuple[Stablecoin, ...] = ()
         self.protocols: tuple[Protocol, ...] = ()
+        self.defi_categories: tuple[DefiCategory, ...] = ()
         self.dexes: tuple[Dex, ...] = ()
         self.breadth: Breadth | None = None
         self.warnings: list[SourceWarning] = []
         self._feeds: dict[str, _FeedLog] = {}
+        self._notes: dict[str, str] = {}  # e.g. a calendar whose sessions were inferred
         self._answers_refused = 0  # failures other than no connection or no answer in time
 
     def warn(self, source: str, reason: str, figures: Iterable[str]) -> None:
@@ -71,15 +86,32 @@ class Assembly:
                note: str = "") -> None:
         reason = exc.reason + (f" after {exc.attempts} attempts" if exc.attempts > 1 else "")
         reason = (f"{what}: " if what else "") + reason + (f"; {note}" if note else "")
-        self._feeds.setdefault(exc.source, _FeedLog()).failures.append(reason)
+        figures = tuple(figures)
+        log = self._feeds.setdefault(exc.source, _FeedLog())
+        log.failures.append(reason)
+        log.lost.extend(figures)
         if not isinstance(exc, (UpstreamUnreachable, UpstreamTimeout)):
             self._answers_refused += 1
         self.warn(exc.source, reason, figures)
 
     def fail_feed(self, feed: str, reason: str, figures: Iterable[str]) -> None:
         missing = [figure for figure in figures if not self.delivered(figure)]
-        self._feeds.setdefault(feed, _FeedLog()).failures.append(reason)
+        log = self._feeds.setdefault(feed, _FeedLog())
+        log.failures.append(reason)
+        log.lost.extend(missing)
         self.warn(feed, reason, missing)
+
+    def overtaken(self, feed: str, reason: str, figures: Iterable[str]) -> None:
+        """A primary stopped because its fallback answered first: in its status, not a gap."""
+        log = self._feeds.setdefault(feed, _FeedLog())
+        log.failures.append(reason)
+        log.lost.extend(figures)
+
+    def note(self, name: str, text: str) -> None:
+        """A remark about the build (once): in the warnings and in the sources."""
+        if name not in self._notes:
+            self._notes[name] = text
+            self.warn(name, text, ())
 
     def cut_off(self, feed: str, figures: tuple[str, ...], deadline_s: float) -> None:
         self.fail_feed(feed, f"no answer before the build deadline of {deadline_s:g} s", figures)
@@ -91,8 +123,21 @@ class Assembly:
                   "dexes": self.dexes}
         return bool(blocks[figure]) if figure in blocks else figure in self.quotes
 
-    def add_quote(self, quote: Quote) -> None:
+    def add_quote(self, quote: Quote) -> bool:
+        """Keep ``quote`` unless its figure has already arrived: the first good answer wins."""
+        if quote.id in self.quotes:
+            return False
         self.quotes[quote.id] = quote
+        return True
+
+    def latest_session(self, market: str) -> date | None:
+        """The latest session among the figures of ``market`` that arrived (breadth included
+        for CN): the data's own word on the latest session."""
+        days = [q.session_date for q in self.quotes.values()
+                if q.market == market and q.session_date is not None]
+        if market == "CN" and self.breadth is not None and self.breadth.session is not None:
+            days.append(self.breadth.session)
+        return max(days) if days else None
 
     def mark_stale(self, market: str, latest: date) -> None:
         """Flag every quote of ``market`` older than its latest completed session."""
@@ -105,7 +150,7 @@ class Assembly:
                     f"{quote_id}: last close is of {quote.session_date.isoformat()}, older than "
                     f"the latest {market} session {latest.isoformat()} (stale)"), (quote_id,))
 
-    def snapshot(self) -> MarketSnapshot:
+    def snapshot(self, traffic: Mapping[str, FeedTraffic] | None = None) -> MarketSnapshot:
         order = {instrument.id: i for i, instrument in enumerate(BY_ID.values())}
         quotes = sorted(self.quotes.values(), key=lambda q: order.get(q.id, len(order)))
         warnings = [*self.warnings, SourceWarning(source="northbound", reason=NORTHBOUND_REASON,
@@ -118,10 +163,11 @@ class Assembly:
         return MarketSnapshot(
             schema_="market-snapshot/1", generated_at=self.now, quotes=tuple(quotes),
             crypto_market=self.crypto_market, stablecoins=self.stablecoins,
-            protocols=self.protocols, dexes=self.dexes, a_share_breadth=self.breadth,
-            northbound_net_cny=None, warnings=tuple(warnings), sources=self._statuses())
+            protocols=self.protocols, defi_categories=self.defi_categories, dexes=self.dexes,
+            a_share_breadth=self.breadth, northbound_net_cny=None, warnings=tuple(warnings),
+            sources=self._statuses(traffic or {}))
 
-    def _statuses(self) -> tuple[SourceStatus, ...]:
+    def _statuses(self, traffic: Mapping[str, FeedTraffic]) -> tuple[SourceStatus, ...]:
         statuses = []
         for name, log in self._feeds.items():
             reason = None
@@ -130,6 +176,36 @@ class Assembly:
                 reason = (log.failures[0] if total == 1 else
                           f"{len(log.failures)} of {total} requests failed, first: "
                           f"{log.failures[0]}")
-            statuses.append(SourceStatus(name=name, as_of=log.as_of, ok=not log.failures,
-                                         reason=reason))
+            counted = traffic.get(name)
+            latency = counted.latency_s if counted is not None else None
+            statuses.append(SourceStatus(
+                name=name, as_of=log.as_of, ok=not log.failures, reason=reason,
+                requests=counted.sent if counted is not None else None,
+                latency_s=round(latency, 3) if latency is not None else None,
+                fallback=self._coverage(log.lost) if log.failures else None))
+        statuses += [SourceStatus(name=name, note=text) for name, text in self._notes.items()]
         return tuple(statuses)
+
+    def _coverage(self, lost: list[str]) -> str | None:
+        """Which of a failed feed's figures another source covered, and which none did."""
+        figures = list(dict.fromkeys(lost))
+        if not figures:
+            return None
+        by_source: dict[str, list[str]] = {}
+        uncovered = []
+        for figure in figures:
+            quote = self.quotes.get(figure)
+            if quote is not None and quote.source:
+                by_source.setdefault(quote.source, []).append(figure)
+            elif not self.delivered(figure):
+                uncovered.append(figure)
+        parts = [f"{source} covers {_names(ids)}" for source, ids in by_source.items()]
+        if uncovered:
+            parts.append(f"no fallback for {_names(uncovered)}")
+        return "; ".join(parts) or None
+
+
+def _names(figures: list[str]) -> str:
+    shown = ", ".join(figures[:SHOWN_FIGURES])
+    more = len(figures) - SHOWN_FIGURES
+    return shown + (f" and {more} more" if more > 0 else "")

@@ -1,33 +1,39 @@
 """Build one ``MarketSnapshot`` from the live sources.
 
-Every request of a build is started at once over the one shared ``httpx.AsyncClient``; each
-attempt has the provider timeout, the whole build a deadline. A failed source leaves its figures
-missing, with a warning naming the source and the reason, and falls over to the fallback source
-per figure (A-share indices and coins to Yahoo). Trading calendars date and check every equity
-quote. No exception escapes ``MarketData.build``: whatever happens, a snapshot comes back.
+Every feed of a build starts at once; the build's ``Fetcher`` keeps each upstream to its limits
+and every attempt inside the build deadline. A failed source leaves its figures missing, with a
+warning naming the source and the reason; a figure with a fallback (A-share indices and coins, to
+Yahoo) is hedged: its fallback starts when the primary fails or is slower than the hedge delay.
+Trading calendars date and check every equity quote; a calendar past its data gives way to
+sessions inferred from the data. No exception escapes ``MarketData.build``: whatever happens, a
+snapshot comes back.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
-
 from services.market_data.assembly import Assembly
-from services.market_data.calendars import EXCHANGES, Calendars, MarketCalendar
+from services.market_data.calendars import EXCHANGES, Calendars, CalendarView, InferredSessions
 from services.market_data.feeds import Feeds
+from services.market_data.fetcher import Fetcher
 from services.market_data.providers.base import RetryPolicy
 from services.market_data.settings import MarketDataSettings
+from services.market_data.transport import HttpClients
 from services.models.snapshot import MarketSnapshot
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+# Requests end this much before the build deadline (at most 5 % of it), so that the feeds report
+# their own failures, figure by figure, before the build cuts them off.
+DEADLINE_MARGIN_S = 0.5
 
 
 def utc_now() -> datetime:
@@ -35,18 +41,21 @@ def utc_now() -> datetime:
 
 
 class MarketData:
-    """Builds snapshots. Holds the client (owned by the caller) and the calendars, loaded once."""
+    """Builds snapshots. Holds the clients (owned by the caller) and the calendars, loaded
+    once."""
 
-    def __init__(self, client: httpx.AsyncClient, settings: MarketDataSettings, *,
+    def __init__(self, clients: HttpClients, settings: MarketDataSettings, *,
                  clock: Clock = utc_now,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                 jitter: Callable[[], float] = random.random,
                  calendars: Calendars | None = None) -> None:
-        self._client = client
+        self._clients = clients
         self._settings = settings
         self._clock = clock
         self._policy = RetryPolicy(timeout_s=settings.provider_timeout_s,
                                    attempts=settings.provider_attempts,
-                                   retry_after_cap_s=settings.retry_after_cap_s, sleep=sleep)
+                                   retry_after_cap_s=settings.retry_after_cap_s, sleep=sleep,
+                                   jitter=jitter)
         self._calendars = calendars
         self._loading: asyncio.Future[Calendars] | None = None
 
@@ -68,14 +77,16 @@ class MarketData:
         assembly = Assembly(now)
         calendars = self._calendar_future()
 
-        views: dict[str, MarketCalendar | None] = {}
+        views: dict[str, CalendarView | None] = {}
 
-        async def calendar(market: str) -> MarketCalendar | None:
+        async def calendar(market: str) -> CalendarView | None:
             if market not in views:  # one view per market and build: it caches its answers
                 views[market] = await self._calendar_at(calendars, market, now)
             return views[market]
 
-        feeds = Feeds(self._client, self._settings, self._policy, assembly, calendar)
+        fetcher = Fetcher(self._clients, self._policy, deadline_s=deadline,
+                          margin_s=min(DEADLINE_MARGIN_S, deadline * 0.05))
+        feeds = Feeds(fetcher, self._settings, assembly, calendar)
         work = {asyncio.create_task(_isolated(feed, figures, job, assembly)): (feed, figures)
                 for feed, figures, job in feeds.all()}
         _, pending = await asyncio.wait(work, timeout=deadline)
@@ -91,7 +102,7 @@ class MarketData:
         except TimeoutError:
             assembly.warn("calendar", "trading calendars not loaded before the deadline; "
                                       "session checks skipped", ())
-        return assembly.snapshot()
+        return assembly.snapshot(fetcher.traffic)
 
     def _calendar_future(self) -> asyncio.Future[Calendars]:
         if self._calendars is not None:
@@ -107,7 +118,7 @@ class MarketData:
             self._calendars = loading.result()
 
     async def _calendar_at(self, calendars: asyncio.Future[Calendars], market: str,
-                           now: datetime) -> MarketCalendar | None:
+                           now: datetime) -> CalendarView | None:
         if market not in EXCHANGES:
             return None
         try:
@@ -117,13 +128,19 @@ class MarketData:
             return None
         return loaded.at(market, now)
 
-    async def _check_sessions(self, calendar: Callable[[str], Awaitable[MarketCalendar | None]],
+    async def _check_sessions(self, calendar: Callable[[str], Awaitable[CalendarView | None]],
                               assembly: Assembly) -> None:
         for market in EXCHANGES:
             view = await calendar(market)
             if view is None:
                 assembly.warn("calendar", f"{market} trading calendar unavailable; session "
                                           "checks skipped", ())
+                continue
+            if isinstance(view, InferredSessions):
+                assembly.note(f"calendar {view.exchange}", view.note())
+                inferred = assembly.latest_session(market)
+                if inferred is not None:
+                    assembly.mark_stale(market, inferred)
                 continue
             problem = view.coverage_problem()
             if problem:

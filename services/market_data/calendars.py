@@ -3,9 +3,13 @@
 ``Calendars`` loads the exchange calendars once (slow: about half a second, so call
 ``Calendars.load`` in a thread and keep the instance); ``at(market, now)`` gives a cheap
 ``MarketCalendar`` view answering the questions a build asks: is a day a session, which session
-precedes it, and which is the latest completed session. Outside a calendar's recorded range
-(exchange_calendars records XSHG holidays only a year or so ahead) every answer is ``None``,
-meaning "not known", and the build says so in a warning instead of guessing.
+precedes it, and which is the latest completed session.
+
+exchange_calendars records holidays only so far ahead (4.13 has XSHG holidays to 2026-12-31
+only). When a market's calendar has no holidays for the current year, ``at`` gives an
+``InferredSessions`` view instead: it knows only weekends and the daily close time, and the build
+infers the sessions from the data (the bars' dates and Eastmoney's update time ``f124``), and
+says so once in the warnings and the source statuses.
 """
 
 from __future__ import annotations
@@ -13,15 +17,23 @@ from __future__ import annotations
 import bisect
 import warnings
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
     from exchange_calendars import ExchangeCalendar
 
 EXCHANGES: dict[str, str] = {"US": "XNYS", "HK": "XHKG", "CN": "XSHG"}
 WINDOW_DAYS = 60  # a Yahoo range of one month, and then some
+# Each market's regular close, local time (for sessions inferred from the data).
+CLOSES: dict[str, tuple[str, time]] = {"US": ("America/New_York", time(16, 0)),
+                                       "HK": ("Asia/Hong_Kong", time(16, 0)),
+                                       "CN": ("Asia/Shanghai", time(15, 0))}
+# What the sessions are inferred from, per market.
+EVIDENCE: dict[str, str] = {"CN": "the bars' dates and Eastmoney's update time f124"}
+SATURDAY = 5
 
 
 @dataclass(frozen=True)
@@ -91,6 +103,23 @@ class MarketCalendar:
             return self.previous_session(_day(session))
         return _day(session)
 
+    def holidays_known(self) -> bool:
+        """Whether the calendar records any holiday in the current (local) year: a year with
+        none is a year past the calendar's data, not a year without holidays."""
+        return self._holidays_known
+
+    @cached_property
+    def _holidays_known(self) -> bool:
+        local_day = self.local_day
+        if not self.known(local_day):
+            return local_day < self.first_day  # before the calendar: coverage_problem says so
+        start = max(self.first_day, date(local_day.year, 1, 1))
+        end = min(self.last_day, date(local_day.year, 12, 31))
+        weekdays = sum(1 for n in range((end - start).days + 1)
+                       if (start + timedelta(days=n)).weekday() < SATURDAY)
+        sessions = len(self.calendar.sessions_in_range(_ts(start), _ts(end)))
+        return sessions < weekdays
+
     def coverage_problem(self) -> str | None:
         """Why the calendar cannot answer at ``now``, or None when it can."""
         local_day = self.local_day
@@ -101,6 +130,46 @@ class MarketCalendar:
             return (f"{self.exchange} calendar starts on {self.first_day.isoformat()}; "
                     f"{self.market} session checks skipped")
         return None
+
+
+@dataclass(frozen=True)
+class InferredSessions:
+    """A market whose calendar has no holidays for the current year: weekends are not sessions,
+    a weekday may be one (``None``: not known), and the latest completed session is at most the
+    latest weekday whose close has passed. The data says which sessions there were."""
+
+    market: str
+    exchange: str
+    now: datetime
+    zone: tzinfo
+    close: time
+
+    @property
+    def local_day(self) -> date:
+        return self.now.astimezone(self.zone).date()
+
+    def is_session(self, day: date) -> bool | None:
+        return False if day.weekday() >= SATURDAY else None
+
+    def previous_session(self, day: date) -> date | None:
+        return None
+
+    def latest_completed(self) -> date | None:
+        """The latest weekday whose close has passed: no session of the data can be later."""
+        day = self.local_day
+        if self.now.astimezone(self.zone).time() < self.close:
+            day -= timedelta(days=1)
+        while day.weekday() >= SATURDAY:
+            day -= timedelta(days=1)
+        return day
+
+    def note(self) -> str:
+        evidence = EVIDENCE.get(self.market, "the bars' dates")
+        return (f"{self.exchange} calendar has no holidays recorded for {self.local_day.year}: "
+                f"{self.market} sessions are inferred from the data ({evidence})")
+
+
+CalendarView = MarketCalendar | InferredSessions
 
 
 class Calendars:
@@ -120,11 +189,15 @@ class Calendars:
             return cls({market: exchange_calendars.get_calendar(code)
                         for market, code in EXCHANGES.items()})
 
-    def at(self, market: str, now: datetime) -> MarketCalendar | None:
+    def at(self, market: str, now: datetime) -> CalendarView | None:
         calendar = self._calendars.get(market)
         if calendar is None:
             return None
-        return MarketCalendar(market, EXCHANGES[market], now, calendar)
+        view = MarketCalendar(market, EXCHANGES[market], now, calendar)
+        if view.holidays_known():
+            return view
+        zone, close = CLOSES[market]
+        return InferredSessions(market, view.exchange, now, ZoneInfo(zone), close)
 
 
 def _ts(day: date) -> Any:

@@ -1,8 +1,13 @@
 """The feeds of one build.
 
-A feed is one job of a build: fetch, parse, and hand figures to the ``Assembly``, with failover
-to a fallback source per figure. Every upstream failure is caught here, per request, and becomes
-a warning naming the source and the reason; the figures it would have given stay missing.
+A feed is one job of a build: fetch, parse, and hand figures to the ``Assembly``. Every upstream
+failure is caught here, per request, and becomes a warning naming the source and the reason; the
+figures it would have given stay missing.
+
+A figure with a fallback source is hedged: its fallback starts as soon as the primary fails or
+has not answered within the hedge delay, whichever comes first, and the first good answer wins
+(``Assembly.add_quote`` keeps the first). A primary overtaken on every figure it serves is
+stopped; one that still has figures of its own to give (Eastmoney's breadth) runs on.
 """
 
 from __future__ import annotations
@@ -12,10 +17,9 @@ from collections.abc import Awaitable, Callable, Coroutine
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-import httpx
-
 from services.errors import UpstreamError
 from services.market_data.assembly import Assembly
+from services.market_data.fetcher import Fetcher
 from services.market_data.instruments import (
     BY_ID,
     CN_INDICES,
@@ -26,14 +30,7 @@ from services.market_data.instruments import (
     Instrument,
 )
 from services.market_data.providers import coingecko, defillama, eastmoney, yahoo
-from services.market_data.providers.base import (
-    Fetched,
-    Parsed,
-    Request,
-    RetryPolicy,
-    decode_json,
-    fetch,
-)
+from services.market_data.providers.base import Fetched, Parsed, Request, decode_json
 from services.market_data.settings import MarketDataSettings
 from services.models.snapshot import Breadth, Quote
 
@@ -49,11 +46,10 @@ Job = tuple[str, tuple[str, ...], Coroutine[Any, Any, None]]
 class Feeds:
     """The jobs of one build. Each catches its own upstream failures."""
 
-    def __init__(self, client: httpx.AsyncClient, settings: MarketDataSettings, policy: RetryPolicy,
-                 assembly: Assembly, calendar: CalendarLookup) -> None:
-        self._client = client
+    def __init__(self, fetcher: Fetcher, settings: MarketDataSettings, assembly: Assembly,
+                 calendar: CalendarLookup) -> None:
+        self._fetcher = fetcher
         self._settings = settings
-        self._policy = policy
         self._out = assembly
         self._calendar = calendar
         key = settings.coingecko_api_key
@@ -74,71 +70,139 @@ class Feeds:
 
     async def _get(self, request: Request,
                    decode: Callable[[bytes], bytes] = lambda body: body) -> tuple[Any, Fetched]:
-        fetched = await fetch(self._client, request, self._policy)
+        fetched = await self._fetcher.get(request)
         return decode_json(decode(fetched.body), request.source), fetched
+
+    # --- hedging
+
+    async def _hedged(self, primary: Callable[[asyncio.Event], Coroutine[Any, Any, None]],
+                      feed: str, served: tuple[str, ...], others: tuple[str, ...],
+                      fallback: Callable[[str], Coroutine[Any, Any, None]]) -> None:
+        """Run ``primary`` (the feed serving ``served`` with a fallback each, and ``others``
+        without one), which sets the event it is given when its upstream has answered. Start
+        ``fallback(figure)`` for every figure still missing once the primary has ended, or when
+        it has not answered within the hedge delay. Fallbacks whose figure arrives from elsewhere
+        are cancelled, and so is the primary once every figure it serves has arrived."""
+        answered = asyncio.Event()
+        first = asyncio.ensure_future(primary(answered))
+        heard = asyncio.ensure_future(answered.wait())
+        backups: dict[str, asyncio.Future[None]] = {}
+        stopped = False
+        try:
+            await asyncio.wait({first, heard}, timeout=self._settings.hedge_delay_s,
+                               return_when=asyncio.FIRST_COMPLETED)
+            if answered.is_set():  # in time: let it finish (it may wait for a calendar)
+                await asyncio.wait({first})
+            backups = {figure: asyncio.ensure_future(fallback(figure)) for figure in served
+                       if not self._out.delivered(figure)}
+            pending: set[asyncio.Future[None]] = {first, *backups.values()}
+            while pending:
+                _, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                for figure, backup in backups.items():
+                    if backup in pending and self._out.delivered(figure):
+                        backup.cancel()
+                if (first in pending and not stopped
+                        and all(self._out.delivered(f) for f in served + others)):
+                    stopped = True
+                    first.cancel()
+                    self._out.overtaken(feed, (
+                        f"no answer within the hedge delay of {self._settings.hedge_delay_s:g} "
+                        f"s; {', '.join(served)} from the fallback"), served)
+            for job in (first, *backups.values()):
+                bug = None if job.cancelled() else job.exception()
+                if bug is not None:
+                    raise bug  # to the isolation point of the build
+        finally:
+            waits: list[asyncio.Future[Any]] = [first, heard, *backups.values()]
+            for task in waits:
+                task.cancel()
+            await asyncio.gather(*waits, return_exceptions=True)
 
     # --- Yahoo: US and HK indices, sector ETFs; fallback for A-share indices and coins
 
     async def yahoo_quote(self, instrument: Instrument) -> None:
         symbol = yahoo.SYMBOLS[instrument.id]
         what = f"{instrument.id} ({symbol})"
-        coin = instrument.market == "CRYPTO"
         try:
-            payload, fetched = await self._get(
-                yahoo.chart_request(self._settings.yahoo_base_url, symbol))
+            payload, fetched = await self._get(yahoo.chart_request(
+                self._settings.yahoo_base_url, symbol, yahoo.range_for(instrument.id)))
             series = yahoo.parse_chart(payload, now=self._out.now)
-            calendar = None if coin else await self._calendar(instrument.market)
-            parsed = yahoo.last_close(series, calendar=calendar,
-                                      max_move_pct=MAX_COIN_MOVE_PCT if coin
-                                      else MAX_INDEX_MOVE_PCT)
+            calendar = await self._calendar(instrument.market)
+            parsed = yahoo.last_close(series, calendar=calendar, max_move_pct=MAX_INDEX_MOVE_PCT)
         except UpstreamError as exc:
             self._out.failed(exc, (instrument.id,), what)
             return
         self._out.rejected(yahoo.FEED, parsed.rejected, f"{what}: ")
         daily = parsed.value
-        as_of = daily.as_of or fetched.date
-        self._out.answered(yahoo.FEED, as_of)
-        session: date | datetime = (as_of or self._out.now) if coin else daily.session
-        self._out.add_quote(_quote(instrument, daily.close, daily.change_pct, session,
+        self._out.answered(yahoo.FEED, daily.as_of or fetched.date)
+        self._out.add_quote(_quote(instrument, daily.close, daily.change_pct, daily.session,
                                    yahoo.SOURCE))
 
-    # --- Eastmoney: A-share indices, breadth and turnover
+    async def yahoo_coin(self, instrument: Instrument) -> None:
+        """A coin from hourly bars: its price and a true 24-hour change."""
+        symbol = yahoo.SYMBOLS[instrument.id]
+        what = f"{instrument.id} ({symbol})"
+        try:
+            payload, fetched = await self._get(yahoo.chart_request(
+                self._settings.yahoo_base_url, symbol, yahoo.COIN_RANGE, yahoo.COIN_INTERVAL))
+            parsed = yahoo.rolling_change(payload, now=self._out.now,
+                                          max_move_pct=MAX_COIN_MOVE_PCT)
+        except UpstreamError as exc:
+            self._out.failed(exc, (instrument.id,), what)
+            return
+        self._out.rejected(yahoo.FEED, parsed.rejected, f"{what}: ")
+        move = parsed.value
+        self._out.answered(yahoo.FEED, move.as_of or fetched.date)
+        window = None if move.window == yahoo.WINDOW_24H else move.window
+        self._out.add_quote(_quote(instrument, move.price, move.change_pct, move.as_of,
+                                   yahoo.SOURCE, window))
+
+    # --- Eastmoney: A-share indices (fallback Yahoo), breadth and turnover
 
     async def a_shares(self) -> None:
         ids = tuple(i.id for i in CN_INDICES)
-        missing = set(ids)
+        await self._hedged(self._eastmoney, eastmoney.FEED, ids, ("a_share_breadth",),
+                           lambda quote_id: self.yahoo_quote(BY_ID[quote_id]))
+
+    async def _eastmoney(self, answered: asyncio.Event) -> None:
+        ids = tuple(i.id for i in CN_INDICES)
         try:
             payload, fetched = await self._get(
                 eastmoney.ulist_request(self._settings.eastmoney_base_url), eastmoney.strip_jsonp)
+            answered.set()
             parsed = eastmoney.parse_ulist(payload, now=self._out.now,
                                            max_move_pct=MAX_INDEX_MOVE_PCT)
         except UpstreamError as exc:
             self._out.failed(exc, (*ids, "a_share_breadth"),
                              note=f"{', '.join(ids)} from yahoo instead; breadth has no fallback")
-        else:
-            self._out.rejected(eastmoney.FEED, parsed.rejected)
-            calendar = await self._calendar("CN")
-            latest = calendar.latest_completed() if calendar is not None else None
-            board = parsed.value
-            as_of = max((q.as_of for q in board.quotes.values() if q.as_of), default=None)
-            self._out.answered(eastmoney.FEED, as_of or fetched.date)
-            rejected = {r.figure for r in parsed.rejected}
-            for instrument in CN_INDICES:
-                quote = board.quotes.get(instrument.id)
-                problem = _board_problem(quote, latest)
-                if quote is not None and problem is None:
-                    missing.discard(instrument.id)
-                    self._out.add_quote(_quote(instrument, quote.close, quote.change_pct,
-                                               quote.session, eastmoney.SOURCE))
-                elif instrument.id not in rejected:  # a rejection was already reported
-                    self._out.warn(eastmoney.FEED, f"{instrument.id}: {problem}; last close "
-                                                   "from yahoo instead", (instrument.id,))
-            self._take_breadth(board.breadth, latest)
-        await asyncio.gather(*(self.yahoo_quote(BY_ID[i]) for i in ids if i in missing))
+            return
+        self._out.rejected(eastmoney.FEED, parsed.rejected)
+        calendar = await self._calendar("CN")
+        latest = calendar.latest_completed() if calendar is not None else None
+        board = parsed.value
+        as_of = max((q.as_of for q in board.quotes.values() if q.as_of), default=None)
+        self._out.answered(eastmoney.FEED, as_of or fetched.date)
+        rejected = {r.figure for r in parsed.rejected}
+        for instrument in CN_INDICES:
+            quote = board.quotes.get(instrument.id)
+            problem = _board_problem(quote, latest)
+            if quote is not None and problem is None:
+                self._out.add_quote(_quote(instrument, quote.close, quote.change_pct,
+                                           quote.session, eastmoney.SOURCE))
+            elif instrument.id not in rejected:  # a rejection was already reported
+                self._out.warn(eastmoney.FEED, f"{instrument.id}: {problem}; last close "
+                                               "from yahoo instead", (instrument.id,))
+        if "a_share_breadth" not in rejected:
+            intraday = next((q for q in board.quotes.values() if q.intraday), None)
+            self._take_breadth(board.breadth, latest, intraday)
 
-    def _take_breadth(self, breadth: Breadth | None, latest: date | None) -> None:
+    def _take_breadth(self, breadth: Breadth | None, latest: date | None,
+                      intraday: eastmoney.IndexQuote | None) -> None:
         if breadth is None:
             self._out.warn(eastmoney.FEED, "breadth and turnover missing from the answer",
+                           ("a_share_breadth",))
+        elif intraday is not None and intraday.as_of is not None:
+            self._out.warn(eastmoney.FEED, f"breadth left out: {_intraday(intraday.as_of)}",
                            ("a_share_breadth",))
         elif latest is not None and breadth.session is not None and breadth.session > latest:
             self._out.warn(eastmoney.FEED, f"breadth left out: the session of "
@@ -150,29 +214,31 @@ class Feeds:
     # --- CoinGecko: BTC and ETH (fallback Yahoo), total market
 
     async def coins(self) -> None:
-        missing = {i.id for i in COINS}
+        ids = tuple(i.id for i in COINS)
+        await self._hedged(self._coingecko, coingecko.PRICE_FEED, ids, (),
+                           lambda coin: self.yahoo_coin(BY_ID[coin]))
+
+    async def _coingecko(self, answered: asyncio.Event) -> None:
         try:
             payload, fetched = await self._get(coingecko.price_request(
                 self._settings.coingecko_base_url, self._coingecko_key))
+            answered.set()
             parsed = coingecko.parse_price(payload, now=self._out.now,
                                            max_move_pct=MAX_COIN_MOVE_PCT)
         except UpstreamError as exc:
-            self._out.failed(exc, tuple(sorted(missing)), note="coins from yahoo instead")
-        else:
-            self._out.rejected(coingecko.PRICE_FEED, parsed.rejected)
-            prices = parsed.value
-            self._out.answered(coingecko.PRICE_FEED,
-                               max((p.as_of for p in prices.values() if p.as_of),
-                                   default=fetched.date))
-            for instrument in COINS:
-                price = prices.get(instrument.id)
-                if price is None:
-                    continue
-                missing.discard(instrument.id)
+            self._out.failed(exc, tuple(i.id for i in COINS), note="coins from yahoo instead")
+            return
+        self._out.rejected(coingecko.PRICE_FEED, parsed.rejected)
+        prices = parsed.value
+        self._out.answered(coingecko.PRICE_FEED,
+                           max((p.as_of for p in prices.values() if p.as_of),
+                               default=fetched.date))
+        for instrument in COINS:
+            price = prices.get(instrument.id)
+            if price is not None:
                 self._out.add_quote(_quote(
                     instrument, price.price_usd, price.change_pct_24h,
                     price.as_of or fetched.date or self._out.now, coingecko.SOURCE))
-        await asyncio.gather(*(self.yahoo_quote(BY_ID[i]) for i in sorted(missing)))
 
     async def crypto_market(self) -> None:
         market = await self._block(
@@ -192,11 +258,12 @@ class Feeds:
             self._out.stablecoins = coins
 
     async def protocols(self) -> None:
-        protocols = await self._block(
+        tvl = await self._block(
             defillama.protocols_request(self._settings.defillama_base_url),
             defillama.parse_protocols, "protocols")
-        if protocols is not None:
-            self._out.protocols = protocols
+        if tvl is not None:
+            self._out.protocols = tvl.protocols
+            self._out.defi_categories = tvl.categories
 
     async def dexes(self) -> None:
         dexes = await self._block(defillama.dexes_request(self._settings.defillama_base_url),
@@ -219,19 +286,27 @@ class Feeds:
         return parsed.value
 
 
+def _intraday(as_of: datetime) -> str:
+    local = as_of.astimezone(eastmoney.SHANGHAI)
+    return (f"read at {local:%H:%M} Shanghai time on {local.date().isoformat()}, before the "
+            f"{eastmoney.CLOSE:%H:%M} close: intraday, not a close")
+
+
 def _board_problem(quote: eastmoney.IndexQuote | None, latest: date | None) -> str | None:
     """Why an Eastmoney row is not a close we can use, or None when it is."""
     if quote is None or quote.close is None:
         return "no value in the answer"
-    if quote.session is None:
+    if quote.session is None or quote.as_of is None:
         return "no session date in the answer"
+    if quote.intraday:
+        return _intraday(quote.as_of)
     if latest is not None and quote.session > latest:
         return f"the session of {quote.session.isoformat()} is still in progress"
     return None
 
 
 def _quote(instrument: Instrument, close: float | None, change: float | None,
-           session: date | datetime | None, source: str) -> Quote:
+           session: date | datetime | None, source: str, window: str | None = None) -> Quote:
     return Quote(id=instrument.id, name=instrument.name, market=instrument.market,
                  kind=instrument.kind, close=close, change_pct=change, session=session,
-                 source=source)
+                 source=source, change_window=window)

@@ -1,7 +1,8 @@
-"""Wiring of the live data path: the shared HTTP client, the builder and the snapshot cache.
+"""Wiring of the live data path: the shared HTTP clients, the builder and the snapshot cache.
 
-``open_live_source(settings)`` is an async context manager that owns the one
-``httpx.AsyncClient`` for its lifetime and yields a ``SnapshotCache`` (a ``SnapshotSource``).
+``open_live_source(settings)`` is an async context manager that owns the process's HTTP clients
+(``transport.open_clients``: curl_cffi for the browser-checked hosts, httpx for the rest) for its
+lifetime and yields a ``SnapshotCache`` (a ``SnapshotSource``).
 ``live_snapshot(settings)`` is the one-shot form for the command line: it reuses a fresh stored
 snapshot, else builds one and stores it.
 """
@@ -11,15 +12,13 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
-import httpx
 from sqlalchemy.exc import SQLAlchemyError
 
 from services.market_data.build import MarketData
 from services.market_data.cache import SnapshotCache
-from services.market_data.providers.base import BROWSER_USER_AGENT
 from services.market_data.settings import MarketDataSettings
+from services.market_data.transport import open_clients
 from services.models.snapshot import MarketSnapshot
 from services.storage import open_database
 from services.storage.snapshots import SnapshotStore
@@ -27,27 +26,11 @@ from services.storage.snapshots import SnapshotStore
 log = logging.getLogger(__name__)
 
 
-def http_client(settings: MarketDataSettings, **options: Any) -> httpx.AsyncClient:
-    """The one client of the process: every request of a build (about 25) in flight at once.
-
-    Only a few connections are kept alive: builds are minutes apart (connections expire after
-    5 s idle anyway), a few serve the fallback requests of a build, and httpcore scans every
-    pooled connection on each request, which costs more CPU than it saves past a handful.
-    """
-    return httpx.AsyncClient(
-        timeout=settings.provider_timeout_s,
-        limits=httpx.Limits(max_connections=64, max_keepalive_connections=8),
-        headers={"User-Agent": BROWSER_USER_AGENT},
-        follow_redirects=False,
-        **options,
-    )
-
-
 @asynccontextmanager
 async def open_live_source(settings: MarketDataSettings, store: SnapshotStore | None = None
                            ) -> AsyncIterator[SnapshotCache]:
-    async with http_client(settings) as client:
-        builder = MarketData(client, settings)
+    async with open_clients(settings.provider_timeout_s) as clients:
+        builder = MarketData(clients, settings)
         builder.preload()
         yield SnapshotCache(builder.build, settings.snapshot_ttl_s, store=store)
 

@@ -23,4 +23,5 @@ class MarketDataSettings(Protocol):
     provider_attempts: int
     retry_after_cap_s: float
     build_deadline_s: float
+    hedge_delay_s: float
     snapshot_ttl_s: float

@@ -64,6 +64,7 @@ class Move:
     source: str | None
     closed: bool = False  # its market's last session is older than the edition's latest
     stale: bool = False  # older than its market's latest completed session (provider flag)
+    window: str | None = None  # change_pct's window when not the usual one ("since 00:00 UTC")
 
 
 @dataclass(frozen=True)
@@ -160,14 +161,17 @@ class Mover:
 @dataclass(frozen=True)
 class CategoryMove:
     category: str
-    count: int  # protocols listed in the category
-    counted: int  # of which counted in the average (no anomaly, change known)
-    avg_change_pct: float | None  # unweighted mean of counted protocols
+    count: int  # protocols in the category (listed ones; all of DefiLlama's when weighted)
+    counted: int  # of which counted in the move (no anomaly, change known)
+    avg_change_pct: float | None  # the category's 1-day move (see ``weighted``)
     tvl_usd: float | None  # sum, when every counted protocol has a TVL
     change_usd: float | None
     leader: str | None
     laggard: str | None
     anomalies: tuple[str, ...]
+    # True: TVL-weighted over every protocol of the category (the data path's full list);
+    # False: the unweighted mean of the protocols listed in the snapshot.
+    weighted: bool = False
 
 
 @dataclass(frozen=True)

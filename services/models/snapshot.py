@@ -15,6 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 SCHEMA_ID = "market-snapshot/1"
 
+# What the A-share breadth figures cover, wherever they are shown.
+BREADTH_SCOPE = "SSE + SZSE (BSE not included)"
+# DefiLlama /protocols categories that are not DeFi: exchange reserves and whole chains.
+NOT_DEFI_CATEGORIES: tuple[str, ...] = ("CEX", "Chain")
+
 Market = Literal["US", "HK", "CN", "CRYPTO"]
 MARKETS: tuple[str, ...] = ("US", "HK", "CN", "CRYPTO")
 
@@ -69,6 +74,12 @@ class Quote(_Frozen):
         default=False,
         description="Added field: the quote is older than its market's latest completed session.",
     )
+    change_window: str | None = Field(
+        default=None,
+        description="Added field: the window of change_pct when it is not the usual one (a "
+                    "rolling 24 h for coins, session over session for equities), e.g. "
+                    "'since 00:00 UTC'.",
+    )
 
     _session = field_validator("session", mode="before")(_parse_session)
 
@@ -101,6 +112,22 @@ class Protocol(_Frozen):
     category: str | None = None
     tvl_usd: NonNegative = None
     change_pct_1d: Pct = None
+    source: str | None = None
+
+
+class DefiCategory(_Frozen):
+    """Added block: one DeFi category over every protocol DefiLlama lists in it."""
+
+    category: str
+    tvl_usd: NonNegative = None
+    change_pct_1d: Pct = Field(
+        default=None,
+        description="TVL-weighted: the category's TVL now over its TVL a day earlier, from the "
+                    "protocols with a usable 1-day change.")
+    change_usd_1d: float | None = Field(
+        default=None, description="TVL change in USD over the protocols in change_pct_1d")
+    protocols: Count = None
+    counted: Count = Field(default=None, description="protocols in change_pct_1d")
     source: str | None = None
 
 
@@ -142,6 +169,12 @@ class SourceStatus(_Frozen):
     as_of: datetime | None = None
     ok: bool = True
     reason: str | None = None
+    requests: Count = Field(default=None, description="requests sent in the build")
+    latency_s: NonNegative = Field(default=None, description="median time to an answer")
+    fallback: str | None = Field(
+        default=None, description="for a failed source: which figures another source covered "
+                                  "and which none did")
+    note: str | None = Field(default=None, description="e.g. sessions inferred from the data")
 
     _as_of = field_validator("as_of", mode="before")(_parse_timestamp)
 
@@ -155,6 +188,7 @@ class MarketSnapshot(_Frozen):
     crypto_market: CryptoMarket | None = None
     stablecoins: tuple[Stablecoin, ...] = ()
     protocols: tuple[Protocol, ...] = ()
+    defi_categories: tuple[DefiCategory, ...] = ()
     dexes: tuple[Dex, ...] = ()
     a_share_breadth: Breadth | None = None
     northbound_net_cny: float | None = None
@@ -167,8 +201,8 @@ class MarketSnapshot(_Frozen):
 
     _generated_at = field_validator("generated_at", mode="before")(_parse_timestamp)
 
-    @field_validator("quotes", "stablecoins", "protocols", "dexes", "warnings", "sources",
-                     mode="before")
+    @field_validator("quotes", "stablecoins", "protocols", "defi_categories", "dexes",
+                     "warnings", "sources", mode="before")
     @classmethod
     def _null_list_is_empty(cls, value: object) -> object:
         if value is None:

@@ -285,7 +285,8 @@ def _defi(b: _Builder, a: Analysis) -> None:
         key = b.subject(f"category:{cat.category}", (cat.category,), cat.avg_change_pct,
                         Unit.PCT, fmt.pct(cat.avg_change_pct, 1))
         subjects = (key, "market:CRYPTO")
-        b.fact(f"category.{cat.category}.avg_change_pct", f"{cat.category} average TVL change",
+        b.fact(f"category.{cat.category}.avg_change_pct",
+               f"{cat.category} {'TVL-weighted' if cat.weighted else 'average'} TVL change",
                cat.avg_change_pct, Unit.PCT, fmt.pct(cat.avg_change_pct, 1), subjects)
         b.fact(f"category.{cat.category}.tvl_usd", f"{cat.category} TVL", cat.tvl_usd, Unit.USD,
                fmt.usd(cat.tvl_usd), subjects, signed=False)

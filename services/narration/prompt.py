@@ -20,6 +20,7 @@ from services import format as fmt
 from services.analysis.moves import short_name
 from services.models.analysis import Analysis
 from services.models.report import SECTION_KEYS
+from services.models.snapshot import BREADTH_SCOPE
 from services.narration.facts import FactSheet
 
 DATA_TAG = "market_data"
@@ -144,7 +145,8 @@ def context(a: Analysis) -> dict[str, Any]:
         "anomalies_not_signals": [{"name": m.name, "reason": m.anomaly_reason}
                                   for m in c.anomalies],
         "a_share_breadth": None if breadth is None else {
-            "reading": breadth.reading, "diverges_from": breadth.divergence_with},
+            "reading": breadth.reading, "diverges_from": breadth.divergence_with,
+            "covers": BREADTH_SCOPE},
         "us_sector_rotation": None if a.us.sectors is None else a.us.sectors.leader,
         "northbound": a.cn.northbound_note or "published",
         "divergences_ranked": [f"{d.a_label} vs {d.b_label}" for d in a.divergences],

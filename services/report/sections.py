@@ -18,6 +18,7 @@ from services.models.analysis import (
     Timing,
 )
 from services.models.report import Block, Bullets, Heading, Paragraph, Table, Tree
+from services.models.snapshot import BREADTH_SCOPE
 
 TOP_PROTOCOLS = 8
 TOP_DEXES = 6
@@ -101,7 +102,7 @@ def risk_sentiment(a: Analysis) -> tuple[Block, ...]:
         Table(("Market", "Close", "Change", "Signal"), tuple(rows), "lrrl"),
         Heading("Transmission chain"), Bullets(tuple(chain)),
         Paragraph(f"{s.verdict.value} - {s.verdict_reason}.", lead="Verdict:"),
-        Paragraph("Crypto changes are rolling 24 h; equity changes are session over session. "
+        Paragraph(f"{crypto_window_note(a)}; equity changes are session over session. "
                   "BTC's one-day beta is its move divided by the S&P 500's move.", note=True),
     ]
     return tuple(blocks)
@@ -109,13 +110,31 @@ def risk_sentiment(a: Analysis) -> tuple[Block, ...]:
 
 # --- 3. crypto and DeFi --------------------------------------------------------------------
 
-def _mover_row(m: Mover, with_group: bool) -> tuple[str, ...]:
+def _mover_row(m: Mover, with_group: bool, with_value: bool = True) -> tuple[str, ...]:
     flag = " (anomaly)" if m.anomaly else ""
     cells = [m.name + flag]
     if with_group:
         cells.append(m.group or "n/a")
-    cells += [fmt.usd(m.value_usd), fmt.pct(m.change_pct, 1)]
+    if with_value:
+        cells.append(fmt.usd(m.value_usd))
+    cells.append(fmt.pct(m.change_pct, 1))
     return tuple(cells)
+
+
+BREADTH_LEAD = f"Breadth, {BREADTH_SCOPE}:"
+
+
+def crypto_window_note(a: Analysis) -> str:
+    """What the crypto changes measure: rolling 24 h, unless a coin says otherwise."""
+    by_window: dict[str, list[str]] = {}
+    for coin in (a.crypto.btc, a.crypto.eth, *a.crypto.others):
+        if coin is not None and coin.window:
+            by_window.setdefault(coin.window, []).append(short_name(coin))
+    other = [f"{', '.join(names)} {window}" for window, names in by_window.items()]
+    return "Crypto changes are rolling 24 h" + (
+        f" ({'; '.join(other)}: only a daily bar was available)" if other else "")
+NOT_DEFI_NOTE = ("CEX and Chain rows of DefiLlama (exchange reserves, whole chains) are not DeFi "
+                 "and are left out.")
 
 
 def crypto_defi(a: Analysis) -> tuple[Block, ...]:
@@ -123,8 +142,8 @@ def crypto_defi(a: Analysis) -> tuple[Block, ...]:
     price: list[Paragraph] = []
     for m in (c.btc, c.eth, *c.others):
         if m is not None:
-            price.append(Paragraph(f"{fmt.price_usd(m.close)}, {fmt.pct(m.change_pct)} (24 h)",
-                                   lead=f"{short_name(m)}:"))
+            price.append(Paragraph(f"{fmt.price_usd(m.close)}, {fmt.pct(m.change_pct)} "
+                                   f"({m.window or '24 h'})", lead=f"{short_name(m)}:"))
     price.append(Paragraph(f"{fmt.usd(c.total_market_cap_usd)} "
                            f"({fmt.pct(c.market_cap_change_pct)}), 24 h volume "
                            f"{fmt.usd(c.total_volume_usd)}", lead="Total market cap:"))
@@ -154,14 +173,25 @@ def crypto_defi(a: Analysis) -> tuple[Block, ...]:
     blocks.append(Heading("TVL by category"))
     cats = [cat for cat in c.categories]
     if cats:
-        blocks.append(Table(("Category", "Avg 1d", "Listed", "Leader"), tuple(
-            (cat.category, fmt.pct(cat.avg_change_pct, 1), str(cat.count), cat.leader or "n/a")
-            for cat in cats), "lrrl"))
+        weighted = all(cat.weighted for cat in cats)
+        if weighted:
+            blocks.append(Table(("Category", "TVL", "1d", "Leader"), tuple(
+                (cat.category, fmt.usd(cat.tvl_usd), fmt.pct(cat.avg_change_pct, 1),
+                 cat.leader or "n/a") for cat in cats), "lrrl"))
+        else:
+            blocks.append(Table(("Category", "Avg 1d", "Listed", "Leader"), tuple(
+                (cat.category, fmt.pct(cat.avg_change_pct, 1), str(cat.count),
+                 cat.leader or "n/a") for cat in cats), "lrrl"))
         top = [m for m in c.protocols[:TOP_PROTOCOLS]]
-        blocks.append(Table(("Protocol", "Category", "TVL", "1d"),
-                            tuple(_mover_row(m, True) for m in top), "llrr"))
-        blocks.append(Paragraph("Category averages are unweighted means of the listed "
-                                "protocols, anomalies excluded.", note=True))
+        with_tvl = any(m.value_usd is not None for m in top)  # else the column is all n/a
+        blocks.append(Table(("Protocol", "Category", *(("TVL",) if with_tvl else ()), "1d"),
+                            tuple(_mover_row(m, True, with_tvl) for m in top),
+                            "llrr" if with_tvl else "llr"))
+        how = ("Each category's 1-day move is TVL-weighted over every protocol DefiLlama lists "
+               "in it (the largest categories by TVL are shown)." if weighted else
+               "Category averages are unweighted means of the listed protocols, anomalies "
+               "excluded.")
+        blocks.append(Paragraph(f"{how} {NOT_DEFI_NOTE}", note=True))
     else:
         blocks.append(Paragraph("DeFi TVL is not in this snapshot.", lead="Missing:", note=True))
 
@@ -250,9 +280,9 @@ def a_shares(a: Analysis) -> tuple[Block, ...]:
             index = next(x for x in m.moves if x.id == b.divergence_with)
             text += (f". Breadth divergence: {short_name(index)} {fmt.pct(index.change_pct)} "
                      f"while most stocks moved the other way")
-        internals.append(Paragraph(text + ".", lead="Breadth:"))
+        internals.append(Paragraph(text + ".", lead=BREADTH_LEAD))
     else:
-        internals.append(Paragraph("missing.", lead="Breadth:"))
+        internals.append(Paragraph("missing.", lead=BREADTH_LEAD))
     internals.append(Paragraph(f"{fmt.cny(m.turnover_cny)}.", lead="Turnover:"))
     if m.northbound_net_cny is not None:
         internals.append(Paragraph(fmt.cny(m.northbound_net_cny, signed=True) + ".",

@@ -6,13 +6,13 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-import httpx
 import pytest
 import pytest_asyncio
 
 from bot.config import Settings
 from services.market_data.build import MarketData
 from services.market_data.calendars import Calendars
+from services.market_data.transport import open_clients
 from services.models.snapshot import MarketSnapshot
 from tests.upstream.server import FakeUpstream
 from tests.upstream.world import World, endpoints
@@ -58,13 +58,16 @@ def sleeps() -> Sleeps:
     return Sleeps()
 
 
+JITTER = 0.5  # the jitter draw of the builds of these tests: half the backoff
+
+
 @pytest_asyncio.fixture
 async def build(upstream: FakeUpstream, world: World, calendars: Calendars,
                 sleeps: Sleeps) -> Build:
     async def run(**overrides: Any) -> MarketSnapshot:
         settings = settings_for(upstream.url, **overrides)
-        async with httpx.AsyncClient() as client:
-            data = MarketData(client, settings, clock=lambda: world.now, calendars=calendars,
-                              sleep=sleeps)
+        async with open_clients(settings.provider_timeout_s) as clients:
+            data = MarketData(clients, settings, clock=lambda: world.now, calendars=calendars,
+                              sleep=sleeps, jitter=lambda: JITTER)
             return await data.build()
     return run

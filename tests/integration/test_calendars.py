@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-import httpx
 import pytest
 
 from bot.config import Settings
 from services.market_data.build import MarketData
-from services.market_data.calendars import Calendars
+from services.market_data.calendars import Calendars, InferredSessions, MarketCalendar
+from services.market_data.transport import open_clients
 from services.models.snapshot import MarketSnapshot
 from services.renderers import markdown
 from services.report.pipeline import report_from_snapshot
@@ -20,6 +20,7 @@ from tests.upstream.world import World, dated
 
 HK = ZoneInfo("Asia/Hong_Kong")
 NY = ZoneInfo("America/New_York")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def d(text: str) -> date:
@@ -27,10 +28,11 @@ def d(text: str) -> date:
 
 
 async def build_in(world: World, calendars: Calendars) -> MarketSnapshot:
-    async with FakeUpstream(world.handler) as upstream, httpx.AsyncClient() as client:
+    async with FakeUpstream(world.handler) as upstream:
         settings: Settings = settings_for(upstream.url)
-        return await MarketData(client, settings, clock=lambda: world.now,
-                                calendars=calendars).build()
+        async with open_clients(settings.provider_timeout_s) as clients:
+            return await MarketData(clients, settings, clock=lambda: world.now,
+                                    calendars=calendars).build()
 
 
 # --- the calendar views themselves
@@ -66,14 +68,32 @@ def test_us_half_day(calendars: Calendars) -> None:
     assert after.previous_session(d("2026-11-27")) == d("2026-11-25")
 
 
-def test_beyond_the_recorded_holidays_nothing_is_guessed(calendars: Calendars) -> None:
-    view = calendars.at("CN", datetime(2027, 3, 1, 12, 0, tzinfo=UTC))
-    assert view is not None
-    if view.last_day >= d("2027-03-01"):
-        pytest.skip("this exchange_calendars release records XSHG holidays into 2027")
-    assert view.latest_completed() is None and view.is_session(d("2027-03-01")) is None
-    assert view.coverage_problem() == (f"XSHG calendar has no sessions recorded after "
-                                       f"{view.last_day.isoformat()}; CN session checks skipped")
+def test_past_its_holidays_a_calendar_gives_way_to_sessions_inferred_from_the_data(
+        calendars: Calendars) -> None:
+    lunch = calendars.at("CN", datetime(2027, 3, 1, 12, 0, tzinfo=SHANGHAI))  # a Monday
+    if isinstance(lunch, MarketCalendar):
+        pytest.skip("this exchange_calendars release records XSHG holidays for 2027")
+    assert isinstance(lunch, InferredSessions)
+    assert lunch.is_session(d("2027-02-27")) is False  # a Saturday
+    assert lunch.is_session(d("2027-03-01")) is None  # a weekday: the data will tell
+    assert lunch.previous_session(d("2027-03-01")) is None
+    assert lunch.latest_completed() == d("2027-02-26")  # Monday's session is still trading
+    evening = calendars.at("CN", datetime(2027, 3, 1, 15, 5, tzinfo=SHANGHAI))
+    assert evening is not None and evening.latest_completed() == d("2027-03-01")
+    assert lunch.note() == ("XSHG calendar has no holidays recorded for 2027: CN sessions are "
+                            "inferred from the data (the bars' dates and Eastmoney's update "
+                            "time f124)")
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")
+def test_a_year_without_holidays_is_a_year_past_the_data(calendars: Calendars) -> None:
+    import exchange_calendars
+
+    june = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+    weekdays_only = MarketCalendar("CN", "XSHG", june, exchange_calendars.get_calendar("24/5"))
+    assert not weekdays_only.holidays_known()
+    recorded = calendars.at("CN", june)
+    assert isinstance(recorded, MarketCalendar) and recorded.holidays_known()
 
 
 # --- whole builds, and what the report says
@@ -109,6 +129,7 @@ async def test_a_us_half_day_close_is_the_latest_session(calendars: Calendars) -
     us = tuple(map(d, ("2026-11-23", "2026-11-24", "2026-11-25", "2026-11-27")))
     asia = tuple(map(d, ("2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27")))
     world = dated(now, us=us, hk=asia, cn=asia)
+    world.early_closes[("America/New_York", d("2026-11-27"))] = time(13, 0)
     snapshot = await build_in(world, calendars)
     spx = snapshot.quote("SPX")
     assert spx is not None
@@ -130,6 +151,46 @@ async def test_an_a_share_session_in_progress_falls_back_to_the_last_close(
     assert (sse.source, sse.session) == ("yahoo", d("2026-11-23"))
     assert snapshot.a_share_breadth is None
     reasons = [w.reason for w in snapshot.warnings if w.source == "eastmoney ulist"]
-    assert "SSE: the session of 2026-11-24 is still in progress; last close from yahoo " \
-           "instead" in reasons
-    assert "breadth left out: the session of 2026-11-24 is still in progress" in reasons
+    intraday = ("read at 09:59 Shanghai time on 2026-11-24, before the 15:00 close: intraday, "
+                "not a close")
+    assert f"SSE: {intraday}; last close from yahoo instead" in reasons
+    assert f"breadth left out: {intraday}" in reasons
+
+
+async def test_in_2027_a_share_sessions_come_from_the_data_and_say_so_once(
+        calendars: Calendars) -> None:
+    now = datetime(2027, 1, 13, 15, 30, tzinfo=SHANGHAI)  # Wednesday, after the close
+    if isinstance(calendars.at("CN", now), MarketCalendar):
+        pytest.skip("this exchange_calendars release records XSHG holidays for 2027")
+    days = tuple(map(d, ("2027-01-08", "2027-01-11", "2027-01-12")))
+    world = dated(now, us=days, hk=days, cn=(*days, d("2027-01-13")))
+    del world.cn_rows["0.399006"]  # ChiNext from Yahoo, whose bars end a session early
+    world.series["399006.SZ"] = world.series["399006.SZ"][:-1]
+    snapshot = await build_in(world, calendars)
+
+    sse, chinext = snapshot.quote("SSE"), snapshot.quote("CHINEXT")
+    assert sse is not None and chinext is not None
+    assert (sse.source, sse.session, sse.stale) == ("eastmoney", d("2027-01-13"), False)
+    assert snapshot.a_share_breadth is not None
+    # Eastmoney's f124 says Wednesday was a session: Yahoo's Tuesday close is behind it.
+    assert (chinext.source, chinext.session, chinext.stale) == ("yahoo", d("2027-01-12"), True)
+    assert any(w.figures == ("CHINEXT",) and "stale" in w.reason for w in snapshot.warnings)
+    note = ("XSHG calendar has no holidays recorded for 2027: CN sessions are inferred from the "
+            "data (the bars' dates and Eastmoney's update time f124)")
+    assert [w.reason for w in snapshot.warnings if w.source == "calendar XSHG"] == [note]
+    assert [s.note for s in snapshot.sources if s.name == "calendar XSHG"] == [note]
+
+
+async def test_in_2027_an_a_share_value_read_before_the_close_is_never_a_close(
+        calendars: Calendars) -> None:
+    now = datetime(2027, 1, 13, 10, 0, tzinfo=SHANGHAI)
+    if isinstance(calendars.at("CN", now), MarketCalendar):
+        pytest.skip("this exchange_calendars release records XSHG holidays for 2027")
+    days = tuple(map(d, ("2027-01-08", "2027-01-11", "2027-01-12")))
+    world = dated(now, us=days, hk=days, cn=(*days, d("2027-01-13")))
+    snapshot = await build_in(world, calendars)
+    for quote_id in ("SSE", "SZSE", "CHINEXT"):
+        quote = snapshot.quote(quote_id)
+        assert quote is not None
+        assert (quote.source, quote.session) == ("yahoo", d("2027-01-12")), quote_id
+    assert snapshot.a_share_breadth is None

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from services.models.snapshot import MarketSnapshot
-from tests.integration.conftest import Build, Sleeps
+from tests.integration.conftest import JITTER, Build, Sleeps
 from tests.upstream.world import World
 
 ATTEMPTS = 3
@@ -107,7 +107,8 @@ async def test_429_then_success_is_retried(build: Build, world: World, sleeps: S
     snapshot = await build()
 
     assert world.hits[route] == 2
-    assert sleeps.asked == [0.0]  # Retry-After: 0, honoured
+    # Retry-After: 0 allows an immediate retry; the backoff (0.25 s) plus its jitter is waited.
+    assert sleeps.asked == [0.25 + 0.25 * JITTER]
     assert figures(snapshot) == figures(baseline)
     feed = PROVIDERS[route][0]
     assert next(s for s in snapshot.sources if s.name == feed).ok

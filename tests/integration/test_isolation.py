@@ -6,7 +6,6 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 import pytest
 
 from bot.config import Settings
@@ -15,6 +14,7 @@ from services.market_data.build import MarketData
 from services.market_data.calendars import Calendars
 from services.market_data.live import open_live_source
 from services.market_data.providers import defillama
+from services.market_data.transport import open_clients
 from services.snapshot_io import dump_snapshot
 from services.storage.snapshots import SnapshotStore
 from tests.integration.conftest import Build, settings_for
@@ -44,8 +44,8 @@ async def test_the_coingecko_key_travels_in_a_header_only(
     caplog.set_level(logging.DEBUG)
     world.faults["coingecko:global"] = ["500", "500", "500"]
     settings = settings_for(upstream.url, coingecko_api_key=SECRET)
-    async with httpx.AsyncClient() as client:
-        snapshot = await MarketData(client, settings, clock=lambda: world.now,
+    async with open_clients(settings.provider_timeout_s) as clients:
+        snapshot = await MarketData(clients, settings, clock=lambda: world.now,
                                     calendars=calendars).build()
     gecko = [r for r in upstream.requests if r.path.startswith("/coingecko")]
     assert gecko and all(r.headers["x-cg-demo-api-key"] == SECRET for r in gecko)

@@ -16,8 +16,11 @@ def test_recorded_protocols(fixtures_dir: Path) -> None:
     payload = json.loads((fixtures_dir / "defillama" /
                           "protocols_2022-01-29_openbb-filtered.json").read_text())
     parsed = defillama.parse_protocols(payload)
-    protocols = parsed.value
-    assert len(protocols) == 10
+    tvl = parsed.value
+    protocols = tvl.protocols
+    # "Polygon Bridge & Staking" is category Chain: a chain, not DeFi.
+    assert len(protocols) == 9 and tvl.left_out == 1
+    assert "Polygon Bridge & Staking" not in {p.name for p in protocols}
     assert (protocols[0].name, protocols[0].category) == ("Curve", "Dexes")
     assert protocols[0].tvl_usd == pytest.approx(16890071630.01999)
     assert protocols[0].change_pct_1d == pytest.approx(1.8300037499020476)
@@ -25,6 +28,47 @@ def test_recorded_protocols(fixtures_dir: Path) -> None:
                                                     reverse=True)
     assert {p.source for p in protocols} == {"defillama"}
     assert parsed.rejected == ()
+    categories = {c.category: c for c in tvl.categories}
+    assert "Chain" not in categories
+    bridge = categories["Bridge"]  # WBTC and Multichain: bridges are DeFi, a row of their own
+    now = 10265740434.800001 + 8025184721.968908
+    before = 10265740434.800001 / 1.0330440951757258 + 8025184721.968908 / 1.012882430385040
+    assert (bridge.protocols, bridge.counted) == (2, 2)
+    assert bridge.tvl_usd == pytest.approx(now)
+    assert bridge.change_pct_1d == pytest.approx((now / before - 1) * 100)
+    assert [c.category for c in tvl.categories][:2] == ["Lending", "Bridge"]  # by TVL
+
+
+def test_cex_and_chain_rows_are_not_defi() -> None:
+    payload = [
+        {"name": "Binance CEX", "category": "CEX", "tvl": 1.5e11, "change_1d": 0.4},
+        {"name": "Bitcoin", "category": "Chain", "tvl": 9e9, "change_1d": 2.0},
+        {"name": "Aave V3", "category": "Lending", "tvl": 3e10, "change_1d": 1.0},
+        {"name": "Across", "category": "Bridge", "tvl": 1e9, "change_1d": -2.0},
+    ]
+    tvl = defillama.parse_protocols(payload).value
+    assert [p.name for p in tvl.protocols] == ["Aave V3", "Across"]
+    assert [c.category for c in tvl.categories] == ["Lending", "Bridge"]
+    assert tvl.left_out == 2
+
+
+def test_a_category_moves_by_its_whole_tvl_not_by_its_members_average() -> None:
+    payload = [
+        {"name": "Big", "category": "Lending", "tvl": 9.9e9, "change_1d": 1.0},
+        {"name": "Small", "category": "Lending", "tvl": 1.0e8, "change_1d": 30.0},
+        {"name": "Tiny", "category": "Lending", "tvl": 2.0e6, "change_1d": 5.0},  # < $10M
+        {"name": "Newborn", "category": "Lending", "tvl": 2.0e7, "change_1d": 1e6},
+        {"name": "Unknown", "category": "Lending", "tvl": 5.0e7, "change_1d": None},
+    ]
+    tvl = defillama.parse_protocols(payload).value
+    lending = tvl.categories[0]
+    now = 9.9e9 + 1.0e8 + 2.0e6
+    before = 9.9e9 / 1.01 + 1.0e8 / 1.3 + 2.0e6 / 1.05
+    assert lending.change_pct_1d == pytest.approx((now / before - 1) * 100)
+    assert lending.change_pct_1d < 1.4  # the unweighted mean of 1, 30 and 5 would be 12 %
+    assert (lending.protocols, lending.counted) == (5, 3)
+    assert lending.tvl_usd == pytest.approx(now + 2.0e7 + 5.0e7)
+    assert "Tiny" not in {p.name for p in tvl.protocols}  # counted, not listed
 
 
 def test_small_protocols_and_changes_from_almost_nothing() -> None:
@@ -32,17 +76,20 @@ def test_small_protocols_and_changes_from_almost_nothing() -> None:
         {"name": "Big", "category": "Lending", "tvl": 5e9, "change_1d": 2.0},
         {"name": "Small", "category": "Dexes", "tvl": 9e6, "change_1d": 1.0},
         {"name": "Newborn", "category": "Bridge", "tvl": 2e7, "change_1d": 163000000.0},
-        {"name": "Impossible", "category": "CEX", "tvl": 3e7, "change_1d": -100.0},
+        {"name": "Impossible", "category": "Yield", "tvl": 3e7, "change_1d": -100.0},
         {"name": "Nulls", "category": None, "tvl": 4e7, "change_1d": None},
         {"name": "Dash", "category": "RWA", "tvl": "-", "change_1d": 5.0},
         "not a protocol",
     ]
     parsed = defillama.parse_protocols(payload)
-    assert [(p.name, p.change_pct_1d) for p in parsed.value] == [
+    assert [(p.name, p.change_pct_1d) for p in parsed.value.protocols] == [
         ("Big", 2.0), ("Nulls", None), ("Impossible", None), ("Newborn", None)]
     assert [r.reason for r in parsed.rejected] == [
         "1-day change rejected for 2 protocols whose TVL a day earlier was under $1M or "
         "impossible: Impossible, Newborn"]
+    categories = {c.category: c for c in parsed.value.categories}
+    assert categories["Bridge"].change_pct_1d is None and categories["Bridge"].counted == 0
+    assert categories["Uncategorised"].tvl_usd == 4e7
 
 
 def test_protocols_with_no_tvl_at_all_are_a_format_error() -> None:

@@ -11,6 +11,7 @@ import pytest
 from services.errors import UpstreamFormatError
 from services.market_data.providers import eastmoney
 from services.market_data.providers.base import decode_json
+from services.market_data.sources import UPSTREAMS
 from tests.providers.conftest import own
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -97,12 +98,52 @@ def test_wrong_shapes_are_format_errors(payload: object, message: str) -> None:
         eastmoney.parse_ulist(payload, now=NOW)
 
 
-def test_the_request_sends_a_browser_agent_and_the_referer() -> None:
+def test_the_request_goes_through_the_browser_client_with_the_referer() -> None:
     request = eastmoney.ulist_request("https://push2.eastmoney.com")
     assert request.url == "https://push2.eastmoney.com/api/qt/ulist.np/get"
-    assert request.headers["Referer"] == "https://quote.eastmoney.com/"
-    assert request.headers["User-Agent"].startswith("Mozilla/5.0")
+    upstream = UPSTREAMS[request.upstream]
+    assert upstream.client == "browser"  # its User-Agent is the impersonated browser's
+    assert upstream.headers["Referer"] == "https://quote.eastmoney.com/"
     assert request.params["fltt"] == "2"
     assert request.params["secids"] == "1.000001,0.399001,0.399006"
     assert {"f2", "f3", "f4", "f6", "f12", "f14", "f104", "f105", "f106", "f124"} <= set(
         request.params["fields"].split(","))
+
+
+def test_recorded_fltt2_answer_tells_the_two_000001_apart_by_market(fixtures_dir: Path) -> None:
+    name = ("sunchuquin-kline_ulist_np_fltt2_secids-1.600000,0.000001,1.000001,0.300750,"
+            "1.601398_2026-09-30.json")
+    payload = json.loads((fixtures_dir / "eastmoney" / name).read_text())
+    parsed = eastmoney.parse_ulist(payload, now=NOW)
+    board = parsed.value
+    assert set(board.quotes) == {"SSE"}  # 平安银行 is 000001 on market 0: not the index
+    sse = board.quotes["SSE"]
+    assert sse.close == 3842.19
+    # No f3 in this answer: the change comes from the previous close f18.
+    assert sse.change_pct == pytest.approx((3842.19 / 3830.45 - 1) * 100)
+    assert sse.session == date(2026, 9, 30) and not sse.intraday  # f124 is 15:32 Shanghai
+    assert board.breadth is None and parsed.rejected == ()
+
+
+def test_a_value_read_before_three_in_shanghai_is_intraday() -> None:
+    payload = own("eastmoney_ulist_fltt2_2026-11-23.json")
+    lunch = int(datetime(2026, 11, 23, 3, 45, tzinfo=UTC).timestamp())  # 11:45 Shanghai
+    payload["data"]["diff"][0]["f124"] = lunch
+    board = eastmoney.parse_ulist(payload, now=NOW).value
+    assert board.quotes["SSE"].intraday and not board.quotes["SZSE"].intraday
+
+
+@pytest.mark.parametrize("advancers, kept", [(313, True), (10, False), (9000, False)])
+def test_a_breadth_count_outside_the_plausible_range_is_rejected(advancers: int,
+                                                                 kept: bool) -> None:
+    payload = own("eastmoney_ulist_fltt2_2026-11-23.json")
+    payload["data"]["diff"][0]["f104"] = advancers
+    payload["data"]["diff"][0]["f105"] = 2011 if advancers > 100 else 10
+    payload["data"]["diff"][1].update(f104=1200 if advancers > 100 else 10,
+                                      f105=1650 if advancers > 100 else 10)
+    parsed = eastmoney.parse_ulist(payload, now=NOW)
+    assert (parsed.value.breadth is not None) == kept
+    if not kept:
+        (rejection,) = parsed.rejected
+        assert rejection.figure == "a_share_breadth"
+        assert "outside the plausible range of 4,000 to 7,000 for SSE + SZSE" in rejection.reason

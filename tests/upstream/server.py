@@ -2,7 +2,9 @@
 
 ``FakeUpstream(handler)`` serves every request with ``handler(request) -> Reply``; a reply can be
 delayed (a timeout), cut short (truncated body) or carry any status and headers. Every request is
-recorded. ``latency_s`` adds the same delay to every reply (the fetch-latency bench).
+recorded, with the time it was read. ``latency_s`` adds the same delay to every reply (the
+fetch-latency bench). Both clients of the data path talk to it: httpx, and curl_cffi (whose h2c
+upgrade offer it ignores, answering in HTTP/1.1 as a plain server would).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.utils import formatdate
@@ -26,6 +29,7 @@ class FakeRequest:
     query: dict[str, str]
     headers: dict[str, str]  # lower-case names
     target: str  # the raw request target, as sent (path and query)
+    received_at: float = 0.0  # time.monotonic() when the request was read
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,8 @@ class FakeUpstream:
         if length:
             await reader.readexactly(length)
         parts = urlsplit(target)
-        request = FakeRequest(method, parts.path, dict(parse_qsl(parts.query)), headers, target)
+        request = FakeRequest(method, parts.path, dict(parse_qsl(parts.query)), headers, target,
+                              time.monotonic())
         self.requests.append(request)
         reply = self.handler(request)
         delay = self.latency_s + reply.delay_s

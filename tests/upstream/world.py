@@ -5,12 +5,20 @@ simple/price and global, DefiLlama stablecoins, protocols and dexs requests with
 shapes of the recorded responses in ``../shared/fixtures``. ``world.faults[route]`` is a list of
 modes applied to successive requests of that route: ``timeout``, ``500``, ``503``, ``404``,
 ``429`` (with ``Retry-After: 0``), ``429-long`` (``Retry-After: 120``), ``html``, ``truncated``,
-``nulls`` (a well-formed answer whose values are null or ``"-"``).
+``nulls`` (a well-formed answer whose values are null or ``"-"``). ``world.storm(prefix, s)``
+answers every request of the routes starting with ``prefix`` with Yahoo's plain-text 429 for the
+next ``s`` seconds.
+
+Yahoo rules the fake keeps: a chart honours ``range`` (``5d`` is the last five bars) and
+``interval`` (``1h`` gives hourly bars for the coins, unless ``coins_daily_only``); HSTECH.HK
+is served only with ranges of five days or less (404 otherwise); ``meta.currentTradingPeriod``
+is the regular session of the day of ``now``, so a bar of a session still trading is live.
 """
 
 from __future__ import annotations
 
 import json
+import time as clock
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -40,6 +48,12 @@ ZONES = ({s: NEW_YORK for s in _US} | {s: HONG_KONG for s in _HK} | {s: SHANGHAI
          | {s: ZoneInfo("UTC") for s in _CRYPTO})
 
 FAULT_MODES = ("timeout", "500", "429", "html", "truncated", "nulls")
+SHORT_RANGES = {"HSTECH.HK": ("1d", "5d")}  # symbols Yahoo serves only with short ranges
+RANGE_BARS = {"1d": 1, "5d": 5}
+REGULAR_HOURS = {NEW_YORK: (time(9, 30), time(16, 0)), HONG_KONG: (time(9, 30), time(16, 0)),
+                 SHANGHAI: (time(9, 30), time(15, 0))}
+NOT_FOUND = {"chart": {"result": None, "error": {
+    "code": "Not Found", "description": "No data found, symbol may be delisted"}}}
 
 
 def _series(base: float, seed: int,
@@ -128,6 +142,10 @@ class World:
         {"id": "5", "name": "Ink Bridge", "category": "Bridge", "tvl": 2.0e7,
          "change_1d": 163000000.0},
         {"id": "6", "name": "Curvance", "category": "Lending", "tvl": 8.0e7, "change_1d": None},
+        {"id": "7", "name": "Binance CEX", "category": "CEX", "tvl": 1.5e11, "change_1d": 0.4},
+        {"id": "8", "name": "OKX", "category": "CEX", "tvl": 2.2e10, "change_1d": -0.3},
+        {"id": "9", "name": "Hyperliquid L1", "category": "Chain", "tvl": 2.0e9,
+         "change_1d": 1.1},
     ])
     dexes: list[dict[str, Any]] = field(default_factory=lambda: [
         {"name": "raydium", "displayName": "Raydium", "category": "Dexs", "total24h": 4.37e8,
@@ -140,12 +158,23 @@ class World:
     ])
     faults: dict[str, list[str]] = field(default_factory=dict)
     hits: dict[str, int] = field(default_factory=dict)
+    storms: dict[str, float] = field(default_factory=dict)  # route prefix → until (monotonic)
+    coins_daily_only: bool = False
+    early_closes: dict[tuple[str, date], time] = field(default_factory=dict)  # (zone, day)
+
+    def storm(self, prefix: str, seconds: float) -> None:
+        self.storms[prefix] = clock.monotonic() + seconds
 
     # --- routing
 
     def handler(self, request: FakeRequest) -> Reply:
         route, make = self._route(request)
         self.hits[route] = self.hits.get(route, 0) + 1
+        if any(route.startswith(prefix) and clock.monotonic() < until
+               for prefix, until in self.storms.items()):
+            return Reply(status=429, body=b"Edge: Too Many Requests", content_type="text/plain")
+        if route.startswith("yahoo:") and (rule := self._yahoo_rule(request)) is not None:
+            return rule
         queue = self.faults.get(route, [])
         mode = queue.pop(0) if queue else None
         if mode is None or mode == "nulls":
@@ -157,7 +186,8 @@ class World:
         path = request.path
         if path.startswith("/yahoo/v8/finance/chart/"):
             symbol = unquote(path.rsplit("/", 1)[1])
-            return f"yahoo:{symbol}", lambda nulls: self.yahoo_chart(symbol, nulls)
+            return f"yahoo:{symbol}", lambda nulls: self.yahoo_chart(symbol, nulls,
+                                                                     request.query)
         if path == "/eastmoney/api/qt/ulist.np/get":
             return "eastmoney", lambda nulls: self.eastmoney_ulist(request.query, nulls)
         if path == "/coingecko/api/v3/simple/price":
@@ -174,27 +204,72 @@ class World:
 
     # --- payloads in the vendors' shapes
 
-    def yahoo_chart(self, symbol: str, nulls: bool = False) -> dict[str, Any]:
+    def _yahoo_rule(self, request: FakeRequest) -> Reply | None:
+        symbol = unquote(request.path.rsplit("/", 1)[1])
+        allowed = SHORT_RANGES.get(symbol)
+        if allowed is not None and request.query.get("range") not in allowed:
+            return Reply(status=404, body=json.dumps(NOT_FOUND).encode())
+        return None
+
+    def hourly(self, symbol: str) -> list[tuple[datetime, float]]:
+        """The coin's hourly closes over the five days to ``now`` (the last one is live)."""
+        base = _CRYPTO[symbol]
+        last_hour = self.now.replace(minute=0, second=0, microsecond=0)
+        hours = [last_hour - timedelta(hours=h) for h in range(5 * 24 - 1, -1, -1)]
+        return [(at, round(base * (1 + 0.0004 * k), 2)) for k, at in enumerate(hours)]
+
+    def yahoo_chart(self, symbol: str, nulls: bool = False,
+                    query: dict[str, str] | None = None) -> dict[str, Any]:
+        query = query or {}
         if symbol not in self.series:
-            return {"chart": {"result": None, "error": {"code": "Not Found",
-                                                        "description": "No data found"}}}
+            return NOT_FOUND
         zone = ZONES[symbol]
+        if symbol in _CRYPTO and query.get("interval") == "1h" and not self.coins_daily_only:
+            return self._hourly_chart(symbol, nulls)
         opening = time(0, 0) if symbol in _CRYPTO else (
             time(9, 30) if zone in (NEW_YORK, HONG_KONG, SHANGHAI) else time(0, 0))
-        bars = self.series[symbol]
+        bars = self.series[symbol][-RANGE_BARS.get(query.get("range", ""), 10_000):]
         stamps = [int(datetime.combine(day, opening, zone).timestamp()) for day, _ in bars]
         closes = [None if nulls else close for _, close in bars]
-        as_of = (min(self.now - timedelta(minutes=1), datetime.combine(bars[-1][0], time(16),
-                                                                       zone))
+        as_of = (min(self.now - timedelta(minutes=1),
+                     datetime.combine(bars[-1][0], self._closing(zone, bars[-1][0]), zone))
                  if bars else self.now)
         meta = {"currency": "USD", "symbol": symbol, "exchangeTimezoneName": zone.key,
                 "instrumentType": "INDEX", "gmtoffset": 0, "timezone": "UTC",
                 "regularMarketTime": int(as_of.timestamp()),
                 "regularMarketPrice": bars[-1][1] if bars else None,
-                "chartPreviousClose": 1.0, "dataGranularity": "1d", "range": "1mo"}
+                "chartPreviousClose": 1.0, "dataGranularity": "1d",
+                "range": query.get("range", "1mo"),
+                "currentTradingPeriod": {"regular": self._regular_period(zone)}}
         return {"chart": {"result": [{"meta": meta, "timestamp": stamps, "indicators": {
             "quote": [{"close": closes, "open": closes, "volume": [0] * len(bars)}],
             "adjclose": [{"adjclose": closes}]}}], "error": None}}
+
+    def _closing(self, zone: ZoneInfo, day: date) -> time:
+        return self.early_closes.get((zone.key, day),
+                                     REGULAR_HOURS.get(zone, (time(0), time(23, 59)))[1])
+
+    def _regular_period(self, zone: ZoneInfo) -> dict[str, Any]:
+        opening = REGULAR_HOURS.get(zone, (time(0), time(23, 59)))[0]
+        day = self.now.astimezone(zone).date()
+        return {"timezone": zone.key, "gmtoffset": 0,
+                "start": int(datetime.combine(day, opening, zone).timestamp()),
+                "end": int(datetime.combine(day, self._closing(zone, day), zone).timestamp())}
+
+    def _hourly_chart(self, symbol: str, nulls: bool) -> dict[str, Any]:
+        bars = self.hourly(symbol)
+        closes = [None if nulls else close for _, close in bars]
+        as_of = self.now - timedelta(minutes=1)
+        meta = {"currency": "USD", "symbol": symbol, "exchangeTimezoneName": "UTC",
+                "instrumentType": "CRYPTOCURRENCY", "gmtoffset": 0, "timezone": "UTC",
+                "regularMarketTime": int(as_of.timestamp()),
+                "regularMarketPrice": None if nulls else bars[-1][1],
+                "dataGranularity": "1h", "range": "5d",
+                "currentTradingPeriod": {"regular": self._regular_period(ZoneInfo("UTC"))}}
+        return {"chart": {"result": [{"meta": meta,
+                                      "timestamp": [int(at.timestamp()) for at, _ in bars],
+                                      "indicators": {"quote": [{"close": closes}]}}],
+                          "error": None}}
 
     def eastmoney_ulist(self, query: dict[str, str], nulls: bool = False) -> dict[str, Any]:
         rows = []

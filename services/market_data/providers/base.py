@@ -1,9 +1,10 @@
 """What every provider shares.
 
-A provider is three steps: build a ``Request`` (pure), ``fetch`` it (the only I/O, with the one
-retry policy of the product), then parse the decoded JSON (pure, testable on a recorded file).
-This module holds the request value, the fetch, JSON decoding that names what went wrong, and the
-cleaning of vendor numbers and timestamps (``"-"``, null, NaN and missing keys become ``None``).
+A provider is three steps: build a ``Request`` (pure), fetch it (``market_data.fetcher``: the only
+I/O, with the one retry policy of the product), then parse the decoded JSON (pure, testable on a
+recorded file). This module holds the request value, the retry policy, JSON decoding that names
+what went wrong, and the cleaning of vendor numbers and timestamps (``"-"``, null, NaN and
+missing keys become ``None``).
 """
 
 from __future__ import annotations
@@ -12,29 +13,15 @@ import asyncio
 import email.utils
 import json
 import math
+import random
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
-import httpx
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
-
-from services.errors import (
-    UpstreamError,
-    UpstreamFormatError,
-    UpstreamImplausible,
-    UpstreamStatus,
-    UpstreamTimeout,
-    UpstreamUnreachable,
-)
+from services.errors import UpstreamFormatError, UpstreamImplausible
 
 T = TypeVar("T")
-
-# A browser User-Agent: Eastmoney blocks clients without one and Yahoo throttles library agents.
-BROWSER_USER_AGENT = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
-                      "(KHTML, like Gecko) Chrome/124.0 Safari/537.36")
-ACCEPT_JSON = {"Accept": "application/json", "User-Agent": BROWSER_USER_AGENT}
 
 # A vendor timestamp later than "now" by more than this is rejected (clocks drift a little).
 FUTURE_TOLERANCE = timedelta(minutes=10)
@@ -42,10 +29,13 @@ FUTURE_TOLERANCE = timedelta(minutes=10)
 
 @dataclass(frozen=True)
 class Request:
-    """One GET. ``source`` names the feed in warnings (``"yahoo chart"``); never holds a secret
-    in ``url`` or ``params`` (httpx logs URLs): keys go in ``headers``."""
+    """One GET. ``source`` names the feed in warnings (``"yahoo chart"``), ``upstream`` the
+    service whose client, headers and limits apply (``sources.UPSTREAMS``). Never holds a secret
+    in ``url`` or ``params`` (httpx logs URLs): keys go in ``headers``, which hold only what is
+    particular to this request."""
 
     source: str
+    upstream: str
     url: str
     params: Mapping[str, str] = field(default_factory=dict)
     headers: Mapping[str, str] = field(default_factory=dict)
@@ -63,6 +53,8 @@ class RetryPolicy:
 
     ``timeout_s`` bounds each attempt. A Retry-After longer than the cap is not waited for: the
     request fails at once with that status, as the server asked us not to come back sooner.
+    Waits double from ``backoff_s``; a 429's wait adds up to one more backoff at random
+    (``jitter`` gives a number in [0, 1)).
     """
 
     timeout_s: float = 10.0
@@ -70,6 +62,7 @@ class RetryPolicy:
     retry_after_cap_s: float = 5.0
     backoff_s: float = 0.25
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    jitter: Callable[[], float] = random.random
 
 
 @dataclass(frozen=True)
@@ -86,60 +79,6 @@ class Parsed(Generic[T]):
 
     value: T
     rejected: tuple[Rejection, ...] = ()
-
-
-async def fetch(client: httpx.AsyncClient, request: Request, policy: RetryPolicy) -> Fetched:
-    """GET ``request`` with retries; raise a named ``UpstreamError`` on failure."""
-    retrying = AsyncRetrying(
-        stop=stop_after_attempt(policy.attempts),
-        wait=_waiter(policy),
-        retry=retry_if_exception(lambda exc: _should_retry(exc, policy)),
-        sleep=policy.sleep,
-        reraise=True,
-    )
-    attempt_number = 0
-    try:
-        async for attempt in retrying:
-            with attempt:
-                attempt_number = attempt.retry_state.attempt_number
-                return await _get_once(client, request, policy.timeout_s)
-    except UpstreamError as exc:
-        exc.attempts = attempt_number
-        raise
-    raise AssertionError("tenacity ended without an outcome")  # pragma: no cover
-
-
-async def _get_once(client: httpx.AsyncClient, request: Request, timeout_s: float) -> Fetched:
-    try:
-        response = await client.get(request.url, params=dict(request.params),
-                                    headers=dict(request.headers), timeout=timeout_s)
-    except httpx.TimeoutException:
-        raise UpstreamTimeout(request.source, f"no answer within {timeout_s:g} s") from None
-    except httpx.TransportError as exc:
-        # The class name only: httpx messages can carry the URL.
-        raise UpstreamUnreachable(request.source,
-                                  f"connection failed ({type(exc).__name__})") from None
-    if not 200 <= response.status_code < 300:
-        raise UpstreamStatus(request.source, response.status_code,
-                             retry_after=parse_retry_after(response.headers.get("retry-after")))
-    return Fetched(response.content, parse_http_date(response.headers.get("date")))
-
-
-def _should_retry(exc: BaseException, policy: RetryPolicy) -> bool:
-    if not isinstance(exc, UpstreamError) or not exc.retryable:
-        return False
-    if isinstance(exc, UpstreamStatus) and exc.retry_after is not None:
-        return exc.retry_after <= policy.retry_after_cap_s
-    return True
-
-
-def _waiter(policy: RetryPolicy) -> Callable[[RetryCallState], float]:
-    def wait(state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome is not None else None
-        if isinstance(exc, UpstreamStatus) and exc.retry_after is not None:
-            return min(exc.retry_after, policy.retry_after_cap_s)
-        return float(policy.backoff_s * 2 ** (state.attempt_number - 1))
-    return wait
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:

@@ -12,7 +12,6 @@ from typing import Any
 
 from services.errors import UpstreamFormatError
 from services.market_data.providers.base import (
-    ACCEPT_JSON,
     FUTURE_TOLERANCE,
     Parsed,
     Rejection,
@@ -39,7 +38,8 @@ class CoinPrice:
 
 
 def _headers(api_key: str | None, base_url: str) -> dict[str, str]:
-    headers = dict(ACCEPT_JSON)
+    """The key header, when there is a key (the common headers are in ``sources.py``)."""
+    headers: dict[str, str] = {}
     if api_key:
         name = "x-cg-pro-api-key" if "pro-api." in base_url else "x-cg-demo-api-key"
         headers[name] = api_key
@@ -48,7 +48,7 @@ def _headers(api_key: str | None, base_url: str) -> dict[str, str]:
 
 def price_request(base_url: str, api_key: str | None = None) -> Request:
     return Request(
-        source=PRICE_FEED,
+        source=PRICE_FEED, upstream=SOURCE,
         url=f"{base_url.rstrip('/')}/simple/price",
         params={"ids": ",".join(COIN_IDS.values()), "vs_currencies": "usd",
                 "include_24hr_change": "true", "include_24hr_vol": "true",
@@ -58,7 +58,7 @@ def price_request(base_url: str, api_key: str | None = None) -> Request:
 
 
 def global_request(base_url: str, api_key: str | None = None) -> Request:
-    return Request(source=GLOBAL_FEED, url=f"{base_url.rstrip('/')}/global",
+    return Request(source=GLOBAL_FEED, upstream=SOURCE, url=f"{base_url.rstrip('/')}/global",
                    headers=_headers(api_key, base_url))
 
 

@@ -4,16 +4,24 @@ A 1-day change measured from almost nothing (a protocol whose TVL, or a DEX whos
 under ``MIN_BASE_USD`` the day before) says nothing about the market and is rejected, as is a
 change below -100 %. Only the largest protocols and DEXes are kept, so that the snapshot stays
 small: ``MAX_PROTOCOLS`` protocols with at least ``MIN_TVL_USD`` of TVL, ``MAX_DEXES`` DEXes.
+
+``/protocols`` also lists exchanges (category CEX: "Binance CEX" holds about $150B of customer
+reserves) and whole chains (category Chain). Neither is DeFi: both are left out of the protocols
+and of the categories. Bridges stay: they are on-chain contracts holding users' deposits, and as
+a category of their own they double count nothing else in the table (DefiLlama leaves them out
+of chain totals for that reason, not out of DeFi). Each category's 1-day move is TVL-weighted
+over every protocol of the full list: its TVL now over its TVL a day earlier.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from services.errors import UpstreamFormatError
 from services.market_data.providers.base import (
-    ACCEPT_JSON,
     Parsed,
     Rejection,
     Request,
@@ -22,7 +30,13 @@ from services.market_data.providers.base import (
     number,
     sequence,
 )
-from services.models.snapshot import Dex, Protocol, Stablecoin
+from services.models.snapshot import (
+    NOT_DEFI_CATEGORIES,
+    DefiCategory,
+    Dex,
+    Protocol,
+    Stablecoin,
+)
 
 SOURCE = "defillama"
 STABLECOINS_FEED = "defillama stablecoins"
@@ -36,25 +50,35 @@ MAX_PROTOCOLS = 500
 MAX_DEXES = 50
 MAX_SUPPLY_MOVE_PCT = 50.0
 DEX_CATEGORIES = ("Dexs", "Dexes")
+UNCATEGORISED = "Uncategorised"
+
+
+@dataclass(frozen=True)
+class DefiTvl:
+    """The largest DeFi protocols, and every DeFi category over the full list."""
+
+    protocols: tuple[Protocol, ...]
+    categories: tuple[DefiCategory, ...]
+    left_out: int  # CEX and Chain rows with a TVL
 
 
 def stablecoins_request(stablecoins_url: str) -> Request:
-    return Request(source=STABLECOINS_FEED, url=f"{stablecoins_url.rstrip('/')}/stablecoins",
-                   params={"includePrices": "true"}, headers=ACCEPT_JSON)
+    return Request(source=STABLECOINS_FEED, upstream=SOURCE,
+                   url=f"{stablecoins_url.rstrip('/')}/stablecoins",
+                   params={"includePrices": "true"})
 
 
 def protocols_request(base_url: str) -> Request:
-    return Request(source=PROTOCOLS_FEED, url=f"{base_url.rstrip('/')}/protocols",
-                   headers=ACCEPT_JSON)
+    return Request(source=PROTOCOLS_FEED, upstream=SOURCE,
+                   url=f"{base_url.rstrip('/')}/protocols")
 
 
 def dexes_request(base_url: str) -> Request:
     return Request(
-        source=DEXES_FEED,
+        source=DEXES_FEED, upstream=SOURCE,
         url=f"{base_url.rstrip('/')}/overview/dexs",
         params={"excludeTotalDataChart": "true", "excludeTotalDataChartBreakdown": "true",
                 "dataType": "dailyVolume"},
-        headers=ACCEPT_JSON,
     )
 
 
@@ -98,23 +122,31 @@ def parse_stablecoins(payload: Any) -> Parsed[tuple[Stablecoin, ...]]:
     return Parsed(tuple(coins), tuple(rejected))
 
 
-def parse_protocols(payload: Any) -> Parsed[tuple[Protocol, ...]]:
-    """The largest protocols by TVL, each with its category and 1-day TVL change."""
+def parse_protocols(payload: Any) -> Parsed[DefiTvl]:
+    """The largest DeFi protocols by TVL, each with its category and 1-day TVL change, and the
+    TVL-weighted move of every DeFi category. CEX and Chain rows are left out."""
     rows = sequence(payload, PROTOCOLS_FEED, "$")
-    found: list[tuple[float, dict[str, Any]]] = []
+    defi: list[tuple[float, dict[str, Any]]] = []
+    left_out = 0
     for row in rows:
         if not isinstance(row, dict) or not row.get("name"):
             continue
         tvl = number(row.get("tvl"))
-        if tvl is not None and tvl >= MIN_TVL_USD:
-            found.append((tvl, row))
+        if tvl is None or tvl < 0:
+            continue
+        if row.get("category") in NOT_DEFI_CATEGORIES:
+            left_out += 1
+            continue
+        defi.append((tvl, row))
     if not any(isinstance(r, dict) and number(r.get("tvl")) is not None for r in rows):
         raise UpstreamFormatError(PROTOCOLS_FEED, "no protocol has a TVL in the answer")
-    found.sort(key=lambda item: item[0], reverse=True)
+    defi.sort(key=lambda item: item[0], reverse=True)
 
     protocols: list[Protocol] = []
     from_nothing: list[str] = []
-    for tvl, row in found[:MAX_PROTOCOLS]:
+    for tvl, row in defi:
+        if tvl < MIN_TVL_USD or len(protocols) >= MAX_PROTOCOLS:
+            break
         name = str(row["name"])
         change, rejected = _sane_change(tvl, number(row.get("change_1d")))
         if rejected:
@@ -122,7 +154,35 @@ def parse_protocols(payload: Any) -> Parsed[tuple[Protocol, ...]]:
         category = row.get("category")
         protocols.append(Protocol(name=name, category=str(category) if category else None,
                                   tvl_usd=tvl, change_pct_1d=change, source=SOURCE))
-    return Parsed(tuple(protocols), _from_nothing("protocols", "TVL", from_nothing))
+    value = DefiTvl(tuple(protocols), _categories(defi), left_out)
+    return Parsed(value, _from_nothing("protocols", "TVL", from_nothing))
+
+
+def _categories(rows: list[tuple[float, dict[str, Any]]]) -> tuple[DefiCategory, ...]:
+    """Each category's TVL, and its move: TVL now over TVL a day earlier, summed over the
+    protocols whose 1-day change is usable (not from almost nothing); largest TVL first."""
+    tvl: dict[str, float] = defaultdict(float)
+    members: dict[str, int] = defaultdict(int)
+    now: dict[str, float] = defaultdict(float)
+    before: dict[str, float] = defaultdict(float)
+    counted: dict[str, int] = defaultdict(int)
+    for value, row in rows:
+        category = str(row.get("category") or UNCATEGORISED)
+        tvl[category] += value
+        members[category] += 1
+        change, _ = _sane_change(value, number(row.get("change_1d"))) if value > 0 else (
+            None, False)
+        if change is not None:
+            now[category] += value
+            before[category] += value / (1.0 + change / 100.0)
+            counted[category] += 1
+    found = [DefiCategory(category=name, tvl_usd=total,
+                          change_pct_1d=((now[name] / before[name] - 1.0) * 100.0
+                                         if before[name] > 0 else None),
+                          change_usd_1d=now[name] - before[name] if counted[name] else None,
+                          protocols=members[name], counted=counted[name], source=SOURCE)
+             for name, total in tvl.items()]
+    return tuple(sorted(found, key=lambda c: -(c.tvl_usd or 0.0)))
 
 
 def parse_dexes(payload: Any) -> Parsed[tuple[Dex, ...]]:

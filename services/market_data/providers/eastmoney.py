@@ -3,24 +3,27 @@
 With ``fltt=2`` prices come as decimals; without it they are integers scaled by ``10**f1`` and
 percentages by 100. Missing values are written ``"-"``. Breadth (advancers f104, decliners f105,
 flat f106) and turnover (f6) of the SSE Composite and SZSE Component rows cover the Shanghai and
-Shenzhen markets; their sum is the A-share market.
+Shenzhen markets: their sum is SSE + SZSE, not the Beijing exchange (BSE). Rows are told apart
+by code and market (f12, f13): ``000001`` is both the SSE Composite (f13 1) and Ping An Bank
+(f13 0). ``f124`` is the time of the row's last update: a value read before the 15:00 close in
+Shanghai is intraday, never a close.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from services.errors import UpstreamFormatError
 from services.market_data.providers.base import (
-    BROWSER_USER_AGENT,
     FUTURE_TOLERANCE,
     Parsed,
     Rejection,
     Request,
+    change_pct,
     count,
     mapping,
     number,
@@ -35,9 +38,10 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Our quote id → Eastmoney secid (market.code): 1 = Shanghai, 0 = Shenzhen.
 SECIDS: dict[str, str] = {"SSE": "1.000001", "SZSE": "0.399001", "CHINEXT": "0.399006"}
 BREADTH_IDS = ("SSE", "SZSE")  # the two whole-market rows
-FIELDS = "f1,f2,f3,f4,f6,f12,f13,f14,f104,f105,f106,f124"
-HEADERS = {"User-Agent": BROWSER_USER_AGENT, "Referer": "https://quote.eastmoney.com/",
-           "Accept": "application/json, text/plain, */*"}
+FIELDS = "f1,f2,f3,f4,f6,f12,f13,f14,f18,f104,f105,f106,f124"
+CLOSE = time(15, 0)  # the A-share close, Shanghai time
+# SSE + SZSE list about 5,200 stocks (2026); a total outside this range is not a whole market.
+BREADTH_TOTAL_RANGE = (4_000, 7_000)
 
 _JSONP = re.compile(rb"^\s*[\w$.]+\s*\((.*)\)\s*;?\s*$", re.DOTALL)
 
@@ -49,6 +53,11 @@ class IndexQuote:
     session: date | None
     as_of: datetime | None
 
+    @property
+    def intraday(self) -> bool:
+        """Read before the 15:00 close of its day (Shanghai time): not a close."""
+        return self.as_of is not None and self.as_of.astimezone(SHANGHAI).time() < CLOSE
+
 
 @dataclass(frozen=True)
 class Board:
@@ -58,10 +67,9 @@ class Board:
 
 def ulist_request(base_url: str) -> Request:
     return Request(
-        source=FEED,
+        source=FEED, upstream=SOURCE,
         url=f"{base_url.rstrip('/')}/api/qt/ulist.np/get",
         params={"fltt": "2", "invt": "2", "secids": ",".join(SECIDS.values()), "fields": FIELDS},
-        headers=HEADERS,
     )
 
 
@@ -103,6 +111,9 @@ def parse_ulist(payload: Any, *, now: datetime, fltt: bool = True,
             continue
         quotes[quote_id] = quote
     breadth = _breadth(raw_rows, quotes)
+    if breadth is not None and (problem := _implausible_breadth(breadth)):
+        rejected.append(Rejection("a_share_breadth", problem))
+        breadth = None
     return Parsed(Board(quotes=quotes, breadth=breadth), tuple(rejected))
 
 
@@ -122,11 +133,15 @@ def _quote_id(row: dict[str, Any], position: int) -> str | None:
 def _index_quote(row: dict[str, Any], fltt: bool) -> IndexQuote:
     price = number(row.get("f2"))
     pct = number(row.get("f3"))
+    previous = number(row.get("f18"))
     if not fltt:
         decimals = count(row.get("f1"))
         scale = 10 ** (decimals if decimals is not None else 2)
         price = price / scale if price is not None else None
+        previous = previous / scale if previous is not None else None
         pct = pct / 100.0 if pct is not None else None
+    if pct is None:  # no f3 in the answer: from the previous close (f18)
+        pct = change_pct(price, previous)
     at = unix_time(row.get("f124"))
     return IndexQuote(
         close=price if price is not None and price > 0 else None,
@@ -143,6 +158,18 @@ def _implausible(quote: IndexQuote, now: datetime, max_move_pct: float) -> str |
         return (f"a {quote.change_pct:+.1f}% move in one session is outside the sane bound "
                 f"of ±{max_move_pct:g}%")
     return None
+
+
+def _implausible_breadth(breadth: Breadth) -> str | None:
+    parts = (breadth.advancers, breadth.decliners, breadth.flat)
+    if None in parts:
+        return None
+    total = sum(p for p in parts if p is not None)
+    low, high = BREADTH_TOTAL_RANGE
+    if low <= total <= high:
+        return None
+    return (f"breadth left out: {total:,} stocks counted, outside the plausible range of "
+            f"{low:,} to {high:,} for SSE + SZSE")
 
 
 def _breadth(rows: dict[str, dict[str, Any]], quotes: dict[str, IndexQuote]) -> Breadth | None:

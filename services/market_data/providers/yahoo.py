@@ -1,7 +1,11 @@
-"""Yahoo Finance v8 chart: daily closes of indices, ETFs and coins (keyless, one symbol a request).
+"""Yahoo Finance v8 chart: daily closes of indices and ETFs, hourly prices of coins (keyless, one
+symbol a request).
 
 The change of a session is computed from the last two non-null daily closes and their dates,
-never from ``meta.chartPreviousClose`` (that is the close before the requested range).
+never from ``meta.chartPreviousClose`` (that is the close before the requested range). A bar of
+the session still trading (``regularMarketTime`` inside ``currentTradingPeriod.regular``) is
+live, not a close. A coin's change is a true rolling 24 hours, from hourly bars; from daily bars
+(which start at 00:00 UTC) it is the change since 00:00 UTC, and says so.
 """
 
 from __future__ import annotations
@@ -14,7 +18,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from services.errors import UpstreamFormatError, UpstreamImplausible
 from services.market_data.providers.base import (
-    ACCEPT_JSON,
     Parsed,
     Rejection,
     Request,
@@ -28,6 +31,17 @@ from services.market_data.providers.base import (
 
 SOURCE = "yahoo"
 FEED = "yahoo chart"
+
+# Chart ranges. Yahoo has served the Hong Kong indices (HSTECH.HK especially) only with short
+# ranges, so they ask for five days; everything else asks for ``DEFAULT_RANGE``.
+DEFAULT_RANGE = "1mo"
+RANGES: dict[str, str] = {"HSI": "5d", "HSCEI": "5d", "HSTECH": "5d"}
+# Coins: hourly bars over five days, for a true 24-hour change.
+COIN_RANGE, COIN_INTERVAL = "5d", "1h"
+WINDOW_24H = "24h"
+WINDOW_SINCE_MIDNIGHT = "since 00:00 UTC"
+# An hourly bar this close to "24 hours before the last price" stands for it.
+HOURLY_SLACK = timedelta(minutes=90)
 
 # Our quote id → Yahoo symbol.
 SYMBOLS: dict[str, str] = {
@@ -62,6 +76,24 @@ class ChartSeries:
     symbol: str
     bars: tuple[Bar, ...]  # one per date, oldest first, non-null closes only
     as_of: datetime | None  # the time of the last regular-market price
+    live: date | None = None  # the session still trading when the answer was made, if any
+
+
+@dataclass(frozen=True)
+class Point:
+    at: datetime
+    close: float
+
+
+@dataclass(frozen=True)
+class RollingChange:
+    """A coin's last price and its change over ``window`` (``WINDOW_24H`` or
+    ``WINDOW_SINCE_MIDNIGHT``)."""
+
+    price: float
+    change_pct: float | None
+    window: str
+    as_of: datetime
 
 
 @dataclass(frozen=True)
@@ -73,18 +105,78 @@ class DailyClose:
     as_of: datetime | None
 
 
-def chart_request(base_url: str, symbol: str) -> Request:
+def range_for(quote_id: str) -> str:
+    """The chart range to ask for ``quote_id``."""
+    return RANGES.get(quote_id, DEFAULT_RANGE)
+
+
+def chart_request(base_url: str, symbol: str, range_: str = DEFAULT_RANGE,
+                  interval: str = "1d") -> Request:
     return Request(
-        source=FEED,
+        source=FEED, upstream=SOURCE,
         url=f"{base_url.rstrip('/')}/v8/finance/chart/{quote(symbol, safe='')}",
-        params={"range": "1mo", "interval": "1d", "includePrePost": "false"},
-        headers=ACCEPT_JSON,
+        params={"range": range_, "interval": interval, "includePrePost": "false"},
     )
 
 
 def parse_chart(payload: Any, *, now: datetime) -> ChartSeries:
     """The daily bars of one chart response. Raises ``UpstreamFormatError`` on a wrong shape and
     ``UpstreamImplausible`` on a timestamp in the future."""
+    meta, zone, as_of, points = _points(payload, now)
+    by_date: dict[date, Bar] = {}
+    for point in points:
+        day = point.at.astimezone(zone).date()
+        by_date[day] = Bar(day, point.close, point.at)
+    bars = tuple(by_date[day] for day in sorted(by_date))
+    return ChartSeries(symbol=str(meta.get("symbol") or "?"), bars=bars, as_of=as_of,
+                       live=_live_session(meta, as_of, zone))
+
+
+def rolling_change(payload: Any, *, now: datetime, max_move_pct: float
+                   ) -> Parsed[RollingChange]:
+    """A coin's last price and its change over the last 24 hours, from hourly bars; from daily
+    bars, its change since 00:00 UTC (today's bar against yesterday's close)."""
+    meta, _, as_of, points = _points(payload, now)
+    if not points:
+        raise UpstreamFormatError(FEED, "no price in the answer")
+    last = points[-1]
+    price, at = last.close, last.at
+    market_price = number(meta.get("regularMarketPrice"))
+    if as_of is not None and as_of >= last.at and market_price is not None and market_price > 0:
+        price, at = market_price, as_of
+    symbol = str(meta.get("symbol") or "?")
+    hourly = len(points) > 1 and points[-1].at - points[-2].at < timedelta(hours=12)
+    rejected: list[Rejection] = []
+    change: float | None
+    if hourly:
+        window = WINDOW_24H
+        target = at - timedelta(hours=24)
+        before = [p for p in points if p.at <= target]
+        if before and target - before[-1].at <= HOURLY_SLACK:
+            change = change_pct(price, before[-1].close)
+        else:
+            change = None
+            rejected.append(Rejection(symbol, "24h change not computed: the hourly bars do "
+                                              "not reach back 24 hours"))
+    else:
+        window = WINDOW_SINCE_MIDNIGHT
+        today = at.astimezone(UTC).date()
+        days = {p.at.astimezone(UTC).date(): p for p in points}
+        yesterday = days.get(today - timedelta(days=1))
+        change = change_pct(price, yesterday.close) if today in days and yesterday else None
+        if change is None:
+            rejected.append(Rejection(symbol, "change not computed: no daily bars for today "
+                                              "and yesterday (UTC)"))
+    if change is not None and abs(change) > max_move_pct:
+        raise UpstreamImplausible(FEED, f"a {change:+.1f}% move {window} is outside the sane "
+                                        f"bound of ±{max_move_pct:g}%")
+    return Parsed(RollingChange(price, change, window, at), tuple(rejected))
+
+
+def _points(payload: Any, now: datetime
+            ) -> tuple[dict[str, Any], tzinfo, datetime | None, list[Point]]:
+    """The meta, exchange zone, last regular-market time and non-null closes of one chart
+    response, oldest first."""
     chart = mapping(mapping(payload, FEED, "$").get("chart"), FEED, "chart")
     error = chart.get("error")
     if error:
@@ -95,7 +187,6 @@ def parse_chart(payload: Any, *, now: datetime) -> ChartSeries:
         raise UpstreamFormatError(FEED, "unexpected shape: chart.result is empty")
     result = mapping(results[0], FEED, "chart.result[0]")
     meta = mapping(result.get("meta", {}), FEED, "meta")
-    symbol = str(meta.get("symbol") or "?")
     zone = _zone(meta)
     as_of = unix_time(meta.get("regularMarketTime"))
     check_not_future(as_of, now, FEED, "regular market")
@@ -109,28 +200,46 @@ def parse_chart(payload: Any, *, now: datetime) -> ChartSeries:
     if len(stamps) != len(closes):
         raise UpstreamFormatError(FEED, f"unexpected shape: {len(stamps)} timestamps "
                                         f"for {len(closes)} closes")
-    by_date: dict[date, Bar] = {}
+    points: list[Point] = []
     for stamp, raw_close in zip(stamps, closes, strict=True):
         at = unix_time(stamp)
         close = number(raw_close)
         if at is None or close is None or close <= 0:
             continue
-        check_not_future(at, now, FEED, "daily bar")
-        by_date[at.astimezone(zone).date()] = Bar(at.astimezone(zone).date(), close, at)
-    bars = tuple(by_date[day] for day in sorted(by_date))
-    return ChartSeries(symbol=symbol, bars=bars, as_of=as_of)
+        check_not_future(at, now, FEED, "bar")
+        points.append(Point(at, close))
+    points.sort(key=lambda point: point.at)
+    return meta, zone, as_of, points
+
+
+def _live_session(meta: dict[str, Any], as_of: datetime | None, zone: tzinfo) -> date | None:
+    """The session whose bar is still live: the last price fell inside the regular trading
+    period of the day the answer was made."""
+    period = meta.get("currentTradingPeriod")
+    regular = period.get("regular") if isinstance(period, dict) else None
+    if as_of is None or not isinstance(regular, dict):
+        return None
+    start, end = unix_time(regular.get("start")), unix_time(regular.get("end"))
+    if start is None or end is None or not start <= as_of < end:
+        return None
+    return as_of.astimezone(zone).date()
 
 
 def last_close(series: ChartSeries, *, max_move_pct: float,
                calendar: SessionCalendar | None = None) -> Parsed[DailyClose]:
     """The last completed daily close and its change over the previous close.
 
-    With a calendar, bars dated on a non-session day (a holiday bar) or on a session not yet
-    completed are dropped, and a change that spans a missing session is rejected.
+    The live bar of a session still trading is dropped. With a calendar, bars dated on a
+    non-session day (a holiday bar) or on a session not yet completed are dropped too, and a
+    change that spans a missing session is rejected.
     """
-    bars = [bar for bar in series.bars if _usable(bar.session, calendar)]
+    bars = [bar for bar in series.bars
+            if bar.session != series.live and _usable(bar.session, calendar)]
     if not bars:
-        raise UpstreamFormatError(FEED, "no completed daily close in the answer")
+        live = (f" (the bar of {series.live.isoformat()} is still trading)"
+                if series.live is not None and any(b.session == series.live
+                                                   for b in series.bars) else "")
+        raise UpstreamFormatError(FEED, f"no completed daily close in the answer{live}")
     last = bars[-1]
     previous = bars[-2] if len(bars) > 1 else None
     rejected: list[Rejection] = []

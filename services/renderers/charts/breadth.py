@@ -6,6 +6,7 @@ from matplotlib.patches import Rectangle
 
 from services import format as fmt
 from services.models.analysis import Analysis, BreadthReading, EquityMarket
+from services.models.snapshot import BREADTH_SCOPE
 from services.renderers.charts import style
 from services.renderers.charts.canvas import (
     Chart,
@@ -47,7 +48,8 @@ def breadth_panel(analysis: Analysis) -> Panel:
         return missing_panel("breadth", title, "no A-share breadth in this snapshot")
     adv, dec, flat = reading.advancers, reading.decliners, reading.flat or 0
     inner = style.WIDTH_IN - 2 * style.MARGIN_IN
-    summary = (f"{reading.reading} · {fmt.pct(reading.advance_share_pct, 1, signed=False)} "
+    summary = (f"{BREADTH_SCOPE} · {reading.reading} · "
+               f"{fmt.pct(reading.advance_share_pct, 1, signed=False)} "
                f"advancing · A/D ratio {fmt.ratio(reading.ad_ratio)} · session "
                f"{fmt.day(reading.session)}")
     notes = [summary] + ([w] if (w := divergence_words(cn, reading)) else [])

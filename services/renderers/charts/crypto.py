@@ -96,7 +96,9 @@ def anomaly_notes(movers: tuple[Mover, ...]) -> list[str]:
 
 def category_panel(analysis: Analysis, key: str = "tvl", detail: bool = True) -> Panel:
     crypto = analysis.crypto
-    title = "DeFi TVL by category · average 1-day change"
+    weighted = bool(crypto.categories) and all(c.weighted for c in crypto.categories)
+    title = ("DeFi TVL by category · 1-day change, TVL-weighted" if weighted else
+             "DeFi TVL by category · average 1-day change")
     if not crypto.categories:
         return missing_panel(key, title, "no DeFi TVL in this snapshot")
     rows = [category_row(c, crypto.protocols, detail) for c in crypto.categories]
@@ -126,7 +128,8 @@ def protocol_panel(analysis: Analysis) -> Panel:
     for category in crypto.categories[:PROTOCOL_CATEGORIES]:
         members = [p for p in crypto.protocols if (p.group or "Uncategorised") ==
                    category.category]
-        average = f"avg {fmt.pct(category.avg_change_pct, DEFI_DIGITS)}"
+        average = (f"{'wtd' if category.weighted else 'avg'} "
+                   f"{fmt.pct(category.avg_change_pct, DEFI_DIGITS)}")
         rows.append(Row(category.category, group=True, note=average))
         rows += [mover_row(p) for p in members[:PER_CATEGORY]]
         hidden += max(len(members) - PER_CATEGORY, 0)
@@ -196,5 +199,11 @@ def build(analysis: Analysis) -> Chart:
         panels.insert(1, rows_panel("coins", "Other coins · 1-day change", others, max_rows=6))
     subtitle = "ETH against BTC " + fmt.pp(crypto.eth_btc_spread_pp) \
         if crypto.eth_btc_spread_pp is not None else "Crypto and DeFi, one day"
+    by_window: dict[str, list[str]] = {}
+    for coin in (crypto.btc, crypto.eth):
+        if coin is not None and coin.window:  # from daily bars only: not a rolling 24 h
+            by_window.setdefault(coin.window, []).append(coin.id)
+    for window, ids in by_window.items():
+        subtitle += f" · {', '.join(ids)} {window}"
     return render(Page(edition_title("Crypto & DeFi", analysis.edition_date), subtitle,
                        panels, footer(analysis)))

@@ -14,6 +14,7 @@ PER_MARKET = 4  # rows per market on the cross-market panel
 
 def move_row(move: Move, sub: str = "") -> Row:
     note = "stale" if move.stale else ("closed" if move.closed else "")
+    sub = sub or (move.window or "")  # a change over another window than usual says so
     return Row(move_label(move), move.change_pct, signed(fmt.pct(move.change_pct),
                move.change_pct), sub=sub, muted=move.closed or move.stale, note=note)
 

@@ -3,13 +3,18 @@ storage, through discord.py's real command tree."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from handlers.discord import MarketBot
+from services.models.snapshot import SourceStatus
+from services.snapshot_io import load_sample
+from services.storage import Database
 from services.storage.subscriptions import SubscriptionStore
 from tests.fakes import discord_interactions as di
 from tests.fakes.discord_api import FakeDiscordAPI
-from tests.handlers.discord.conftest import interact
+from tests.handlers.discord.conftest import TOKEN, interact, make_deps
 from tests.handlers.discord.helpers import assert_clean
 
 CHANNEL = str(di.CHANNEL_ID)
@@ -163,3 +168,24 @@ async def test_subscribe_on_postgres(pg_url: str, fake: FakeDiscordAPI) -> None:
         assert rows == {("telegram", CHANNEL, "08:30"), ("discord", CHANNEL, "07:00")}
     finally:
         await db.close()
+
+
+async def test_status_shows_each_source_of_the_last_build(fake: FakeDiscordAPI,
+                                                          db: Database) -> None:
+    snapshot = load_sample().model_copy(update={"sources": (
+        SourceStatus(name="yahoo chart", as_of=datetime(2026, 3, 20, 20, 0, tzinfo=UTC),
+                     requests=17, latency_s=0.3),
+        SourceStatus(name="coingecko simple/price", ok=False, reason="HTTP 429", requests=1,
+                     fallback="yahoo covers BTC, ETH"))})
+    client = MarketBot(make_deps(SubscriptionStore(db), snapshot=snapshot))
+    await client.login(TOKEN)
+    try:
+        await interact(client, fake, di.command("report"))
+        [status] = await interact(client, fake, di.command("status"))
+    finally:
+        await client.close()
+    assert status.content.endswith(
+        "Sources (last build):\n"
+        "• yahoo chart · OK · 17 requests · 0.30 s · as of 2026-03-20 20:00 UTC\n"
+        "• coingecko simple/price · failed · 1 request · yahoo covers BTC, ETH")
+    assert_clean(fake)

@@ -166,4 +166,28 @@ async def test_status_names_failed_sources_with_their_reasons(make_bot: MakeBot)
     bot = await make_bot(snapshot=validate_snapshot(data))
     [sent] = await bot.send("/status")
     assert "Missing\n• coingecko: HTTP 429 after 3 tries" in sent.text
-    assert "yahoo: 2026-03-21 00:30 UTC" in sent.text
+    assert "Sources (last build)\n• coingecko · failed\n• yahoo · OK · as of 2026-03-21 " \
+           "00:30 UTC" in sent.text
+
+
+async def test_status_shows_each_source_of_the_last_build_in_short(make_bot: MakeBot) -> None:
+    data = json.loads(dump_snapshot(load_sample()))
+    data["sources"] = [
+        {"name": "yahoo chart", "as_of": data["generated_at"], "ok": True, "requests": 17,
+         "latency_s": 0.31},
+        {"name": "eastmoney ulist", "ok": False, "reason": "no answer within 10 s",
+         "requests": 1, "fallback": "yahoo covers SSE, SZSE, CHINEXT; no fallback for "
+                                    "a_share_breadth"},
+        {"name": "calendar XSHG", "note": "XSHG calendar has no holidays recorded for 2027: "
+                                          "CN sessions are inferred from the data"}]
+    data["warnings"] = [{"source": "calendar XSHG", "reason": "XSHG calendar has no holidays "
+                         "recorded for 2027: CN sessions are inferred from the data"}]
+    bot = await make_bot(snapshot=validate_snapshot(data))
+    [sent] = await bot.send("/status")
+    assert ("• yahoo chart · OK · 17 requests · 0.31 s · as of 2026-03-21 00:30 UTC\n"
+            "• eastmoney ulist · failed · 1 request · yahoo covers SSE, SZSE, CHINEXT; "
+            "no fallback for a_share_breadth\n"
+            "• calendar XSHG: XSHG calendar has no holidays recorded for 2027: CN sessions are "
+            "inferred from the data") in sent.text
+    assert sent.text.count("no holidays recorded") == 1  # said once
+    assert "Missing\n• eastmoney ulist: no answer within 10 s" in sent.text
