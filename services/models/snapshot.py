@@ -4,14 +4,30 @@ These models are both the validator of the JSON document and the values the anal
 Field names are the format's own and must not be renamed; new optional fields may be added.
 Any value may be null and any optional block may be absent. Units are in the names:
 ``change_pct`` is in percent (0.59 means +0.59 %), ``*_usd`` in US dollars, ``*_cny`` in yuan.
+
+Validation is also where upstream data is made safe, for ``--input``, stored and live snapshots
+alike: every string is cleaned and clipped (``clean``), every date lies between ``FIRST_YEAR``
+and ``LAST_YEAR``, every list has a ceiling (``MAX_ROWS``), and a quote whose move is outside
+its sane bound is left out with a warning (``plausibility``).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    field_validator,
+    model_validator,
+)
+
+from services.models import plausibility
+from services.models.clean import Id, Name, Reason
 
 SCHEMA_ID = "market-snapshot/1"
 
@@ -21,6 +37,23 @@ MARKETS: tuple[str, ...] = ("US", "HK", "CN", "CRYPTO")
 Pct = float | None
 NonNegative = Annotated[float, Field(ge=0)] | None
 Count = Annotated[int, Field(ge=0)] | None
+
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+MAX_ROWS = {"quotes": 500, "stablecoins": 200, "protocols": 5000, "dexes": 1000,
+            "warnings": 1000, "sources": 200, "figures": 100}
+
+
+def _in_range(value: date | None) -> date | None:
+    """A date or time a market could have had: far-off years are typos or attacks (and year
+    9999 overflows the first time zone conversion)."""
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"year {value.year} is outside {FIRST_YEAR}-{LAST_YEAR}")
+    return value
+
+
+Day = Annotated[date, AfterValidator(_in_range)]
+Moment = Annotated[datetime, AfterValidator(_in_range)]
+Session = Annotated[date | datetime | None, AfterValidator(_in_range)]
 
 
 def _parse_session(value: object) -> object:
@@ -57,14 +90,14 @@ class _Frozen(BaseModel):
 class Quote(_Frozen):
     """One index, ETF or coin: its last close and its change over the session."""
 
-    id: str
-    name: str | None = None
+    id: Id
+    name: Name | None = None
     market: Market
-    kind: str | None = None
+    kind: Name | None = None
     close: NonNegative = None
     change_pct: Pct = None
-    session: date | datetime | None = None
-    source: str | None = None
+    session: Session = None
+    source: Name | None = None
     stale: bool = Field(
         default=False,
         description="Added field: the quote is older than its market's latest completed session.",
@@ -83,32 +116,32 @@ class CryptoMarket(_Frozen):
     total_market_cap_usd: NonNegative = None
     market_cap_change_pct: Pct = None
     total_volume_usd: NonNegative = None
-    as_of: datetime | None = None
-    source: str | None = None
+    as_of: Moment | None = None
+    source: Name | None = None
 
     _as_of = field_validator("as_of", mode="before")(_parse_timestamp)
 
 
 class Stablecoin(_Frozen):
-    symbol: str
+    symbol: Name
     circulating_usd: NonNegative = None
     change_pct_1d: Pct = None
-    source: str | None = None
+    source: Name | None = None
 
 
 class Protocol(_Frozen):
-    name: str
-    category: str | None = None
+    name: Name
+    category: Name | None = None
     tvl_usd: NonNegative = None
     change_pct_1d: Pct = None
-    source: str | None = None
+    source: Name | None = None
 
 
 class Dex(_Frozen):
-    name: str
+    name: Name
     volume_usd_1d: NonNegative = None
     change_pct_1d: Pct = None
-    source: str | None = None
+    source: Name | None = None
 
 
 class Breadth(_Frozen):
@@ -116,8 +149,8 @@ class Breadth(_Frozen):
     decliners: Count = None
     flat: Count = None
     turnover_cny: NonNegative = None
-    session: date | None = None
-    source: str | None = None
+    session: Day | None = None
+    source: Name | None = None
 
     _session = field_validator("session", mode="before")(_parse_session)
 
@@ -125,9 +158,9 @@ class Breadth(_Frozen):
 class SourceWarning(_Frozen):
     """Added field: a source that failed or a figure that was rejected, and why."""
 
-    source: str
-    reason: str
-    figures: tuple[str, ...] = ()
+    source: Name
+    reason: Reason
+    figures: tuple[Name, ...] = Field(default=(), max_length=MAX_ROWS["figures"])
 
     @field_validator("figures", mode="before")
     @classmethod
@@ -138,10 +171,10 @@ class SourceWarning(_Frozen):
 class SourceStatus(_Frozen):
     """Added field: what a source delivered and as of when."""
 
-    name: str
-    as_of: datetime | None = None
+    name: Name
+    as_of: Moment | None = None
     ok: bool = True
-    reason: str | None = None
+    reason: Reason | None = None
 
     _as_of = field_validator("as_of", mode="before")(_parse_timestamp)
 
@@ -150,22 +183,52 @@ class MarketSnapshot(_Frozen):
     """One market day, as the analysis reads it."""
 
     schema_: Literal["market-snapshot/1"] = Field(alias="schema")
-    generated_at: datetime
-    quotes: tuple[Quote, ...] = ()
+    generated_at: Moment
+    quotes: tuple[Quote, ...] = Field(default=(), max_length=MAX_ROWS["quotes"])
     crypto_market: CryptoMarket | None = None
-    stablecoins: tuple[Stablecoin, ...] = ()
-    protocols: tuple[Protocol, ...] = ()
-    dexes: tuple[Dex, ...] = ()
+    stablecoins: tuple[Stablecoin, ...] = Field(default=(), max_length=MAX_ROWS["stablecoins"])
+    protocols: tuple[Protocol, ...] = Field(default=(), max_length=MAX_ROWS["protocols"])
+    dexes: tuple[Dex, ...] = Field(default=(), max_length=MAX_ROWS["dexes"])
     a_share_breadth: Breadth | None = None
     northbound_net_cny: float | None = None
-    warnings: tuple[SourceWarning, ...] = ()
-    sources: tuple[SourceStatus, ...] = ()
+    warnings: tuple[SourceWarning, ...] = Field(default=(), max_length=MAX_ROWS["warnings"])
+    sources: tuple[SourceStatus, ...] = Field(default=(), max_length=MAX_ROWS["sources"])
 
     model_config = ConfigDict(
         frozen=True, strict=True, extra="ignore", allow_inf_nan=False, populate_by_name=True
     )
 
     _generated_at = field_validator("generated_at", mode="before")(_parse_timestamp)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _leave_out_implausible(cls, data: Any, handler: ModelWrapValidatorHandler[Any]
+                               ) -> Any:
+        """Quotes (and a market-cap change) outside their sane bounds are left out, each
+        named in a warning (``plausibility``). Screened after a first validation, so every
+        problem's path still points into the document as given."""
+        snapshot = handler(data)
+        rejected = [(i, problem) for i, q in enumerate(snapshot.quotes)
+                    if (problem := plausibility.quote_problem(q.close, q.change_pct, q.kind,
+                                                              q.market)) is not None]
+        market = snapshot.crypto_market
+        cap_problem = (plausibility.market_cap_problem(market.market_cap_change_pct)
+                       if market is not None else None)
+        if (not rejected and cap_problem is None) or not isinstance(data, dict):
+            return snapshot
+        dropped = {i for i, _ in rejected}
+        added = [plausibility.Rejected(snapshot.quotes[i].id, snapshot.quotes[i].source or
+                                       "input", problem) for i, problem in rejected]
+        if market is not None and cap_problem is not None:
+            market = market.model_copy(update={"market_cap_change_pct": None})
+            added.append(plausibility.Rejected("crypto_market.market_cap_change_pct",
+                                               market.source or "input", cap_problem))
+        return handler({
+            **data,
+            "quotes": [q for i, q in enumerate(snapshot.quotes) if i not in dropped],
+            "crypto_market": market,
+            "warnings": [*snapshot.warnings, *(r.as_warning() for r in added)],
+        })
 
     @field_validator("quotes", "stablecoins", "protocols", "dexes", "warnings", "sources",
                      mode="before")
@@ -192,3 +255,4 @@ class MarketSnapshot(_Frozen):
             if quote.id == quote_id:
                 return quote
         return None
+

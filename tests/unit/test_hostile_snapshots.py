@@ -1,0 +1,172 @@
+"""Upstream data made safe at the boundary: strings cleaned and clipped, the reader bounded,
+dates in range, and quotes outside their sane bounds left out with a named warning."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from services.errors import SnapshotError
+from services.models import plausibility
+from services.models.clean import NAME_CHARS, REASON_CHARS, clean, clip
+from services.models.snapshot import MarketSnapshot, Quote
+from services.snapshot_io import MAX_BYTES, MAX_DEPTH, dump_snapshot, load_snapshot, read_json
+from tests.support.hostile import ACCEPTED, CASES, REFUSED, UNSAFE
+from tests.support.snapshots import quote, report_of, sample_dict
+
+
+def problems(raw: str) -> tuple[str, ...]:
+    with pytest.raises(SnapshotError) as caught:
+        load_snapshot(raw)
+    return caught.value.problems
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("S&P 500", "S&P 500"),
+    ("Din\ud800ari", "Dinari"),
+    ("a\x00b\x1bc\x7fd\x85e", "abcde"),
+    ("right\u202eto\u2066left\u2069", "righttoleft"),
+    ("two\nlines\r\n\tand  tabs", "two lines and tabs"),
+    ("上证指数 SSE", "上证指数 SSE"),
+    ("  padded  ", "padded"),
+])
+def test_clean_removes_unsafe_characters_and_keeps_one_line(raw: str, expected: str) -> None:
+    assert clean(raw) == expected
+
+
+def test_clip_ends_with_an_ellipsis_within_the_limit() -> None:
+    assert clip("x" * 64, 64) == "x" * 64
+    clipped = clip("x" * 65, 64)
+    assert len(clipped) == 64 and clipped.endswith("…")
+
+
+@pytest.mark.parametrize("case", ACCEPTED, ids=lambda c: c.key)
+def test_accepted_cases_load_clean_and_round_trip(case) -> None:  # type: ignore[no-untyped-def]
+    snapshot = load_snapshot(case.raw)
+    dumped = dump_snapshot(snapshot)
+    dumped.encode("utf-8")  # strict: a lone surrogate would raise here
+    assert not any(bad in dumped for bad in UNSAFE)
+    assert load_snapshot(dumped) == snapshot  # cleaning is idempotent
+
+
+def test_every_string_field_is_cleaned() -> None:
+    snapshot = load_snapshot(CASES["surrogate_everywhere"].raw)
+    spx = snapshot.quote("SPX")
+    assert spx is not None and spx.name == "S&P 500" and spx.source == "refrence"
+    assert snapshot.protocols[0].name == "Dinari" and snapshot.protocols[0].category == "RWA"
+    assert snapshot.dexes[0].name == "Uniswap" and snapshot.stablecoins[0].symbol == "USDT"
+    assert snapshot.warnings[0].source == "x" and snapshot.warnings[0].reason == "bad day"
+
+
+@pytest.mark.parametrize("key", ["name_2k", "name_3k", "name_100k"])
+def test_long_names_are_clipped_with_an_ellipsis(key: str) -> None:
+    name = load_snapshot(CASES[key].raw).protocols[0].name
+    assert len(name) == NAME_CHARS and name == "A" * (NAME_CHARS - 1) + "…"
+
+
+def test_reasons_are_clipped_longer_than_names() -> None:
+    data = sample_dict()
+    data["warnings"] = [{"source": "s" * 100, "reason": "r" * 1000, "figures": ["f" * 100]}]
+    warning = load_snapshot(json.dumps(data)).warnings[0]
+    assert len(warning.source) == NAME_CHARS and len(warning.reason) == REASON_CHARS
+    assert warning.figures == ("f" * (NAME_CHARS - 1) + "…",)
+
+
+def test_an_id_that_cleans_to_nothing_is_refused() -> None:
+    data = sample_dict()
+    quote(data, "SPX")["id"] = "\x00\ud800 "
+    assert problems(json.dumps(data)) == ("quotes[0].id: an id needs at least one visible "
+                                          "character",)
+
+
+def test_ids_equal_once_cleaned_are_duplicates() -> None:
+    data = sample_dict()
+    quote(data, "DJI")["id"] = "SPX\x00"
+    assert problems(json.dumps(data)) == ("quotes: duplicate quote id 'SPX'",)
+
+
+@pytest.mark.parametrize("case", REFUSED, ids=lambda c: c.key)
+def test_refused_cases_name_the_problem(case) -> None:  # type: ignore[no-untyped-def]
+    assert problems(case.raw)[0].startswith(case.problem)
+
+
+def test_the_reader_is_bounded_in_size_and_depth() -> None:
+    assert problems(" " * (MAX_BYTES + 1)) == ("$: larger than the limit of 5 MB",)
+    def nested(depth: int) -> str:  # the object is the first level
+        return '{"x": ' + "[" * (depth - 1) + "]" * (depth - 1) + "}"
+
+    read_json(nested(MAX_DEPTH))
+    assert problems(nested(MAX_DEPTH + 1)) == (
+        f"$: nested more than {MAX_DEPTH} levels deep at line 1 column {6 + MAX_DEPTH}",)
+    # Brackets inside strings are text, not nesting.
+    assert read_json(json.dumps({"x": "[" * 1000 + "{" * 1000})) == {"x": "[" * 1000 + "{" * 1000}
+    assert problems(b"\xff\xfe") == ("$: not UTF-8 text (byte 0)",)
+
+
+def test_large_integers_within_20_digits_are_numbers() -> None:
+    data = sample_dict()
+    data["a_share_breadth"]["advancers"] = 10**19
+    assert load_snapshot(json.dumps(data)).a_share_breadth.advancers == 10**19  # type: ignore[union-attr]
+    raw = json.dumps(sample_dict()).replace('"advancers": 313', '"advancers": ' + "1" * 21)
+    assert problems(raw) == ("a_share_breadth.advancers: number too large (more than 20 "
+                             "digits)",)
+
+
+# --- plausibility ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("kind", "market", "inside", "outside"), [
+    ("index", "US", 25.0, 25.01), ("index", "CN", -25.0, -25.5),
+    (None, "HK", 24.9, 26.0),  # the analysis reads a kindless stock quote as an index
+    ("etf", "US", -30.0, -30.1), ("coin", "CRYPTO", 50.0, 50.1),
+    (None, "CRYPTO", -50.0, -51.0), ("stock", "US", 1000.0, 1000.5),
+    ("stock", "US", -99.9, -100.0),
+])
+def test_each_kind_has_its_bound(kind: str | None, market: str, inside: float,
+                                 outside: float) -> None:
+    assert plausibility.quote_problem(100.0, inside, kind, market) is None
+    assert plausibility.quote_problem(100.0, outside, kind, market) is not None
+
+
+def test_an_implausible_quote_is_left_out_and_named() -> None:
+    data = sample_dict()
+    quote(data, "SPX")["change_pct"] = 1e30
+    quote(data, "HSI")["close"] = 0
+    data["crypto_market"]["market_cap_change_pct"] = -80
+    snapshot = load_snapshot(json.dumps(data))
+    assert snapshot.quote("SPX") is None and snapshot.quote("HSI") is None
+    assert snapshot.crypto_market is not None
+    assert snapshot.crypto_market.market_cap_change_pct is None
+    assert [(w.source, w.reason, w.figures) for w in snapshot.warnings] == [
+        ("reference", "SPX: a +1e+30% move in one session is outside the sane bound of ±25% "
+                      "for an index; left out", ("SPX",)),
+        ("reference", "HSI: a close of 0 is not a price; left out", ("HSI",)),
+        ("reference", "crypto_market.market_cap_change_pct: a -80% change is outside the sane "
+                      "bound of ±50% for the total crypto market cap in 24 h; left out",
+         ("crypto_market.market_cap_change_pct",)),
+    ]
+    report = report_of(data)
+    insight = report.narration.key_insight
+    assert "1e+30" not in insight and "S&P" not in insight
+    assert any(w.startswith("reference: SPX: a +1e+30% move") for w in report.warnings)
+
+
+def test_problem_paths_point_into_the_document_as_given() -> None:
+    data = sample_dict()
+    quote(data, "SPX")["change_pct"] = 1e30  # index 0, left out if the rest were valid
+    quote(data, "HSI")["change_pct"] = "x"  # index 3
+    assert problems(json.dumps(data)) == ('quotes[3].change_pct: not a number (got the string '
+                                          '"x")',)
+
+
+def test_the_live_path_is_screened_by_the_same_model() -> None:
+    snapshot = MarketSnapshot(
+        schema_="market-snapshot/1", generated_at=datetime(2026, 3, 21, tzinfo=UTC),
+        quotes=(Quote(id="SPX\ud800", name="S&P\x00 500", market="US", kind="index",
+                      change_pct=40.0, source="yahoo"),
+                Quote(id="BTC", name="B" * 200, market="CRYPTO", kind="coin", change_pct=5.0)))
+    assert [q.id for q in snapshot.quotes] == ["BTC"]
+    assert snapshot.quotes[0].name == "B" * 63 + "…"
+    assert snapshot.warnings[0].source == "yahoo"
+    assert snapshot.warnings[0].reason.startswith("SPX: a +40% move in one session")
