@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from services.errors import SnapshotError
-from services.models.snapshot import MARKETS, SCHEMA_ID, MarketSnapshot
+from services.models.snapshot import MARKETS, MAX_AMOUNT, SCHEMA_ID, MarketSnapshot
 
 SAMPLE_DATE = "2026-03-20"
 MAX_BYTES = 5 * 1024 * 1024
@@ -163,8 +163,10 @@ def _describe(error: Any) -> str:
         return f"not a whole number (got {value})"
     if kind in ("float_type", "int_type", "float_parsing", "int_parsing"):
         return f"not a number (got {_json_type(value)})"
-    if kind in ("greater_than_equal", "greater_than"):
+    if kind in ("greater_than_equal", "greater_than") and error["ctx"].get("ge") == 0:
         return f"must not be negative (got {value})"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return f"out of range (got {value:g}; no real figure exceeds ±{MAX_AMOUNT:g})"
     if kind == "literal_error" and error["loc"][-1] == "market":
         return f"unknown market {json.dumps(value)} (expected one of {', '.join(MARKETS)})"
     if kind == "missing":

@@ -12,12 +12,17 @@ index in a stock market and as a coin in CRYPTO, so it gets that bound):
 - ``etf``: ±30 % (an unleveraged sector fund holds a basket; its worst days, such as XLE's
   −20 % of 9 March 2020, stay inside; leveraged funds are not tracked);
 - ``coin``: ±50 % (Bitcoin's worst day, 12 March 2020, was about −37 %; the live CoinGecko
-  parser uses the same bound; the total crypto market cap's 24 h change gets it too);
+  parser uses the same bound);
 - any other kind (a stock, a future …): above −100 % and at most +1000 % (the analysis's
   ``ANOMALY_CHANGE_PCT``).
 
 A close of exactly 0 is no price and is left out too (a negative close is a malformed document:
 the schema says non-negative, and validation names its path).
+
+Two changes that are not quotes get a bound too, and only the change is left out (the level
+stays): the total crypto market cap's 24 h change (±50 %), and a stablecoin's 1-day supply
+change (±50 %, as the live DefiLlama parser). DeFi protocols and DEXes keep theirs: the analysis
+shows a move from a tiny or unknown base as an anomaly, not a signal.
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ ETF = Bound(30.0, "an ETF")
 COIN = Bound(50.0, "a coin")
 OTHER = Bound(1000.0, "a quote of another kind")
 MARKET_CAP = Bound(50.0, "the total crypto market cap in 24 h")
+SUPPLY = Bound(50.0, "a stablecoin's supply in a day")
 BY_KIND = {"index": INDEX, "etf": ETF, "coin": COIN}
 
 
@@ -69,10 +75,11 @@ def quote_problem(close: float | None, change_pct: float | None, kind: str | Non
             f"{bound.describe()}")
 
 
-def market_cap_problem(change_pct: float | None) -> str | None:
-    if change_pct is None or MARKET_CAP.holds(change_pct):
+def change_problem(change_pct: float | None, bound: Bound) -> str | None:
+    """Why a change (of a market cap, a supply) is not plausible, or ``None``."""
+    if change_pct is None or bound.holds(change_pct):
         return None
-    return f"a {change_pct:+g}% change is outside the sane bound of {MARKET_CAP.describe()}"
+    return f"a {change_pct:+g}% change is outside the sane bound of {bound.describe()}"
 
 
 @dataclass(frozen=True)

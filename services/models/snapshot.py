@@ -34,8 +34,13 @@ SCHEMA_ID = "market-snapshot/1"
 Market = Literal["US", "HK", "CN", "CRYPTO"]
 MARKETS: tuple[str, ...] = ("US", "HK", "CN", "CRYPTO")
 
+# No price, amount or flow reaches a quadrillion (in USD or CNY: ten times every stock market
+# together); beyond it a figure is no data, and sums of such figures overflow to infinity.
+MAX_AMOUNT = 1e15
+
 Pct = float | None
-NonNegative = Annotated[float, Field(ge=0)] | None
+NonNegative = Annotated[float, Field(ge=0, le=MAX_AMOUNT)] | None
+Amount = Annotated[float, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)] | None
 Count = Annotated[int, Field(ge=0)] | None
 
 FIRST_YEAR, LAST_YEAR = 1900, 2199
@@ -190,7 +195,7 @@ class MarketSnapshot(_Frozen):
     protocols: tuple[Protocol, ...] = Field(default=(), max_length=MAX_ROWS["protocols"])
     dexes: tuple[Dex, ...] = Field(default=(), max_length=MAX_ROWS["dexes"])
     a_share_breadth: Breadth | None = None
-    northbound_net_cny: float | None = None
+    northbound_net_cny: Amount = None
     warnings: tuple[SourceWarning, ...] = Field(default=(), max_length=MAX_ROWS["warnings"])
     sources: tuple[SourceStatus, ...] = Field(default=(), max_length=MAX_ROWS["sources"])
 
@@ -204,31 +209,39 @@ class MarketSnapshot(_Frozen):
     @classmethod
     def _leave_out_implausible(cls, data: Any, handler: ModelWrapValidatorHandler[Any]
                                ) -> Any:
-        """Quotes (and a market-cap change) outside their sane bounds are left out, each
-        named in a warning (``plausibility``). Screened after a first validation, so every
-        problem's path still points into the document as given."""
+        """Quotes, and market-cap or stablecoin-supply changes, outside their sane bounds are
+        left out, each named in a warning (``plausibility``). Screened after a first
+        validation, so every problem's path still points into the document as given."""
         snapshot = handler(data)
-        rejected = [(i, problem) for i, q in enumerate(snapshot.quotes)
-                    if (problem := plausibility.quote_problem(q.close, q.change_pct, q.kind,
-                                                              q.market)) is not None]
-        market = snapshot.crypto_market
-        cap_problem = (plausibility.market_cap_problem(market.market_cap_change_pct)
-                       if market is not None else None)
-        if (not rejected and cap_problem is None) or not isinstance(data, dict):
+        if not isinstance(data, dict):
             return snapshot
-        dropped = {i for i, _ in rejected}
-        added = [plausibility.Rejected(snapshot.quotes[i].id, snapshot.quotes[i].source or
-                                       "input", problem) for i, problem in rejected]
-        if market is not None and cap_problem is not None:
+        rejected: list[plausibility.Rejected] = []
+        quotes = []
+        for q in snapshot.quotes:
+            problem = plausibility.quote_problem(q.close, q.change_pct, q.kind, q.market)
+            if problem is None:
+                quotes.append(q)
+            else:
+                rejected.append(plausibility.Rejected(q.id, q.source or "input", problem))
+        market = snapshot.crypto_market
+        if market is not None and (problem := plausibility.change_problem(
+                market.market_cap_change_pct, plausibility.MARKET_CAP)) is not None:
+            rejected.append(plausibility.Rejected("crypto_market.market_cap_change_pct",
+                                                  market.source or "input", problem))
             market = market.model_copy(update={"market_cap_change_pct": None})
-            added.append(plausibility.Rejected("crypto_market.market_cap_change_pct",
-                                               market.source or "input", cap_problem))
-        return handler({
-            **data,
-            "quotes": [q for i, q in enumerate(snapshot.quotes) if i not in dropped],
-            "crypto_market": market,
-            "warnings": [*snapshot.warnings, *(r.as_warning() for r in added)],
-        })
+        coins = []
+        for coin in snapshot.stablecoins:
+            problem = plausibility.change_problem(coin.change_pct_1d, plausibility.SUPPLY)
+            if problem is not None:
+                rejected.append(plausibility.Rejected(coin.symbol, coin.source or "input",
+                                                      problem))
+                coin = coin.model_copy(update={"change_pct_1d": None})
+            coins.append(coin)
+        if not rejected:
+            return snapshot
+        return handler({**data, "quotes": quotes, "crypto_market": market,
+                        "stablecoins": coins,
+                        "warnings": [*snapshot.warnings, *(r.as_warning() for r in rejected)]})
 
     @field_validator("quotes", "stablecoins", "protocols", "dexes", "warnings", "sources",
                      mode="before")

@@ -152,6 +152,32 @@ def test_an_implausible_quote_is_left_out_and_named() -> None:
     assert any(w.startswith("reference: SPX: a +1e+30% move") for w in report.warnings)
 
 
+def test_a_stablecoin_supply_change_outside_50_pct_is_left_out_but_the_supply_stays() -> None:
+    data = sample_dict()
+    data["stablecoins"][0]["change_pct_1d"] = -1e308
+    snapshot = load_snapshot(json.dumps(data))
+    usdt = snapshot.stablecoins[0]
+    assert usdt.symbol == "USDT" and usdt.change_pct_1d is None
+    assert usdt.circulating_usd == data["stablecoins"][0]["circulating_usd"]
+    assert snapshot.warnings[-1].reason.startswith("USDT: a -1e+308% change is outside the "
+                                                   "sane bound of ±50% for a stablecoin's")
+    report_of(data)  # no infinity downstream (a risk's intensity once overflowed)
+
+
+@pytest.mark.parametrize(("field", "value", "expected"), [
+    ("northbound_net_cny", -2e15,
+     "northbound_net_cny: out of range (got -2e+15; no real figure exceeds ±1e+15)"),
+    ("close", 1.7e308, "quotes[0].close: out of range (got 1.7e+308; no real figure exceeds "
+                       "±1e+15)"),
+    ("close", -1, "quotes[0].close: must not be negative (got -1)"),
+])
+def test_amounts_beyond_a_quadrillion_are_refused(field: str, value: float, expected: str
+                                                  ) -> None:
+    data = sample_dict()
+    (quote(data, "SPX") if field == "close" else data)[field] = value
+    assert problems(json.dumps(data)) == (expected,)
+
+
 def test_problem_paths_point_into_the_document_as_given() -> None:
     data = sample_dict()
     quote(data, "SPX")["change_pct"] = 1e30  # index 0, left out if the rest were valid
