@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from services.delivery.schedule import parse_hhmm, parse_zone
+from services.delivery.schedule import canonical_zone, parse_hhmm, parse_zone
 
 NARRATORS = ("auto", "template", "anthropic")
 EFFORTS = ("low", "medium", "high", "xhigh", "max")
@@ -117,8 +117,7 @@ class Settings(BaseSettings):
     @field_validator("briefing_tz")
     @classmethod
     def _check_zone(cls, value: str) -> str:
-        parse_zone(value)
-        return value
+        return canonical_zone(value)  # an Area/City place or UTC, spelled as the tz database does
 
     @property
     def briefing_zone(self) -> ZoneInfo:

@@ -12,6 +12,7 @@ provider, per destination, and in one error handler per platform.
     │   ├── UnknownSectionError   a section key or alias we do not know; lists valid ones
     │   ├── UnknownChartError     a chart name we do not know; lists valid ones
     │   ├── ScheduleInputError    a bad HH:MM time or IANA time zone
+    │   ├── InputTooLong          a command or value longer than any we accept
     │   └── TooSoon               a repeated request inside its cooldown; ``.retry_in`` seconds
     ├── NotAllowed                this user may not do that here (a group member, not an admin)
     ├── UpstreamError             a data source failed; ``.source`` names it
@@ -35,6 +36,8 @@ provider, per destination, and in one error handler per platform.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+
+from services.input_limits import quoted
 
 
 class BotError(Exception):
@@ -66,7 +69,8 @@ class UnknownSectionError(InputError):
     def __init__(self, given: str, valid: Iterable[str]) -> None:
         self.given = given
         self.valid = tuple(valid)
-        super().__init__(f"unknown section '{given}'. Valid sections: {', '.join(self.valid)}")
+        super().__init__(f"unknown section {quoted(given)}. Valid sections: "
+                         f"{', '.join(self.valid)}")
 
 
 class UnknownChartError(InputError):
@@ -75,11 +79,15 @@ class UnknownChartError(InputError):
     def __init__(self, given: str, valid: Iterable[str]) -> None:
         self.given = given
         self.valid = tuple(valid)
-        super().__init__(f"unknown chart '{given}'. Valid charts: {', '.join(self.valid)}")
+        super().__init__(f"unknown chart {quoted(given)}. Valid charts: {', '.join(self.valid)}")
 
 
 class ScheduleInputError(InputError):
     """A bad HH:MM time or time zone name."""
+
+
+class InputTooLong(InputError):
+    """A command or one of its values is longer than any we accept (``input_limits``)."""
 
 
 class TooSoon(InputError):
