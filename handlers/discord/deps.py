@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from handlers.debounce import Debounce
 from services.report.editions import ChartRenderer, EditionCache
 from services.storage.subscriptions import SubscriptionStore
 
@@ -26,3 +27,4 @@ class DiscordDeps:
     default_tz: str = "Asia/Hong_Kong"
     guild_id: int | None = None  # sync commands to this guild only (instant)
     clock: Callable[[], datetime] = field(default=_now)
+    presses: Debounce = field(default_factory=Debounce)  # the section menu's double clicks
