@@ -16,6 +16,7 @@ from services.report.editions import Edition
 from services.storage.subscriptions import Subscription
 
 Unit = tuple[str, str]
+MAX_LISTED = 8  # items of one list in a reply (a source's line is at most ~370 characters)
 
 
 def bold(text: str) -> Unit:
@@ -27,7 +28,11 @@ def line(text: str) -> Unit:
 
 
 def lines(head: str, items: Sequence[str]) -> Unit:
-    """A bold heading and one bullet per item."""
+    """A bold heading and one bullet per item, at most ``MAX_LISTED`` of them (then a count
+    of the rest), so a list of any length stays one message."""
+    if len(items) > MAX_LISTED:
+        rest = len(items) - MAX_LISTED + 1
+        items = [*items[: MAX_LISTED - 1], f"and {rest} more"]
     html = [f"<b>{escape(head)}</b>"] + [f"• {escape(i)}" for i in items]
     plain = [head] + [f"• {i}" for i in items]
     return "\n".join(html), "\n".join(plain)

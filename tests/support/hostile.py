@@ -58,6 +58,11 @@ ACCEPTED = (
     Case("index_move_1e30", _document(lambda d: quote(d, "SPX").update(change_pct=1e30))),
     Case("close_zero", _document(lambda d: quote(d, "HSI").update(close=0))),
     Case("int_4301_digits_in_an_extra_field", _with_raw_field("9" * 4_301, "my_note")),
+    Case("1000_warnings_200_sources", _document(lambda d: d.update(
+        warnings=[{"source": f"feed {i}", "reason": "r" * 1_000, "figures": ["f"] * 100}
+                  for i in range(1_000)],
+        sources=[{"name": f"source {i}", "ok": i % 2 == 0, "reason": "timeout"}
+                 for i in range(200)]))),
 )
 
 REFUSED = (

@@ -55,6 +55,15 @@ async def test_an_implausible_move_is_named_in_status_not_in_the_insight(make_bo
             "for an index; left out") in status.text
 
 
+async def test_status_lists_a_few_problems_and_counts_the_rest(make_bot: MakeBot) -> None:
+    case = next(c for c in ACCEPTED if c.key == "1000_warnings_200_sources")
+    bot = await make_bot(snapshot=load_snapshot(case.raw))
+    [status] = await bot.send("/status")
+    assert "• source 12: n/a\n• and 93 more" in status.text  # 100 sources answered
+    assert "• source 13: timeout\n• and 1093 more" in status.text  # 100 failed, 1000 warnings
+    assert len(status.text) < 1500
+
+
 @pytest.mark.parametrize("case", REFUSED, ids=lambda c: c.key)
 def test_the_bot_refuses_a_hostile_input_file_at_start(tmp_path: Path, case: Case,
                                                        monkeypatch: pytest.MonkeyPatch,
