@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from services.errors import SnapshotError
 from services.models import plausibility
 from services.models.clean import NAME_CHARS, REASON_CHARS, clean, clip
 from services.models.snapshot import MarketSnapshot, Quote
+from services.renderers import discord_embeds, json_out, markdown, telegram_messages
+from services.report.pipeline import report_from_snapshot
 from services.snapshot_io import MAX_BYTES, MAX_DEPTH, dump_snapshot, load_snapshot, read_json
 from tests.support.hostile import ACCEPTED, CASES, REFUSED, UNSAFE
-from tests.support.snapshots import quote, report_of, sample_dict
+from tests.support.snapshots import HK, quote, report_of, sample_dict
 
 
 def problems(raw: str) -> tuple[str, ...]:
@@ -196,3 +201,54 @@ def test_the_live_path_is_screened_by_the_same_model() -> None:
     assert snapshot.quotes[0].name == "B" * 63 + "…"
     assert snapshot.warnings[0].source == "yahoo"
     assert snapshot.warnings[0].reason.startswith("SPX: a +40% move in one session")
+
+
+# --- mutation fuzzing -----------------------------------------------------------------------
+
+EXTREMES = [1e308, -1e308, 5e-324, 0, -0.0, 10**19, -(10**19), 1e30, -1e30, 24.99, -99.99,
+            -100.0, 1000.0, 1e15, 1e-15, True, None]
+HOSTILE_STRINGS = ["", " ", "\ud800", "\udfff x", "A" * 5000, "<b>&amp;", "`*_~|", "@everyone",
+                   "\n\n\x00\x1b", "上" * 200, "😀" * 70, "\u200b\u202e", "||x||", "```"]
+FIXED = ("generated_at", "session", "as_of", "market", "schema")
+
+
+def _leaves(value: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in _leaves(item, (*path, key))]
+    if isinstance(value, list):
+        return [p for i, item in enumerate(value) for p in _leaves(item, (*path, i))]
+    return [path]
+
+
+SAMPLE_LEAVES = [p for p in _leaves(sample_dict()) if p[-1] not in FIXED]
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(st.tuples(st.sampled_from(SAMPLE_LEAVES),
+                          st.sampled_from([*EXTREMES, *HOSTILE_STRINGS])), min_size=1,
+                max_size=8))
+def test_any_mutated_sample_is_refused_with_a_path_or_renders_everywhere(
+        mutations: list[tuple[tuple[object, ...], object]]) -> None:
+    """The sample day with a few values replaced by extreme numbers or hostile strings (the
+    fuzzing that found these bugs, kept as a property): either a clean refusal naming a path,
+    or a report in every format that encodes as UTF-8 and stays within the platform limits."""
+    data = sample_dict()
+    for path, value in mutations:
+        target: Any = data
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+    try:
+        snapshot = load_snapshot(json.dumps(data))
+    except SnapshotError as refused:
+        assert refused.problems and all(": " in line for line in refused.problems)
+        return
+    report = report_from_snapshot(snapshot, HK)
+    outputs = [markdown.render(report), json_out.render(report), telegram_messages.caption(
+        report).html, *(m.html for m in telegram_messages.render_full(report))]
+    outputs += [json.dumps(m.embeds) for m in discord_embeds.render_messages(report)]
+    for output in outputs:
+        output.encode("utf-8")
+    assert all(len(m.html) <= 4096 for m in telegram_messages.render_full(report))
+    assert len(telegram_messages.render_full(report)) <= 6
