@@ -175,6 +175,9 @@ def _describe(error: Any) -> str:
         return f"not a string (got {_json_type(value)})"
     if kind in ("bool_type",):
         return f"not true/false (got {_json_type(value)})"
+    if kind == "too_long":
+        limit = error["ctx"]["max_length"]
+        return f"more than {limit:,} rows; a snapshot holds at most {limit:,}"
     if kind in ("tuple_type", "list_type"):
         return f"not a list (got {_json_type(value)})"
     if kind in ("model_type", "model_attributes_type", "dict_type"):

@@ -110,6 +110,13 @@ def test_the_reader_is_bounded_in_size_and_depth() -> None:
     assert problems(b"\xff\xfe") == ("$: not UTF-8 text (byte 0)",)
 
 
+def test_lists_have_a_ceiling() -> None:
+    data = sample_dict()
+    data["dexes"] = [{"name": f"dex {i}"} for i in range(1001)]
+    assert problems(json.dumps(data)) == ("dexes: more than 1,000 rows; a snapshot holds at "
+                                          "most 1,000",)
+
+
 def test_large_integers_within_20_digits_are_numbers() -> None:
     data = sample_dict()
     data["a_share_breadth"]["advancers"] = 10**19
