@@ -12,7 +12,6 @@ provider, per destination, and in one error handler per platform.
     │   ├── UnknownSectionError   a section key or alias we do not know; lists valid ones
     │   ├── UnknownChartError     a chart name we do not know; lists valid ones
     │   ├── ScheduleInputError    a bad HH:MM time or IANA time zone
-    │   ├── InputTooLong          a command or value longer than any we accept
     │   └── TooSoon               a repeated request inside its cooldown; ``.retry_in`` seconds
     ├── NotAllowed                this user may not do that here (a group member, not an admin)
     ├── UpstreamError             a data source failed; ``.source`` names it
@@ -84,10 +83,6 @@ class UnknownChartError(InputError):
 
 class ScheduleInputError(InputError):
     """A bad HH:MM time or time zone name."""
-
-
-class InputTooLong(InputError):
-    """A command or one of its values is longer than any we accept (``input_limits``)."""
 
 
 class TooSoon(InputError):

@@ -21,13 +21,9 @@ def quoted(value: str) -> str:
     return f"'{clip(clean(value), QUOTE_CHARS)}'"
 
 
-def too_long(text: str, limit: int) -> bool:
-    return len(text) > limit
-
-
 def value_problem(value: str) -> str | None:
     """The line for a value longer than ``MAX_VALUE_CHARS``, else ``None``."""
-    if not too_long(value, MAX_VALUE_CHARS):
+    if len(value) <= MAX_VALUE_CHARS:
         return None
     return (f"That value is {len(value):,} characters long; values here take at most "
             f"{MAX_VALUE_CHARS}.")
@@ -35,7 +31,7 @@ def value_problem(value: str) -> str | None:
 
 def command_problem(text: str) -> str | None:
     """The line for a command longer than ``MAX_COMMAND_CHARS``, else ``None``."""
-    if not too_long(text, MAX_COMMAND_CHARS):
+    if len(text) <= MAX_COMMAND_CHARS:
         return None
     return (f"That command is {len(text):,} characters long; commands take at most "
             f"{MAX_COMMAND_CHARS}.")
