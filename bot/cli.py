@@ -286,8 +286,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not has_platform(settings):
         print(NO_PLATFORM_MESSAGE, file=sys.stderr)
         return EXIT_NO_PLATFORM
+    source = snapshot_source(args)  # a bad --input file exits 2 before anything is set up
     setup_logging(settings.log_level, settings.secrets())
-    source = snapshot_source(args)
 
     async def main() -> int:
         async with open_container(settings, source) as container:

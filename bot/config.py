@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from services.delivery.schedule import parse_hhmm, parse_zone
+from services.delivery.schedule import canonical_zone, parse_hhmm, parse_zone
 from services.errors import ConfigError
 
 NARRATORS = ("auto", "template", "anthropic")
@@ -146,8 +146,7 @@ class Settings(BaseSettings):
     @field_validator("briefing_tz")
     @classmethod
     def _check_zone(cls, value: str) -> str:
-        parse_zone(value)
-        return value
+        return canonical_zone(value)  # an Area/City place or UTC, spelled as the tz database does
 
     @property
     def briefing_zone(self) -> ZoneInfo:

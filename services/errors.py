@@ -40,6 +40,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from services.input_limits import quoted
+
 
 class BotError(Exception):
     """Base of every error the product raises on purpose. ``str()`` is user-safe."""
@@ -81,7 +83,8 @@ class UnknownSectionError(InputError):
     def __init__(self, given: str, valid: Iterable[str]) -> None:
         self.given = given
         self.valid = tuple(valid)
-        super().__init__(f"unknown section '{given}'. Valid sections: {', '.join(self.valid)}")
+        super().__init__(f"unknown section {quoted(given)}. Valid sections: "
+                         f"{', '.join(self.valid)}")
 
 
 class UnknownChartError(InputError):
@@ -90,7 +93,7 @@ class UnknownChartError(InputError):
     def __init__(self, given: str, valid: Iterable[str]) -> None:
         self.given = given
         self.valid = tuple(valid)
-        super().__init__(f"unknown chart '{given}'. Valid charts: {', '.join(self.valid)}")
+        super().__init__(f"unknown chart {quoted(given)}. Valid charts: {', '.join(self.valid)}")
 
 
 class ScheduleInputError(InputError):

@@ -2,12 +2,19 @@
 
 ``load_snapshot`` turns bytes into a ``MarketSnapshot`` or raises ``SnapshotError`` with one
 line per problem, each naming its JSON path (``quotes[3].change_pct: not a number``).
+
+The reader is bounded before anything is built from the text: at most ``MAX_BYTES``, nested at
+most ``MAX_DEPTH`` levels (the format needs four; deeper input would exhaust the parser's
+recursion), and an integer of more than ``MAX_INT_DIGITS`` digits is read as a float (Python
+refuses to convert one of over 4,300 digits, and no figure needs more than 20), so a huge one
+fails validation as "too large" with its path.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -15,9 +22,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from services.errors import SnapshotError
-from services.models.snapshot import MARKETS, SCHEMA_ID, MarketSnapshot
+from services.models.snapshot import MARKETS, MAX_AMOUNT, SCHEMA_ID, MarketSnapshot
 
 SAMPLE_DATE = "2026-03-20"
+MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 32
+MAX_INT_DIGITS = 20
 
 
 def sample_bytes() -> bytes:
@@ -31,7 +41,8 @@ def load_sample() -> MarketSnapshot:
 
 def load_snapshot_file(path: str | Path) -> MarketSnapshot:
     try:
-        raw = Path(path).read_bytes()
+        with Path(path).open("rb") as file:
+            raw = file.read(MAX_BYTES + 1)
     except OSError as exc:
         raise SnapshotError([f"{path}: cannot read file ({exc.strerror or exc})"]) from None
     return load_snapshot(raw)
@@ -39,14 +50,56 @@ def load_snapshot_file(path: str | Path) -> MarketSnapshot:
 
 def load_snapshot(raw: bytes | str) -> MarketSnapshot:
     """Parse and validate one document. Raises ``SnapshotError`` listing every problem."""
+    return validate_snapshot(read_json(raw))
+
+
+class _Oversized(float):
+    """An integer too long to be a figure, read as ±infinity so validation names its path."""
+
+
+def _integer(digits: str) -> int | float:
+    if len(digits.lstrip("-")) > MAX_INT_DIGITS:
+        return _Oversized(float(digits))
+    return int(digits)
+
+
+def read_json(raw: bytes | str) -> Any:
+    """The JSON value of ``raw``, within ``MAX_BYTES`` and ``MAX_DEPTH``; ``SnapshotError``
+    (one line naming the place) for anything else."""
+    if len(raw) > MAX_BYTES:
+        raise SnapshotError([f"$: larger than the limit of {MAX_BYTES // (1024 * 1024)} MB"])
     try:
-        data = json.loads(raw)
-    except UnicodeDecodeError:
-        raise SnapshotError(["$: not UTF-8 text"]) from None
+        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError as exc:
+        raise SnapshotError([f"$: not UTF-8 text (byte {exc.start})"]) from None
+    _check_depth(text)
+    try:
+        return json.loads(text, parse_int=_integer)
     except json.JSONDecodeError as exc:
         raise SnapshotError([f"$: broken JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"]
                             ) from None
-    return validate_snapshot(data)
+
+
+# A string token (skipped whole, so brackets inside strings do not count) or one bracket.
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _check_depth(text: str) -> None:
+    """Refuse nesting deeper than ``MAX_DEPTH`` before the recursive parser meets it."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    depth = 0
+    for token in _TOKENS.finditer(text):
+        bracket = token.group()
+        if bracket in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = text.count("\n", 0, token.start()) + 1
+                column = token.start() - text.rfind("\n", 0, token.start())
+                raise SnapshotError([f"$: nested more than {MAX_DEPTH} levels deep at line "
+                                     f"{line} column {column}"])
+        elif bracket in "]}":
+            depth -= 1
 
 
 def validate_snapshot(data: Any) -> MarketSnapshot:
@@ -102,14 +155,18 @@ _UNION_BRANCHES = {"float", "int", "str", "bool", "date", "datetime", "none", "t
 def _describe(error: Any) -> str:
     kind = error["type"]
     value = error.get("input")
+    if isinstance(value, _Oversized):
+        return "number too large (more than 20 digits)"
     if kind == "finite_number" or (isinstance(value, float) and not math.isfinite(value)):
         return "not a finite number (NaN or infinity)"
     if kind in ("int_type", "int_from_float") and isinstance(value, float):
         return f"not a whole number (got {value})"
     if kind in ("float_type", "int_type", "float_parsing", "int_parsing"):
         return f"not a number (got {_json_type(value)})"
-    if kind in ("greater_than_equal", "greater_than"):
+    if kind in ("greater_than_equal", "greater_than") and error["ctx"].get("ge") == 0:
         return f"must not be negative (got {value})"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return f"out of range (got {value:g}; no real figure exceeds ±{MAX_AMOUNT:g})"
     if kind == "literal_error" and error["loc"][-1] == "market":
         return f"unknown market {json.dumps(value)} (expected one of {', '.join(MARKETS)})"
     if kind == "missing":
@@ -118,6 +175,9 @@ def _describe(error: Any) -> str:
         return f"not a string (got {_json_type(value)})"
     if kind in ("bool_type",):
         return f"not true/false (got {_json_type(value)})"
+    if kind == "too_long":
+        limit = error["ctx"]["max_length"]
+        return f"more than {limit:,} rows; a snapshot holds at most {limit:,}"
     if kind in ("tuple_type", "list_type"):
         return f"not a list (got {_json_type(value)})"
     if kind in ("model_type", "model_attributes_type", "dict_type"):

@@ -18,6 +18,7 @@ from handlers.discord.errors import on_app_command_error
 from handlers.discord.report_cog import ReportCog
 from handlers.discord.section_menu import SectionMenu
 from handlers.discord.subscriptions_cog import SubscriptionsCog
+from handlers.discord.tree import BoundedTree
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,8 @@ def intents() -> discord.Intents:
 class MarketBot(commands.Bot):
     def __init__(self, deps: DiscordDeps, sync_commands: bool = True) -> None:
         super().__init__(command_prefix=commands.when_mentioned, intents=intents(),
-                         allowed_mentions=discord.AllowedMentions.none(), help_command=None)
+                         allowed_mentions=discord.AllowedMentions.none(), help_command=None,
+                         tree_cls=BoundedTree)
         self.deps = deps
         self.sync_commands = sync_commands
         self.tree.error(on_app_command_error)

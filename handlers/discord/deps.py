@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from handlers.debounce import Debounce
 from services.ask.service import AskService
 from services.report.editions import ChartRenderer, EditionCache
 from services.storage.subscriptions import SubscriptionStore
@@ -28,3 +29,4 @@ class DiscordDeps:
     guild_id: int | None = None  # sync commands to this guild only (instant)
     clock: Callable[[], datetime] = field(default=_now)
     ask: AskService | None = None  # ``/ask``
+    presses: Debounce = field(default_factory=Debounce)  # the section menu's double clicks

@@ -13,7 +13,9 @@ import discord
 from discord import app_commands
 
 from handlers.discord.replies import say
+from handlers.discord.tree import ValueTooLong
 from services.errors import BotError
+from services.input_limits import quoted
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +39,11 @@ def describe(error: app_commands.AppCommandError) -> str | None:
     if isinstance(error, app_commands.NoPrivateMessage):
         return "That works in a server channel, not in direct messages."
     if isinstance(error, app_commands.TransformerError):
-        return f"'{error.value}' is not a valid value there."
+        return f"{quoted(str(error.value))} is not a valid value there."
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Slow down: try again in {error.retry_after:.0f} s."
+    if isinstance(error, ValueTooLong):
+        return str(error)
     if isinstance(error, app_commands.CheckFailure):
         return "You cannot use this command here."
     return None
@@ -57,6 +61,6 @@ async def on_app_command_error(interaction: discord.Interaction,
     else:
         log.info("/%s refused: %s", name, line)
     try:
-        await say(interaction, line)
-    except discord.HTTPException as exc:
-        log.warning("could not tell the user why /%s failed: HTTP %s", name, exc.status)
+        await say(interaction, line)  # clipped to one message: the line itself cannot fail
+    except (discord.HTTPException, discord.InteractionResponded) as exc:
+        log.warning("could not tell the user why /%s failed: %s", name, type(exc).__name__)

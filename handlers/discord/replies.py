@@ -7,6 +7,9 @@ from typing import Any
 import discord
 
 from handlers.discord.messages import Post
+from services.models.clean import clip
+
+LINE_CHARS = 1000  # a line to the user; Discord's content limit is 2,000
 
 
 async def send_posts(interaction: discord.Interaction, posts: list[Post],
@@ -26,7 +29,9 @@ async def send_posts(interaction: discord.Interaction, posts: list[Post],
 
 async def say(interaction: discord.Interaction, text: str, ephemeral: bool = True) -> None:
     """One line of text: the first response, or a follow-up once the interaction is answered
-    (after a public defer, the line takes the place of the "thinking" message)."""
+    (after a public defer, the line takes the place of the "thinking" message). Clipped to
+    ``LINE_CHARS`` whatever it quotes, so it always fits one message."""
+    text = clip(text, LINE_CHARS)
     if interaction.response.is_done():
         await interaction.followup.send(text, ephemeral=ephemeral)
     else:

@@ -42,9 +42,22 @@ class SectionMenu(discord.ui.DynamicItem[discord.ui.Select[discord.ui.View]],
         return cls()
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        """Answer with the chosen section, visible only to the one who chose it."""
-        await interaction.response.defer(thinking=True, ephemeral=True)
+        """Answer with the chosen section, visible only to the one who chose it. The same
+        choice by the same user on the same message again within a few seconds (a double
+        click) is acknowledged without an answer."""
         deps = cast(HasDeps, interaction.client).deps
+        message = interaction.message.id if interaction.message is not None else None
+        press = (interaction.channel_id, message, interaction.user.id, tuple(self.item.values))
+        if not deps.presses.first(press):
+            await interaction.response.defer()  # acknowledged; the first answer is coming
+            return
+        try:
+            await self.answer(interaction, deps)
+        finally:
+            deps.presses.done(press)
+
+    async def answer(self, interaction: discord.Interaction, deps: DiscordDeps) -> None:
+        await interaction.response.defer(thinking=True, ephemeral=True)
         try:
             key = resolve_section(self.item.values[0] if self.item.values else "")
             edition = await deps.editions.current()

@@ -8,17 +8,17 @@ post embeds with images in the channel, or the first daily post would deactivate
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from functools import cache
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from handlers.discord.deps import PLATFORM, DiscordDeps
-from services.delivery.schedule import parse_hhmm, parse_zone
+from services.delivery.schedule import accepted_zones, parse_hhmm, parse_zone
 from services.errors import ScheduleInputError
-from services.renderers.sources import status_lines
+from services.input_limits import MAX_VALUE_CHARS
+from services.renderers.sources import at_most, status_lines
 from services.storage.subscriptions import Subscription
 
 
@@ -41,27 +41,22 @@ def schedule(time: str | None, zone: str | None, deps: DiscordDeps) -> tuple[str
 
 
 def next_send(sub: Subscription, now: datetime) -> datetime:
-    zone = parse_zone(sub.tz)
+    zone = ZoneInfo(sub.tz)  # as stored (an older row may hold a zone no longer accepted)
     clock = parse_hhmm(sub.time_hhmm)
     local = now.astimezone(zone)
     at = datetime.combine(local.date(), clock, zone)
     return at if at > local else datetime.combine(local.date() + timedelta(days=1), clock, zone)
 
 
-@cache
-def _zones() -> tuple[str, ...]:
-    return tuple(sorted(available_timezones()))
-
-
 def zone_choices(typed: str) -> list[app_commands.Choice[str]]:
-    """Zones containing what was typed: a word of the name starting with it first, then
-    Area/City names before legacy aliases (``Hongkong``)."""
-    wanted = typed.strip().lower().replace(" ", "_")
-    found = [z for z in _zones() if wanted in z.lower()]
+    """Accepted zones (``accepted_zones``: Area/City places and UTC) containing what was
+    typed, those with a word starting with it first."""
+    wanted = typed[:MAX_VALUE_CHARS].strip().lower().replace(" ", "_")
+    found = [z for z in accepted_zones() if wanted in z.lower()]
 
-    def rank(zone: str) -> tuple[bool, bool, str]:
+    def rank(zone: str) -> tuple[bool, str]:
         words = zone.lower().replace("/", "_").split("_")
-        return (not any(w.startswith(wanted) for w in words), "/" not in zone, zone)
+        return (not any(w.startswith(wanted) for w in words), zone)
 
     found.sort(key=rank)
     return [app_commands.Choice(name=z, value=z) for z in found[:25]]
@@ -84,7 +79,8 @@ class SubscriptionsCog(commands.Cog):
     @app_commands.command(name="subscribe", description="Post the daily briefing in this "
                                                         "channel")
     @app_commands.describe(time="HH:MM, 24-hour clock (default from settings, e.g. 08:30)",
-                           timezone="IANA time zone such as Asia/Hong_Kong")
+                           timezone="An Area/City zone such as Europe/London or Asia/Hong_Kong, "
+                                    "or UTC")
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_channels=True)
     @app_commands.checks.bot_has_permissions(send_messages=True, embed_links=True,
@@ -136,7 +132,7 @@ class SubscriptionsCog(commands.Cog):
         else:
             lines.append(f"Current edition {edition.id}: verdict {edition.report.verdict}, "
                          f"built {edition.built_at:%Y-%m-%d %H:%M} UTC.")
-            sources = status_lines(edition.snapshot.sources)
+            sources = at_most(status_lines(edition.snapshot.sources))
             if sources:
                 lines.append("Sources (last build):\n" + "\n".join(f"• {s}" for s in sources))
         if self.deps.ask is not None:

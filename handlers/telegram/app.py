@@ -60,9 +60,10 @@ class TelegramService:
     name = "telegram"
 
     def __init__(self, container: Container, request: BaseRequest | None = None,
-                 updates_request: BaseRequest | None = None) -> None:
+                 updates_request: BaseRequest | None = None,
+                 rate_limiter: BaseRateLimiter[Any] | None = None) -> None:
         self.deps = TelegramDeps.from_container(container)
-        self.app = build_application(container.settings, request, updates_request)
+        self.app = build_application(container.settings, request, updates_request, rate_limiter)
         self._poll_timeout = container.settings.telegram_poll_timeout_s
         register(self.app, self.deps)
 

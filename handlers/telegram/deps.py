@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, cast
 
 from telegram.ext import ContextTypes
 
+from handlers.debounce import Debounce
 from services.ask.service import AskService
+from services.delivery.media import MediaCache
 from services.errors import TooSoon
 from services.report.editions import ChartRenderer, EditionCache
 from services.storage.subscriptions import SubscriptionStore
@@ -56,7 +58,8 @@ class TelegramDeps:
     chart_names: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
     clock: Callable[[], datetime] = utc_now
-    photo_ids: dict[tuple[str, str], str] = field(default_factory=dict)
+    media: MediaCache = field(default_factory=lambda: MediaCache(None))  # file_ids, per edition
+    presses: Debounce = field(default_factory=Debounce)
     ask: AskService | None = None
 
     @classmethod

@@ -2,6 +2,8 @@
 
 The user never sees a traceback or a token: input problems get their own helpful line
 (``str()`` of an ``InputError`` is user-safe by contract), anything else a fixed sentence.
+Whatever an error quotes, the sentence is clipped to ``SENTENCE_CHARS`` (and the logged update
+text to ``LOGGED_CHARS``), so reporting an error cannot itself fail on its length.
 """
 
 from __future__ import annotations
@@ -15,9 +17,13 @@ from handlers.telegram import views
 from handlers.telegram.deps import Context
 from handlers.telegram.send import send_messages
 from services.errors import DeliveryError, InputError, NotAllowed
+from services.models.clean import clip
 
 log = logging.getLogger(__name__)
 SORRY = "Sorry, something went wrong on our side. Please try again in a minute."
+SENTENCE_CHARS = 1000  # one message (Telegram allows 4,096)
+ALERT_CHARS = 200  # a button's alert (Telegram allows 200)
+LOGGED_CHARS = 80
 
 
 async def on_error(update: object, context: Context) -> None:
@@ -40,8 +46,9 @@ def describe(update: object) -> str:
     message = update.effective_message
     what = (update.callback_query.data if update.callback_query
             else message.text if message else None)
+    shown = clip(what, LOGGED_CHARS) if what is not None else None
     return (f"update {update.update_id} in chat {chat.id if chat else '?'} from user "
-            f"{user.id if user else '?'} ({what!r})")
+            f"{user.id if user else '?'} ({shown!r})")
 
 
 async def tell(update: object, context: Context, text: str) -> None:
@@ -51,10 +58,11 @@ async def tell(update: object, context: Context, text: str) -> None:
     try:
         if update.callback_query is not None:
             try:
-                await update.callback_query.answer(text[:200], show_alert=True)
+                await update.callback_query.answer(clip(text, ALERT_CHARS), show_alert=True)
                 return
             except TelegramError:
                 pass  # already answered: say it in the chat instead
-        await send_messages(context.bot, update.effective_chat.id, views.sentence(text))
+        await send_messages(context.bot, update.effective_chat.id,
+                            views.sentence(clip(text, SENTENCE_CHARS)))
     except (TelegramError, DeliveryError) as err:
         log.warning("%s: could not tell the user about an error: %s", describe(update), err)

@@ -9,7 +9,7 @@ from telegram.constants import ChatAction
 
 from handlers.telegram import keyboards, views
 from handlers.telegram.common import asker, chat_of, deliver, edition, reply
-from handlers.telegram.deps import Context, TelegramDeps, deps
+from handlers.telegram.deps import PLATFORM, Context, TelegramDeps, deps
 from handlers.telegram.sections import send_section
 from handlers.telegram.send import chat_action, photo_file_id, send_photo
 from services.errors import InputError, UnknownChartError
@@ -89,7 +89,7 @@ async def send_chart(update: Update, context: Context, current: Edition, name: s
 async def chart_photo(update: Update, context: Context, current: Edition, name: str) -> bytes | str:
     """The chart's ``file_id`` if it was sent before in this edition, else its PNG."""
     d = deps(context)
-    known = d.photo_ids.get((current.id, name))
+    known = await d.media.lookup(media_key(current, name))
     if known is not None:
         return known
     assert d.charts is not None  # callers check
@@ -100,17 +100,23 @@ async def chart_photo(update: Update, context: Context, current: Edition, name: 
 async def send_photo_of(update: Update, context: Context, current: Edition, name: str,
                         photo: bytes | str, caption: TelegramMessage,
                         markup: InlineKeyboardMarkup | None) -> Message:
-    sent = await deliver(context, chat_of(update), lambda chat: send_photo(
-        context.bot, chat, photo, caption, markup, f"{name}.png"))
-    remember(deps(context), current, name, sent)
-    return sent
+    """Send the chart. Its first upload in an edition goes out alone: chats asking meanwhile
+    (200 first ``/report`` at once) wait for that upload's ``file_id`` and send it instead."""
+    d, chat = deps(context), chat_of(update)
+
+    async def send(what: bytes | str) -> Message:
+        return await deliver(context, chat, lambda to: send_photo(
+            context.bot, to, what, caption, markup, f"{name}.png"))
+
+    async def upload() -> tuple[Message, str | None]:
+        sent = await send(photo)
+        d.media.keep_only(current.id)  # only the current edition's photos are worth keeping
+        return sent, photo_file_id(sent)
+
+    if isinstance(photo, str):
+        return await send(photo)
+    return await d.media.reuse_or_upload(media_key(current, name), send, upload)
 
 
-def remember(d: TelegramDeps, current: Edition, name: str, sent: Message) -> None:
-    """Keep the ``file_id`` so the next send of this chart in this edition uploads nothing."""
-    file_id = photo_file_id(sent)
-    if file_id is None or (current.id, name) in d.photo_ids:
-        return
-    for stale in [key for key in d.photo_ids if key[0] != current.id]:
-        del d.photo_ids[stale]  # only the current edition's photos are worth keeping
-    d.photo_ids[(current.id, name)] = file_id
+def media_key(current: Edition, name: str) -> tuple[str, str, str]:
+    return (current.id, PLATFORM, name)

@@ -11,7 +11,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers.telegram import ask, keyboards, report, sections, status, subscriptions
+from handlers.telegram import ask, guard, keyboards, report, sections, status, subscriptions
 from handlers.telegram.deps import DEPS_KEY, TelegramDeps
 from handlers.telegram.errors import on_error
 from services.models.report import COMMAND_ALIASES
@@ -30,10 +30,15 @@ def register(app: Application, deps: TelegramDeps) -> None:  # type: ignore[type
         "subscribe": subscriptions.subscribe, "unsubscribe": subscriptions.unsubscribe,
         "settings": subscriptions.settings, "ask": ask.ask,
     }
+    bounded_elsewhere = {"ask"}  # /ask takes a question of up to ASK_MAX_CHARS and says so itself
+    app.add_handler(CommandHandler([*(c for c in commands if c not in bounded_elsewhere),
+                                    *COMMAND_ALIASES], guard.too_long,
+                                   filters=POSTS & guard.TOO_LONG), group=-1)
     for name, callback in commands.items():
         app.add_handler(CommandHandler(name, callback, filters=POSTS))
     app.add_handler(CommandHandler(list(COMMAND_ALIASES), sections.section, filters=POSTS))
     app.add_handler(CallbackQueryHandler(sections.button, pattern=keyboards.PATTERN))
+    app.add_handler(CallbackQueryHandler(sections.unknown_button))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, subscriptions.migrated))
     app.add_handler(ChatMemberHandler(subscriptions.membership,
                                       ChatMemberHandler.MY_CHAT_MEMBER))

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import CallbackQuery, Message, Update
 
 from handlers.telegram import keyboards
 from handlers.telegram.common import chat_of, command_name, edition, reply
-from handlers.telegram.deps import Context
+from handlers.telegram.deps import Context, deps
 from handlers.telegram.send import edit_message
 from services.models.report import resolve_section
 from services.renderers import telegram_messages
 from services.report.editions import Edition
+
+ALREADY = "Already on its way."
+NO_LONGER = "This button is no longer in use. Send /report for a fresh menu."
 
 
 async def section(update: Update, context: Context) -> None:
@@ -26,9 +29,24 @@ async def send_section(update: Update, context: Context, current: Edition, key: 
 
 
 async def button(update: Update, context: Context) -> None:
-    """A section button: answer the press, then show the section (in place when it fits)."""
+    """A section button: answer the press, then show the section (in place when it fits).
+    The same button pressed again within a few seconds is acknowledged and dropped."""
     query = update.callback_query
     assert query is not None  # the CallbackQueryHandler guarantees it
+    presses = deps(context).presses
+    press = (chat_of(update), query.message.message_id if query.message else
+             query.inline_message_id, query.data)
+    if not presses.first(press):
+        await query.answer(ALREADY)
+        return
+    try:
+        await show(update, context, query)
+    finally:
+        presses.done(press)
+
+
+async def show(update: Update, context: Context, query: CallbackQuery) -> None:
+    """The section (or the full report) a button asks for."""
     key = keyboards.parse(query.data)
     await query.answer()
     current = await edition(context, chat_of(update))
@@ -42,3 +60,10 @@ async def button(update: Update, context: Context) -> None:
                            keyboards.sections(key))
         return
     await reply(context, update, messages, keyboards.sections(key))
+
+
+async def unknown_button(update: Update, context: Context) -> None:
+    """A button we no longer know (an old keyboard, or crafted data): acknowledged, so the
+    user's client stops waiting, and told what to do instead."""
+    assert update.callback_query is not None  # the CallbackQueryHandler guarantees it
+    await update.callback_query.answer(NO_LONGER)

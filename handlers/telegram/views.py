@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from services import format as fmt
-from services.renderers.sources import noted, status_lines
+from services.renderers.sources import at_most, noted, status_lines
 from services.renderers.telegram_html import escape
 from services.renderers.telegram_messages import TelegramMessage, from_units
 from services.report.editions import Edition
@@ -28,7 +28,9 @@ def line(text: str) -> Unit:
 
 
 def lines(head: str, items: Sequence[str]) -> Unit:
-    """A bold heading and one bullet per item."""
+    """A bold heading and one bullet per item, at most ``sources.MAX_LISTED`` of them (then a count
+    of the rest), so a list of any length stays one message."""
+    items = at_most(items)
     html = [f"<b>{escape(head)}</b>"] + [f"• {escape(i)}" for i in items]
     plain = [head] + [f"• {i}" for i in items]
     return "\n".join(html), "\n".join(plain)

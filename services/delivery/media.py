@@ -67,6 +67,15 @@ class MediaCache:
         self._refs.pop(key, None)
         return await self.lookup(key)
 
+    def keep_only(self, edition_id: str) -> None:
+        """Forget (in memory) every other edition's references: a long-running bot keeps only
+        the current edition's."""
+        for key in [k for k in self._refs if k[0] != edition_id]:
+            del self._refs[key]
+        for key in [k for k, lock in self._locks.items() if k[0] != edition_id
+                    and not lock.locked()]:
+            del self._locks[key]
+
     def forget(self, key: Key) -> None:
         """The platform no longer accepts the reference: the next send uploads again."""
         self._refs.pop(key, None)

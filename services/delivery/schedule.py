@@ -2,6 +2,12 @@
 
 Platform-neutral: Telegram's ``/subscribe [HH:MM] [TZ]`` and Discord's slash command both parse
 here, so both give the same helpful line for ``25:99 Mars/Phobos``.
+
+A zone is a real place's IANA name, ``Area/City`` under one of the ten IANA areas
+(``Europe/London``, ``America/Argentina/Buenos_Aires``), or ``UTC``. The tz database also holds
+names that are no place (``localtime`` and ``posixrules`` are this machine's files, ``Factory``
+is a placeholder, ``EST5EDT`` and ``Etc/GMT+5`` are POSIX rules, ``US/Eastern`` a legacy alias):
+they are refused, with the line saying what is accepted.
 """
 
 from __future__ import annotations
@@ -11,28 +17,45 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from services.errors import ScheduleInputError
+from services.input_limits import quoted
 
 EXAMPLE = "/subscribe 08:30 Asia/Hong_Kong"
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+AREAS = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia",
+         "Europe", "Indian", "Pacific")
+UTC_NAMES = ("UTC", "Etc/UTC")
+ACCEPTED_ZONES = ("an Area/City zone such as Europe/London, America/New_York or "
+                  "Asia/Hong_Kong, or UTC")
 
 
 def parse_hhmm(value: str) -> time:
     """``"08:30"`` → ``time(8, 30)``; raises ``ValueError`` naming the problem."""
     match = _HHMM.match(value.strip())
     if not match:
-        raise ValueError(f"'{value}' is not a time of day as HH:MM (00:00 to 23:59)")
+        raise ValueError(f"{quoted(value)} is not a time of day as HH:MM (00:00 to 23:59)")
     return time(int(match.group(1)), int(match.group(2)))
 
 
+def is_place(name: str) -> bool:
+    """``Area/City`` under an IANA area (the zones a user may choose), or UTC."""
+    area, _, city = name.partition("/")
+    return name in UTC_NAMES or (area in AREAS and bool(city))
+
+
+@lru_cache(maxsize=1)
+def accepted_zones() -> tuple[str, ...]:
+    """Every zone a user may choose, sorted: the places of the tz database, and UTC."""
+    return tuple(sorted({"UTC", *(name for name in available_timezones()
+                                  if is_place(name) and name not in UTC_NAMES)}))
+
+
 def parse_zone(value: str) -> ZoneInfo:
-    """An IANA time zone name such as ``Asia/Hong_Kong``; raises ``ValueError`` if unknown."""
-    try:
-        return ZoneInfo(value.strip())
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"'{value}' is not an IANA time zone name (e.g. Asia/Hong_Kong)") from None
+    """A zone a user typed (``asia/hong_kong`` is read as ``Asia/Hong_Kong``); raises
+    ``ValueError`` saying which zones are accepted."""
+    return ZoneInfo(canonical_zone(value))
 
 
 @dataclass(frozen=True)
@@ -47,17 +70,18 @@ class Schedule:
 
 @lru_cache(maxsize=1)
 def _zones_by_lower() -> dict[str, str]:
-    return {name.lower(): name for name in available_timezones()}
+    names = {name.lower(): name for name in accepted_zones()}
+    names.update({alias.lower(): "UTC" for alias in UTC_NAMES})
+    return names
 
 
 def canonical_zone(name: str) -> str:
-    """``asia/hong_kong`` → ``Asia/Hong_Kong``; raises ``ValueError`` naming the problem."""
-    wanted = name.strip()
-    found = _zones_by_lower().get(wanted.lower())
-    if found:
-        return found
-    parse_zone(wanted)  # raises the helpful ValueError for anything not a zone
-    return wanted
+    """``asia/hong_kong`` → ``Asia/Hong_Kong``; raises ``ValueError`` naming the problem.
+    Only names from ``accepted_zones`` are looked up: nothing typed reaches the file system."""
+    found = _zones_by_lower().get(name.strip().lower())
+    if found is None:
+        raise ValueError(f"{quoted(name)} is not an accepted time zone: use {ACCEPTED_ZONES}")
+    return found
 
 
 def _looks_like_time(arg: str) -> bool:

@@ -4,14 +4,30 @@ These models are both the validator of the JSON document and the values the anal
 Field names are the format's own and must not be renamed; new optional fields may be added.
 Any value may be null and any optional block may be absent. Units are in the names:
 ``change_pct`` is in percent (0.59 means +0.59 %), ``*_usd`` in US dollars, ``*_cny`` in yuan.
+
+Validation is also where upstream data is made safe, for ``--input``, stored and live snapshots
+alike: every string is cleaned and clipped (``clean``), every date lies between ``FIRST_YEAR``
+and ``LAST_YEAR``, every list has a ceiling (``MAX_ROWS``), and a quote whose move is outside
+its sane bound is left out with a warning (``plausibility``).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    field_validator,
+    model_validator,
+)
+
+from services.models import plausibility
+from services.models.clean import Id, Name, Reason
 
 SCHEMA_ID = "market-snapshot/1"
 
@@ -23,9 +39,31 @@ NOT_DEFI_CATEGORIES: tuple[str, ...] = ("CEX", "Chain")
 Market = Literal["US", "HK", "CN", "CRYPTO"]
 MARKETS: tuple[str, ...] = ("US", "HK", "CN", "CRYPTO")
 
+# No price, amount or flow reaches a quadrillion (in USD or CNY: ten times every stock market
+# together); beyond it a figure is no data, and sums of such figures overflow to infinity.
+MAX_AMOUNT = 1e15
+
 Pct = float | None
-NonNegative = Annotated[float, Field(ge=0)] | None
+NonNegative = Annotated[float, Field(ge=0, le=MAX_AMOUNT)] | None
+Amount = Annotated[float, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)] | None
 Count = Annotated[int, Field(ge=0)] | None
+
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+MAX_ROWS = {"quotes": 500, "stablecoins": 200, "protocols": 5000, "defi_categories": 500,
+            "dexes": 1000, "warnings": 1000, "sources": 200, "figures": 100}
+
+
+def _in_range(value: date | None) -> date | None:
+    """A date or time a market could have had: far-off years are typos or attacks (and year
+    9999 overflows the first time zone conversion)."""
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"year {value.year} is outside {FIRST_YEAR}-{LAST_YEAR}")
+    return value
+
+
+Day = Annotated[date, AfterValidator(_in_range)]
+Moment = Annotated[datetime, AfterValidator(_in_range)]
+Session = Annotated[date | datetime | None, AfterValidator(_in_range)]
 
 
 def _parse_session(value: object) -> object:
@@ -62,19 +100,19 @@ class _Frozen(BaseModel):
 class Quote(_Frozen):
     """One index, ETF or coin: its last close and its change over the session."""
 
-    id: str
-    name: str | None = None
+    id: Id
+    name: Name | None = None
     market: Market
-    kind: str | None = None
+    kind: Name | None = None
     close: NonNegative = None
     change_pct: Pct = None
-    session: date | datetime | None = None
-    source: str | None = None
+    session: Session = None
+    source: Name | None = None
     stale: bool = Field(
         default=False,
         description="Added field: the quote is older than its market's latest completed session.",
     )
-    change_window: str | None = Field(
+    change_window: Name | None = Field(
         default=None,
         description="Added field: the window of change_pct when it is not the usual one (a "
                     "rolling 24 h for coins, session over session for equities), e.g. "
@@ -94,48 +132,48 @@ class CryptoMarket(_Frozen):
     total_market_cap_usd: NonNegative = None
     market_cap_change_pct: Pct = None
     total_volume_usd: NonNegative = None
-    as_of: datetime | None = None
-    source: str | None = None
+    as_of: Moment | None = None
+    source: Name | None = None
 
     _as_of = field_validator("as_of", mode="before")(_parse_timestamp)
 
 
 class Stablecoin(_Frozen):
-    symbol: str
+    symbol: Name
     circulating_usd: NonNegative = None
     change_pct_1d: Pct = None
-    source: str | None = None
+    source: Name | None = None
 
 
 class Protocol(_Frozen):
-    name: str
-    category: str | None = None
+    name: Name
+    category: Name | None = None
     tvl_usd: NonNegative = None
     change_pct_1d: Pct = None
-    source: str | None = None
+    source: Name | None = None
 
 
 class DefiCategory(_Frozen):
     """Added block: one DeFi category over every protocol DefiLlama lists in it."""
 
-    category: str
+    category: Name
     tvl_usd: NonNegative = None
     change_pct_1d: Pct = Field(
         default=None,
         description="TVL-weighted: the category's TVL now over its TVL a day earlier, from the "
                     "protocols with a usable 1-day change.")
-    change_usd_1d: float | None = Field(
+    change_usd_1d: Amount = Field(
         default=None, description="TVL change in USD over the protocols in change_pct_1d")
     protocols: Count = None
     counted: Count = Field(default=None, description="protocols in change_pct_1d")
-    source: str | None = None
+    source: Name | None = None
 
 
 class Dex(_Frozen):
-    name: str
+    name: Name
     volume_usd_1d: NonNegative = None
     change_pct_1d: Pct = None
-    source: str | None = None
+    source: Name | None = None
 
 
 class Breadth(_Frozen):
@@ -143,8 +181,8 @@ class Breadth(_Frozen):
     decliners: Count = None
     flat: Count = None
     turnover_cny: NonNegative = None
-    session: date | None = None
-    source: str | None = None
+    session: Day | None = None
+    source: Name | None = None
 
     _session = field_validator("session", mode="before")(_parse_session)
 
@@ -152,9 +190,9 @@ class Breadth(_Frozen):
 class SourceWarning(_Frozen):
     """Added field: a source that failed or a figure that was rejected, and why."""
 
-    source: str
-    reason: str
-    figures: tuple[str, ...] = ()
+    source: Name
+    reason: Reason
+    figures: tuple[Name, ...] = Field(default=(), max_length=MAX_ROWS["figures"])
 
     @field_validator("figures", mode="before")
     @classmethod
@@ -165,16 +203,16 @@ class SourceWarning(_Frozen):
 class SourceStatus(_Frozen):
     """Added field: what a source delivered and as of when."""
 
-    name: str
-    as_of: datetime | None = None
+    name: Name
+    as_of: Moment | None = None
     ok: bool = True
-    reason: str | None = None
+    reason: Reason | None = None
     requests: Count = Field(default=None, description="requests sent in the build")
     latency_s: NonNegative = Field(default=None, description="median time to an answer")
-    fallback: str | None = Field(
+    fallback: Reason | None = Field(
         default=None, description="for a failed source: which figures another source covered "
                                   "and which none did")
-    note: str | None = Field(default=None, description="e.g. sessions inferred from the data")
+    note: Reason | None = Field(default=None, description="e.g. sessions inferred from the data")
 
     _as_of = field_validator("as_of", mode="before")(_parse_timestamp)
 
@@ -183,23 +221,62 @@ class MarketSnapshot(_Frozen):
     """One market day, as the analysis reads it."""
 
     schema_: Literal["market-snapshot/1"] = Field(alias="schema")
-    generated_at: datetime
-    quotes: tuple[Quote, ...] = ()
+    generated_at: Moment
+    quotes: tuple[Quote, ...] = Field(default=(), max_length=MAX_ROWS["quotes"])
     crypto_market: CryptoMarket | None = None
-    stablecoins: tuple[Stablecoin, ...] = ()
-    protocols: tuple[Protocol, ...] = ()
-    defi_categories: tuple[DefiCategory, ...] = ()
-    dexes: tuple[Dex, ...] = ()
+    stablecoins: tuple[Stablecoin, ...] = Field(default=(), max_length=MAX_ROWS["stablecoins"])
+    protocols: tuple[Protocol, ...] = Field(default=(), max_length=MAX_ROWS["protocols"])
+    defi_categories: tuple[DefiCategory, ...] = Field(
+        default=(), max_length=MAX_ROWS["defi_categories"])
+    dexes: tuple[Dex, ...] = Field(default=(), max_length=MAX_ROWS["dexes"])
     a_share_breadth: Breadth | None = None
-    northbound_net_cny: float | None = None
-    warnings: tuple[SourceWarning, ...] = ()
-    sources: tuple[SourceStatus, ...] = ()
+    northbound_net_cny: Amount = None
+    warnings: tuple[SourceWarning, ...] = Field(default=(), max_length=MAX_ROWS["warnings"])
+    sources: tuple[SourceStatus, ...] = Field(default=(), max_length=MAX_ROWS["sources"])
 
     model_config = ConfigDict(
         frozen=True, strict=True, extra="ignore", allow_inf_nan=False, populate_by_name=True
     )
 
     _generated_at = field_validator("generated_at", mode="before")(_parse_timestamp)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _leave_out_implausible(cls, data: Any, handler: ModelWrapValidatorHandler[Any]
+                               ) -> Any:
+        """Quotes, and market-cap or stablecoin-supply changes, outside their sane bounds are
+        left out, each named in a warning (``plausibility``). Screened after a first
+        validation, so every problem's path still points into the document as given."""
+        snapshot = handler(data)
+        if not isinstance(data, dict):
+            return snapshot
+        rejected: list[plausibility.Rejected] = []
+        quotes = []
+        for q in snapshot.quotes:
+            problem = plausibility.quote_problem(q.close, q.change_pct, q.kind, q.market)
+            if problem is None:
+                quotes.append(q)
+            else:
+                rejected.append(plausibility.Rejected(q.id, q.source or "input", problem))
+        market = snapshot.crypto_market
+        if market is not None and (problem := plausibility.change_problem(
+                market.market_cap_change_pct, plausibility.MARKET_CAP)) is not None:
+            rejected.append(plausibility.Rejected("crypto_market.market_cap_change_pct",
+                                                  market.source or "input", problem))
+            market = market.model_copy(update={"market_cap_change_pct": None})
+        coins = []
+        for coin in snapshot.stablecoins:
+            problem = plausibility.change_problem(coin.change_pct_1d, plausibility.SUPPLY)
+            if problem is not None:
+                rejected.append(plausibility.Rejected(coin.symbol, coin.source or "input",
+                                                      problem))
+                coin = coin.model_copy(update={"change_pct_1d": None})
+            coins.append(coin)
+        if not rejected:
+            return snapshot
+        return handler({**data, "quotes": quotes, "crypto_market": market,
+                        "stablecoins": coins,
+                        "warnings": [*snapshot.warnings, *(r.as_warning() for r in rejected)]})
 
     @field_validator("quotes", "stablecoins", "protocols", "defi_categories", "dexes",
                      "warnings", "sources", mode="before")
@@ -226,3 +303,4 @@ class MarketSnapshot(_Frozen):
             if quote.id == quote_id:
                 return quote
         return None
+

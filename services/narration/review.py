@@ -8,10 +8,10 @@ the Key Insight falls back to the template's and a section goes without commenta
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from services.models.clean import clean
 from services.models.report import SECTION_KEYS, Narration
 from services.narration.factcheck import Rejection, check
 from services.narration.facts import FactSheet
@@ -26,8 +26,10 @@ def limit(key: str) -> int:
 
 
 def tidy(text: str) -> str:
-    """One paragraph: whitespace runs (newlines included) become one space."""
-    return re.sub(r"\s+", " ", text).strip()
+    """One paragraph: whitespace runs (newlines included) become one space, and what no
+    reader or platform should get (lone surrogates, control and bidi characters) is removed,
+    as from every upstream string (``services.models.clean``)."""
+    return clean(text)
 
 
 def review_field(key: str, text: str, sheet: FactSheet) -> list[Rejection]:

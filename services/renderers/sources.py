@@ -7,6 +7,8 @@ calendar past its holidays) is its own line. No new request is made.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from services import format as fmt
 from services.models.snapshot import SourceStatus
 
@@ -26,8 +28,19 @@ def status_line(status: SourceStatus) -> str:
     return " · ".join(parts)
 
 
+MAX_LISTED = 8  # items of one list in a reply (a source's line is at most ~370 characters)
+
+
 def status_lines(statuses: tuple[SourceStatus, ...]) -> list[str]:
     return [status_line(s) for s in statuses]
+
+
+def at_most(items: Sequence[str], limit: int = MAX_LISTED) -> list[str]:
+    """``items``, or the first ``limit - 1`` and a count of the rest, so that a list of any
+    length (a snapshot may name 200 sources) stays within one reply."""
+    if len(items) <= limit:
+        return list(items)
+    return [*items[: limit - 1], f"and {len(items) - limit + 1} more"]
 
 
 def noted(statuses: tuple[SourceStatus, ...]) -> set[str]:

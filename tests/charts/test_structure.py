@@ -11,6 +11,7 @@ from services.models.analysis import Analysis
 from services.renderers.charts import CHART_NAMES, build_chart, render_chart, style
 from services.renderers.charts.canvas import NOT_AVAILABLE
 from tests.charts.helpers import all_texts, bars, panel, panel_keys, texts
+from tests.support.snapshots import analysis_of, sample_dict
 
 PANELS = {
     "dashboard": ["moves", "stablecoins", "tvl", "divergences"],
@@ -196,3 +197,19 @@ def test_the_stablecoin_net_is_never_cut_off_a_crowded_day() -> None:
         shown = texts(panel(build_chart(name, crowded), key))
         assert any(t.startswith("Net") for t in shown), name
         assert any(net in t for t in shown), name
+
+
+@pytest.mark.parametrize("name", ["dashboard", "crypto"])
+def test_a_footer_stays_short_whatever_the_sources_and_warnings(name: str) -> None:
+    """A snapshot naming a thousand warnings and two hundred sources once made each chart
+    take ten seconds and the dashboard 3 MB: footers name a few and count the rest."""
+    data = sample_dict()
+    data["warnings"] = [{"source": f"feed {i}", "reason": "r" * 300} for i in range(1000)]
+    data["sources"] = [{"name": f"source {i}", "ok": i % 2 == 0, "reason": "timeout"}
+                       for i in range(200)]
+    footer = " ".join(texts(panel(build_chart(name, analysis_of(data)), "footer")))
+    assert "source 0" in footer and "and 195 more sources" in footer
+    assert "source 6" not in footer
+    if name == "dashboard":
+        assert "Gaps · feed 0: " in footer and "feed 5" not in footer
+    assert len(footer) < 3000

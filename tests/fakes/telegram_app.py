@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application
+from telegram.ext import Application, BaseRateLimiter
 from telegram.request import HTTPXRequest
 
 from bot.container import Container
@@ -28,9 +28,11 @@ def requests(fake: FakeBotApi, pool: int = 64) -> tuple[HTTPXRequest, HTTPXReque
     return calls, updates
 
 
-def telegram_service(container: Container, fake: FakeBotApi) -> TelegramService:
+def telegram_service(container: Container, fake: FakeBotApi,
+                     rate_limiter: BaseRateLimiter[Any] | None = None) -> TelegramService:
     calls, updates = requests(fake)
-    return TelegramService(container, request=calls, updates_request=updates)
+    return TelegramService(container, request=calls, updates_request=updates,
+                           rate_limiter=rate_limiter)
 
 
 async def feed(app: Application[Any, Any, Any, Any, Any, Any], update: dict[str, Any]) -> None:

@@ -201,6 +201,35 @@ async def test_an_overlong_field_is_rejected(analysis: Analysis) -> None:
     assert any("too long" in line for line in narration.rejected)
 
 
+def escaped_answer(fields: dict[str, str]) -> httpx2.Response:
+    """An answer whose text escapes every non-ASCII character (``\\u0007``), as JSON may."""
+    body = message_body({})
+    body["content"][-1]["text"] = json.dumps(fields)
+    return httpx2.Response(200, content=json.dumps(body).encode(), headers={
+        "content-type": "application/json", "request-id": "req_011TestEscaped"})
+
+
+async def test_control_characters_from_the_model_never_ship(analysis: Analysis) -> None:
+    """The model is an upstream too: control and bidi characters in its answer are removed
+    before the text is checked and shipped (``services.models.clean``)."""
+    dirty = {key: f"\x07{text}\x1b\u202e" if text else text
+             for key, text in scripted.GOOD.items()}
+    narration, api = await narrate(analysis, escaped_answer(dirty))
+    assert len(api.requests) == 1 and narration.narrator == "anthropic"
+    assert narration.key_insight == scripted.GOOD["key_insight"]
+    assert narration.commentary["us"] == scripted.GOOD["us"]
+
+
+async def test_a_lone_surrogate_from_the_model_falls_back_to_the_template(
+        analysis: Analysis) -> None:
+    """No platform can encode one; the SDK's JSON reader refuses the answer, so the template
+    ships and every command still answers."""
+    dirty = {**scripted.GOOD, "key_insight": "\ud800" + scripted.GOOD["key_insight"]}
+    narration, _ = await narrate(analysis, escaped_answer(dirty))
+    assert narration.narrator == "template"
+    json_out.render(build_report(analysis, narration)).encode("utf-8")  # strict
+
+
 async def test_an_empty_section_means_no_commentary(analysis: Analysis) -> None:
     narration, api = await narrate(analysis, answer(with_field("capital_flows", "")))
     assert len(api.requests) == 1

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from services.models.clean import clean_name
 from services.models.report import SECTION_KEYS
 from services.renderers import discord_embeds, json_out, limits, markdown, telegram_html, text
 from services.renderers.discord_embeds import embed_size
@@ -27,8 +28,9 @@ MARKET_OF = {"SPX": "US", "IXIC": "US", "DJI": "US", "HSI": "HK", "HSCEI": "HK",
 
 @st.composite
 def quotes(draw: st.DrawFn) -> list[dict]:
-    ids = draw(st.lists(st.one_of(st.sampled_from(KNOWN), names.filter(bool)), unique=True,
-                        max_size=14))
+    # Ids are unique as the model keeps them: cleaned (services.models.clean) and not empty.
+    ids = draw(st.lists(st.one_of(st.sampled_from(KNOWN), names.filter(clean_name)),
+                        unique_by=clean_name, max_size=14))
     out = []
     for quote_id in ids:
         market = MARKET_OF.get(quote_id) or draw(st.sampled_from(["US", "HK", "CN", "CRYPTO"]))

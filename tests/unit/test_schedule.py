@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.delivery.schedule import Schedule, canonical_zone, next_push, parse_schedule
+from services.delivery.schedule import (
+    AREAS,
+    Schedule,
+    accepted_zones,
+    canonical_zone,
+    next_push,
+    parse_schedule,
+)
 from services.errors import ScheduleInputError
 
 
@@ -30,8 +38,36 @@ def test_every_problem_is_named_with_an_example() -> None:
 
 
 def test_canonical_zone_rejects_paths() -> None:
-    with pytest.raises(ValueError, match="not an IANA time zone"):
+    with pytest.raises(ValueError, match="not an accepted time zone"):
         canonical_zone("../../etc/passwd")
+
+
+@pytest.mark.parametrize("name", ["localtime", "Factory", "posixrules", "EST5EDT", "GMT",
+                                  "Etc/GMT+5", "US/Eastern", "Asia", "right/Asia/Tokyo",
+                                  "posix/Europe/London", "z" * 4000])
+def test_only_places_and_utc_are_zones(name: str) -> None:
+    with pytest.raises(ScheduleInputError) as err:
+        parse_schedule([name], "08:30", "UTC")
+    text = str(err.value)
+    assert "is not an accepted time zone: use an Area/City zone such as Europe/London" in text
+    assert "or UTC" in text and len(text) < 300  # a 4,000-character value is not repeated
+
+
+@pytest.mark.parametrize(("name", "canonical"), [
+    ("utc", "UTC"), ("Etc/UTC", "UTC"), ("asia/hong_kong", "Asia/Hong_Kong"),
+    ("America/Argentina/Buenos_Aires", "America/Argentina/Buenos_Aires"),
+    ("Asia/Calcutta", "Asia/Calcutta"),  # an old name, still a place
+])
+def test_places_in_any_case_and_utc_are_accepted(name: str, canonical: str) -> None:
+    assert canonical_zone(name) == canonical
+
+
+def test_every_accepted_zone_is_a_loadable_place() -> None:
+    zones = accepted_zones()
+    assert "UTC" in zones and "Europe/London" in zones and len(zones) > 300
+    assert all(zone == "UTC" or zone.split("/")[0] in AREAS for zone in zones)
+    for zone in zones:
+        ZoneInfo(zone)
 
 
 def test_next_push_is_later_today_or_tomorrow() -> None:

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from services import format as fmt
+from services.analysis.coverage import grouped
 from services.analysis.moves import short_name
 from services.models.analysis import Analysis, Move
 from services.renderers.charts.fonts import fonts, has_cjk
+
+MAX_SOURCES = 6  # a footer names this many sources, then counts the rest
 
 
 def move_label(move: Move) -> str:
@@ -40,16 +43,25 @@ def source_lines(sources: Sequence[tuple[str, str]]) -> list[str]:
     return lines
 
 
+def _first(items: Sequence[str], what: str) -> list[str]:
+    """At most ``MAX_SOURCES`` items, the last one counting the rest."""
+    if len(items) <= MAX_SOURCES:
+        return list(items)
+    return [*items[: MAX_SOURCES - 1], f"and {len(items) - MAX_SOURCES + 1} more {what}"]
+
+
 def footer(analysis: Analysis, full: bool = False) -> list[str]:
     """Sources and as-of times. ``full`` (the dashboard): each source's scopes and times, and
-    every data gap; otherwise one line naming the sources, for a chart forwarded on its own."""
+    the data gaps grouped by source (as the Key Insight lists them); otherwise one line naming
+    the sources, for a chart forwarded on its own. A snapshot with hundreds of sources or
+    warnings still gets a footer of a few lines."""
     edition = f"Edition {fmt.day(analysis.edition_date)} · data as of {fmt.day(analysis.as_of)}"
     if not full:
         names = list(dict.fromkeys(label.partition(" · ")[0] for label, _ in analysis.sources))
-        return [f"{edition} · sources: {', '.join(names) or 'none declared'}"]
-    lines = ["Sources · " + (" | ".join(source_lines(analysis.sources))
+        return [f"{edition} · sources: {', '.join(_first(names, 'sources')) or 'none declared'}"]
+    lines = ["Sources · " + (" | ".join(_first(source_lines(analysis.sources), "sources"))
                              or "none declared in this snapshot")]
     lines.append(f"{edition} · for information only, not investment advice")
     if analysis.warnings:
-        lines.append("Gaps · " + "; ".join(analysis.warnings))
+        lines.append("Gaps · " + "; ".join(grouped(analysis.warnings)))
     return lines

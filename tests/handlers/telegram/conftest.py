@@ -8,13 +8,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from telegram.ext import BaseRateLimiter
 
 from bot.config import Settings
 from bot.container import Container, build_container
 from handlers.telegram import TelegramService
 from handlers.telegram.deps import TelegramDeps
 from services.models.snapshot import MarketSnapshot
-from services.report.editions import FixedSource
+from services.report.editions import FixedSource, SnapshotSource
 from services.snapshot_io import load_sample
 from tests.fakes import telegram_updates as tu
 from tests.fakes.charts import FakeCharts
@@ -67,12 +68,14 @@ def _ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 async def make_bot(sqlite_url: str) -> AsyncIterator[MakeBot]:
     """``await make_bot(charts=…, fake=…, **settings)`` → an initialised (not polling) bot,
-    talking to ``fake`` through MockTransport (no socket, so sends never interleave)."""
+    talking to ``fake`` through MockTransport (no socket, so sends never interleave). It
+    reports on ``snapshot`` (default: the sample day), or asks ``source`` for its snapshot."""
     made: list[Bot] = []
 
     async def make(charts: FakeCharts | None = None, fake: FakeBotApi | None = None,
                    database_url: str | None = None, snapshot: MarketSnapshot | None = None,
-                   over_loopback: bool = False, **settings: Any) -> Bot:
+                   over_loopback: bool = False, source: SnapshotSource | None = None,
+                   rate_limiter: BaseRateLimiter[Any] | None = None, **settings: Any) -> Bot:
         values: dict[str, Any] = {"telegram_bot_token": TOKEN, "briefing_time": "08:30",
                                   "briefing_tz": "Asia/Hong_Kong", "refresh_cooldown_s": 300,
                                   "database_url": database_url or sqlite_url,
@@ -80,12 +83,12 @@ async def make_bot(sqlite_url: str) -> AsyncIterator[MakeBot]:
         values.update(settings)
         config = Settings(_env_file=None, **values)  # type: ignore[call-arg]
         names = charts.names if charts is not None else ()
-        source = FixedSource(snapshot or load_sample())
-        container = await build_container(config, source, charts, names)
+        container = await build_container(config, source or FixedSource(snapshot or load_sample()),
+                                          charts, names)
         fake = fake or FakeBotApi()
         # over_loopback: real sockets (the caller serves ``fake`` at TELEGRAM_BASE_URL)
-        service = TelegramService(container) if over_loopback else telegram_service(container,
-                                                                                    fake)
+        service = (TelegramService(container) if over_loopback
+                   else telegram_service(container, fake, rate_limiter))
         service.deps.clock = lambda: NOW
         await service.app.initialize()
         bot = Bot(fake, service, container, charts)

@@ -31,14 +31,15 @@ async def test_subscribe_with_defaults_then_a_time_and_zone(make_bot: MakeBot,
 async def test_bad_time_and_zone_are_named_with_an_example(bot: Bot) -> None:
     [sent] = await bot.send("/subscribe 25:99 Mars/Phobos")
     assert sent.text == (
-        "'25:99' is not a time of day as HH:MM (00:00 to 23:59); 'Mars/Phobos' is not an IANA "
-        "time zone name (e.g. Asia/Hong_Kong). Example: /subscribe 08:30 Asia/Hong_Kong")
+        "'25:99' is not a time of day as HH:MM (00:00 to 23:59); 'Mars/Phobos' is not an "
+        "accepted time zone: use an Area/City zone such as Europe/London, America/New_York or "
+        "Asia/Hong_Kong, or UTC. Example: /subscribe 08:30 Asia/Hong_Kong")
     assert await bot.deps.subscriptions.get("telegram", "1001") is None
 
 
 @pytest.mark.parametrize(("args", "problem"), [
     ("24:00", "'24:00' is not a time of day"),
-    ("Europe/Atlantis", "'Europe/Atlantis' is not an IANA time zone name"),
+    ("Europe/Atlantis", "'Europe/Atlantis' is not an accepted time zone"),
     ("08:30 UTC extra", "Too many values"),
     ("08:30 09:30", "Give one time and one time zone"),
 ])
