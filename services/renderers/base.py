@@ -86,16 +86,16 @@ def block_units(style: Style, block: Block, limit: int) -> list[str]:
 
 def list_units(style: Style, table: Table, limit: int) -> list[str]:
     """A table too wide for the screen, as a list: the legend in italics, then one line per
-    row, its label in bold and its figures after it. Cut between rows when long; the legend
-    repeats at the top of each unit."""
+    row, its label in bold (``US S&P 500:``) and its figures after it. Cut between rows when
+    long; the legend repeats at the top of each unit."""
     legend, rows = list_rows(table)
     head = style.italic(style.escape(legend))
     budget = limit - len(head) - 1
     units: list[str] = []
     current = [head]
     for row in rows:
-        raw = f"{row.label} {' · '.join(row.figures)}".rstrip()
-        line = f"{BULLET}{style.bold(style.escape(row.label))} " \
+        raw = f"{row.label}: {' · '.join(row.figures)}".rstrip()
+        line = f"{BULLET}{style.bold(style.escape(row.label + ':'))} " \
             f"{style.escape(' · '.join(row.figures))}".rstrip()
         pieces = [line] if len(line) <= budget else [
             style.escape(p) for p in split_text(f"{BULLET}{raw}", budget,

@@ -103,11 +103,11 @@ class ListedRow:
 
 
 def list_rows(table: Table) -> tuple[str, list[ListedRow]]:
-    """A table too wide for the screen as a list: a legend naming the figures in order
-    (``Index · Close · Change · Signal``), then one item per row."""
+    """A table too wide for the screen as a list: a legend naming the label and the figures
+    in order (``Index: Close · Change · Signal``), then one item per row."""
     label = _label_index(table)
-    legend = " · ".join(clean(c) for i, c in enumerate(table.columns)
-                        if c and (i >= label or c != NUMBER_COLUMN))
+    names = [clean(c) for c in table.columns]
+    legend = f"{names[label]}: " + " · ".join(c for c in names[label + 1:] if c)
     items = []
     for row in table.rows:
         cells = [clean(c) for c in row]

@@ -61,10 +61,10 @@ def test_the_sample_day_keeps_its_narrow_tables_and_lists_the_wide_ones() -> Non
     assert "<pre>Coin    Supply     1d %   1d USD" in body
     assert "<pre>Index       Close  Change  Signal\n" in body
     # too wide even with the names clipped: one item per line, label then figures
-    assert "<i>Market · Close · Change · Signal</i>\n• <b>US S&amp;P 500</b> 6,643.70 · " \
+    assert "<i>Market: Close · Change · Signal</i>\n• <b>US S&amp;P 500:</b> 6,643.70 · " \
            "+0.59% · risk-on\n" in body
-    assert "• <b>上证指数 SSE</b> 3,957.05 · -1.24% · strong risk-off" in body
-    assert "<i>Risk · Impact · Likelihood</i>\n• <b>1. A-share index move…</b> medium · high" \
+    assert "• <b>上证指数 SSE:</b> 3,957.05 · -1.24% · strong risk-off" in body
+    assert "<i>Risk: Impact · Likelihood</i>\n• <b>1. A-share index move…:</b> medium · high" \
         in body
     # a table that fits once its names are clipped stays a table
     assert "Figure Marke…       $345M  +591.0%" in body
@@ -109,7 +109,7 @@ def test_list_rows_fold_the_number_column_into_the_label() -> None:
     table = Table(("#", "Risk", "Impact"), (("1", "A risk with a very long title indeed", "high"),
                                             ("2", "Short", "")))
     legend, rows = list_rows(table)
-    assert legend == "Risk · Impact"
+    assert legend == "Risk: Impact"
     assert rows[0].label == "1. A risk with a very…" and rows[0].figures == ("high",)
     assert rows[1].label == "2. Short" and rows[1].figures == ()
 
