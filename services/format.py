@@ -98,3 +98,20 @@ def day(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M %Z").strip()
     return value.isoformat()
+
+
+def sigma(value: float | None, digits: int = 1) -> str:
+    """A move in its own standard deviations: ``-2.07`` → ``-2.1σ``."""
+    if value is None:
+        return MISSING
+    rounded = round(value, digits)
+    return f"{_sign(rounded)}{abs(rounded):.{digits}f}σ"
+
+
+def ordinal(value: int | None) -> str:
+    """``12`` → ``12th``, ``1`` → ``1st``, ``22`` → ``22nd``."""
+    if value is None:
+        return MISSING
+    suffix = "th" if 10 <= value % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(value % 10,
+                                                                                   "th")
+    return f"{value}{suffix}"

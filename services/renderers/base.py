@@ -1,22 +1,28 @@
 """Walks a ``Section``'s blocks and renders each into units within a limit, for any ``Style``.
 
-Every renderer is a ``Style`` (how to escape, emphasise and set monospace) plus this walk, so
-the report is laid out once and only the markup differs per platform.
+Every renderer is a ``Style`` (how to escape, emphasise and set monospace, and how many
+monospace columns its readers' screens hold) plus this walk, so the report is laid out once and
+only the markup differs per platform. Headings come out as ``Head`` units, which the splitter
+never leaves at the end of a message.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from services.models.report import Block, Bullets, Heading, Paragraph, Section, Table, Tree
-from services.renderers.layout import table_lines, tree_lines
-from services.renderers.splitter import split_text
+from services.renderers.layout import list_rows, table_lines, tree_lines
+from services.renderers.splitter import Head, head_size, split_text
 
 BULLET = "• "
 
 
 class Style(Protocol):
+    # Monospace columns a reader's screen shows without wrapping; None: no limit.
+    @property
+    def columns(self) -> int | None: ...
+
     def escape(self, text: str) -> str: ...
     def bold(self, escaped: str) -> str: ...
     def italic(self, escaped: str) -> str: ...
@@ -66,20 +72,65 @@ def block_units(style: Style, block: Block, limit: int) -> list[str]:
     if isinstance(block, Bullets):
         return [u for item in block.items for u in paragraph_units(style, item, limit, BULLET)]
     if isinstance(block, Heading):
-        return paragraph_units(_HeadingStyle(style), Paragraph(block.text), limit)
+        return [Head(u) for u in paragraph_units(_HeadingStyle(style), Paragraph(block.text),
+                                                  limit)]
     if isinstance(block, Table):
-        return mono_units(style, table_lines(block), limit, header=2)
+        lines = table_lines(block, style.columns)
+        if lines is None:
+            return list_units(style, block, limit)
+        return mono_units(style, lines, limit, header=2)
     if isinstance(block, Tree):
-        return mono_units(style, tree_lines(block.nodes), limit)
+        return mono_units(style, tree_lines(block.nodes, style.columns), limit)
     raise TypeError(f"unknown block {type(block).__name__}")
 
 
-def section_units(style: Style, section: Section, limit: int, header: str | None) -> list[str]:
-    """The section's header (if any) then every block, each unit within ``limit``."""
-    units = [header] if header else []
-    for block in section.blocks:
-        units.extend(block_units(style, block, limit))
+def list_units(style: Style, table: Table, limit: int) -> list[str]:
+    """A table too wide for the screen, as a list: the legend in italics, then one line per
+    row, its label in bold (``US S&P 500:``) and its figures after it. Cut between rows when
+    long; the legend repeats at the top of each unit."""
+    legend, rows = list_rows(table)
+    head = style.italic(style.escape(legend))
+    budget = limit - len(head) - 1
+    units: list[str] = []
+    current = [head]
+    for row in rows:
+        raw = f"{row.label}: {' · '.join(row.figures)}".rstrip()
+        line = f"{BULLET}{style.bold(style.escape(row.label + ':'))} " \
+            f"{style.escape(' · '.join(row.figures))}".rstrip()
+        pieces = [line] if len(line) <= budget else [
+            style.escape(p) for p in split_text(f"{BULLET}{raw}", budget,
+                                                lambda t: len(style.escape(t)))]
+        for piece in pieces:
+            if len(current) > 1 and len("\n".join([*current, piece])) > limit:
+                units.append("\n".join(current))
+                current = [head]
+            current.append(piece)
+    units.append("\n".join(current))
     return units
+
+
+def section_blocks(style: Style, section: Section, limit: int, header: str | None,
+                   sep: str = "\n\n", before: Sequence[str] = ()) -> list[list[str]]:
+    """The units of the section's header (if any, a ``Head``) and of each block, in order.
+
+    A block that follows headings (``before`` holds the units already laid out ahead of the
+    section, such as a title) is rendered within what the headings leave of ``limit``, so its
+    first unit always fits in one message with them."""
+    blocks: list[list[str]] = [[Head(header)]] if header else []
+    units: list[str] = [*before, *(u for b in blocks for u in b)]
+    for block in section.blocks:
+        room = max(limit - head_size(units, sep), limit // 2)
+        rendered = block_units(style, block, room)
+        blocks.append(rendered)
+        units.extend(rendered)
+    return blocks
+
+
+def section_units(style: Style, section: Section, limit: int, header: str | None,
+                  before: Sequence[str] = ()) -> list[str]:
+    """The section's header (if any) then every block, each unit within ``limit``."""
+    return [u for block in section_blocks(style, section, limit, header, before=before)
+            for u in block]
 
 
 class _HeadingStyle:
@@ -87,6 +138,10 @@ class _HeadingStyle:
 
     def __init__(self, style: Style) -> None:
         self._style = style
+
+    @property
+    def columns(self) -> int | None:
+        return self._style.columns
 
     def escape(self, text: str) -> str:
         return self._style.heading(text)

@@ -30,6 +30,8 @@ def escape(text: str) -> str:
 
 
 class DiscordStyle:
+    columns: int | None = None  # tables as wide as their figures
+
     def escape(self, text: str) -> str:
         return escape(text)
 

@@ -4,6 +4,9 @@
 TELEGRAM_TEXT = 4096
 TELEGRAM_CAPTION = 1024
 TELEGRAM_CALLBACK_DATA_BYTES = 64
+# Monospace columns a phone shows in a <pre> block before it wraps the line (a 360-400 pt wide
+# screen at the default text size); wider tables become lists (``renderers.layout``)
+TELEGRAM_PRE_COLUMNS = 34
 
 # Discord
 DISCORD_CONTENT = 2000

@@ -12,6 +12,8 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
 
 class MarkdownStyle:
+    columns: int | None = None  # tables as wide as their figures
+
     def escape(self, text: str) -> str:
         return _MD_SPECIAL.sub(r"\\\1", text)
 

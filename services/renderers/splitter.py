@@ -4,6 +4,11 @@ Units are whole paragraphs, bullets, table chunks or section headers, so message
 section or paragraph boundaries. A unit longer than the limit is cut at line, then word, then
 character boundaries of its raw text by ``split_text`` *before* markup is applied, so markup
 is never cut in half.
+
+A ``Head`` unit (a title, a section header, a heading inside a section) belongs with what follows
+it: ``pack`` never ends a message with one when the unit after it can move along to the next
+message, so a reader never gets a heading whose lines only start in the next message. Renderers
+keep the first unit after a heading small enough to travel with it (``base.section_blocks``).
 """
 
 from __future__ import annotations
@@ -11,11 +16,29 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 
+class Head(str):
+    """A unit that must not end a message while a unit follows it (see ``pack``)."""
+
+    __slots__ = ()
+
+
+def head_size(units: Sequence[str], sep: str = "\n\n") -> int:
+    """The characters the ``Head`` units at the end of ``units`` take, each with a ``sep``: how
+    much room the next unit must leave so that it fits in one message with them."""
+    size = 0
+    for unit in reversed(units):
+        if not isinstance(unit, Head):
+            break
+        size += len(unit) + len(sep)
+    return size
+
+
 def pack(units: Iterable[str], limit: int, sep: str = "\n\n") -> list[str]:
     """Greedily join units with ``sep`` into messages of at most ``limit`` characters.
 
     ``units`` must each be ≤ ``limit`` (renderers guarantee it with ``split_text``).
-    An empty unit is skipped; no message is empty.
+    An empty unit is skipped; no message is empty. ``Head`` units at the end of a full message
+    move on with the unit after them whenever together they fit in one message.
     """
     units = list(units)
     return [sep.join(units[i] for i in group) for group in pack_spans(units, limit, sep)]
@@ -39,6 +62,12 @@ def pack_spans(units: Sequence[str], limit: int, sep: str = "\n\n") -> list[list
         if grown <= limit:
             current.append(index)
             size = grown
+            continue
+        heads = _trailing_heads(units, current)
+        moved = sum(len(units[i]) + len(sep) for i in heads) + len(unit)
+        if heads and len(heads) < len(current) and moved <= limit:
+            groups.append(current[:-len(heads)])
+            current, size = [*heads, index], moved
         else:
             groups.append(current)
             current, size = [index], len(unit)
@@ -47,13 +76,14 @@ def pack_spans(units: Sequence[str], limit: int, sep: str = "\n\n") -> list[list
     return groups
 
 
-def keep_with_next(head: str, units: Sequence[str], limit: int, sep: str = "\n\n"
-                   ) -> list[str]:
-    """``head`` (a section header) joined to the first unit when both fit in one message, so
-    no message ends with a header whose section only starts in the next one."""
-    if units and len(head) + len(sep) + len(units[0]) <= limit:
-        return [head + sep + units[0], *units[1:]]
-    return [head, *units]
+def _trailing_heads(units: Sequence[str], group: list[int]) -> list[int]:
+    """The indices of the ``Head`` units that end ``group``."""
+    count = 0
+    for index in reversed(group):
+        if not isinstance(units[index], Head):
+            break
+        count += 1
+    return group[len(group) - count:]
 
 
 def split_text(raw: str, budget: int, measure: Callable[[str], int] = len) -> list[str]:

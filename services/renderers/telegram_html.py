@@ -2,7 +2,9 @@
 
 Every dynamic string is escaped with ``html.escape(quote=False)``; only ``b``, ``i`` and ``pre``
 tags are produced. Messages are at most 4096 characters of raw HTML (the parsed text is never
-longer) and break only at section or paragraph boundaries.
+longer) and break only at section or paragraph boundaries, never right after a heading. A
+``<pre>`` line is at most ``TELEGRAM_PRE_COLUMNS`` wide, so a phone never wraps it: wider
+tables are sent as lists (``renderers.layout``).
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ import html
 from services import format as fmt
 from services.models.report import SECTION_KEYS, Report, Section
 from services.renderers.base import section_units
-from services.renderers.limits import TELEGRAM_CAPTION, TELEGRAM_TEXT
-from services.renderers.splitter import keep_with_next, pack, split_text
+from services.renderers.limits import TELEGRAM_CAPTION, TELEGRAM_PRE_COLUMNS, TELEGRAM_TEXT
+from services.renderers.splitter import Head, pack, split_text
 
 
 def escape(text: str) -> str:
@@ -21,6 +23,8 @@ def escape(text: str) -> str:
 
 
 class TelegramStyle:
+    columns: int | None = TELEGRAM_PRE_COLUMNS
+
     def escape(self, text: str) -> str:
         return escape(text)
 
@@ -48,15 +52,16 @@ def render_messages(report: Report, keys: tuple[str, ...] = SECTION_KEYS,
                     limit: int = TELEGRAM_TEXT, title: bool = False) -> list[str]:
     """The given sections as HTML messages, each within ``limit``; with ``title``, the
     report's title and as-of line first."""
-    units = [title_unit(report)] if title else []
-    units += [u for s in report.sections if s.key in keys
-              for u in keep_with_next(section_header(s), section_units(STYLE, s, limit, None),
-                                      limit)]
+    units: list[str] = [title_unit(report)] if title else []
+    for section in report.sections:
+        if section.key in keys:
+            units += section_units(STYLE, section, limit, section_header(section), before=units)
     return pack(units, limit)
 
 
-def title_unit(report: Report) -> str:
-    return f"<b>{escape(report.title)}</b>\n<i>{escape(f'As of {fmt.day(report.as_of)}')}</i>"
+def title_unit(report: Report) -> Head:
+    return Head(f"<b>{escape(report.title)}</b>\n"
+                f"<i>{escape(f'As of {fmt.day(report.as_of)}')}</i>")
 
 
 def render_full(report: Report) -> list[str]:

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from services import format as fmt
 from services.models.report import SECTION_KEYS, Report, Section
 from services.renderers import telegram_html, text
-from services.renderers.base import block_units
+from services.renderers.base import section_blocks
 from services.renderers.limits import TELEGRAM_CAPTION, TELEGRAM_TEXT
-from services.renderers.splitter import keep_with_next, pack, pack_spans, split_text
+from services.renderers.splitter import Head, pack, pack_spans, split_text
 
 
 @dataclass(frozen=True)
@@ -44,20 +44,13 @@ class _Units:
         self.plain.extend(plain if i == 0 else [] for i in range(len(html)))
 
     def add_section(self, section: Section, limit: int) -> None:
-        """The header kept with the section's first unit (as ``telegram_html`` does), then
-        every block."""
-        pairs = [(block_units(telegram_html.STYLE, b, limit), block_units(text.STYLE, b, limit))
-                 for b in section.blocks]
-        html, plain = pairs[0] if pairs else ([], [])
-        head_html, head_plain = telegram_html.section_header(section), text.section_header(section)
-        glued = keep_with_next(head_html, html, limit)
-        if len(glued) == len(html) and plain and len(head_plain) + 2 + len(plain[0]) <= limit:
-            self.add(glued, [f"{head_plain}\n\n{plain[0]}", *plain[1:]])
-        else:
-            self.add(glued[:1], [head_plain])
-            self.add(glued[1:], plain)
-        for html, plain in pairs[1:]:
-            self.add(html, plain)
+        """The header and every block, each block's HTML units paired with its plain ones."""
+        html = section_blocks(telegram_html.STYLE, section, limit,
+                              telegram_html.section_header(section), before=self.html)
+        plain = section_blocks(text.STYLE, section, limit, text.section_header(section),
+                               before=[p for units in self.plain for p in units])
+        for html_units, plain_units in zip(html, plain, strict=True):
+            self.add(html_units, plain_units)
 
 
 def from_units(units: list[tuple[str, str]], limit: int = TELEGRAM_TEXT
@@ -69,8 +62,8 @@ def from_units(units: list[tuple[str, str]], limit: int = TELEGRAM_TEXT
             for group in pack_spans(html, limit)]
 
 
-def plain_title(report: Report) -> str:
-    return f"{report.title}\nAs of {fmt.day(report.as_of)}"
+def plain_title(report: Report) -> Head:
+    return Head(f"{report.title}\nAs of {fmt.day(report.as_of)}")
 
 
 def render(report: Report, keys: tuple[str, ...] = SECTION_KEYS, limit: int = TELEGRAM_TEXT,

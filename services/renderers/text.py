@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from services.models.report import Report, Section
 from services.renderers.base import section_units
+from services.renderers.limits import TELEGRAM_PRE_COLUMNS
 from services.renderers.splitter import pack
 
 
 class PlainStyle:
+    # Telegram's fallback: laid out for the same phone screens as the HTML it stands in for.
+    columns: int | None = TELEGRAM_PRE_COLUMNS
+
     def escape(self, text: str) -> str:
         return text
 

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from services.models.analysis import Analysis
+from tests.support.evidence import with_evidence
 from tests.support.snapshots import analysis_of, sample_dict
 
 MISSING_BLOCKS = ("stablecoins", "protocols", "dexes", "a_share_breadth", "crypto_market")
@@ -25,6 +26,12 @@ def gaps_dict() -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def sample() -> Analysis:
     return analysis_of(sample_dict())
+
+
+@pytest.fixture(scope="session")
+def history() -> Analysis:
+    """The sample day with its evidence read from the bundled year of closes."""
+    return with_evidence(analysis_of(sample_dict()))
 
 
 @pytest.fixture(scope="session")

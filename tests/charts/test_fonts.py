@@ -59,7 +59,7 @@ def test_without_a_cjk_font_names_fall_back_to_latin_and_warn_once(
     assert "no CJK font" in caplog.records[0].message
     assert glyph_warnings(caught) == []
     assert set(images) == set(CHART_NAMES)
-    shown = texts(panel(build_chart("dashboard", sample), "moves"))
+    shown = texts(panel(build_chart("details", sample), "moves"))
     assert "SSE" in shown and "ChiNext" in shown
     assert not any("上证" in t for t in shown)
 

@@ -13,8 +13,10 @@ from services.renderers.charts.canvas import NOT_AVAILABLE
 from tests.charts.helpers import all_texts, bars, panel, panel_keys, texts
 from tests.support.snapshots import analysis_of, sample_dict
 
+MARKET_PANELS = ["market_us", "market_hk", "market_cn", "market_crypto"]
 PANELS = {
-    "dashboard": ["moves", "stablecoins", "tvl", "divergences"],
+    "dashboard": [*MARKET_PANELS, "divergences"],
+    "details": ["moves", "stablecoins", "tvl", "divergences"],
     "sentiment": ["headlines", "chain", "btc_links"],
     "crypto": ["majors", "stablecoins", "protocols", "dex"],
     "breadth": ["breadth", "cn_indices", "money"],
@@ -24,7 +26,8 @@ PANELS = {
 
 
 def test_chart_names() -> None:
-    assert CHART_NAMES == ("dashboard", "sentiment", "crypto", "breadth", "divergences", "flows")
+    assert CHART_NAMES == ("dashboard", "details", "sentiment", "crypto", "breadth", "divergences",
+                           "flows")
 
 
 def test_unknown_chart_names_the_valid_ones(sample: Analysis) -> None:
@@ -39,7 +42,8 @@ def test_panels_title_and_footer(name: str, sample: Analysis) -> None:
     chart = build_chart(name, sample)
     assert panel_keys(chart) == PANELS[name]
     title = texts(panel(chart, "title"))[0]
-    assert title.endswith("· 2026-03-21")  # the edition date
+    # the trading date of the data, not the edition's 2026-03-21: crypto alone runs to it
+    assert title.endswith("· 2026-03-21" if name == "crypto" else "· 2026-03-20"), title
     for key, heading in chart.panels.items():
         assert heading and texts(panel(chart, key))[0] == heading  # each panel has its title
     assert chart.figure.get_size_inches()[0] == style.WIDTH_IN
@@ -49,17 +53,19 @@ def test_panels_title_and_footer(name: str, sample: Analysis) -> None:
     assert NOT_AVAILABLE not in all_texts(chart).lower()  # the sample day is complete
 
 
-def test_dashboard_footer_lists_every_source_with_its_time(sample: Analysis) -> None:
-    footer = " ".join(texts(panel(build_chart("dashboard", sample), "footer")))
+@pytest.mark.parametrize("name", ["dashboard", "details"])
+def test_dashboard_footer_lists_every_source_with_its_time(name: str, sample: Analysis) -> None:
+    footer = " ".join(texts(panel(build_chart(name, sample), "footer")))
     for label, as_of in sample.sources:
         scope = label.partition(" · ")[2]
         assert scope in footer
         assert as_of in footer
+    assert "not investment advice" in footer
 
 
-def test_dashboard_moves_every_index_and_coin_by_market_coloured_by_sign(
+def test_details_move_every_index_and_coin_by_market_coloured_by_sign(
         sample: Analysis) -> None:
-    ax = panel(build_chart("dashboard", sample), "moves")
+    ax = panel(build_chart("details", sample), "moves")
     shown = texts(ax)
     for group in ("US", "HONG KONG", "A-SHARES", "CRYPTO"):
         assert group in shown
@@ -77,26 +83,48 @@ def test_dashboard_moves_every_index_and_coin_by_market_coloured_by_sign(
                        for m in moves]
 
 
-def test_dashboard_figures_are_the_analysis_figures(sample: Analysis) -> None:
-    chart = build_chart("dashboard", sample)
+def test_details_figures_are_the_analysis_figures(sample: Analysis) -> None:
+    chart = build_chart("details", sample)
     stable = texts(panel(chart, "stablecoins"))
     for flow in sample.crypto.stablecoins.flows:
         assert any(fmt.usd(flow.change_usd, signed=True) in t for t in stable)
     assert any(fmt.usd(sample.crypto.stablecoins.net_change_usd, signed=True) in t
                for t in stable)
     gaps = texts(panel(chart, "divergences"))
-    for d in sample.divergences[:5]:
-        assert fmt.gap(d.spread_pp) in gaps
+    for d in sample.divergences[:8]:
         assert f"{d.a_label} vs {d.b_label}" in gaps
-    assert len(bars(panel(chart, "divergences"))) == 5
+    assert len(bars(panel(chart, "divergences"))) == 8
     tvl = texts(panel(chart, "tvl"))
     for category in sample.crypto.categories:
         assert any(fmt.pct(category.avg_change_pct, 1) in t for t in tvl)
 
 
+@pytest.mark.parametrize("name", ["dashboard", "details"])
+def test_divergence_bars_keep_their_sign(name: str, sample: Analysis) -> None:
+    frame = panel(build_chart(name, sample), "divergences")
+    shown = texts(frame)
+    drawn = bars(frame)
+    for d, bar in zip(sample.divergences, drawn, strict=False):
+        arrow = style.UP_ARROW if d.spread_pp > 0 else style.DOWN_ARROW
+        assert f"{arrow} {fmt.pp(d.spread_pp)}" in shown  # "▼ -1.60 pp", never "1.60 pp"
+        assert to_hex(bar.get_facecolor()) == to_hex(style.UP if d.spread_pp > 0 else style.DOWN)
+    negative = [d for d in sample.divergences[:8] if d.spread_pp < 0]
+    if name == "details":
+        assert negative  # HSTECH vs HSI -1.60 pp, ETH vs BTC -0.54 pp
+        left = [b for d, b in zip(sample.divergences, drawn, strict=False) if d.spread_pp < 0]
+        right = [b for d, b in zip(sample.divergences, drawn, strict=False) if d.spread_pp > 0]
+        assert max(b.get_x() + b.get_width() for b in left) <= min(b.get_x() for b in right) + 1e-6
+
+
+def test_the_divergence_chart_prints_signed_spreads(sample: Analysis) -> None:
+    shown = texts(panel(build_chart("divergences", sample), "divergences"))
+    for d in sample.divergences:
+        assert any(t.endswith(fmt.pp(d.spread_pp)) for t in shown), d.key
+
+
 def test_anomalies_are_marked_and_get_no_bar(sample: Analysis) -> None:
-    dashboard = build_chart("dashboard", sample)
-    tvl = " ".join(texts(panel(dashboard, "tvl")))
+    details = build_chart("details", sample)
+    tvl = " ".join(texts(panel(details, "tvl")))
     assert f"Bridge {style.WARN}" in tvl
     assert "Ink Bridge +163,000,000.0%" in tvl
     crypto = panel(build_chart("crypto", sample), "protocols")
@@ -133,9 +161,9 @@ def test_sentiment_chain_states_and_spreads(sample: Analysis) -> None:
 
 # A day with missing blocks ----------------------------------------------------------------
 
-def test_dashboard_on_a_day_with_gaps(gaps: Analysis) -> None:
-    chart = build_chart("dashboard", gaps)
-    assert panel_keys(chart) == PANELS["dashboard"]
+def test_details_on_a_day_with_gaps(gaps: Analysis) -> None:
+    chart = build_chart("details", gaps)
+    assert panel_keys(chart) == PANELS["details"]
     for key in ("stablecoins", "tvl"):
         ax = panel(chart, key)
         assert any(t.startswith("Not available") for t in texts(ax)), key
@@ -161,7 +189,8 @@ def test_every_panel_without_figures_says_so_in_words(name: str, gaps: Analysis,
             if bars(ax) or ax.lines:
                 continue
             words = " ".join(texts(ax)).lower()
-            assert NOT_AVAILABLE in words or "n/a" in words or "missing" in words, (name, key)
+            assert any(w in words for w in (NOT_AVAILABLE, "n/a", "missing", "no history")), \
+                (name, key)
 
 
 def test_an_empty_day_is_not_available_panel_by_panel(empty: Analysis) -> None:
@@ -169,15 +198,24 @@ def test_an_empty_day_is_not_available_panel_by_panel(empty: Analysis) -> None:
         chart = build_chart(name, empty)
         missing = [k for k in panel_keys(chart)
                    if any(t.startswith("Not available") for t in texts(panel(chart, k)))]
-        assert missing == [k for k in PANELS[name] if k not in ("money", "flow_map")], name
+        assert missing == [k for k in PANELS[name]
+                           if k not in ("money", "flow_map", *MARKET_PANELS)], name
 
 
-def test_empty_day_says_not_available_everywhere_it_has_nothing(empty: Analysis) -> None:
-    chart = build_chart("dashboard", empty)
-    for key in PANELS["dashboard"]:
+@pytest.mark.parametrize("name", ["dashboard", "details"])
+def test_empty_day_says_not_available_everywhere_it_has_nothing(name: str, empty: Analysis
+                                                                ) -> None:
+    chart = build_chart(name, empty)
+    for key in PANELS[name]:
         ax = panel(chart, key)
-        assert any(t.startswith("Not available") for t in texts(ax)), key
-        assert bars(ax) == []
+        words = texts(ax)
+        assert bars(ax) == [] and ax.lines == [], key
+        if key in MARKET_PANELS:  # the move is n/a, and the line's place says why
+            assert fmt.MISSING in words, key
+            assert any(t.startswith("No ") and t.endswith("quote in this snapshot")
+                       for t in words), key
+        else:
+            assert any(t.startswith("Not available") for t in words), key
 
 
 def test_breadth_and_money_missing(gaps: Analysis) -> None:
@@ -192,7 +230,7 @@ def test_the_stablecoin_net_is_never_cut_off_a_crowded_day() -> None:
 
     crowded = analysis_of(crowded_dict())
     net = fmt.usd(crowded.crypto.stablecoins.net_change_usd, signed=True)
-    for name, key in (("dashboard", "stablecoins"), ("crypto", "stablecoins"),
+    for name, key in (("details", "stablecoins"), ("crypto", "stablecoins"),
                       ("flows", "stablecoin_flow")):
         shown = texts(panel(build_chart(name, crowded), key))
         assert any(t.startswith("Net") for t in shown), name

@@ -27,8 +27,8 @@ def png(width: int = 40, height: int = 20, rgb: tuple[int, int, int] = (46, 125,
 class FakeCharts:
     """``Container.charts``: ``await charts(name, report) -> bytes``."""
 
-    names: tuple[str, ...] = ("dashboard", "sentiment", "crypto", "breadth", "divergences",
-                              "flows")
+    names: tuple[str, ...] = ("dashboard", "details", "sentiment", "crypto", "breadth",
+                              "divergences", "flows")
     calls: list[str] = field(default_factory=list)
     size: tuple[int, int] | None = None  # every chart this size (a bench's realistic upload)
     fail_with: Exception | None = None  # raise this instead of drawing

@@ -14,7 +14,6 @@ from services.renderers.charts.canvas import (
     Page,
     Panel,
     box,
-    edition_title,
     fit,
     missing_panel,
     render,
@@ -22,7 +21,7 @@ from services.renderers.charts.canvas import (
     wrap,
     wrapped_height,
 )
-from services.renderers.charts.labels import footer, move_label
+from services.renderers.charts.labels import dated_title, footer, move_label
 from services.renderers.charts.markets import market_rows
 from services.renderers.charts.rows import rows_panel, signed
 
@@ -130,5 +129,5 @@ def build(analysis: Analysis) -> Chart:
     if analysis.cn.closed:
         subtitle += " · A-shares closed on the latest session"
     panels = [breadth_panel(analysis), index_panel(analysis), money_panel(analysis)]
-    return render(Page(edition_title("A-share breadth", analysis.edition_date), subtitle,
+    return render(Page(dated_title("A-share breadth", analysis, ("CN",)), subtitle,
                        panels, footer(analysis)))

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from matplotlib.artist import Artist
@@ -26,7 +25,6 @@ from matplotlib.patches import FancyBboxPatch, Patch
 from matplotlib.text import Text
 from matplotlib.transforms import Affine2D, Transform
 
-from services import format as fmt
 from services.renderers.charts import style
 from services.renderers.charts.fonts import advance_em, drawable, fonts, has_cjk
 
@@ -119,6 +117,8 @@ class Page:
     panels: Sequence[Panel]
     footer: Sequence[str] = field(default_factory=tuple)
     key_line: bool = True  # print the colour key (▲ up, ▼ down, grey)
+    dates: str = ""  # the sessions of the data, under the title ("US/HK/CN 2026-03-20 · …")
+    max_height_in: float | None = None  # the footer gives up lines to keep the page this short
 
 
 def text(frame: Frame, x: float, y: float, s: str, size: float = style.BODY_PT, *,
@@ -173,12 +173,15 @@ SUBTITLE_LINES = 2
 
 
 def subtitle_lines(page: Page) -> list[str]:
+    """The dates line (one line, and never cut off: it wraps), then the subtitle in at most
+    ``SUBTITLE_LINES`` lines."""
     inner = style.WIDTH_IN - 2 * style.MARGIN_IN
+    dates = wrap(page.dates, inner, style.BODY_PT) if page.dates else []
     lines = wrap(page.subtitle, inner, style.BODY_PT) if page.subtitle else []
     if len(lines) > SUBTITLE_LINES:
         rest = " ".join(lines[SUBTITLE_LINES - 1:])
         lines = [*lines[:SUBTITLE_LINES - 1], fit(rest + " …", inner, style.BODY_PT)]
-    return lines
+    return dates + lines
 
 
 def render(page: Page) -> Chart:
@@ -189,10 +192,13 @@ def render(page: Page) -> Chart:
     title_h = TITLE_IN + wrapped_height(len(sub), style.BODY_PT) + (KEY_IN if page.key_line
                                                                      else 0.04)
     foot_lines = [line for entry in page.footer for line in wrap(entry, inner, style.FOOT_PT)]
+    body_h = sum(p.height + style.GAP_IN for p in page.panels)
+    fixed = style.MARGIN_IN + title_h + body_h + style.MARGIN_IN
+    if page.max_height_in is not None:
+        foot_lines = _trim(foot_lines, page.max_height_in - fixed - FOOTER_TOP_PAD_IN, inner)
     foot_h = wrapped_height(len(foot_lines), style.FOOT_PT) + FOOTER_TOP_PAD_IN \
         if foot_lines else 0.0
-    body_h = sum(p.height + style.GAP_IN for p in page.panels)
-    height = style.MARGIN_IN + title_h + body_h + foot_h + style.MARGIN_IN
+    height = fixed + foot_h
 
     fig = Figure(figsize=(width, height), dpi=style.DPI, facecolor=style.PAPER)
     FigureCanvasAgg(fig)
@@ -220,6 +226,15 @@ def render(page: Page) -> Chart:
     return Chart(fig, tuple(frames))
 
 
+def _trim(lines: list[str], room_in: float, width_in: float) -> list[str]:
+    """The footer lines that fit ``room_in``; a cut is marked with an ellipsis (the full
+    footer is on every other chart)."""
+    keep = max(int(room_in / wrapped_height(1, style.FOOT_PT) + 1e-9), 1)
+    if len(lines) <= keep:
+        return lines
+    return [*lines[:keep - 1], fit(lines[keep - 1] + " …", width_in, style.FOOT_PT)]
+
+
 KEY = ((f"{style.UP_ARROW} up", style.UP), (f"{style.DOWN_ARROW} down", style.DOWN),
        ("grey: closed or n/a", style.MUTED), (f"{style.WARN} anomaly", style.ANOMALY))
 
@@ -228,18 +243,17 @@ def _title_block(frame: Frame, page: Page, sub: list[str]) -> None:
     h = frame.height
     text(frame, style.MARGIN_IN, h - 0.02, page.title, style.TITLE_PT, weight="bold", va="top")
     y = h - TITLE_IN
-    for line in sub:
-        text(frame, style.MARGIN_IN, y, line, style.BODY_PT, colour=style.SOFT_INK, va="top")
+    dated = len(wrap(page.dates, style.WIDTH_IN - 2 * style.MARGIN_IN, style.BODY_PT)) \
+        if page.dates else 0
+    for i, line in enumerate(sub):
+        text(frame, style.MARGIN_IN, y, line, style.BODY_PT, va="top",
+             colour=style.INK if i < dated else style.SOFT_INK)
         y -= wrapped_height(1, style.BODY_PT)
     if page.key_line:
         x = style.MARGIN_IN
         for label, colour in KEY:
             text(frame, x, y - 0.06, label, style.SMALL_PT, colour=colour, va="top", weight="bold")
             x += text_width_in(label, style.SMALL_PT, bold=True) + 0.2
-
-
-def edition_title(name: str, edition: date) -> str:
-    return f"{name} · {fmt.day(edition)}"
 
 
 def not_available(reason: str) -> Draw:

@@ -11,13 +11,12 @@ from services.renderers.charts.canvas import (
     Page,
     Panel,
     box,
-    edition_title,
     fit,
     missing_panel,
     render,
     text,
 )
-from services.renderers.charts.labels import footer
+from services.renderers.charts.labels import data_dates, dated_title, footer
 from services.renderers.charts.markets import move_row
 from services.renderers.charts.rows import Row, rows_panel, signed
 
@@ -199,11 +198,5 @@ def build(analysis: Analysis) -> Chart:
         panels.insert(1, rows_panel("coins", "Other coins · 1-day change", others, max_rows=6))
     subtitle = "ETH against BTC " + fmt.pp(crypto.eth_btc_spread_pp) \
         if crypto.eth_btc_spread_pp is not None else "Crypto and DeFi, one day"
-    by_window: dict[str, list[str]] = {}
-    for coin in (crypto.btc, crypto.eth):
-        if coin is not None and coin.window:  # from daily bars only: not a rolling 24 h
-            by_window.setdefault(coin.window, []).append(coin.id)
-    for window, ids in by_window.items():
-        subtitle += f" · {', '.join(ids)} {window}"
-    return render(Page(edition_title("Crypto & DeFi", analysis.edition_date), subtitle,
-                       panels, footer(analysis)))
+    return render(Page(dated_title("Crypto & DeFi", analysis, ("CRYPTO",)), subtitle,
+                       panels, footer(analysis), dates=data_dates(analysis, ("CRYPTO",))))

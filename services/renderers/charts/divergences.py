@@ -12,7 +12,6 @@ from services.renderers.charts.canvas import (
     Frame,
     Page,
     Panel,
-    edition_title,
     fit,
     missing_panel,
     render,
@@ -20,8 +19,8 @@ from services.renderers.charts.canvas import (
     wrap,
     wrapped_height,
 )
-from services.renderers.charts.labels import footer
-from services.renderers.charts.rows import WIDE_LABELS, Row, rows_panel
+from services.renderers.charts.labels import data_dates, dated_title, footer
+from services.renderers.charts.rows import WIDE_LABELS, Row, rows_panel, signed
 
 KIND_LABEL = {
     "cross_equity": "across markets",
@@ -42,16 +41,20 @@ def legs(d: Divergence) -> str:
     return f"{fmt.pct(d.a_pct, _digits(d))} vs {fmt.pct(d.b_pct, _digits(d))}"
 
 
+def spread_text(d: Divergence) -> str:
+    """``▼ -1.60 pp``: the first move minus the second, its sign in words and in a shape."""
+    return signed(fmt.pp(d.spread_pp), d.spread_pp)
+
+
 def gap_panel(analysis: Analysis, top: int = DASHBOARD_TOP, detail: bool = False) -> Panel:
-    """The largest divergences as gap bars (a size, so one neutral colour)."""
+    """The largest divergences as bars of the first move minus the second, sign kept."""
     count = len(analysis.divergences)
-    title = "Largest divergences · gap in pp" + (f" (top {top} of {count})" if count > top
-                                                 else "")
+    title = "Largest divergences · first minus second" + (
+        f" ({top} of {count})" if count > top else "")
     if not analysis.divergences:
         return missing_panel("divergences", title, NO_DIVERGENCES)
-    rows = [Row(f"{d.a_label} vs {d.b_label}", abs(d.spread_pp), fmt.gap(d.spread_pp),
-                sub=legs(d) if detail else "", colour=style.NEUTRAL)
-            for d in analysis.divergences[:top]]
+    rows = [Row(f"{d.a_label} vs {d.b_label}", d.spread_pp, spread_text(d),
+                sub=legs(d) if detail else "") for d in analysis.divergences[:top]]
     return rows_panel("divergences", title, rows, columns=WIDE_LABELS)
 
 
@@ -70,7 +73,7 @@ def _explanation(d: Divergence, width: float) -> list[str]:
 
 def dumbbell_panel(divergences: Sequence[Divergence]) -> Panel:
     """Each divergence as two dots on one % axis: ● the first-named move, ○ the second."""
-    title = "Divergences · both moves, and the gap between them"
+    title = "Divergences · both moves, and first minus second"
     if not divergences:
         return missing_panel("divergences", title, NO_DIVERGENCES)
     shown = list(divergences[:style.MAX_ROWS])
@@ -108,8 +111,8 @@ def dumbbell_panel(divergences: Sequence[Divergence]) -> Panel:
             frame.plot([xb], [mid], marker="o", markersize=6.5, linestyle="none", zorder=3,
                     markerfacecolor=style.PAPER, markeredgewidth=1.6,
                     markeredgecolor=style.sign_colour(d.b_pct, _digits(d)))
-            text(frame, COLS.value_left, mid, fmt.gap(d.spread_pp), weight="bold",
-                 colour=style.NEUTRAL)
+            text(frame, COLS.value_left, mid, spread_text(d), weight="bold",
+                 colour=style.sign_colour(d.spread_pp))
             line_y = mid - 0.34
             for line in lines:
                 text(frame, style.MARGIN_IN + 0.1, line_y, line, style.SMALL_PT,
@@ -126,5 +129,6 @@ def build(analysis: Analysis) -> Chart:
     count = len(analysis.divergences)
     subtitle = f"{count} divergence{'s' if count != 1 else ''}, largest first" if count \
         else "No divergences"
-    return render(Page(edition_title("Divergences", analysis.edition_date), subtitle,
-                       [dumbbell_panel(analysis.divergences)], footer(analysis)))
+    return render(Page(dated_title("Divergences", analysis), subtitle,
+                       [dumbbell_panel(analysis.divergences)], footer(analysis),
+                       dates=data_dates(analysis)))

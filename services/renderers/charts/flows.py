@@ -14,7 +14,6 @@ from services.renderers.charts.canvas import (
     Page,
     Panel,
     box,
-    edition_title,
     missing_panel,
     render,
     text,
@@ -22,7 +21,7 @@ from services.renderers.charts.canvas import (
     wrapped_height,
 )
 from services.renderers.charts.crypto import stablecoin_rows
-from services.renderers.charts.labels import footer
+from services.renderers.charts.labels import data_dates, dated_title, footer
 from services.renderers.charts.rows import Row, rows_panel, signed
 
 
@@ -149,6 +148,6 @@ def build(analysis: Analysis) -> Chart:
     subtitle = (f"Stablecoins net {fmt.usd(summary.net_change_usd, signed=True)} "
                 f"({summary.reading})") if summary.net_change_usd is not None \
         else "Stablecoin net change not available"
-    return render(Page(edition_title("Capital flows", analysis.edition_date), subtitle,
+    return render(Page(dated_title("Capital flows", analysis), subtitle,
                        [waterfall_panel(analysis), flow_map_panel(analysis)],
-                       footer(analysis)))
+                       footer(analysis), dates=data_dates(analysis)))

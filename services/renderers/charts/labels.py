@@ -1,16 +1,19 @@
-"""Short, readable names for quotes and sources, shared by every chart."""
+"""Short, readable names for quotes and sources, and the dates of the data, for every chart."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from services import format as fmt
 from services.analysis.coverage import grouped
 from services.analysis.moves import short_name
-from services.models.analysis import Analysis, Move
+from services.models.analysis import Analysis, EquityMarket, Move
 from services.renderers.charts.fonts import fonts, has_cjk
 
 MAX_SOURCES = 6  # a footer names this many sources, then counts the rest
+EQUITIES = ("US", "HK", "CN")
+ALL_MARKETS = (*EQUITIES, "CRYPTO")
 
 
 def move_label(move: Move) -> str:
@@ -50,18 +53,87 @@ def _first(items: Sequence[str], what: str) -> list[str]:
     return [*items[: MAX_SOURCES - 1], f"and {len(items) - MAX_SOURCES + 1} more {what}"]
 
 
-def footer(analysis: Analysis, full: bool = False) -> list[str]:
-    """Sources and as-of times. ``full`` (the dashboard): each source's scopes and times, and
-    the data gaps grouped by source (as the Key Insight lists them); otherwise one line naming
-    the sources, for a chart forwarded on its own. A snapshot with hundreds of sources or
-    warnings still gets a footer of a few lines."""
+def footer(analysis: Analysis, full: bool = False, notes: Sequence[str] = ()) -> list[str]:
+    """Sources and as-of times. ``full`` (the dashboard and its details): the edition line,
+    ``notes``, each source's scopes and times, and the data gaps grouped by source (as the Key
+    Insight lists them), in that order (a page short of room gives up the last lines first);
+    otherwise one line naming the sources, for a chart forwarded on its own. A snapshot with
+    hundreds of sources or warnings still gets a footer of a few lines."""
     edition = f"Edition {fmt.day(analysis.edition_date)} · data as of {fmt.day(analysis.as_of)}"
     if not full:
         names = list(dict.fromkeys(label.partition(" · ")[0] for label, _ in analysis.sources))
-        return [f"{edition} · sources: {', '.join(_first(names, 'sources')) or 'none declared'}"]
-    lines = ["Sources · " + (" | ".join(_first(source_lines(analysis.sources), "sources"))
-                             or "none declared in this snapshot")]
-    lines.append(f"{edition} · for information only, not investment advice")
+        return [f"{edition} · sources: {', '.join(_first(names, 'sources')) or 'none declared'}",
+                *notes]
+    lines = [f"{edition} · for information only, not investment advice", *notes]
+    lines.append("Sources · " + (" | ".join(_first(source_lines(analysis.sources), "sources"))
+                                 or "none declared in this snapshot"))
     if analysis.warnings:
         lines.append("Gaps · " + "; ".join(grouped(analysis.warnings)))
     return lines
+
+
+# The dates of the data --------------------------------------------------------------------
+# A chart is dated by the trading sessions its figures come from, never by the edition: on a
+# Saturday edition the equity figures are Friday's sessions and crypto's are the 24 hours to
+# the snapshot's crypto time.
+
+def equity_market(analysis: Analysis, market: str) -> EquityMarket:
+    return {"US": analysis.us, "HK": analysis.hk, "CN": analysis.cn}[market]
+
+
+def market_session(analysis: Analysis, market: str) -> date | None:
+    """The session an equity market's figures come from: its headline's, else its latest."""
+    found = equity_market(analysis, market)
+    if found.headline is not None and found.headline.session is not None:
+        return found.headline.session
+    sessions = [m.session for m in found.moves if m.session is not None]
+    return max(sessions) if sessions else None
+
+
+def crypto_window(analysis: Analysis) -> str | None:
+    """``24 h to 2026-03-21 00:00 UTC``: the rolling window of the crypto figures; a coin whose
+    change comes from daily bars only is named with its own window (``BTC since 00:00 UTC``)."""
+    crypto = analysis.crypto
+    coins = [c for c in (crypto.btc, crypto.eth) if c is not None]
+    odd = [f"{c.id} {c.window}" for c in coins if c.window]
+    rolling = len(odd) < len(coins)
+    end = crypto.as_of or next((c.session for c in coins if c.session is not None), None)
+    if end is None:
+        return None
+    parts = [f"24 h to {fmt.day(end)}"] if rolling else []
+    parts += odd if rolling else [f"{', '.join(odd)} (to {fmt.day(end)})"]
+    return ", ".join(parts)
+
+
+def data_dates(analysis: Analysis, markets: Sequence[str] = ALL_MARKETS) -> str:
+    """``US/HK/CN 2026-03-20 · crypto 24 h to 2026-03-21 00:00 UTC``: markets that share a
+    session are grouped; a market without figures is left out."""
+    by_day: dict[date, list[str]] = {}
+    for market in markets:
+        if market in EQUITIES and (day := market_session(analysis, market)) is not None:
+            by_day.setdefault(day, []).append(market)
+    parts = [f"{'/'.join(names)} {fmt.day(day)}" for day, names in by_day.items()]
+    if "CRYPTO" in markets and (window := crypto_window(analysis)) is not None:
+        parts.append(f"{'crypto' if parts else 'Crypto'} {window}")
+    return " · ".join(parts)
+
+
+def data_day(analysis: Analysis, markets: Sequence[str] = ALL_MARKETS) -> date | None:
+    """The trading date of a chart: its equity markets' latest session, else the day its
+    crypto window ends."""
+    days = [d for m in markets if m in EQUITIES and (d := market_session(analysis, m))]
+    if days:
+        return max(days)
+    if "CRYPTO" in markets:
+        crypto = analysis.crypto
+        if crypto.as_of is not None:
+            return crypto.as_of.date()
+        btc = crypto.btc or crypto.eth
+        return btc.session if btc is not None else None
+    return None
+
+
+def dated_title(name: str, analysis: Analysis, markets: Sequence[str] = ALL_MARKETS) -> str:
+    """``Daily market brief · 2026-03-20``: the trading date of the data, or the name alone."""
+    day = data_day(analysis, markets)
+    return f"{name} · {fmt.day(day)}" if day is not None else name

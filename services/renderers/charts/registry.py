@@ -12,6 +12,7 @@ from services.renderers.charts.png import to_png
 
 BUILDERS: dict[str, Callable[[Analysis], Chart]] = {
     "dashboard": dashboard.build,
+    "details": dashboard.build_details,
     "sentiment": sentiment.build,
     "crypto": crypto.build,
     "breadth": breadth.build,

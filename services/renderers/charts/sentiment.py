@@ -15,7 +15,6 @@ from services.renderers.charts.canvas import (
     Frame,
     Page,
     Panel,
-    edition_title,
     fit,
     missing_panel,
     render,
@@ -24,7 +23,7 @@ from services.renderers.charts.canvas import (
     wrap,
     wrapped_height,
 )
-from services.renderers.charts.labels import footer, move_label
+from services.renderers.charts.labels import data_dates, dated_title, footer, move_label
 from services.renderers.charts.rows import WIDE_LABELS, Row, rows_panel, signed
 
 BOX_W = 0.92
@@ -152,5 +151,5 @@ def build(analysis: Analysis) -> Chart:
     sentiment = analysis.sentiment
     subtitle = f"Verdict: {sentiment.verdict.value} · {sentiment.verdict_reason}"
     panels = [headline_panel(analysis), chain_panel(analysis), crypto_links_panel(analysis)]
-    return render(Page(edition_title("Risk sentiment", analysis.edition_date), subtitle, panels,
-                       footer(analysis)))
+    return render(Page(dated_title("Risk sentiment", analysis), subtitle, panels,
+                       footer(analysis), dates=data_dates(analysis)))

@@ -105,6 +105,9 @@ async def test_chart_by_name_and_bad_names(bot: Bot) -> None:
     assert "unknown chart 'moon'" in unknown.text and "dashboard" in unknown.text
     [usage] = await bot.send("/chart")
     assert usage.text.startswith("Which chart?") and "flows" in usage.text
+    assert "details" in usage.text
+    [details] = await bot.send("/chart details")  # what the one-screen dashboard leaves out
+    assert details.method == "sendPhoto" and details.text.endswith("details")
 
 
 async def test_chart_without_a_renderer_says_so(make_bot: MakeBot) -> None:
