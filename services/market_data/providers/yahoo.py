@@ -1,5 +1,6 @@
-"""Yahoo Finance v8 chart: daily closes of indices and ETFs, hourly prices of coins (keyless, one
-symbol a request).
+"""Yahoo Finance v8 chart (one symbol a request) and v7 spark (several symbols a request, each
+answered in the chart's shape): daily closes of indices and ETFs, hourly prices of coins
+(keyless).
 
 The change of a session is computed from the last two non-null daily closes and their dates,
 never from ``meta.chartPreviousClose`` (that is the close before the requested range). A bar of
@@ -117,6 +118,43 @@ def chart_request(base_url: str, symbol: str, range_: str = DEFAULT_RANGE,
         url=f"{base_url.rstrip('/')}/v8/finance/chart/{quote(symbol, safe='')}",
         params={"range": range_, "interval": interval, "includePrePost": "false"},
     )
+
+
+# Spark answers several symbols in one request, each in the chart's own shape. Yahoo has taken
+# up to 20 symbols a request; a build asks for fewer per request so that its batches can run in
+# parallel within the per-host limit.
+SPARK_MAX_SYMBOLS = 20
+
+
+def spark_request(base_url: str, symbols: tuple[str, ...], range_: str = DEFAULT_RANGE,
+                  interval: str = "1d") -> Request:
+    """One request for several symbols (``/v7/finance/spark``): each answers as a chart."""
+    if not 0 < len(symbols) <= SPARK_MAX_SYMBOLS:
+        raise ValueError(f"a spark request takes 1 to {SPARK_MAX_SYMBOLS} symbols")
+    return Request(
+        source=FEED, upstream=SOURCE, url=f"{base_url.rstrip('/')}/v7/finance/spark",
+        params={"symbols": ",".join(symbols), "range": range_, "interval": interval,
+                "includePrePost": "false"},
+    )
+
+
+def split_spark(payload: Any) -> dict[str, Any]:
+    """A spark answer as one chart-shaped payload per symbol (``parse_chart`` and
+    ``rolling_change`` read each); a symbol the answer lacks, or answers with an error, is
+    absent. Raises ``UpstreamFormatError`` when the answer as a whole is not a spark answer."""
+    spark = mapping(mapping(payload, FEED, "$").get("spark"), FEED, "spark")
+    error = spark.get("error")
+    if error:
+        detail = error.get("description") or error.get("code") if isinstance(error, dict) else error
+        raise UpstreamFormatError(FEED, f"error answer: {str(detail)[:120]}")
+    charts: dict[str, Any] = {}
+    for i, item in enumerate(sequence(spark.get("result") or [], FEED, "spark.result")):
+        entry = mapping(item, FEED, f"spark.result[{i}]")
+        symbol, responses = entry.get("symbol"), entry.get("response")
+        if not isinstance(symbol, str) or not isinstance(responses, list) or not responses:
+            continue
+        charts[symbol] = {"chart": {"result": [responses[0]], "error": None}}
+    return charts
 
 
 def parse_chart(payload: Any, *, now: datetime) -> ChartSeries:
