@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from services.ask.service import AskService
-from services.report.editions import ChartRenderer, EditionCache
+from services.i18n import Translator, translator
+from services.report.editions import ChartRenderer, Edition, EditionCache
+from services.storage.languages import LanguageStore
 from services.storage.subscriptions import SubscriptionStore
 
 PLATFORM = "discord"
@@ -28,3 +30,19 @@ class DiscordDeps:
     guild_id: int | None = None  # sync commands to this guild only (instant)
     clock: Callable[[], datetime] = field(default=_now)
     ask: AskService | None = None  # ``/ask``
+    languages: LanguageStore | None = None  # each channel's /lang choice (None: all default)
+    language: str = "en"  # the LANGUAGE setting: for channels that did not choose
+
+    async def language_of(self, channel_id: int | str | None) -> str:
+        """The channel's language: its /lang choice, else the default."""
+        if self.languages is None or channel_id is None:
+            return self.language
+        return await self.languages.chosen(PLATFORM, str(channel_id)) or self.language
+
+    async def tr_of(self, channel_id: int | str | None) -> Translator:
+        return translator(await self.language_of(channel_id))
+
+    async def edition_for(self, channel_id: int | str | None) -> Edition:
+        """The current edition in the channel's language."""
+        current = await self.editions.current()
+        return await current.localised(await self.language_of(channel_id))

@@ -13,6 +13,7 @@ from handlers.telegram.deps import Context, TelegramDeps, deps
 from handlers.telegram.sections import send_section
 from handlers.telegram.send import chat_action, photo_file_id, send_photo
 from services.errors import InputError, UnknownChartError
+from services.i18n import N_, translator
 from services.models.report import resolve_section
 from services.renderers import telegram_messages
 from services.renderers.telegram_messages import TelegramMessage
@@ -26,7 +27,7 @@ async def report(update: Update, context: Context) -> None:
     """/report [full|refresh|SECTION]: the Key Insight and dashboard, every section, or one."""
     arg = " ".join(context.args or []).strip().lower()
     if arg == "refresh":
-        deps(context).refresh.hit(asker(update), "A refresh")
+        deps(context).refresh.hit(asker(update), N_("A refresh"))
     current = await edition(context, chat_of(update), refresh=arg == "refresh")
     if arg == "full":
         await reply(context, update, telegram_messages.render_full(current.report))
@@ -40,14 +41,16 @@ async def chart(update: Update, context: Context) -> None:
     """/chart NAME: one chart of the current edition."""
     name = chart_name(deps(context), context.args or [])
     current = await edition(context, chat_of(update))
-    await send_chart(update, context, current, name, views.chart_caption(current, name))
+    tr = translator(current.language)
+    await send_chart(update, context, current, name, views.chart_caption(current, name, tr))
 
 
 def chart_name(d: TelegramDeps, args: list[str]) -> str:
     if d.charts is None or not d.chart_names:
-        raise InputError("Charts are not available on this bot.")
+        raise InputError(N_("Charts are not available on this bot."))
     if not args:
-        raise InputError(f"Which chart? Send /chart NAME, one of: {', '.join(d.chart_names)}")
+        raise InputError.saying("Which chart? Send /chart NAME, one of: {names}",
+                                names=d.chart_names)
     if args[0].lower() not in d.chart_names:
         raise UnknownChartError(args[0], d.chart_names)
     return args[0].lower()
@@ -56,7 +59,7 @@ def chart_name(d: TelegramDeps, args: list[str]) -> str:
 async def send_insight(update: Update, context: Context, current: Edition) -> None:
     """The Key Insight as the dashboard's caption, under it the section buttons; as text when
     there is no dashboard."""
-    markup = keyboards.sections()
+    markup = keyboards.sections(None, current.language)
     photo = await dashboard(update, context, current)
     if photo is None:
         messages = telegram_messages.render(current.report, ("key_insight",))
@@ -89,7 +92,7 @@ async def send_chart(update: Update, context: Context, current: Edition, name: s
 async def chart_photo(update: Update, context: Context, current: Edition, name: str) -> bytes | str:
     """The chart's ``file_id`` if it was sent before in this edition, else its PNG."""
     d = deps(context)
-    known = d.photo_ids.get((current.id, name))
+    known = d.photo_ids.get((current.id, name, current.language))
     if known is not None:
         return known
     assert d.charts is not None  # callers check
@@ -109,8 +112,9 @@ async def send_photo_of(update: Update, context: Context, current: Edition, name
 def remember(d: TelegramDeps, current: Edition, name: str, sent: Message) -> None:
     """Keep the ``file_id`` so the next send of this chart in this edition uploads nothing."""
     file_id = photo_file_id(sent)
-    if file_id is None or (current.id, name) in d.photo_ids:
+    key = (current.id, name, current.language)
+    if file_id is None or key in d.photo_ids:
         return
-    for stale in [key for key in d.photo_ids if key[0] != current.id]:
+    for stale in [k for k in d.photo_ids if k[0] != current.id]:
         del d.photo_ids[stale]  # only the current edition's photos are worth keeping
-    d.photo_ids[(current.id, name)] = file_id
+    d.photo_ids[key] = file_id

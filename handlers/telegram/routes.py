@@ -28,7 +28,7 @@ def register(app: Application, deps: TelegramDeps) -> None:  # type: ignore[type
         "start": status.start, "help": status.help_command, "status": status.status,
         "report": report.report, "chart": report.chart,
         "subscribe": subscriptions.subscribe, "unsubscribe": subscriptions.unsubscribe,
-        "settings": subscriptions.settings, "ask": ask.ask,
+        "settings": subscriptions.settings, "ask": ask.ask, "lang": subscriptions.lang,
     }
     for name, callback in commands.items():
         app.add_handler(CommandHandler(name, callback, filters=POSTS))

@@ -6,17 +6,24 @@ from collections.abc import Sequence
 
 from services import format as fmt
 from services.analysis.moves import short_name
+from services.i18n.names import quote_name_zh
 from services.models.analysis import Analysis, Move
+from services.renderers.charts import style
 from services.renderers.charts.fonts import fonts, has_cjk
+from services.renderers.charts.words import tr
 
 
 def move_label(move: Move) -> str:
     """``S&P 500``; for a Chinese name, its characters before the short name: ``上证指数 SSE``.
+    A Chinese chart names every index as Chinese readers do (``标普500``).
 
     Without a CJK font the characters are left out (the short name alone is what the text
     report shows too)."""
     short = short_name(move)
     can_draw_cjk = fonts().cjk is not None
+    chinese = quote_name_zh(move.id) if style.current().language == "zh" else None
+    if chinese and can_draw_cjk:
+        return chinese
     if has_cjk(short) and not can_draw_cjk:
         return move.id
     native = next((word for word in move.name.split() if has_cjk(word)), "")
@@ -33,8 +40,9 @@ def source_lines(sources: Sequence[tuple[str, str]]) -> list[str]:
         source, _, scope = label.partition(" · ")
         by_source.setdefault(source, {}).setdefault(as_of, []).append(scope)
     lines = []
+    everything = tr().gettext("all")
     for source, times in by_source.items():
-        parts = [f"{', '.join(s for s in scopes if s) or 'all'} ({as_of})"
+        parts = [f"{', '.join(s for s in scopes if s) or everything} ({as_of})"
                  for as_of, scopes in times.items()]
         lines.append(f"{source}: {'; '.join(parts)}")
     return lines
@@ -43,13 +51,17 @@ def source_lines(sources: Sequence[tuple[str, str]]) -> list[str]:
 def footer(analysis: Analysis, full: bool = False) -> list[str]:
     """Sources and as-of times. ``full`` (the dashboard): each source's scopes and times, and
     every data gap; otherwise one line naming the sources, for a chart forwarded on its own."""
-    edition = f"Edition {fmt.day(analysis.edition_date)} · data as of {fmt.day(analysis.as_of)}"
+    t = tr()
+    edition = t.gettext("Edition {date} · data as of {time}", date=fmt.day(analysis.edition_date),
+                        time=fmt.day(analysis.as_of))
     if not full:
         names = list(dict.fromkeys(label.partition(" · ")[0] for label, _ in analysis.sources))
-        return [f"{edition} · sources: {', '.join(names) or 'none declared'}"]
-    lines = ["Sources · " + (" | ".join(source_lines(analysis.sources))
-                             or "none declared in this snapshot")]
-    lines.append(f"{edition} · for information only, not investment advice")
+        return [t.gettext("{edition} · sources: {sources}", edition=edition,
+                          sources=", ".join(names) or t.gettext("none declared"))]
+    lines = [t.gettext("Sources · {sources}", sources=" | ".join(source_lines(analysis.sources))
+                       or t.gettext("none declared in this snapshot"))]
+    lines.append(t.gettext("{edition} · for information only, not investment advice",
+                           edition=edition))
     if analysis.warnings:
-        lines.append("Gaps · " + "; ".join(analysis.warnings))
+        lines.append(t.gettext("Gaps · {gaps}", gaps="; ".join(analysis.warnings)))
     return lines
