@@ -198,8 +198,10 @@ def check_directions(text: str, sheet: FactSheet) -> list[Rejection]:
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
         segment = masked[m.end:nxt.start if nxt is not None else len(masked)]
         stop = re.search(r"\d|" + _CLAUSE_END.pattern, segment)
-        rest = _skip_fillers(segment[:stop.start()] if stop else segment)
-        rejection = _claim(m, rest, nxt, text, masked, figures, sheet)
+        cut = segment[:stop.start()] if stop else segment
+        rest = _skip_fillers(cut)
+        at = m.end + len(cut) - len(rest)  # where ``rest`` starts in the text
+        rejection = _claim(m, rest, at, nxt, text, masked, figures, sheet)
         if rejection is not None:
             found.append(rejection)
     return found
@@ -210,7 +212,7 @@ def _clause(before: str) -> str:
     return before[ends[-1].end():] if ends else before
 
 
-def _claim(m: Mention, rest: str, nxt: Mention | None, text: str, masked: str,
+def _claim(m: Mention, rest: str, at: int, nxt: Mention | None, text: str, masked: str,
            figures: list[Written], sheet: FactSheet) -> Rejection | None:
     s = m.subject
     comparison = _comparison(rest, m, nxt, masked)
@@ -227,7 +229,7 @@ def _claim(m: Mention, rest: str, nxt: Mention | None, text: str, masked: str,
         return None  # "上涨家数": a count of stocks, not this subject's move
     if _moved(s, 1 if word in UP else -1 if word in DOWN else 0):
         return None
-    return Rejection(f"{text[m.start:m.end]}{word}", f"{s.label} moved {s.move_display}")
+    return Rejection(text[m.start:at + len(word)], f"{s.label} moved {s.move_display}")
 
 
 def _comparison(rest: str, m: Mention, nxt: Mention | None, masked: str
