@@ -48,11 +48,13 @@ async def edition(context: Context, chat_id: ChatId, refresh: bool = False) -> E
     """The cached edition in the chat's language; while one has to be built (or narrated in
     that language), the chat sees "typing…"."""
     d = deps(context)
-    language = await d.language_of(chat_id)
     cached = d.editions.cached
-    if cached is not None and not refresh and language in cached.narrations():
-        return await cached.localised(language)
+    if cached is not None and not refresh:
+        language = await d.language_of(chat_id)
+        if language in cached.narrations():
+            return await cached.localised(language)
     async with chat_action(context.bot, chat_id):
+        language = await d.language_of(chat_id)
         current = await (d.editions.refresh() if refresh else d.editions.current())
         return await current.localised(language)
 

@@ -138,4 +138,8 @@ def chart_caption(edition: Edition, name: str, tr: Translator) -> TelegramMessag
 
 
 def chart_title(name: str, tr: Translator) -> str:
-    return tr.gettext(CHART_TITLES[name]) if name in CHART_TITLES else name
+    """The chart's name as typed (``divergences``) in English; its title in another
+    language (``背离``)."""
+    if tr.language == "en" or name not in CHART_TITLES:
+        return name
+    return tr.gettext(CHART_TITLES[name])
