@@ -28,6 +28,8 @@ PANEL_TITLES: frozenset[str] = frozenset({
     N_("Divergences · both moves, and the gap between them"),
     N_("Stablecoin supply · how the net change adds up"), N_("Flow map · where money moved"),
 })
+# Market group headings (``services.analysis.moves.MARKET_LABEL``).
+GROUPS: frozenset[str] = frozenset({N_("US"), N_("Hong Kong"), N_("A-shares"), N_("Crypto")})
 KEY_UP = N_("▲ up")
 KEY_DOWN = N_("▼ down")
 KEY_MUTED = N_("grey: closed or n/a")
@@ -36,6 +38,11 @@ KEY_ANOMALY = N_("⚠ anomaly")
 
 def tr() -> Translator:
     return translator(style.current().language)
+
+
+def group(label: str) -> str:
+    """A market group heading in the render's language."""
+    return tr().gettext(label) if label in GROUPS else label
 
 
 def title(text: str) -> str:

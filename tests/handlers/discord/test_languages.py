@@ -38,7 +38,8 @@ async def test_lang_zh_in_a_channel(client: MarketBot, fake: FakeDiscordAPI,
                                     db: Database) -> None:
     [done] = await interact(client, fake, di.command("lang", {"language": "zh"},
                                                      permissions=di.MODERATOR))
-    assert done.content == "本频道已切换为中文：回复、报告与每日简报都将使用中文。" and done.ephemeral
+    assert done.content == "本频道已切换为中文：回复、报告与每日简报都将使用中文。"
+    assert done.ephemeral
     assert await LanguageStore(db).chosen("discord", str(di.CHANNEL_ID)) == "zh"
 
     report = await interact(client, fake, di.command("report"))

@@ -57,8 +57,8 @@ async def test_a_chinese_chat_reads_sections_status_and_errors_in_chinese(bot: B
     assert bad.text == ("“25:99”不是 HH:MM 格式的时间（00:00 至 23:59）；“Mars/Phobos”不是 IANA "
                         "时区名称（例如 Asia/Hong_Kong）。例如：/subscribe 08:30 Asia/Hong_Kong")
     [sub] = await bot.send("/subscribe 07:15 Asia/Shanghai", chat_id=ZH_CHAT)
-    assert sub.text == ("已订阅：每日报告将于 07:15（Asia/Shanghai）送达，首次为 2026-03-22 07:15 CST。"
-                        "/unsubscribe 可停止。")
+    assert sub.text == ("已订阅：每日报告将于 07:15（Asia/Shanghai）送达，首次为 "
+                        "2026-03-22 07:15 CST。/unsubscribe 可停止。")
     [settings] = await bot.send("/settings", chat_id=ZH_CHAT)
     assert [line for line in settings.text.splitlines() if line][:3] == [
         "本聊天的设置", "每日 07:15（Asia/Shanghai）推送；下次推送 2026-03-22 07:15 CST。",
