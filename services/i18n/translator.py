@@ -65,13 +65,15 @@ class Translator:
         return self.pgettext("list separator", ", ").join(items)
 
 
-@cache
 def translator(language: str | None = None) -> Translator:
     """The translator for ``language`` (a tag such as ``zh-CN`` is understood; anything the
-    bot does not speak gets the default language)."""
+    bot does not speak gets the default language). One per language per process."""
     wanted = normalise(language) or DEFAULT_LANGUAGE
-    if wanted not in LANGUAGES:
-        wanted = DEFAULT_LANGUAGE
-    translations: NullTranslations = catalogs.load(wanted)
+    return _translator(wanted if wanted in LANGUAGES else DEFAULT_LANGUAGE)
+
+
+@cache
+def _translator(language: str) -> Translator:
+    translations: NullTranslations = catalogs.load(language)
     assert isinstance(translations, Translations)
-    return Translator(wanted, translations)
+    return Translator(language, translations)

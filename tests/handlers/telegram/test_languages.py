@@ -120,3 +120,16 @@ async def test_the_command_menu_is_published_in_each_language(bot: Bot) -> None:
     assert bot.fake.commands_by_language["en"] == bot.fake.commands
     tr = translator("zh")
     assert all(chinese[name] == tr.gettext(description) for name, description in COMMANDS)
+
+
+async def test_a_migrating_group_keeps_its_language(bot: Bot) -> None:
+    old, new = -100, -1001000
+    bot.fake.set_member(old, 5, "administrator")
+    [done] = await bot.send("/lang zh", chat_id=old, user_id=5, kind="group")
+    assert done.text.startswith("本聊天已切换为中文")
+    bot.fake.migrate(old, new)
+    sent = await bot.send("/help", chat_id=old, kind="group")
+    assert [s.chat_id for s in sent] == [new]  # answered at the new id ...
+    assert sent[0].text.startswith("命令")  # ... in the group's language
+    assert bot.container.languages is not None
+    assert await bot.container.languages.chosen("telegram", str(new)) == "zh"
