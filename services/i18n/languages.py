@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from babel import Locale
+
 from services.errors import InputError
 
 EN, ZH = "en", "zh"
 LANGUAGES: tuple[str, ...] = (EN, ZH)
 DEFAULT_LANGUAGE = EN
-# How each language names itself (the /lang reply and menus show these).
-NATIVE_NAMES: dict[str, str] = {EN: "English", ZH: "中文"}
+# How each language names itself (the /lang reply and menus show these), from CLDR.
+NATIVE_NAMES: dict[str, str] = {code: Locale.parse(code).get_display_name(code) or code
+                                for code in LANGUAGES}
 
 # What a user may type after /lang, and what a platform may report (Telegram's language_code,
 # Discord's locale, a BCP 47 tag), mapped to a language. Chinese means Simplified Chinese: a
