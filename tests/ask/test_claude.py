@@ -241,7 +241,7 @@ async def test_a_wrong_chinese_figure_and_chinese_numerals_are_rejected(
            "+$563M)" in reasons
     assert "八亿美元 - written in Chinese numerals" in reasons
     assert got.text.startswith("本期报告中的相关数字：")
-    assert "• net stablecoin supply change: +$563M" in got.text
+    assert "• net stablecoin supply change: +5.63亿美元" in got.text
 
 
 # --- failures fall back quickly -----------------------------------------------------------
