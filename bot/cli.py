@@ -25,6 +25,7 @@ EXIT_OK, EXIT_INPUT, EXIT_NO_DATA = 0, 2, 3
 EXIT_DOCTOR_FAILED = 1  # doctor: some figure has no working source
 FORMATS = ("markdown", "telegram", "discord", "json")
 NARRATOR_CHOICES = ("template", "anthropic")
+LANGUAGE_CHOICES = ("en", "zh")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=FORMATS, default="markdown")
     report.add_argument("--charts", metavar="DIR",
                         help="also write every chart as DIR/<name>.png (dashboard, sentiment, …)")
+    report.add_argument("--lang", choices=LANGUAGE_CHOICES, metavar="{en,zh}",
+                        help="the report's language (default: the LANGUAGE setting)")
     report.add_argument("--narrator", choices=NARRATOR_CHOICES,
                         help="who writes the Key Insight and readings this run (default: the "
                              "NARRATOR setting; Claude's text ships only where it passes the "
@@ -122,6 +125,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     keys = (resolve_section(args.section),) if args.section else None
     settings = with_narrator(Settings(), args.narrator)
+    language = getattr(args, "lang", None) or settings.language
     if args.input:
         snapshot = load_snapshot_file(args.input)
     elif args.sample:
@@ -129,12 +133,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     else:
         snapshot = fetch_live(settings)
     if narrates(settings):
-        report = narrated(snapshot, settings)
+        report = narrated(snapshot, settings, language)
     else:
-        report = report_from_snapshot(snapshot, settings.briefing_zone)
+        report = report_from_snapshot(snapshot, settings.briefing_zone, language=language)
     print(render(report, args.format, keys), end="")
     if args.charts:
-        write_charts(report, args.charts)
+        write_charts(report, args.charts, settings.chart_colours)
     return _live_status(snapshot) if not (args.input or args.sample) else EXIT_OK
 
 
@@ -150,7 +154,7 @@ def narrates(settings: Settings) -> bool:
                                                 and settings.anthropic_key is not None)
 
 
-def narrated(snapshot: MarketSnapshot, settings: Settings) -> object:
+def narrated(snapshot: MarketSnapshot, settings: Settings, language: str = "en") -> object:
     """The report narrated by Claude, as editions are: one call (and one retry for rejected
     figures) within ANTHROPIC_TIMEOUT_S; the template wherever Claude fails. One line on
     stderr says who narrated what."""
@@ -167,7 +171,7 @@ def narrated(snapshot: MarketSnapshot, settings: Settings) -> object:
             raise ConfigError("Claude has no credentials: set ANTHROPIC_API_KEY, or run with "
                               "--narrator template")
         try:
-            return await narrated_report(snapshot, settings.briefing_zone, narrator)
+            return await narrated_report(snapshot, settings.briefing_zone, narrator, language)
         finally:
             aclose = getattr(narrator, "aclose", None)
             if aclose is not None:
@@ -242,19 +246,23 @@ def cmd_doctor() -> int:
     return EXIT_OK if not doctor.unserved(results) else EXIT_DOCTOR_FAILED
 
 
-def write_charts(report: object, directory: str) -> None:
-    """Every chart as ``<directory>/<name>.png``; matplotlib is imported only here, so a plain
-    ``report`` starts fast. Paths go to stderr, leaving stdout to the report."""
+def write_charts(report: object, directory: str, colours: dict[str, str] | None = None
+                 ) -> None:
+    """Every chart as ``<directory>/<name>.png``, in the report's language and that
+    language's colours; matplotlib is imported only here, so a plain ``report`` starts fast.
+    Paths go to stderr, leaving stdout to the report."""
     from pathlib import Path
 
     from services.models.report import Report
     from services.renderers.charts import render_all
+    from services.renderers.charts.style import look_for
 
     assert isinstance(report, Report)
     folder = Path(directory)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for name, png in render_all(report.analysis).items():
+        for name, png in render_all(report.analysis, look_for(report.language,
+                                                              colours)).items():
             path = folder / f"{name}.png"
             path.write_bytes(png)
             print(f"chart: {path} ({len(png):,} bytes)", file=sys.stderr)
@@ -312,7 +320,7 @@ async def open_container(settings: Settings, source: object | None
             from services.storage.snapshots import SnapshotStore
 
             snapshots = await stack.enter_async_context(open_live_source(settings))
-        charts = await stack.enter_async_context(chart_pool())
+        charts = await stack.enter_async_context(chart_pool(settings.chart_colours))
         container = await build_container(settings, snapshots,  # type: ignore[arg-type]
                                           charts=charts, chart_names=charts.names)
         if source is None:
@@ -324,11 +332,12 @@ async def open_container(settings: Settings, source: object | None
 
 
 @contextlib.asynccontextmanager
-async def chart_pool() -> AsyncIterator[ChartPool]:
-    """The chart worker processes for a running bot: rendering never blocks the event loop."""
+async def chart_pool(colours: dict[str, str] | None = None) -> AsyncIterator[ChartPool]:
+    """The chart worker processes for a running bot: rendering never blocks the event loop;
+    ``colours`` is each language's colour convention."""
     from services.renderers.charts import ChartPool
 
-    pool = ChartPool()
+    pool = ChartPool(colours=colours)
     await pool.start()
     try:
         yield pool

@@ -58,7 +58,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
             service.usage = UsageStore(db)
         try:
             edition = await make_edition(snapshot, TemplateNarrator(), settings.briefing_zone,
-                                         datetime.now(UTC))
+                                         datetime.now(UTC),
+                                         language=question.language.value)
             return await service.answer(edition, question), edition.report
         finally:
             await service.aclose()

@@ -19,6 +19,7 @@ from services.delivery.schedule import canonical_zone, parse_hhmm, parse_zone
 from services.errors import ConfigError
 
 NARRATORS = ("auto", "template", "anthropic")
+COLOUR_CONVENTIONS = ("red-up", "green-up", "blue-up")
 EFFORTS = ("low", "medium", "high", "xhigh", "max")
 
 
@@ -44,6 +45,16 @@ class Settings(BaseSettings):
     scheduler_sync_s: float = Field(default=60.0, gt=0)
     # Telegram sends per second overall (its limit is about 30)
     telegram_messages_per_s: float = Field(default=29.0, gt=0, le=30)
+
+    # --- languages
+    # en | zh: what a chat or channel reads until it chooses with /lang, and what the CLI
+    # prints without --lang
+    language: str = "en"
+    # The colours of up and down in each language's charts (the ▲/▼ marks and signs stay):
+    # red-up (red ▲, green ▼: the Chinese convention), green-up (the US one) or blue-up
+    # (blue ▲, vermillion ▼: safe for colour-blind readers)
+    chart_colours_en: str = "blue-up"
+    chart_colours_zh: str = "red-up"
 
     # --- Telegram
     telegram_bot_token: SecretStr | None = None
@@ -113,6 +124,31 @@ class Settings(BaseSettings):
         if problem is not None:
             raise ValueError(problem)
         return wanted.rstrip("/")
+
+    @field_validator("language")
+    @classmethod
+    def _check_language(cls, value: str) -> str:
+        from services.i18n import LANGUAGES, normalise
+
+        found = normalise(value)
+        if found is None:
+            raise ValueError(f"'{value}' is not a language of this bot; use one of: "
+                             f"{', '.join(LANGUAGES)}")
+        return found
+
+    @field_validator("chart_colours_en", "chart_colours_zh")
+    @classmethod
+    def _check_colours(cls, value: str) -> str:
+        wanted = value.strip().lower()
+        if wanted not in COLOUR_CONVENTIONS:
+            raise ValueError(f"'{value}' is not a colour convention; use one of: "
+                             f"{', '.join(COLOUR_CONVENTIONS)}")
+        return wanted
+
+    @property
+    def chart_colours(self) -> dict[str, str]:
+        """The colour convention of each language's charts."""
+        return {"en": self.chart_colours_en, "zh": self.chart_colours_zh}
 
     @field_validator("narrator")
     @classmethod

@@ -12,6 +12,7 @@ from services.narration.base import Narrator
 from services.narration.template import TemplateNarrator
 from services.report.editions import ChartRenderer, EditionCache, SnapshotSource
 from services.storage import Database, open_database
+from services.storage.languages import LanguageStore
 from services.storage.subscriptions import SubscriptionStore
 from services.storage.usage import UsageStore
 
@@ -32,6 +33,7 @@ class Container:
     extras: dict[str, Any] = field(default_factory=dict)
     chart_names: tuple[str, ...] = ()  # what ``charts`` can draw (``/chart NAME``)
     ask: AskService | None = None  # ``/ask``
+    languages: LanguageStore | None = None  # what each chat or channel chose with /lang
 
     async def close(self) -> None:
         aclose = getattr(self.narrator, "aclose", None)
@@ -109,6 +111,7 @@ async def build_container(settings: Settings, source: SnapshotSource,
                           chart_names: tuple[str, ...] = ()) -> Container:
     db = await open_database(settings.database_url)
     narrator = make_narrator(settings)
-    editions = EditionCache(source, narrator, settings.briefing_zone)
+    editions = EditionCache(source, narrator, settings.briefing_zone, language=settings.language)
     return Container(settings, db, SubscriptionStore(db), editions, narrator, charts,
-                     chart_names=chart_names, ask=make_ask(settings, db))
+                     chart_names=chart_names, ask=make_ask(settings, db),
+                     languages=LanguageStore(db, settings.language))

@@ -72,7 +72,7 @@ def telegram_sender(settings: Settings, container: Container, media: MediaCache
     updates = HTTPXRequest(connection_pool_size=1)
     bot = Bot(token, base_url=settings.telegram_base_url, request=request,
               get_updates_request=updates)
-    sender = TelegramSender(bot, container.charts, media, full_report(),
+    sender = TelegramSender(bot, container.charts, media, full_report,
                             telegram_pacer(settings.telegram_messages_per_s), concurrency)
 
     async def close() -> None:
@@ -106,14 +106,16 @@ def build_delivery(container: Container, senders: dict[str, Sender], media: Medi
     settings = container.settings
     liveness = make_liveness(container.db)
     ledger = Ledger(container.db, liveness.worker_id)
-    fanout = Fanout(ledger, senders, container.subscriptions, liveness)
+    fanout = Fanout(ledger, senders, container.subscriptions, liveness,
+                    languages=container.languages)
 
     async def rebuild(snapshot: MarketSnapshot, narrator: Narrator) -> Edition:
         return await make_edition(snapshot, narrator, settings.briefing_zone,
-                                  datetime.now(UTC))
+                                  datetime.now(UTC), language=settings.language)
 
     briefing = Briefing(container.editions, EditionStore(container.db), ledger, fanout,
-                        container.subscriptions, rebuild, container.narrator)
+                        container.subscriptions, rebuild, container.narrator,
+                        container.languages)
     return Delivery(briefing, ledger, fanout, liveness, media, senders, list(closers))
 
 

@@ -4,6 +4,10 @@ Errors are named for what went wrong, carry a one-line user-safe message (``str(
 never contain a token, a key or a traceback. They are caught only at isolation points: per
 provider, per destination, and in one error handler per platform.
 
+An error a user may see also keeps its message as ``err.say``: an English template (a gettext
+msgid) and its values, so a handler can say it in the reader's language
+(``services.i18n.errors.user_message``); ``str(err)`` is the English text.
+
     BotError                      base; ``str(err)`` is safe to show a user
     ├── ConfigError               a setting is missing or malformed (exit status 2)
     ├── InputError                the user typed something we cannot use
@@ -38,13 +42,72 @@ provider, per destination, and in one error handler per platform.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
-from services.input_limits import quoted
+from services.input_limits import shown
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A wait to tell a user: ``3 min 20 s`` (written per language where it is shown)."""
+
+    seconds: float
+
+    def __str__(self) -> str:
+        return duration(self.seconds)
+
+
+@dataclass(frozen=True)
+class Say:
+    """A message for a user: an English template with ``{name}`` fields (a gettext msgid) and
+    its values (text, numbers, lists, a ``Duration``, or another ``Say``)."""
+
+    template: str
+    params: Mapping[str, object] = field(default_factory=dict)
+    plural: str | None = None  # the plural template, chosen by ``params["n"]``
+
+    @classmethod
+    def counted(cls, singular: str, plural: str, n: int, **params: object) -> Say:
+        """A message with a count: ``{n} question`` / ``{n} questions``."""
+        return cls(singular, {"n": n, **params}, plural)
+
+    def __str__(self) -> str:
+        text = self.template if self.plural is None or self.params.get("n") == 1 \
+            else self.plural
+        return text.format(**{k: english(v) for k, v in self.params.items()})
+
+
+@dataclass(frozen=True)
+class Several:
+    """Several messages named in one line: "a; b"."""
+
+    items: tuple[Say, ...]
+
+    def __str__(self) -> str:
+        return "; ".join(str(s) for s in self.items)
+
+
+def english(value: object) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(english(v) for v in value)
+    return str(value)
 
 
 class BotError(Exception):
     """Base of every error the product raises on purpose. ``str()`` is user-safe."""
+
+    say: Say | None = None
+
+    @classmethod
+    def saying(cls, template: str, **params: object) -> BotError:
+        """The error with its message kept as a template and values (see ``Say``)."""
+        say = Say(template, params)
+        error = cls(str(say))
+        error.say = say
+        return error
 
 
 class ConfigError(BotError):
@@ -83,8 +146,9 @@ class UnknownSectionError(InputError):
     def __init__(self, given: str, valid: Iterable[str]) -> None:
         self.given = given
         self.valid = tuple(valid)
-        super().__init__(f"unknown section {quoted(given)}. Valid sections: "
-                         f"{', '.join(self.valid)}")
+        self.say = Say("unknown section '{given}'. Valid sections: {valid}",
+                       {"given": shown(given), "valid": self.valid})
+        super().__init__(str(self.say))
 
 
 class UnknownChartError(InputError):
@@ -93,11 +157,18 @@ class UnknownChartError(InputError):
     def __init__(self, given: str, valid: Iterable[str]) -> None:
         self.given = given
         self.valid = tuple(valid)
-        super().__init__(f"unknown chart {quoted(given)}. Valid charts: {', '.join(self.valid)}")
+        self.say = Say("unknown chart '{given}'. Valid charts: {valid}",
+                       {"given": shown(given), "valid": self.valid})
+        super().__init__(str(self.say))
 
 
 class ScheduleInputError(InputError):
     """A bad HH:MM time or time zone name."""
+
+    def __init__(self, message: str | Say) -> None:
+        if isinstance(message, Say):
+            self.say = message
+        super().__init__(str(message))
 
 
 class TooSoon(InputError):
@@ -105,7 +176,9 @@ class TooSoon(InputError):
 
     def __init__(self, what: str, retry_in: float) -> None:
         self.retry_in = retry_in
-        super().__init__(f"{what} was done a moment ago; try again in {duration(retry_in)}.")
+        self.say = Say("{what} was done a moment ago; try again in {wait}.",
+                       {"what": Say(what), "wait": Duration(retry_in)})
+        super().__init__(str(self.say))
 
 
 class TooManyQuestions(TooSoon):
@@ -113,8 +186,12 @@ class TooManyQuestions(TooSoon):
 
     def __init__(self, limit: int, window_s: float, retry_in: float) -> None:
         self.retry_in = retry_in
-        InputError.__init__(self, f"You can ask {limit} questions every {duration(window_s)}; "
-                                  f"you can ask again in {duration(retry_in)}.")
+        self.say = Say.counted("You can ask {n} question every {window}; you can ask again "
+                               "in {wait}.",
+                               "You can ask {n} questions every {window}; you can ask again "
+                               "in {wait}.", limit, window=Duration(window_s),
+                               wait=Duration(retry_in))
+        InputError.__init__(self, str(self.say))
 
 
 def duration(seconds: float) -> str:

@@ -16,9 +16,14 @@ MAX_COMMAND_CHARS = 200
 QUOTE_CHARS = 32
 
 
+def shown(value: str) -> str:
+    """``value`` as an error message repeats it: cleaned, clipped (the message quotes it)."""
+    return clip(clean(value), QUOTE_CHARS)
+
+
 def quoted(value: str) -> str:
     """``value`` as an error message repeats it: cleaned, clipped, in quotes."""
-    return f"'{clip(clean(value), QUOTE_CHARS)}'"
+    return f"'{shown(value)}'"
 
 
 def value_problem(value: str) -> str | None:

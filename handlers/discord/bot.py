@@ -18,6 +18,7 @@ from handlers.discord.errors import on_app_command_error
 from handlers.discord.report_cog import ReportCog
 from handlers.discord.section_menu import SectionMenu
 from handlers.discord.subscriptions_cog import SubscriptionsCog
+from handlers.discord.translation import CatalogTranslator
 from handlers.discord.tree import BoundedTree
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ class MarketBot(commands.Bot):
         self.tree.error(on_app_command_error)
 
     async def setup_hook(self) -> None:
+        await self.tree.set_translator(CatalogTranslator())
         await self.add_cog(ReportCog(self.deps))
         await self.add_cog(chart_cog(self.deps))
         await self.add_cog(SubscriptionsCog(self.deps))

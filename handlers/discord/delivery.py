@@ -33,6 +33,7 @@ from services.errors import (
     RateLimited,
 )
 from services.report.editions import ChartRenderer, Edition
+from services.storage.languages import LanguageStore
 from services.storage.subscriptions import SubscriptionStore
 
 log = logging.getLogger(__name__)
@@ -69,18 +70,21 @@ def _reason(exc: discord.HTTPException) -> str:
 
 class EditionPoster:
     def __init__(self, client: discord.Client, charts: ChartRenderer | None,
-                 subscriptions: SubscriptionStore | None = None) -> None:
+                 subscriptions: SubscriptionStore | None = None,
+                 languages: LanguageStore | None = None) -> None:
         self._client = client
         self._charts = charts
         self._subscriptions = subscriptions
+        self._languages = languages
 
     async def send_edition(self, channel_id: int | str, edition: Edition,
                            image_url: str | None = None) -> PostedEdition:
-        """Post the edition to one channel; raises a ``DeliveryError`` subclass on failure."""
+        """Post the edition (in its report's language) to one channel; raises a
+        ``DeliveryError`` subclass on failure."""
         where = destination(channel_id)
         channel = self._client.get_partial_messageable(int(channel_id))
         png = None if image_url else await dashboard_png(edition, self._charts)
-        post = insight_post(edition, png, image_url, menu_view())
+        post = insight_post(edition, png, image_url, menu_view(edition.language))
         kwargs: dict[str, Any] = {"embeds": post.embeds, "view": post.view}
         if post.files:
             kwargs["files"] = post.files
@@ -118,8 +122,13 @@ class EditionPoster:
             raise ValueError("post_to_subscribers needs the subscription store")
         summary = FanoutSummary()
         for sub in await self._subscriptions.list(PLATFORM):
+            if self._languages is not None:
+                language = await self._languages.get(PLATFORM, sub.destination_id)
+                localised = await edition.localised(language)
+            else:
+                localised = edition
             try:
-                posted = await self.deliver(sub.destination_id, edition)
+                posted = await self.deliver(sub.destination_id, localised)
             except DeliveryError as exc:
                 summary.failed += 1
                 log.warning("could not post edition %s to %s: %s", edition.id,

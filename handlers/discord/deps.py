@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 
 from handlers.debounce import Debounce
 from services.ask.service import AskService
-from services.report.editions import ChartRenderer, EditionCache
+from services.i18n import Translator, translator
+from services.report.editions import ChartRenderer, Edition, EditionCache
+from services.storage.languages import LanguageStore
 from services.storage.subscriptions import SubscriptionStore
 
 PLATFORM = "discord"
@@ -30,3 +32,19 @@ class DiscordDeps:
     clock: Callable[[], datetime] = field(default=_now)
     ask: AskService | None = None  # ``/ask``
     presses: Debounce = field(default_factory=Debounce)  # the section menu's double clicks
+    languages: LanguageStore | None = None  # each channel's /lang choice (None: all default)
+    language: str = "en"  # the LANGUAGE setting: for channels that did not choose
+
+    async def language_of(self, channel_id: int | str | None) -> str:
+        """The channel's language: its /lang choice, else the default."""
+        if self.languages is None or channel_id is None:
+            return self.language
+        return await self.languages.chosen(PLATFORM, str(channel_id)) or self.language
+
+    async def tr_of(self, channel_id: int | str | None) -> Translator:
+        return translator(await self.language_of(channel_id))
+
+    async def edition_for(self, channel_id: int | str | None) -> Edition:
+        """The current edition in the channel's language."""
+        current = await self.editions.current()
+        return await current.localised(await self.language_of(channel_id))

@@ -11,56 +11,83 @@ import logging
 
 import discord
 from discord import app_commands
+from sqlalchemy.exc import SQLAlchemyError
 
 from handlers.discord.replies import say
 from handlers.discord.tree import ValueTooLong
 from services.errors import BotError
-from services.input_limits import quoted
+from services.i18n import N_, Translator, translator
+from services.i18n.errors import duration, user_message
+from services.input_limits import shown
 
 log = logging.getLogger(__name__)
 
-GENERIC = "Something went wrong on our side; please try again in a minute."
+GENERIC = N_("Something went wrong on our side; please try again in a minute.")
+# Discord's permission names as its client shows them, for the lines below.
+PERMISSIONS: dict[str, str] = {
+    "manage_channels": N_("Manage Channels"), "send_messages": N_("Send Messages"),
+    "embed_links": N_("Embed Links"), "attach_files": N_("Attach Files"),
+}
 
 
-def _permissions(names: list[str]) -> str:
-    return ", ".join(name.replace("_", " ").title() for name in names)
+def _permissions(names: list[str], tr: Translator) -> str:
+    return tr.join([tr.gettext(PERMISSIONS[name]) if name in PERMISSIONS
+                    else name.replace("_", " ").title() for name in names])
 
 
-def describe(error: app_commands.AppCommandError) -> str | None:
-    """The line for an error we expected, or None for a bug."""
+def describe(error: app_commands.AppCommandError, tr: Translator | None = None) -> str | None:
+    """The line for an error we expected (in ``tr``'s language), or None for a bug."""
+    tr = tr or translator("en")
     if isinstance(error, app_commands.CommandInvokeError) and \
             isinstance(error.original, BotError):
-        return str(error.original)
+        return user_message(error.original, tr)
     if isinstance(error, app_commands.MissingPermissions):
-        return f"You need the {_permissions(error.missing_permissions)} permission to do that."
+        return tr.gettext("You need the {permissions} permission to do that.",
+                          permissions=_permissions(error.missing_permissions, tr))
     if isinstance(error, app_commands.BotMissingPermissions):
-        return (f"I need the {_permissions(error.missing_permissions)} permission in this "
-                "channel first.")
+        return tr.gettext("I need the {permissions} permission in this channel first.",
+                          permissions=_permissions(error.missing_permissions, tr))
     if isinstance(error, app_commands.NoPrivateMessage):
-        return "That works in a server channel, not in direct messages."
+        return tr.gettext("That works in a server channel, not in direct messages.")
     if isinstance(error, app_commands.TransformerError):
-        return f"{quoted(str(error.value))} is not a valid value there."
+        return tr.gettext("'{value}' is not a valid value there.",
+                          value=shown(str(error.value)))
     if isinstance(error, app_commands.CommandOnCooldown):
-        return f"Slow down: try again in {error.retry_after:.0f} s."
+        return tr.gettext("Slow down: try again in {wait}.",
+                          wait=duration(error.retry_after, tr))
     if isinstance(error, ValueTooLong):
         return str(error)
     if isinstance(error, app_commands.CheckFailure):
-        return "You cannot use this command here."
+        return tr.gettext("You cannot use this command here.")
     return None
 
 
 async def on_app_command_error(interaction: discord.Interaction,
                                error: app_commands.AppCommandError) -> None:
-    line = describe(error)
+    tr = await _tr(interaction)
+    line = describe(error, tr)
     name = interaction.command.qualified_name if interaction.command else "?"
     if line is None:
         original = getattr(error, "original", error)
         log.error("/%s failed", name, exc_info=(type(original), original,
                                                  original.__traceback__))
-        line = GENERIC
+        line = tr.gettext(GENERIC)
     else:
         log.info("/%s refused: %s", name, line)
     try:
         await say(interaction, line)  # clipped to one message: the line itself cannot fail
     except (discord.HTTPException, discord.InteractionResponded) as exc:
         log.warning("could not tell the user why /%s failed: %s", name, type(exc).__name__)
+
+
+async def _tr(interaction: discord.Interaction) -> Translator:
+    """The channel's translator; the default one if the channel's choice cannot be read."""
+    deps = getattr(interaction.client, "deps", None)
+    if deps is None:
+        return translator()
+    try:
+        return translator(await deps.language_of(interaction.channel_id))
+    except (BotError, OSError, SQLAlchemyError) as exc:  # the error line must still go out
+        log.warning("could not read the language of channel %s: %s", interaction.channel_id,
+                    type(exc).__name__)
+        return translator(deps.language)

@@ -16,6 +16,7 @@ from typing import Any
 import discord
 
 from services.errors import BotError
+from services.i18n import translator
 from services.models.report import Report
 from services.renderers.discord_embeds import (
     VERDICT_COLOUR,
@@ -88,7 +89,8 @@ def insight_post(edition: Edition, png: bytes | None, image_url: str | None = No
 
 
 def chart_post(report: Report, name: str, png: bytes) -> Post:
-    embed = discord.Embed(title=f"Chart: {name}", colour=colour(report))
+    title = translator(report.language).gettext("Chart: {name}", name=name)
+    embed = discord.Embed(title=title, colour=colour(report))
     embed.set_image(url=f"attachment://{chart_filename(name)}")
     embed.set_footer(text=footer_text(report))
     return Post([embed], [chart_file(name, png)])

@@ -32,7 +32,8 @@ def deps_from(container: Container, chart_names: tuple[str, ...] = ()) -> Discor
     return DiscordDeps(editions=container.editions, subscriptions=container.subscriptions,
                        charts=charts, chart_names=names if charts is not None else (),
                        default_time=settings.briefing_time, default_tz=settings.briefing_tz,
-                       guild_id=settings.discord_guild_id, ask=container.ask)
+                       guild_id=settings.discord_guild_id, ask=container.ask,
+                       languages=container.languages, language=settings.language)
 
 
 class DiscordService:
@@ -47,7 +48,8 @@ class DiscordService:
         self._gateway = gateway
         self._api_base = container.settings.discord_api_base
         self.bot = MarketBot(deps_from(container, chart_names))
-        self.poster = EditionPoster(self.bot, container.charts, container.subscriptions)
+        self.poster = EditionPoster(self.bot, container.charts, container.subscriptions,
+                                    container.languages)
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:

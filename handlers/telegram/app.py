@@ -16,7 +16,7 @@ from telegram.request import BaseRequest
 from bot.config import Settings
 from bot.container import Container
 from handlers.telegram.deps import TelegramDeps
-from handlers.telegram.menu import bot_commands
+from handlers.telegram.menu import publish
 from handlers.telegram.ordering import PerChatOrder
 from handlers.telegram.routes import ALLOWED_UPDATES, register
 from handlers.telegram.subscriptions import sync_channels
@@ -70,7 +70,7 @@ class TelegramService:
     async def start(self) -> None:
         await self.app.initialize()
         await sync_channels(self.deps, self.app.bot)
-        await self.app.bot.set_my_commands(bot_commands())
+        await publish(self.app.bot, self.deps.language)
         await self.app.start()
         assert self.app.updater is not None  # built with an Updater (the default)
         await self.app.updater.start_polling(timeout=self._poll_timeout,

@@ -8,6 +8,7 @@ from handlers.telegram.common import chat_of, edition, reply
 from handlers.telegram.deps import PLATFORM, Context, deps
 from handlers.telegram.send import chat_action
 from services.errors import InputError
+from services.i18n import N_
 from services.renderers import answers
 
 
@@ -28,7 +29,7 @@ async def ask(update: Update, context: Context) -> None:
     """/ask QUESTION: Claude's checked answer, the edition's figures, or the matching sections."""
     service = deps(context).ask
     if service is None:
-        raise InputError("Questions are not available on this bot.")
+        raise InputError(N_("Questions are not available on this bot."))
     question = service.prepare(question_of(update), who(update))
     chat = chat_of(update)
     current = await edition(context, chat)

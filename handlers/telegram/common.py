@@ -12,6 +12,7 @@ from telegram import InlineKeyboardMarkup, Update
 from handlers.telegram.deps import PLATFORM, Context, deps
 from handlers.telegram.send import ChatId, chat_action, send_messages
 from services.errors import DestinationGone, DestinationMoved
+from services.i18n import Translator, translator
 from services.renderers.telegram_messages import TelegramMessage
 from services.report.editions import Edition
 
@@ -38,14 +39,24 @@ def command_name(update: Update) -> str:
     return (text or "").split(maxsplit=1)[0].lstrip("/").split("@")[0].lower()
 
 
+async def tr_of(context: Context, chat_id: ChatId) -> Translator:
+    """The translator for the chat's language (its /lang choice, else LANGUAGE)."""
+    return translator(await deps(context).language_of(chat_id))
+
+
 async def edition(context: Context, chat_id: ChatId, refresh: bool = False) -> Edition:
-    """The cached edition; while one has to be built, the chat sees "typing…"."""
-    editions = deps(context).editions
-    cached = editions.cached
+    """The cached edition in the chat's language; while one has to be built (or narrated in
+    that language), the chat sees "typing…"."""
+    d = deps(context)
+    cached = d.editions.cached
     if cached is not None and not refresh:
-        return cached
+        language = await d.language_of(chat_id)
+        if language in cached.narrations():
+            return await cached.localised(language)
     async with chat_action(context.bot, chat_id):
-        return await (editions.refresh() if refresh else editions.current())
+        language = await d.language_of(chat_id)
+        current = await (d.editions.refresh() if refresh else d.editions.current())
+        return await current.localised(language)
 
 
 async def deliver(context: Context, chat_id: ChatId, send: Callable[[ChatId], Awaitable[T]]) -> T:
@@ -56,6 +67,9 @@ async def deliver(context: Context, chat_id: ChatId, send: Callable[[ChatId], Aw
         return await send(chat_id)
     except DestinationMoved as moved:
         await store.move(PLATFORM, str(chat_id), moved.new_id)
+        languages = deps(context).languages
+        if languages is not None:
+            await languages.move(PLATFORM, str(chat_id), moved.new_id)
         log.info("chat %s migrated to %s; subscription moved, answer resent", chat_id,
                  moved.new_id)
         return await send(int(moved.new_id))

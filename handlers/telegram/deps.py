@@ -15,6 +15,7 @@ from services.ask.service import AskService
 from services.delivery.media import MediaCache
 from services.errors import TooSoon
 from services.report.editions import ChartRenderer, EditionCache
+from services.storage.languages import LanguageStore
 from services.storage.subscriptions import SubscriptionStore
 
 if TYPE_CHECKING:
@@ -61,6 +62,8 @@ class TelegramDeps:
     media: MediaCache = field(default_factory=lambda: MediaCache(None))  # file_ids, per edition
     presses: Debounce = field(default_factory=Debounce)
     ask: AskService | None = None
+    languages: LanguageStore | None = None  # each chat's /lang choice (None: all default)
+    language: str = "en"  # the LANGUAGE setting: for chats that did not choose
 
     @classmethod
     def from_container(cls, container: Container) -> TelegramDeps:
@@ -73,7 +76,14 @@ class TelegramDeps:
                    refresh=Cooldown(settings.refresh_cooldown_s),
                    weekend_editions=settings.weekend_editions, charts=charts,
                    chart_names=names if charts is not None else (),
-                   channels=settings.telegram_channels, ask=container.ask)
+                   channels=settings.telegram_channels, ask=container.ask,
+                   languages=container.languages, language=settings.language)
+
+    async def language_of(self, chat_id: int | str) -> str:
+        """The chat's language: its /lang choice, else the default."""
+        if self.languages is None:
+            return self.language
+        return await self.languages.chosen(PLATFORM, str(chat_id)) or self.language
 
 
 def deps(context: Context) -> TelegramDeps:

@@ -10,33 +10,55 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.error import TelegramError
 
 from handlers.telegram import views
-from handlers.telegram.deps import Context
+from handlers.telegram.deps import Context, deps
 from handlers.telegram.send import send_messages
-from services.errors import DeliveryError, InputError, NotAllowed
+from services.errors import BotError, DeliveryError, InputError, NotAllowed
+from services.i18n import N_, Translator, translator
+from services.i18n.errors import user_message
 from services.models.clean import clip
 
 log = logging.getLogger(__name__)
-SORRY = "Sorry, something went wrong on our side. Please try again in a minute."
+SORRY = N_("Sorry, something went wrong on our side. Please try again in a minute.")
 SENTENCE_CHARS = 1000  # one message (Telegram allows 4,096)
 ALERT_CHARS = 200  # a button's alert (Telegram allows 200)
 LOGGED_CHARS = 80
 
 
 async def on_error(update: object, context: Context) -> None:
-    """Log the failure with its context; answer the user in one short sentence."""
+    """Log the failure with its context; answer the user in one short sentence, in the
+    chat's language."""
     err = context.error
     if isinstance(err, (InputError, NotAllowed)):
         log.info("%s: %s", describe(update), err)
-        await tell(update, context, str(err))
+        tr = await _tr(update, context)
+        await tell(update, context, user_message(err, tr))
     elif isinstance(err, DeliveryError):
         log.warning("%s: could not answer: %s", describe(update), err)
     else:
         log.error("%s: %s", describe(update), type(err).__name__, exc_info=err)
-        await tell(update, context, SORRY)
+        await tell(update, context, (await _tr(update, context)).gettext(SORRY))
+
+
+async def _tr(update: object, context: Context) -> Translator:
+    """The chat's translator; the default one if the chat's choice cannot be read."""
+    chat = update.effective_chat if isinstance(update, Update) else None
+    try:
+        d = deps(context)
+    except KeyError:
+        return translator()
+    if chat is None:
+        return translator(d.language)
+    try:
+        return translator(await d.language_of(chat.id))
+    except (BotError, OSError, SQLAlchemyError) as exc:  # the error line must still go out
+        log.warning("could not read the language of chat %s: %s", chat.id,
+                    type(exc).__name__)
+        return translator(d.language)
 
 
 def describe(update: object) -> str:

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from services.i18n import N_, translator
 from services.models.report import SECTION_KEYS, resolve_section
 from services.renderers.limits import TELEGRAM_CALLBACK_DATA_BYTES
 
@@ -13,10 +14,12 @@ SECTION_PREFIX = "s:"
 FULL = "full"
 PATTERN = rf"^({SECTION_PREFIX}[a-z_]+|{FULL})$"
 LABELS: dict[str, str] = {
-    "key_insight": "Insight", "risk_sentiment": "Sentiment", "crypto_defi": "Crypto",
-    "us": "US", "hk": "HK", "a_shares": "A-shares", "divergences": "Divergences",
-    "capital_flows": "Flows", "risk_matrix": "Risks", "action_plan": "Plan",
+    "key_insight": N_("Insight"), "risk_sentiment": N_("Sentiment"),
+    "crypto_defi": N_("Crypto"), "us": N_("US"), "hk": N_("HK"), "a_shares": N_("A-shares"),
+    "divergences": N_("Divergences"), "capital_flows": N_("Flows"), "risk_matrix": N_("Risks"),
+    "action_plan": N_("Plan"),
 }
+FULL_REPORT = N_("Full report")
 PER_ROW = 3
 
 
@@ -26,12 +29,14 @@ def button(label: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=data)
 
 
-@lru_cache(maxsize=len(SECTION_KEYS) + 1)
-def sections(current: str | None = None) -> InlineKeyboardMarkup:
-    """A button per section (the one shown marked), then "Full report"."""
-    buttons = [button(f"▸ {LABELS[key]}" if key == current else LABELS[key],
-                      SECTION_PREFIX + key) for key in SECTION_KEYS]
-    buttons.append(button("Full report", FULL))
+@lru_cache(maxsize=4 * (len(SECTION_KEYS) + 1))
+def sections(current: str | None = None, language: str = "en") -> InlineKeyboardMarkup:
+    """A button per section (the one shown marked), then "Full report", in ``language``."""
+    tr = translator(language)
+    buttons = [button(f"▸ {tr.gettext(LABELS[key])}" if key == current
+                      else tr.gettext(LABELS[key]), SECTION_PREFIX + key)
+               for key in SECTION_KEYS]
+    buttons.append(button(tr.gettext(FULL_REPORT), FULL))
     rows = [buttons[i:i + PER_ROW] for i in range(0, len(buttons), PER_ROW)]
     return InlineKeyboardMarkup(rows)
 
@@ -43,6 +48,8 @@ def parse(data: str | None) -> str | None:
     return resolve_section((data or "").removeprefix(SECTION_PREFIX))
 
 
-def full_report() -> InlineKeyboardMarkup:
-    """The daily push's single "Full report" button (answered by the section-button handler)."""
-    return InlineKeyboardMarkup([[button("Full report", FULL)]])
+@lru_cache(maxsize=4)
+def full_report(language: str = "en") -> InlineKeyboardMarkup:
+    """The daily push's single "Full report" button (answered by the section-button handler),
+    in ``language``."""
+    return InlineKeyboardMarkup([[button(translator(language).gettext(FULL_REPORT), FULL)]])

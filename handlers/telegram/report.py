@@ -12,7 +12,9 @@ from handlers.telegram.common import asker, chat_of, deliver, edition, reply
 from handlers.telegram.deps import PLATFORM, Context, TelegramDeps, deps
 from handlers.telegram.sections import send_section
 from handlers.telegram.send import chat_action, photo_file_id, send_photo
+from services.delivery.media import chart_key
 from services.errors import InputError, UnknownChartError
+from services.i18n import N_, translator
 from services.models.report import resolve_section
 from services.renderers import telegram_messages
 from services.renderers.telegram_messages import TelegramMessage
@@ -26,7 +28,7 @@ async def report(update: Update, context: Context) -> None:
     """/report [full|refresh|SECTION]: the Key Insight and dashboard, every section, or one."""
     arg = " ".join(context.args or []).strip().lower()
     if arg == "refresh":
-        deps(context).refresh.hit(asker(update), "A refresh")
+        deps(context).refresh.hit(asker(update), N_("A refresh"))
     current = await edition(context, chat_of(update), refresh=arg == "refresh")
     if arg == "full":
         await reply(context, update, telegram_messages.render_full(current.report))
@@ -40,14 +42,16 @@ async def chart(update: Update, context: Context) -> None:
     """/chart NAME: one chart of the current edition."""
     name = chart_name(deps(context), context.args or [])
     current = await edition(context, chat_of(update))
-    await send_chart(update, context, current, name, views.chart_caption(current, name))
+    tr = translator(current.language)
+    await send_chart(update, context, current, name, views.chart_caption(current, name, tr))
 
 
 def chart_name(d: TelegramDeps, args: list[str]) -> str:
     if d.charts is None or not d.chart_names:
-        raise InputError("Charts are not available on this bot.")
+        raise InputError(N_("Charts are not available on this bot."))
     if not args:
-        raise InputError(f"Which chart? Send /chart NAME, one of: {', '.join(d.chart_names)}")
+        raise InputError.saying("Which chart? Send /chart NAME, one of: {names}",
+                                names=d.chart_names)
     if args[0].lower() not in d.chart_names:
         raise UnknownChartError(args[0], d.chart_names)
     return args[0].lower()
@@ -56,7 +60,7 @@ def chart_name(d: TelegramDeps, args: list[str]) -> str:
 async def send_insight(update: Update, context: Context, current: Edition) -> None:
     """The Key Insight as the dashboard's caption, under it the section buttons; as text when
     there is no dashboard."""
-    markup = keyboards.sections()
+    markup = keyboards.sections(None, current.language)
     photo = await dashboard(update, context, current)
     if photo is None:
         messages = telegram_messages.render(current.report, ("key_insight",))
@@ -119,4 +123,5 @@ async def send_photo_of(update: Update, context: Context, current: Edition, name
 
 
 def media_key(current: Edition, name: str) -> tuple[str, str, str]:
-    return (current.id, PLATFORM, name)
+    """The chart's key in the media cache: one upload per edition, platform and language."""
+    return (current.id, PLATFORM, chart_key(name, current.language))

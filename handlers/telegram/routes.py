@@ -28,7 +28,7 @@ def register(app: Application, deps: TelegramDeps) -> None:  # type: ignore[type
         "start": status.start, "help": status.help_command, "status": status.status,
         "report": report.report, "chart": report.chart,
         "subscribe": subscriptions.subscribe, "unsubscribe": subscriptions.unsubscribe,
-        "settings": subscriptions.settings, "ask": ask.ask,
+        "settings": subscriptions.settings, "ask": ask.ask, "lang": subscriptions.lang,
     }
     bounded_elsewhere = {"ask"}  # /ask takes a question of up to ASK_MAX_CHARS and says so itself
     app.add_handler(CommandHandler([*(c for c in commands if c not in bounded_elsewhere),

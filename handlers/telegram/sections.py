@@ -25,7 +25,7 @@ async def section(update: Update, context: Context) -> None:
 
 async def send_section(update: Update, context: Context, current: Edition, key: str) -> None:
     messages = telegram_messages.render(current.report, (key,))
-    await reply(context, update, messages, keyboards.sections(key))
+    await reply(context, update, messages, keyboards.sections(key, current.language))
 
 
 async def button(update: Update, context: Context) -> None:
@@ -57,9 +57,9 @@ async def show(update: Update, context: Context, query: CallbackQuery) -> None:
     shown = query.message
     if key is not None and len(messages) == 1 and isinstance(shown, Message) and shown.text:
         await edit_message(context.bot, shown.chat_id, shown.message_id, messages[0],
-                           keyboards.sections(key))
+                           keyboards.sections(key, current.language))
         return
-    await reply(context, update, messages, keyboards.sections(key))
+    await reply(context, update, messages, keyboards.sections(key, current.language))
 
 
 async def unknown_button(update: Update, context: Context) -> None:

@@ -49,20 +49,24 @@ class ClaudeAnswerer:
         self.model = model
         self._max_tokens = max_tokens
         self._effort = effort or None
-        self._data: tuple[str, str] | None = None  # (edition id, its data block)
+        self._data: dict[tuple[str, str], str] = {}  # (edition id, language) → its data block
 
     async def aclose(self) -> None:
         await self._client.close()
 
-    def data_block(self, edition_id: str, analysis: Analysis, sheet: FactSheet) -> str:
-        """The edition's data block, built once per edition."""
-        if self._data is None or self._data[0] != edition_id:
-            self._data = (edition_id, narration_prompt.data_block(analysis, sheet))
-        return self._data[1]
+    def data_block(self, edition_id: str, analysis: Analysis, sheet: FactSheet,
+                   language: str = "en") -> str:
+        """The edition's data block with figures as ``language`` writes them, built once per
+        edition and language."""
+        key = (edition_id, language)
+        if key not in self._data:
+            self._data = {k: v for k, v in self._data.items() if k[0] == edition_id}
+            self._data[key] = narration_prompt.data_block(analysis, sheet, language)
+        return self._data[key]
 
     async def answer(self, question: Question, analysis: Analysis, sheet: FactSheet,
                      edition_id: str, budget_s: float) -> Drafted:
-        data = self.data_block(edition_id, analysis, sheet)
+        data = self.data_block(edition_id, analysis, sheet, question.language.value)
         deadline = asyncio.get_running_loop().time() + budget_s
         usage, rejected = Usage(), list[str]()
         note: str | None = None

@@ -70,9 +70,12 @@ moves compared.
 - At most {MAX_WORDS} words (Chinese: at most {MAX_ZH_CHARS} characters), one or two short \
 paragraphs of plain text: no Markdown, HTML, links, emoji, bullet characters or @mentions.
 - Write in the language the task names. In Chinese, write each figure exactly as its \
-"display" shows it, with a space on each side, right after the subject's name as the data \
-writes it ("USDT 供应 +$858M", "HSI -0.88%"); do not use Chinese direction words such as 上涨 \
-or 下跌 (the signed figure carries the direction) and never write numbers in Chinese numerals.
+"display" shows it, in Arabic digits ("+5.63亿美元", "+1.47个百分点", "-0.88%"), right after \
+its subject's name, with at most a direction word between ("USDT供应增加8.58亿美元", "恒生指数\
+下跌0.88%"); name indices as Chinese readers do (标普500, 恒生指数, 上证指数, 创业板指, 比特币). \
+Chinese direction words (上涨, 下跌, 走高, 走低, 收涨, 收跌, 跑赢, 跑输) must agree with the \
+data like English ones, and never write a number in Chinese numerals (the checker reads digits \
+only).
 - Do not add a closing line about the date or the checks: the bot adds it.
 """
 

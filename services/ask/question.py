@@ -50,8 +50,9 @@ class QuestionError(InputError):
 def parse_question(raw: str | None, max_chars: int) -> Question:
     text = tidy(raw or "")
     if not text:
-        raise QuestionError(f"Ask a question after the command, for example: {EXAMPLE}")
+        raise QuestionError.saying("Ask a question after the command, for example: {example}",
+                                   example=EXAMPLE)
     if len(text) > max_chars:
-        raise QuestionError(f"That question is {len(text):,} characters long; please keep it "
-                            f"under {max_chars:,}.")
+        raise QuestionError.saying("That question is {length} characters long; please keep "
+                                   "it under {limit}.", length=len(text), limit=max_chars)
     return Question(text, language_of(text))

@@ -50,13 +50,13 @@ def review_answer(text: str, sheet: FactSheet, language: Language) -> list[Rejec
         found.append(Rejection(f"({used} {unit})", f"too long: the limit is {limit}"))
     found += [Rejection(m.group(0), "investment advice is not given")
               for m in ADVICE.finditer(text)]
-    found += forecasts(text, sheet)
+    found += forecasts(text, sheet, language)
     found += [Rejection(m.group(0), "plain text only: no markup, links or mentions")
               for m in MARKUP.finditer(text)]
     return found
 
 
-def forecasts(text: str, sheet: FactSheet) -> list[Rejection]:
+def forecasts(text: str, sheet: FactSheet, language: Language = Language.EN) -> list[Rejection]:
     """Each figure stated in a sentence about the future: the edition holds no forecasts."""
     found = []
     for sentence in _SENTENCE_END.split(text):
@@ -64,7 +64,8 @@ def forecasts(text: str, sheet: FactSheet) -> list[Rejection]:
         if future is None:
             continue
         found += [Rejection(w.text, f"a forecast (\"{future.group(0)}\"): the edition holds "
-                                    "no forecasts") for w in read_figures(sentence, sheet.names())]
+                                    "no forecasts")
+                  for w in read_figures(sentence, sheet.names(), language.value)]
     return found
 
 

@@ -25,6 +25,7 @@ from services.ask.question import Question, parse_question
 from services.ask.relevant import relevant_facts, section_of
 from services.ask.routing import route
 from services.ask.template import facts_answer
+from services.i18n import Translator, translator
 from services.models.analysis import Analysis
 from services.narration.facts import FactSheet, build_facts
 from services.report.editions import Edition
@@ -109,14 +110,19 @@ class AskService:
         day = self._clock().astimezone(UTC).date()
         return DayUsage(day) if self.usage is None else await self.usage.day(day)
 
-    async def status_line(self) -> str:
-        """For /status: the day's Claude tokens for /ask against the budget."""
+    async def status_line(self, tr: Translator | None = None) -> str:
+        """For /status: the day's Claude tokens for /ask against the budget, in ``tr``'s
+        language (English by default)."""
+        tr = tr or translator("en")
         if self.model is None:
-            return "/ask: Claude is not configured; questions are answered by keyword."
+            return tr.gettext("/ask: Claude is not configured; questions are answered by "
+                              "keyword.")
         used = await self.today()
-        return (f"/ask today (UTC): {used.tokens:,} Claude tokens in {used.answers:,} "
-                f"answer{'s' if used.answers != 1 else ''}, of a {self.limits.daily_tokens:,} "
-                "budget.")
+        return tr.ngettext("/ask today (UTC): {tokens} Claude tokens in {n} answer, of a "
+                           "{budget} budget.",
+                           "/ask today (UTC): {tokens} Claude tokens in {n} answers, of a "
+                           "{budget} budget.", used.answers, tokens=tr.count(used.tokens),
+                           budget=tr.count(self.limits.daily_tokens))
 
     # ------------------------------------------------------------------ the routes
     async def _answer(self, edition: Edition, question: Question, key: CacheKey) -> Answer:

@@ -13,7 +13,7 @@ sends exactly what the first attempt sent.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,9 +24,11 @@ from services.delivery.slots import Slot, SlotStore
 from services.models.analysis import Analysis
 from services.models.report import Narration
 from services.models.snapshot import MarketSnapshot
-from services.narration.base import Narrator
+from services.narration.base import Narrator, narrate_in
+from services.narration.template import TemplateNarrator
 from services.report.editions import Edition, EditionCache
 from services.storage.editions import EditionStore
+from services.storage.languages import LanguageStore
 from services.storage.subscriptions import Subscription, SubscriptionStore
 
 log = logging.getLogger(__name__)
@@ -35,20 +37,28 @@ Rebuild = Callable[[MarketSnapshot, Narrator], Awaitable[Edition]]
 
 
 class StoredNarrator:
-    """Says again what the narrator said when the edition first went out."""
+    """Says again what the narrator said when the edition first went out, in each language it
+    was stored in; a language not stored is narrated by ``fallback`` (the template if None)."""
 
-    def __init__(self, narration: Narration) -> None:
+    def __init__(self, narration: Narration, by_language: Mapping[str, Narration] | None = None,
+                 fallback: Narrator | None = None) -> None:
         self.narration = narration
+        self.by_language = dict(by_language or {})
+        self.fallback = fallback
         self.name = narration.narrator
 
-    async def narrate(self, analysis: Analysis) -> Narration:
-        return self.narration
+    async def narrate(self, analysis: Analysis, language: str = "en") -> Narration:
+        if language in self.by_language:
+            return self.by_language[language]
+        if not self.by_language:
+            return self.narration  # stored before languages existed: it is what went out
+        return await narrate_in(self.fallback or TemplateNarrator(), analysis, language)
 
 
 class Briefing:
     def __init__(self, editions: EditionCache, store: EditionStore, ledger: Ledger,
                  fanout: Fanout, subscriptions: SubscriptionStore, rebuild: Rebuild,
-                 narrator: Narrator) -> None:
+                 narrator: Narrator, languages: LanguageStore | None = None) -> None:
         self._editions = editions
         self._store = store
         self._ledger = ledger
@@ -56,17 +66,28 @@ class Briefing:
         self._subscriptions = subscriptions
         self._rebuild = rebuild
         self._narrator = narrator
+        self._languages = languages
 
     async def peek(self) -> Edition:
         """The current edition, built if need be, not stored (``push --dry-run``)."""
         return await self._editions.current()
 
-    async def edition(self, refresh: bool = False) -> Edition:
-        """The current edition (rebuilt with ``refresh``), stored before anything is sent."""
+    async def edition(self, refresh: bool = False,
+                      recipients: list[Subscription] | None = None) -> Edition:
+        """The current edition (rebuilt with ``refresh``), narrated in every language the
+        ``recipients`` read, stored before anything is sent."""
         edition = await (self._editions.refresh() if refresh else self._editions.current())
+        for language in await self.languages_of(recipients or []):
+            await edition.localised(language)
         await self._store.save(edition.id, edition.snapshot, edition.built_at,
-                               edition.report.narration)
+                               edition.report.narration, language=edition.language,
+                               others=edition.narrations())
         return edition
+
+    async def languages_of(self, subscriptions: list[Subscription]) -> set[str]:
+        if self._languages is None:
+            return set()
+        return {await self._languages.get(s.platform, s.destination_id) for s in subscriptions}
 
     async def recipients(self) -> list[Subscription]:
         """Active subscriptions on the platforms this fan-out can reach."""
@@ -74,12 +95,13 @@ class Briefing:
                 if s.platform in self.fanout.platforms]
 
     async def push(self, refresh: bool = False) -> FanoutResult:
-        edition = await self.edition(refresh)
-        return await self.fanout.deliver(edition, _destinations(await self.recipients()))
+        recipients = await self.recipients()
+        edition = await self.edition(refresh, recipients)
+        return await self.fanout.deliver(edition, _destinations(recipients))
 
     async def deliver_slot(self, slot: Slot, fire_at: datetime) -> FanoutResult:
-        edition = await self.edition(refresh=True)
         subscribers = [s for s in await self.recipients() if slot.has(s)]
+        edition = await self.edition(refresh=True, recipients=subscribers)
 
         async def record(session: AsyncSession) -> None:
             await SlotStore.record(session, slot, fire_at, edition.id)
@@ -109,7 +131,8 @@ class Briefing:
         if stored is None:
             return None
         snapshot, narration = stored
-        narrator = StoredNarrator(narration) if narration is not None else self._narrator
+        narrator = self._narrator if narration is None else StoredNarrator(
+            narration, await self._store.narrations(edition_id), self._narrator)
         edition = await self._rebuild(snapshot, narrator)
         if edition.id != edition_id:
             log.error("stored snapshot of %s rebuilds as %s", edition_id, edition.id)

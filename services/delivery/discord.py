@@ -4,9 +4,10 @@ errors are already the product's).
 
 What this adds for the fan-out:
 
-- **one upload per edition**: the first post uploads the dashboard and its attachment URL is
-  kept (``MediaCache``); later channels show that URL in their embed. Discord signs
-  attachment URLs with an expiry of about a day, which a daily briefing outlives only in old
+- **one upload per edition and language**: the first post uploads the dashboard and its
+  attachment URL is kept (``MediaCache``); later channels show that URL in their embed.
+  Discord signs attachment URLs with an expiry of about a day, which a daily briefing
+  outlives only in old
   scroll-back; the handlers' docstring discusses the trade-off.
 - **doubt**: a 5xx or a timeout after the request went out becomes ``DeliveryInDoubt``
   (counted, then retried); a failed connection stays ``DeliveryUnavailable``. discord.py also
@@ -22,7 +23,7 @@ from typing import Protocol
 import aiohttp
 
 from services.delivery.channels import SendResult
-from services.delivery.media import MediaCache
+from services.delivery.media import MediaCache, chart_key
 from services.errors import DeliveryInDoubt, DeliveryUnavailable
 from services.report.editions import Edition
 
@@ -64,7 +65,7 @@ class DiscordSender:
         return None  # discord.py paces every request by its buckets
 
     async def send_edition(self, destination_id: str, edition: Edition) -> SendResult:
-        key = (edition.id, PLATFORM, DASHBOARD)
+        key = (edition.id, PLATFORM, chart_key(DASHBOARD, edition.language))
 
         async def upload() -> tuple[SendResult, str | None]:
             posted = await self._post(destination_id, edition, None)

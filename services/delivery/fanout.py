@@ -14,6 +14,10 @@ failure is isolated to its destination:
     DeliveryError        ``failed`` with the platform's reason
 
 ``resume`` finishes an edition already in the ledger (after a restart) without enqueueing.
+
+Each destination gets the edition in its language (``languages``: what each chat or channel
+chose with /lang; the others get the edition's own language), the same edition id and figures:
+the ledger keeps one row per destination whatever the language.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from typing import Protocol
 
 from services.delivery.channels import Sender
 from services.delivery.ledger import Claim, Destination, Extra, Ledger
@@ -42,6 +47,14 @@ from services.storage.subscriptions import SubscriptionStore
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
+
+
+class LanguageChoices(Protocol):
+    """Where each destination's chosen language is kept (``storage.languages``)."""
+
+    async def all(self) -> dict[tuple[str, str], str]: ...
+
+    async def move(self, platform: str, old_id: str, new_id: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -83,8 +96,10 @@ class FanoutResult:
 class Fanout:
     def __init__(self, ledger: Ledger, senders: Mapping[str, Sender],
                  subscriptions: SubscriptionStore, liveness: Liveness,
-                 policy: RetryPolicy = RetryPolicy(), sleep: Sleep = asyncio.sleep) -> None:
+                 policy: RetryPolicy = RetryPolicy(), sleep: Sleep = asyncio.sleep,
+                 languages: LanguageChoices | None = None) -> None:
         self._ledger = ledger
+        self._languages = languages
         self._senders = dict(senders)
         self._subscriptions = subscriptions
         self._liveness = liveness
@@ -123,13 +138,15 @@ class Fanout:
 
     async def _run(self, edition: Edition, result: FanoutResult, rounds: int = 10) -> None:
         await self._liveness.start()
+        chosen = await self._languages.all() if self._languages is not None else {}
         for _ in range(rounds):
             if self._draining:
                 return
             recovered = await self._ledger.recover(self._liveness.is_alive, edition.id)
             result.in_doubt += recovered.rows
             active = [p for p in self._senders if p not in result.platforms_stopped]
-            await asyncio.gather(*(self._platform(edition, p, result) for p in active))
+            await asyncio.gather(*(self._platform(edition, p, result, chosen)
+                                   for p in active))
             if not recovered.rows and not await self._dead_rows_left(edition.id):
                 return
 
@@ -140,7 +157,8 @@ class Fanout:
                 return True
         return False
 
-    async def _platform(self, edition: Edition, platform: str, result: FanoutResult) -> None:
+    async def _platform(self, edition: Edition, platform: str, result: FanoutResult,
+                        chosen: Mapping[tuple[str, str], str]) -> None:
         sender = self._senders[platform]
         stop = asyncio.Event()
         await sender.prepare(edition)
@@ -151,21 +169,24 @@ class Fanout:
                 claim = await self._ledger.claim_next(edition.id, platform)
                 if claim is None:
                     return
-                await self._deliver_one(sender, edition, claim, result, stop)
+                language = chosen.get((claim.platform, claim.destination_id), edition.language)
+                await self._deliver_one(sender, edition, claim, result, stop, language)
 
         await asyncio.gather(*(worker() for _ in range(max(1, sender.concurrency))))
 
     async def _deliver_one(self, sender: Sender, edition: Edition, claim: Claim,
-                           result: FanoutResult, stop: asyncio.Event) -> None:
-        """One destination, retried as the policy says; the row's outcome is always marked
-        (or the row is given back), whatever happens."""
+                           result: FanoutResult, stop: asyncio.Event, language: str | None = None
+                           ) -> None:
+        """One destination, in ``language``, retried as the policy says; the row's outcome is
+        always marked (or the row is given back), whatever happens."""
         policy, failures, waits, paced = self._policy, 0, 0, True
         while True:
             try:
                 if not paced:
                     await sender.pace()
                 paced = False
-                sent = await sender.send_edition(claim.destination_id, edition)
+                localised = await edition.localised(language or edition.language)
+                sent = await sender.send_edition(claim.destination_id, localised)
             except RateLimited as exc:
                 result.rate_limited += 1
                 waits += 1
@@ -178,6 +199,8 @@ class Fanout:
                 continue
             except DestinationMoved as exc:
                 await self._subscriptions.move(claim.platform, claim.destination_id, exc.new_id)
+                if self._languages is not None:
+                    await self._languages.move(claim.platform, claim.destination_id, exc.new_id)
                 moved = await self._ledger.mark_moved(claim, exc.new_id)
                 result.moved += 1
                 log.info("%s %s moved to %s", claim.platform, claim.destination_id, exc.new_id)

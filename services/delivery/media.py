@@ -1,5 +1,6 @@
-"""Each chart is uploaded once per edition per platform; later sends reuse the platform's
-reference (a Telegram ``file_id``, a Discord attachment URL), kept in the ``media`` table.
+"""Each chart is uploaded once per edition, platform and language; later sends reuse the
+platform's reference (a Telegram ``file_id``, a Discord attachment URL), kept in the ``media``
+table under ``chart_key(name, language)`` (``dashboard``, ``dashboard@zh``).
 
 ``MediaCache.reuse_or_upload`` is single-flight per (edition, platform, chart): while the
 first upload is in flight, other sends of the same chart wait for its reference instead of
@@ -21,7 +22,13 @@ from services.storage.db import Database
 from services.storage.tables import MediaRow
 
 T = TypeVar("T")
-Key = tuple[str, str, str]  # (edition_id, platform, chart name)
+Key = tuple[str, str, str]  # (edition_id, platform, chart_key(name, language))
+
+
+def chart_key(name: str, language: str) -> str:
+    """A chart's name in the media table: English keeps the bare name (as stored before
+    languages existed), another language is suffixed: ``dashboard@zh``."""
+    return name if language == "en" else f"{name}@{language}"
 
 
 class MediaCache:

@@ -19,23 +19,33 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from services.errors import ScheduleInputError
-from services.input_limits import quoted
+from services.errors import Say, ScheduleInputError, Several
+from services.i18n import N_
+from services.input_limits import shown
 
 EXAMPLE = "/subscribe 08:30 Asia/Hong_Kong"
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 AREAS = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia",
          "Europe", "Indian", "Pacific")
 UTC_NAMES = ("UTC", "Etc/UTC")
-ACCEPTED_ZONES = ("an Area/City zone such as Europe/London, America/New_York or "
-                  "Asia/Hong_Kong, or UTC")
+ACCEPTED_ZONES = N_("an Area/City zone such as Europe/London, America/New_York or "
+                     "Asia/Hong_Kong, or UTC")
+
+
+class ScheduleValueError(ValueError):
+    """A time or zone that does not parse; ``say`` is the message for a user."""
+
+    def __init__(self, say: Say) -> None:
+        self.say = say
+        super().__init__(str(say))
 
 
 def parse_hhmm(value: str) -> time:
     """``"08:30"`` → ``time(8, 30)``; raises ``ValueError`` naming the problem."""
     match = _HHMM.match(value.strip())
     if not match:
-        raise ValueError(f"{quoted(value)} is not a time of day as HH:MM (00:00 to 23:59)")
+        raise ScheduleValueError(Say("'{value}' is not a time of day as HH:MM (00:00 to 23:59)",
+                                     {"value": shown(value)}))
     return time(int(match.group(1)), int(match.group(2)))
 
 
@@ -54,7 +64,7 @@ def accepted_zones() -> tuple[str, ...]:
 
 def parse_zone(value: str) -> ZoneInfo:
     """A zone a user typed (``asia/hong_kong`` is read as ``Asia/Hong_Kong``); raises
-    ``ValueError`` saying which zones are accepted."""
+    ``ScheduleValueError`` (a ``ValueError``) saying which zones are accepted."""
     return ZoneInfo(canonical_zone(value))
 
 
@@ -76,11 +86,13 @@ def _zones_by_lower() -> dict[str, str]:
 
 
 def canonical_zone(name: str) -> str:
-    """``asia/hong_kong`` → ``Asia/Hong_Kong``; raises ``ValueError`` naming the problem.
-    Only names from ``accepted_zones`` are looked up: nothing typed reaches the file system."""
+    """``asia/hong_kong`` → ``Asia/Hong_Kong``; raises ``ScheduleValueError`` (a
+    ``ValueError``) naming the problem. Only names from ``accepted_zones`` are looked up:
+    nothing typed reaches the file system."""
     found = _zones_by_lower().get(name.strip().lower())
     if found is None:
-        raise ValueError(f"{quoted(name)} is not an accepted time zone: use {ACCEPTED_ZONES}")
+        raise ScheduleValueError(Say("'{value}' is not an accepted time zone: use {zones}",
+                                     {"value": shown(name), "zones": Say(ACCEPTED_ZONES)}))
     return found
 
 
@@ -92,27 +104,30 @@ def parse_schedule(args: Sequence[str], default_time: str, default_tz: str) -> S
     """``[HH:MM] [TZ]`` (either may be left out, in either order); every problem is named at
     once, with an example, in a ``ScheduleInputError``."""
     if len(args) > 2:
-        raise ScheduleInputError(f"Too many values: give a time and a time zone at most. "
-                                 f"Example: {EXAMPLE}")
+        raise ScheduleInputError(Say("Too many values: give a time and a time zone at most. "
+                                     "Example: {example}", {"example": EXAMPLE}))
     times = [a for a in args if _looks_like_time(a)]
     zones = [a for a in args if not _looks_like_time(a)]
     if len(times) > 1 or len(zones) > 1:
-        raise ScheduleInputError(f"Give one time and one time zone. Example: {EXAMPLE}")
-    problems: list[str] = []
+        raise ScheduleInputError(Say("Give one time and one time zone. Example: {example}",
+                                     {"example": EXAMPLE}))
+    problems: list[Say] = []
     clock = default_time
     tz = default_tz
     if times:
         try:
             clock = parse_hhmm(times[0]).strftime("%H:%M")
-        except ValueError as err:
-            problems.append(str(err))
+        except ScheduleValueError as err:
+            problems.append(err.say)
     if zones:
         try:
             tz = canonical_zone(zones[0])
-        except ValueError as err:
-            problems.append(str(err))
+        except ScheduleValueError as err:
+            problems.append(err.say)
     if problems:
-        raise ScheduleInputError(f"{'; '.join(problems)}. Example: {EXAMPLE}")
+        raise ScheduleInputError(Say("{problems}. Example: {example}",
+                                     {"problems": Several(tuple(problems)),
+                                      "example": EXAMPLE}))
     return Schedule(clock, tz)
 
 

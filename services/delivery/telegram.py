@@ -1,9 +1,10 @@
 """The daily post to one Telegram chat, with python-telegram-bot's ``Bot``.
 
 One message: the dashboard photo, the Key Insight as its HTML caption (≤ 1024) and a "Full
-report" button (``handlers.telegram.keyboards.full_report()``, passed in by the wiring, which
-the section-button handler answers). The photo's bytes
-go up once per edition; every later chat gets the ``file_id`` Telegram returned
+report" button (``handlers.telegram.keyboards.full_report(language)``, passed in by the
+wiring, which the section-button handler answers), all in the language of the edition it is
+given (the fan-out gives each chat the edition in that chat's language). The photo's bytes
+go up once per edition and language; every later chat gets the ``file_id`` Telegram returned
 (``MediaCache``). Without a chart renderer (or if it fails) the caption goes as a text message.
 
 Sends are paced within Telegram's flood limits (``pacing.telegram_pacer``: 29/s overall, 1/s
@@ -46,7 +47,7 @@ from telegram.error import (
 from telegram.warnings import PTBDeprecationWarning
 
 from services.delivery.channels import SendResult
-from services.delivery.media import MediaCache
+from services.delivery.media import MediaCache, chart_key
 from services.delivery.pacing import Pacer, telegram_pacer
 from services.errors import (
     BotError,
@@ -113,8 +114,8 @@ class TelegramSender:
     platform = PLATFORM
 
     def __init__(self, bot: Bot, charts: ChartRenderer | None, media: MediaCache,
-                 reply_markup: InlineKeyboardMarkup, pacer: Pacer | None = None,
-                 concurrency: int = 8) -> None:
+                 reply_markup: InlineKeyboardMarkup | Callable[[str], InlineKeyboardMarkup],
+                 pacer: Pacer | None = None, concurrency: int = 8) -> None:
         self._bot = bot
         self._charts = charts
         self._media = media
@@ -130,7 +131,8 @@ class TelegramSender:
 
     async def send_edition(self, destination_id: str, edition: Edition) -> SendResult:
         text = caption(edition.report)
-        markup = self._markup
+        markup = self._markup if isinstance(self._markup, InlineKeyboardMarkup) \
+            else self._markup(edition.language)
         chat = chat_id(destination_id)
         png = await self._dashboard(edition)
         if png is None:
@@ -142,7 +144,7 @@ class TelegramSender:
             return lambda: self._bot.send_photo(chat, source, caption=text,
                                                 parse_mode=ParseMode.HTML, reply_markup=markup)
 
-        key = (edition.id, PLATFORM, DASHBOARD)
+        key = (edition.id, PLATFORM, chart_key(DASHBOARD, edition.language))
 
         async def upload() -> tuple[SendResult, str | None]:
             message = await self._call(destination_id, photo(

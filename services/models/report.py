@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from services.errors import UnknownSectionError
+from services.i18n import N_
 from services.models.analysis import Analysis, FlowNode
 
 SECTION_KEYS: tuple[str, ...] = (
@@ -13,17 +14,18 @@ SECTION_KEYS: tuple[str, ...] = (
     "divergences", "capital_flows", "risk_matrix", "action_plan",
 )
 
+# English msgids; a report in another language carries them translated (``Section.title``).
 SECTION_TITLES: dict[str, str] = {
-    "key_insight": "Key Insight",
-    "risk_sentiment": "Global risk sentiment and transmission chain",
-    "crypto_defi": "Crypto and DeFi",
-    "us": "US",
-    "hk": "Hong Kong",
-    "a_shares": "A-shares",
-    "divergences": "Cross-market divergences",
-    "capital_flows": "Capital flow map",
-    "risk_matrix": "Risk matrix",
-    "action_plan": "Action plan",
+    "key_insight": N_("Key Insight"),
+    "risk_sentiment": N_("Global risk sentiment and transmission chain"),
+    "crypto_defi": N_("Crypto and DeFi"),
+    "us": N_("US"),
+    "hk": N_("Hong Kong"),
+    "a_shares": N_("A-shares"),
+    "divergences": N_("Cross-market divergences"),
+    "capital_flows": N_("Capital flow map"),
+    "risk_matrix": N_("Risk matrix"),
+    "action_plan": N_("Action plan"),
 }
 
 # Short names a user would type, mapped to section keys.
@@ -120,6 +122,7 @@ class Report:
     narration: Narration
     warnings: tuple[str, ...]
     verdict: str
+    language: str = "en"  # what every text of the report is written in
 
     def section(self, key: str) -> Section:
         wanted = resolve_section(key)

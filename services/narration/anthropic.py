@@ -23,7 +23,7 @@ from anthropic.types import MessageParam, OutputConfigParam
 
 from services.errors import NarrationError
 from services.models.analysis import Analysis
-from services.models.report import Narration
+from services.models.report import SECTION_KEYS, Narration
 from services.narration import prompt
 from services.narration.facts import FactSheet, build_facts
 from services.narration.review import Round, Tokens, assemble, review_draft
@@ -72,25 +72,26 @@ class AnthropicNarrator:
     def client(self) -> anthropic.AsyncAnthropic:
         return self._client
 
-    async def narrate(self, analysis: Analysis) -> Narration:
-        fallback = self._template.compose(analysis)
+    async def narrate(self, analysis: Analysis, language: str = "en") -> Narration:
+        """The narration in ``language``: Claude writes in it, the checker reads it."""
+        fallback = self._template.compose(analysis, language)
         sheet = build_facts(analysis)
-        data = prompt.data_block(analysis, sheet)
+        data = prompt.data_block(analysis, sheet, language)
         deadline = asyncio.get_running_loop().time() + self._budget_s
         try:
-            first, tokens = await self._ask(data, None, deadline)
+            first, tokens = await self._ask(data, None, deadline, language)
         except NarrationError as exc:
             log.warning("narration: the template ships (%s)", exc)
             return fallback
-        rounds: tuple[Round, ...] = (self._review(first, sheet),)
+        rounds: tuple[Round, ...] = (self._review(first, sheet, None, language),)
         failed = rounds[0].failed()
         if failed:
             note = prompt.retry_note({k: [str(r) for r in rounds[0].rejections[k]]
                                       for k in failed}, first.fields())
             try:
-                second, more = await self._ask(data, note, deadline)
+                second, more = await self._ask(data, note, deadline, language)
                 tokens += more
-                rounds += (self._review(second, sheet, failed),)
+                rounds += (self._review(second, sheet, failed, language),)
             except NarrationError as exc:
                 log.warning("narration: retry failed (%s); rejected fields fall back", exc)
         narration = assemble(fallback, rounds, tokens)
@@ -98,14 +99,12 @@ class AnthropicNarrator:
         return narration
 
     @staticmethod
-    def _review(draft: prompt.Draft, sheet: FactSheet, keys: tuple[str, ...] | None = None
-                ) -> Round:
+    def _review(draft: prompt.Draft, sheet: FactSheet, keys: tuple[str, ...] | None = None,
+                language: str = "en") -> Round:
         fields = draft.fields()
-        if keys is None:
-            return Round(fields, review_draft(fields, sheet))
-        return Round(fields, review_draft(fields, sheet, keys))
+        return Round(fields, review_draft(fields, sheet, keys or SECTION_KEYS, language))
 
-    async def _ask(self, data: str, note: str | None, deadline: float
+    async def _ask(self, data: str, note: str | None, deadline: float, language: str = "en"
                    ) -> tuple[prompt.Draft, Tokens]:
         """One Messages API call within what is left of the budget; any failure is a
         ``NarrationError`` with a log-safe message."""
@@ -115,13 +114,14 @@ class AnthropicNarrator:
         output_config: OutputConfigParam = {}
         if self._effort:
             output_config["effort"] = cast(Effort, self._effort)
-        user: MessageParam = {"role": "user", "content": prompt.user_content(data, note)}
+        user: MessageParam = {"role": "user",
+                              "content": prompt.user_content(data, note, language)}
         try:
             async with asyncio.timeout(remaining):
                 message = await self._client.messages.parse(
                     model=self.model,
                     max_tokens=self._max_tokens,
-                    system=prompt.system_blocks(),
+                    system=prompt.system_blocks(language),
                     messages=[user],
                     output_format=prompt.Draft,
                     output_config=output_config if output_config else anthropic.omit,

@@ -13,10 +13,8 @@ and every direction word next to a subject agrees with that subject's move ("BTC
 fell", "stablecoin supply grew"), as does every comparison of two subjects ("ChiNext
 outperformed SSE").
 
-Chinese text is held to a stricter rule until the checker reads Chinese (``check(...,
-language="zh")``): every number must be one the figure reader reads and follow the name of its
-subject as the data writes it, and Chinese direction words and numerals are rejected as
-uncheckable (a signed figure carries the direction instead).
+Chinese text (``check(..., language="zh")``) is read the Chinese way by
+``services.narration.zh``, with the same rules.
 """
 
 from __future__ import annotations
@@ -218,8 +216,7 @@ def check_figure(w: Written, sheet: FactSheet, subject: Subject | None,
     return None
 
 
-def check_figures(text: str, sheet: FactSheet, require_subject: bool = False
-                  ) -> list[Rejection]:
+def check_figures(text: str, sheet: FactSheet) -> list[Rejection]:
     figures = read_figures(text, sheet.names())
     masked = mask(text, sheet.names())
     mentions = find_mentions(text, sheet, [(w.start, w.end) for w in figures])
@@ -232,9 +229,6 @@ def check_figures(text: str, sheet: FactSheet, require_subject: bool = False
         if w.range_of is not None and subject is None:
             subject = owners[w.range_of]
         owners.append(subject)
-        if require_subject and subject is None:
-            found.append(Rejection(w.text, UNATTRIBUTED))
-            continue
         rejection = check_figure(w, sheet, subject, _spread_partner(w, after, masked))
         if rejection is not None:
             found.append(rejection)
@@ -322,58 +316,13 @@ def _direction_after(m: Mention, words: list[str], nxt: Mention | None, text: st
     return None
 
 
-UNATTRIBUTED = ("cannot be checked in Chinese yet: write it right after its subject's name as "
-                "the data writes it")
-# Chinese direction words and numerals: not read yet, so never accepted unchecked.
-ZH_DIRECTION = re.compile(r"涨|跌|升|降|增|减|流入|流出|走高|走低|跑赢|跑输|领先|落后|反弹|回落"
-                          r"|高于|低于|扩大|收窄|缩小")
-ZH_NUMERAL = re.compile(r"[零一二两三四五六七八九十百千万亿]+(?:个百分点|[万亿%％])"
-                        r"|百分之[零一二两三四五六七八九十点]+")
-
-
-def unread_numbers(text: str, sheet: FactSheet) -> list[Rejection]:
-    """Digits the figure reader did not read as a figure (dates and names with digits are
-    not figures): in a text it cannot fully read, each may be an unchecked figure."""
-    masked = mask(text, sheet.names())
-    covered = [(w.start, w.end) for w in read_figures(text, sheet.names())]
-    found = []
-    for m in re.finditer(r"\d+", masked):
-        if not any(start <= m.start() < end for start, end in covered):
-            found.append(Rejection(_token_at(text, m.start(), m.end()),
-                                   "cannot be checked: not read as a figure"))
-    return found
-
-
-_SEPARATORS = frozenset(" \t\n，。；：！？、")
-
-
-def _token_at(text: str, start: int, end: int, reach: int = 12) -> str:
-    """The run of text around ``text[start:end]`` up to a space or punctuation (or ``reach``
-    characters each way)."""
-    left, right = start, end
-    while left > max(0, start - reach) and text[left - 1] not in _SEPARATORS:
-        left -= 1
-    while right < min(len(text), end + reach) and text[right] not in _SEPARATORS:
-        right += 1
-    return text[left:right]
-
-
-def check_zh(text: str, sheet: FactSheet) -> list[Rejection]:
-    """The strict rule for Chinese text (see the module docstring)."""
-    found = check_figures(text, sheet, require_subject=True) + check_directions(text, sheet)
-    found += unread_numbers(text, sheet)
-    found += [Rejection(m.group(0), "a Chinese direction word cannot be checked yet; write the "
-                                    "signed figure instead") for m in ZH_DIRECTION.finditer(text)]
-    found += [Rejection(m.group(0), "Chinese numerals cannot be checked; write the figure as "
-                                    "the data displays it") for m in ZH_NUMERAL.finditer(text)]
-    return found
-
-
 def check(text: str, sheet: FactSheet, language: str = "en") -> list[Rejection]:
     """Every wrong figure and every wrong direction in ``text``; empty when it all holds.
-    ``language="zh"``: the strict rule for Chinese."""
+    ``language="zh"`` reads it as Chinese (``services.narration.zh``)."""
     if language == "zh":
-        found = check_zh(text, sheet)
+        from services.narration import zh
+
+        found = zh.check(text, sheet)
     else:
         found = check_figures(text, sheet) + check_directions(text, sheet)
     unique: dict[tuple[str, str], Rejection] = {}

@@ -7,6 +7,12 @@ Pure. It reads figures as ``services.format`` writes them ("+0.59%", "+1.47 pp",
 What is not a figure is masked first: dates and times, durations ("24h", "1-day"), names that
 contain digits ("S&P 500", "CSI 300"), and a bare single-digit integer ("two of 3 markets") is
 not read as a figure either.
+
+Chinese text (``language="zh"``) is read with Chinese units as well: "上涨1.04%", "5.63亿美元",
+"1.75万亿元", "2.54个百分点", "254个基点", "1.76倍", and the English forms inside Chinese
+("+$563M"); dates ("2026年3月20日"), durations ("24小时", "3个交易日") and names with digits
+("标普500", "沪深300") are masked. A figure sits between any characters that are not ASCII
+letters or digits, since Chinese has no spaces.
 """
 
 from __future__ import annotations
@@ -73,7 +79,35 @@ SCALES: dict[str, float] = {
     "billion": 1e9, "bn": 1e9, "B": 1e9,
     "million": 1e6, "mn": 1e6, "M": 1e6, "m": 1e6,
     "thousand": 1e3, "K": 1e3, "k": 1e3,
+    "万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3,
 }
+
+_UNIT_ZH = (r"%|％|个百分点|百分点|个基点|基点|percentage\s+points?\b|pp\b|ppts?\b|bps?\b"
+            r"|倍|x\b|×|points?\b|个点|点")
+FIGURE_ZH = re.compile(
+    rf"""(?<![A-Za-z0-9_.,/])
+    (?P<sign>[{_SIGNS}])?
+    (?P<cur>US\$|HK\$|\$|¥|￥|USD\s?|CNY\s?|RMB\s?)?
+    (?P<sign2>[+\-\u2212])?
+    (?P<num>{_NUM})
+    (?:\s?(?P<scale>万亿|亿|万|千|{_SCALE})(?![A-Za-z]))?
+    (?:\s?(?P<unit>{_UNIT_ZH}))?
+    (?:\s?(?P<cur2>美元|美金|人民币|元|港元|港币|USD|CNY|RMB))?
+    (?![A-Za-z0-9_%％])""",
+    re.VERBOSE,
+)
+# Chinese for what is not a figure: dates, durations, ordinals and ranks.
+NOT_FIGURES_ZH: tuple[re.Pattern[str], ...] = (
+    re.compile(r"\d{2,4}年\d{1,2}月(?:\d{1,2}[日号])?|\d{1,2}月\d{1,2}[日号]|\d{4}年"),
+    re.compile(r"\d+(?:\.\d+)?\s?(?:个)?(?:小时|分钟|秒钟|天|日|周|星期|个月|月|年期|年|交易日|"
+               r"个交易日|季度|个季度)"),
+    re.compile(r"[第前后近过去]\d+"),
+    re.compile(r"T\+\d"),
+)
+DIGIT_NAMES_ZH: tuple[str, ...] = (
+    "标普500", "标普500指数", "纳斯达克100", "纳指100", "沪深300", "中证500", "中证1000",
+    "上证50", "上证180", "科创50", "日经225", "富时100", "罗素2000", "二层网络",
+)
 
 _MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?")
 NOT_FIGURES: tuple[re.Pattern[str], ...] = (
@@ -96,18 +130,20 @@ DIGIT_NAMES: tuple[str, ...] = (
 )
 
 
-def mask(text: str, names: Iterable[str] = ()) -> str:
+def mask(text: str, names: Iterable[str] = (), language: str = "en") -> str:
     """``text`` with every non-figure span replaced by spaces (offsets are kept)."""
     chars = list(text)
 
     def blank(start: int, end: int) -> None:
         chars[start:end] = " " * (end - start)
 
-    for pattern in NOT_FIGURES:
+    patterns = NOT_FIGURES + (NOT_FIGURES_ZH if language == "zh" else ())
+    for pattern in patterns:
         for m in pattern.finditer(text):
             start, end = m.span(1) if m.groups() else m.span()
             blank(start, end)
-    for name in sorted({*DIGIT_NAMES, *names}, key=len, reverse=True):
+    extra = DIGIT_NAMES_ZH if language == "zh" else ()
+    for name in sorted({*DIGIT_NAMES, *extra, *names}, key=len, reverse=True):
         if any(c.isdigit() for c in name):
             for m in re.finditer(re.escape(name), text):
                 blank(*m.span())
@@ -117,16 +153,21 @@ def mask(text: str, names: Iterable[str] = ()) -> str:
 def _kind(unit: str | None, currency: str | None, scale: str | None) -> Kind:
     if unit:
         u = re.sub(r"\s+", "", unit.lower())
-        if u.startswith(("percentage", "pp", "p.p.", "bp", "basis")):
+        if u.startswith(("percentage", "pp", "p.p.", "bp", "basis")) or u in (
+                "个百分点", "百分点", "个基点", "基点"):
             return Kind.PP
-        if u == "%" or u.startswith("per"):
+        if u in ("%", "％") or u.startswith("per"):
             return Kind.PCT
-        if u in ("x", "×", "times"):
+        if u in ("x", "×", "times", "倍"):
             return Kind.RATIO
         return Kind.POINTS
     if currency:
         c = currency.strip().lower()
-        return Kind.USD if c in ("$", "us$", "usd", "dollar", "dollars") else Kind.CNY
+        if c in ("$", "us$", "usd", "dollar", "dollars", "美元", "美金"):
+            return Kind.USD
+        if c in ("hk$", "港元", "港币"):
+            return Kind.MONEY  # no fact is in Hong Kong dollars
+        return Kind.CNY
     return Kind.MONEY if scale else Kind.BARE
 
 
@@ -153,7 +194,7 @@ def _read(m: re.Match[str]) -> Written | None:
     kind = _kind(unit, currency, scale)
     sign = _sign(m.group("sign"), m.group("sign2"))
     factor = SCALES[scale] if scale else 1.0
-    if unit and unit.lower().startswith(("bp", "basis")):
+    if unit and (unit.lower().startswith(("bp", "basis")) or unit.endswith("基点")):
         factor /= 100.0  # basis points → percentage points
     magnitude = float(num.replace(",", "")) * factor
     resolution = _resolution(num) * factor
@@ -192,15 +233,17 @@ def _link_ranges(found: list[Written], text: str) -> list[Written]:
 
 
 
-def read_figures(text: str, names: Iterable[str] = ()) -> list[Written]:
-    """Every figure in ``text``, in order. ``names`` are data names to mask ("Uniswap V4")."""
-    masked = mask(text, names)
-    found = [w for m in FIGURE.finditer(masked) if (w := _read(m)) is not None]
+def read_figures(text: str, names: Iterable[str] = (), language: str = "en") -> list[Written]:
+    """Every figure in ``text``, in order. ``names`` are data names to mask ("Uniswap V4");
+    ``language="zh"`` reads Chinese units and boundaries too."""
+    masked = mask(text, names, language)
+    pattern = FIGURE_ZH if language == "zh" else FIGURE
+    found = [w for m in pattern.finditer(masked) if (w := _read(m)) is not None]
     found = [replace(w, text=text[w.start:w.end]) for w in found]
     return _link_ranges(found, text)
 
 
-def read_one(display: str) -> Written | None:
-    """The single figure a display string states ("+$563M"), or ``None``."""
-    found = read_figures(display)
+def read_one(display: str, language: str = "en") -> Written | None:
+    """The single figure a display string states ("+$563M", "+5.63亿美元"), or ``None``."""
+    found = read_figures(display, language=language)
     return found[0] if len(found) == 1 else None

@@ -88,6 +88,29 @@ most {KEY_INSIGHT_MAX_CHARS} characters. It is read on its own, as a photo capti
 state. Use an empty string for a section you have nothing reliable to add to.
 """
 
+# Appended to the system prompt when the reader reads Chinese (``system_blocks("zh")``).
+CHINESE = """\
+# Language: Simplified Chinese
+The readers of this edition read Chinese: write every field in Simplified Chinese, in the \
+register of a mainland financial briefing. This replaces "English" under Style; every other \
+rule holds, and the fact-checker reads Chinese.
+- Figures: write each exactly as its "display" shows it, in Arabic digits: "+0.59%", \
+"+1.47个百分点", "+5.63亿美元", "1.75万亿元", "6,643.70". Never write a number in Chinese \
+numerals ("百分之一", "五亿" cannot be checked and fail). You may drop the sign when a direction \
+word carries it ("恒生指数下跌0.88%").
+- Direction words must agree with the sign: 上涨, 走高, 收涨, 增加 only for a positive move; \
+下跌, 走低, 收跌, 减少 only for a negative one; 持平 only for a move the data calls flat. 跑赢 and \
+跑输 must agree with the two moves compared, and a gap written after them ("创业板指跑赢上证指数\
+2.54个百分点") must be the spread of exactly those two.
+- Name each index as Chinese readers do: 标普500, 纳斯达克, 道琼斯, 恒生指数, 恒生科技指数, \
+国企指数, 上证指数, 深证成指, 创业板指, 比特币, 以太坊, 稳定币供应, 成交额; tickers such as USDT \
+and protocol names stay as the data writes them. Put each figure right after its subject, with \
+at most a direction word between ("比特币上涨1.04%", "USDT供应增加8.58亿美元").
+- A change or a share is in %; a gap between two moves is in 个百分点; never mix them.
+"""
+
+LANGUAGE_NAMES = {"en": "English", "zh": "Simplified Chinese"}
+
 SECTION_BRIEF: dict[str, str] = {
     "key_insight": "The day's single strongest cross-market signal (1-2 sentences).",
     "risk_sentiment": "What the transmission chain and the verdict say about risk appetite.",
@@ -157,11 +180,14 @@ def context(a: Analysis) -> dict[str, Any]:
     }
 
 
-def market_data(a: Analysis, sheet: FactSheet) -> dict[str, Any]:
+def market_data(a: Analysis, sheet: FactSheet, language: str = "en") -> dict[str, Any]:
+    """The data the model reads; each figure's "display" is written as the report in
+    ``language`` writes it (the same digits: "+$563M" is "+5.63亿美元")."""
     return {
         "edition": {"date": fmt.day(a.edition_date), "verdict": a.sentiment.verdict.value,
                     "closed_markets": list(a.sentiment.closed_markets)},
-        "figures": [{"id": f.key, "about": f.label, "display": f.display} for f in sheet.facts],
+        "figures": [{"id": f.key, "about": f.label,
+                     "display": fmt.in_language(f.display, language)} for f in sheet.facts],
         "context": context(a),
     }
 
@@ -172,12 +198,18 @@ def encode(data: Mapping[str, Any]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def data_block(a: Analysis, sheet: FactSheet) -> str:
-    return f"<{DATA_TAG}>\n{encode(market_data(a, sheet))}\n</{DATA_TAG}>"
+def data_block(a: Analysis, sheet: FactSheet, language: str = "en") -> str:
+    return f"<{DATA_TAG}>\n{encode(market_data(a, sheet, language))}\n</{DATA_TAG}>"
 
 
 TASK = ("Write the narration for the edition in the data block above: the Key Insight and the "
         "reading for each section, following the system prompt.")
+
+
+def task(language: str = "en") -> str:
+    if language == "en":
+        return TASK
+    return TASK.removesuffix(".") + f", in {LANGUAGE_NAMES[language]}."
 
 
 def retry_note(rejected: Mapping[str, Sequence[str]], previous: Mapping[str, str]) -> str:
@@ -192,15 +224,21 @@ def retry_note(rejected: Mapping[str, Sequence[str]], previous: Mapping[str, str
               "field; fields not listed may be returned unchanged.")
 
 
-def system_blocks() -> list[TextBlockParam]:
-    return [{"type": "text", "text": SYSTEM_PROMPT, "cache_control": {"type": "ephemeral"}}]
+def system_prompt(language: str = "en") -> str:
+    return SYSTEM_PROMPT if language == "en" else SYSTEM_PROMPT + "\n" + CHINESE
 
 
-def user_content(data: str, extra: str | None = None) -> list[TextBlockParam]:
+def system_blocks(language: str = "en") -> list[TextBlockParam]:
+    return [{"type": "text", "text": system_prompt(language),
+             "cache_control": {"type": "ephemeral"}}]
+
+
+def user_content(data: str, extra: str | None = None, language: str = "en"
+                 ) -> list[TextBlockParam]:
     """The user turn: the cached data block, then the task (and the retry note, if any)."""
     blocks: list[TextBlockParam] = [
         {"type": "text", "text": data, "cache_control": {"type": "ephemeral"}},
-        {"type": "text", "text": TASK},
+        {"type": "text", "text": task(language)},
     ]
     if extra:
         blocks.append({"type": "text", "text": extra})

@@ -32,23 +32,24 @@ def tidy(text: str) -> str:
     return clean(text)
 
 
-def review_field(key: str, text: str, sheet: FactSheet) -> list[Rejection]:
-    """Why ``text`` cannot ship as field ``key``; empty when it can."""
+def review_field(key: str, text: str, sheet: FactSheet, language: str = "en"
+                 ) -> list[Rejection]:
+    """Why ``text`` (in ``language``) cannot ship as field ``key``; empty when it can."""
     text = tidy(text)
     if not text:
         return [Rejection("(empty)", "the Key Insight is required")] if key == "key_insight" \
             else []
-    found = check(text, sheet)
+    found = check(text, sheet, language)
     if len(text) > limit(key):
         found.append(Rejection(f"({len(text)} characters)",
                                f"too long: the limit is {limit(key)}"))
     return found
 
 
-def review_draft(fields: Mapping[str, str], sheet: FactSheet, keys: tuple[str, ...] = SECTION_KEYS
-                 ) -> dict[str, list[Rejection]]:
+def review_draft(fields: Mapping[str, str], sheet: FactSheet, keys: tuple[str, ...] = SECTION_KEYS,
+                 language: str = "en") -> dict[str, list[Rejection]]:
     """The rejections of every field in ``keys`` (an empty list for a field that passes)."""
-    return {key: review_field(key, fields.get(key, ""), sheet) for key in keys}
+    return {key: review_field(key, fields.get(key, ""), sheet, language) for key in keys}
 
 
 @dataclass(frozen=True)

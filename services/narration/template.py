@@ -63,7 +63,9 @@ class TemplateNarrator:
 
     name = "template"
 
-    def compose(self, analysis: Analysis) -> Narration:
+    def compose(self, analysis: Analysis, language: str = "en") -> Narration:
+        """The Key Insight from rules. Its sentences are English in every language for now
+        (``language`` is accepted so the callers are ready for the translated sentences)."""
         sentences = [verdict_sentence(analysis)]
         if analysis.divergences:
             top = analysis.divergences[0]
@@ -76,5 +78,5 @@ class TemplateNarrator:
             sentences.append(extra[0].upper() + extra[1:] + ".")
         return Narration(key_insight=" ".join(sentences), narrator=self.name)
 
-    async def narrate(self, analysis: Analysis) -> Narration:
-        return self.compose(analysis)
+    async def narrate(self, analysis: Analysis, language: str = "en") -> Narration:
+        return self.compose(analysis, language)

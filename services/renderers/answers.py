@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from services.ask.answer import Answer, Route
+from services.i18n import translator
 from services.models.report import Report
 from services.renderers import discord_embeds, limits, markdown, telegram_html
 from services.renderers import telegram_messages as tm
@@ -24,11 +25,17 @@ def shown_question(answer: Answer) -> str:
     return text if len(text) <= QUESTION_SHOWN else text[: QUESTION_SHOWN - 1] + "…"
 
 
+def _q(answer: Answer) -> str:
+    """The label before the question, in the answer's language ("Q:", "问：")."""
+    return translator(answer.question.language.value).gettext("Q:")
+
+
 def _units(answer: Answer) -> list[tuple[str, str]]:
     """(HTML, plain) pairs: the question, the notice, the answer, the closing line."""
     esc = telegram_html.escape
     q = shown_question(answer)
-    units = [(f"<b>Q:</b> {esc(q)}", f"Q: {q}")]
+    label = _q(answer)
+    units = [(f"<b>{esc(label)}</b> {esc(q)}", f"{label} {q}")]
     if answer.notice:
         units.append((f"<i>{esc(answer.notice)}</i>", answer.notice))
     if answer.text:
@@ -58,7 +65,7 @@ def discord(answer: Answer, report: Report) -> list[discord_embeds.DiscordMessag
         parts.append(esc(answer.text))
     body = "\n\n".join(parts) or esc(answer.closing)
     body = split_text(body, limits.DISCORD_EMBED_DESCRIPTION)[0]
-    title = split_text(f"Q: {shown_question(answer)}", limits.DISCORD_EMBED_TITLE - 8,
+    title = split_text(f"{_q(answer)} {shown_question(answer)}", limits.DISCORD_EMBED_TITLE - 8,
                        lambda t: len(esc(t)))[0]
     lead: dict[str, Any] = {"title": esc(title), "description": body, "color": colour,
                             "footer": {"text": answer.closing}}
@@ -70,7 +77,7 @@ def discord(answer: Answer, report: Report) -> list[discord_embeds.DiscordMessag
 
 def plain(answer: Answer, report: Report) -> str:
     """For the terminal: the answer as text, the routed sections as Markdown."""
-    lines = [f"Q: {answer.question.text}", ""]
+    lines = [f"{_q(answer)} {answer.question.text}", ""]
     if answer.notice:
         lines += [answer.notice, ""]
     if answer.text:

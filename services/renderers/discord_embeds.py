@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services import format as fmt
+from services.i18n import translator
 from services.models.report import SECTION_KEYS, Report, Section
-from services.renderers import limits
+from services.renderers import limits, words
 from services.renderers.base import section_units
 from services.renderers.splitter import pack, split_text
 
@@ -68,14 +69,16 @@ def embed_size(embed: dict[str, Any]) -> int:
     return size
 
 
-def section_embeds(section: Section, colour: int, footer: str | None = None
-                   ) -> list[dict[str, Any]]:
+def section_embeds(section: Section, colour: int, footer: str | None = None,
+                   language: str = "en") -> list[dict[str, Any]]:
+    tr = translator(language)
     title = _title(f"{section.number}. {section.title}")
     bodies = pack(section_units(STYLE, section, limits.DISCORD_EMBED_DESCRIPTION, None),
                   limits.DISCORD_EMBED_DESCRIPTION)
     embeds = []
-    for i, body in enumerate(bodies or ["(empty)"]):
-        embed: dict[str, Any] = {"title": title if i == 0 else _title(f"{title} (cont.)"),
+    for i, body in enumerate(bodies or [tr.gettext("(empty)")]):
+        cont = _title(tr.gettext("{title} (cont.)", title=title))
+        embed: dict[str, Any] = {"title": title if i == 0 else cont,
                                  "description": body, "color": colour}
         embeds.append(embed)
     if footer:
@@ -91,8 +94,10 @@ def _title(text: str) -> str:
 def footer_text(report: Report) -> str:
     """The edition time and the source names; per-source as-of times are in /status."""
     names = sorted({label.split(" · ")[0] for label, _ in report.analysis.sources})
-    text = (f"As of {fmt.day(report.as_of)} · sources: {', '.join(names) or 'none listed'} "
-            f"(as-of times: /status)")
+    tr = words.tr(report)
+    text = tr.gettext("As of {time} · sources: {sources} (as-of times: /status)",
+                      time=fmt.day(report.as_of),
+                      sources=", ".join(names) or words.none_listed(report))
     return split_text(text, limits.DISCORD_FOOTER)[0]
 
 
@@ -119,7 +124,8 @@ def render_messages(report: Report, keys: tuple[str, ...] = SECTION_KEYS) -> lis
     sections = [s for s in report.sections if s.key in keys]
     footer = footer_text(report)
     embeds = [e for i, s in enumerate(sections)
-              for e in section_embeds(s, colour, footer if i == len(sections) - 1 else None)]
+              for e in section_embeds(s, colour, footer if i == len(sections) - 1 else None,
+                                      report.language)]
     return pack_embeds(embeds)
 
 
@@ -129,5 +135,6 @@ def insight_embed(report: Report) -> dict[str, Any]:
     text = split_text(report.key_insight, limits.DISCORD_EMBED_DESCRIPTION - 200,
                       lambda t: len(escape(t)))[0]
     return {"title": _title(report.title), "description": escape(text), "color": colour,
-            "fields": [{"name": "Verdict", "value": escape(report.verdict), "inline": True}],
+            "fields": [{"name": words.tr(report).gettext("Verdict"),
+                        "value": escape(words.verdict(report)), "inline": True}],
             "footer": {"text": footer_text(report)}}

@@ -36,6 +36,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "as_of": report.as_of.isoformat(),
         "edition_date": report.edition_date.isoformat(),
         "title": report.title,
+        "language": report.language,
         "verdict": report.verdict,
         "sections": [{"key": s.key, "title": s.title, "narrator": s.narrator,
                       "markdown": markdown.render_section(s)} for s in report.sections],

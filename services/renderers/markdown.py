@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from services import format as fmt
 from services.models.report import Report, Section
+from services.renderers import words
 from services.renderers.base import section_units
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
@@ -44,8 +44,7 @@ def render(report: Report, keys: tuple[str, ...] | None = None) -> str:
     """The whole report (or the given sections) as one Markdown document."""
     sections = [s for s in report.sections if keys is None or s.key in keys]
     head = [f"# {STYLE.escape(report.title)}",
-            STYLE.italic(STYLE.escape(f"As of {fmt.day(report.as_of)} · verdict: "
-                                      f"{report.verdict}"))]
+            STYLE.italic(STYLE.escape(words.as_of_with_verdict(report)))]
     parts = head + [render_section(s) for s in sections]
     if keys is None or len(sections) > 1:
         parts.append(sources_footer(report))
@@ -55,4 +54,5 @@ def render(report: Report, keys: tuple[str, ...] | None = None) -> str:
 def sources_footer(report: Report) -> str:
     lines = [f"- {STYLE.escape(name)}: {STYLE.escape(when)}"
              for name, when in report.analysis.sources]
-    return "**Sources and as-of times**\n\n" + ("\n".join(lines) if lines else "- none listed")
+    return (f"**{STYLE.escape(words.sources_heading(report))}**\n\n"
+            + ("\n".join(lines) if lines else f"- {STYLE.escape(words.none_listed(report))}"))

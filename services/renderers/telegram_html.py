@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import html
 
-from services import format as fmt
 from services.models.report import SECTION_KEYS, Report, Section
+from services.renderers import words
 from services.renderers.base import section_units
 from services.renderers.limits import TELEGRAM_CAPTION, TELEGRAM_PRE_COLUMNS, TELEGRAM_TEXT
 from services.renderers.splitter import Head, pack, split_text
@@ -45,6 +45,7 @@ STYLE = TelegramStyle()
 
 
 def section_header(section: Section) -> str:
+    """``1. KEY INSIGHT``: the title in capitals, where the script has them."""
     return f"<b>{section.number}. {escape(section.title.upper())}</b>"
 
 
@@ -60,8 +61,7 @@ def render_messages(report: Report, keys: tuple[str, ...] = SECTION_KEYS,
 
 
 def title_unit(report: Report) -> Head:
-    return Head(f"<b>{escape(report.title)}</b>\n"
-                f"<i>{escape(f'As of {fmt.day(report.as_of)}')}</i>")
+    return Head(f"<b>{escape(report.title)}</b>\n<i>{escape(words.as_of(report))}</i>")
 
 
 def render_full(report: Report) -> list[str]:

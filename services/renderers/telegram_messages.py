@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services import format as fmt
 from services.models.report import SECTION_KEYS, Report, Section
-from services.renderers import telegram_html, text
+from services.renderers import telegram_html, text, words
 from services.renderers.base import section_blocks
 from services.renderers.limits import TELEGRAM_CAPTION, TELEGRAM_TEXT
 from services.renderers.splitter import Head, pack, pack_spans, split_text
@@ -63,7 +62,7 @@ def from_units(units: list[tuple[str, str]], limit: int = TELEGRAM_TEXT
 
 
 def plain_title(report: Report) -> Head:
-    return Head(f"{report.title}\nAs of {fmt.day(report.as_of)}")
+    return Head(f"{report.title}\n{words.as_of(report)}")
 
 
 def render(report: Report, keys: tuple[str, ...] = SECTION_KEYS, limit: int = TELEGRAM_TEXT,

@@ -10,15 +10,16 @@ import asyncio
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from typing import Protocol
 
 from services.analysis import analyze
 from services.models.history import EMPTY_HISTORY, History
-from services.models.report import Report
+from services.models.report import Narration, Report
 from services.models.snapshot import MarketSnapshot
-from services.narration.base import Narrator
+from services.narration.base import Narrator, narrate_in
+from services.narration.template import TemplateNarrator
 from services.report.builder import build_report
 from services.snapshot_io import dump_snapshot
 
@@ -61,43 +62,88 @@ def edition_id(snapshot: MarketSnapshot) -> str:
 
 @dataclass
 class Edition:
+    """One edition: its id, its report in the default language, the snapshot behind it.
+
+    The same edition in another language (``await edition.localised("zh")``) has the same id,
+    analysis and figures, and its report in that language, narrated once on first ask by the
+    edition's narrator. Every language shares the edition's caches: reports by language,
+    charts by (name, language)."""
+
     id: str
     report: Report
     snapshot: MarketSnapshot
     built_at: datetime
-    _charts: dict[str, bytes] = field(default_factory=dict)
-    _chart_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+    narrator: Narrator | None = None  # writes the other languages' narration (template if None)
+    _charts: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    _chart_locks: dict[tuple[str, str], asyncio.Lock] = field(default_factory=dict)
+    _reports: dict[str, Report] = field(default_factory=dict)
+    _report_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._reports.setdefault(self.report.language, self.report)
+
+    @property
+    def language(self) -> str:
+        return self.report.language
 
     async def chart(self, name: str, render: ChartRenderer) -> bytes:
-        """The chart's PNG, rendered once per edition."""
-        if name in self._charts:
-            return self._charts[name]
-        lock = self._chart_locks.setdefault(name, asyncio.Lock())
+        """The chart's PNG in this report's language, rendered once per edition."""
+        key = (name, self.report.language)
+        if key in self._charts:
+            return self._charts[key]
+        lock = self._chart_locks.setdefault(key, asyncio.Lock())
         async with lock:
-            if name not in self._charts:
-                self._charts[name] = await render(name, self.report)
-        return self._charts[name]
+            if key not in self._charts:
+                self._charts[key] = await render(name, self.report)
+        return self._charts[key]
+
+    async def report_in(self, language: str) -> Report:
+        """The report in ``language``, narrated and built once (callers meanwhile wait)."""
+        if language in self._reports:
+            return self._reports[language]
+        lock = self._report_locks.setdefault(language, asyncio.Lock())
+        async with lock:
+            if language not in self._reports:
+                analysis = self.report.analysis
+                narration = await narrate_in(self.narrator or TemplateNarrator(), analysis,
+                                             language)
+                self._reports[language] = build_report(analysis, narration, language)
+                log.info("edition %s in %s (narrator %s)", self.id, language,
+                         narration.narrator)
+        return self._reports[language]
+
+    async def localised(self, language: str) -> Edition:
+        """This edition with its report in ``language`` (itself when it already is)."""
+        report = await self.report_in(language)
+        return self if report is self.report else replace(self, report=report)
+
+    def narrations(self) -> dict[str, Narration]:
+        """What was narrated so far, by language (to store with the edition)."""
+        return {language: r.narration for language, r in self._reports.items()}
 
 
 async def make_edition(snapshot: MarketSnapshot, narrator: Narrator, zone: tzinfo,
-                       built_at: datetime, history: History = EMPTY_HISTORY) -> Edition:
-    """The edition of one snapshot read against ``history`` (also how a stored edition is
-    rebuilt after a restart)."""
+                       built_at: datetime, history: History = EMPTY_HISTORY,
+                       language: str = "en") -> Edition:
+    """The edition of one snapshot read against ``history``, in ``language`` first (also how
+    a stored edition is rebuilt after a restart)."""
     analysis = analyze(snapshot, snapshot.generated_at, zone, history)
-    narration = await narrator.narrate(analysis)
-    edition = Edition(edition_id(snapshot), build_report(analysis, narration), snapshot,
-                      built_at)
-    log.info("edition %s built (narrator %s)", edition.id, narration.narrator)
+    narration = await narrate_in(narrator, analysis, language)
+    edition = Edition(edition_id(snapshot), build_report(analysis, narration, language),
+                      snapshot, built_at, narrator)
+    log.info("edition %s built (narrator %s, %s)", edition.id, narration.narrator, language)
     return edition
 
 
 class EditionCache:
     def __init__(self, source: SnapshotSource, narrator: Narrator, zone: tzinfo,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 on_build: Callable[[Edition], Awaitable[None]] | None = None) -> None:
+                 on_build: Callable[[Edition], Awaitable[None]] | None = None,
+                 language: str = "en") -> None:
         self._source = source
         self._narrator = narrator
         self._zone = zone
+        self.language = language  # each edition is built in it first
         self._clock = clock
         self._on_build = on_build
         self._current: Edition | None = None
@@ -131,7 +177,8 @@ class EditionCache:
 
     async def _build(self, force: bool = False) -> Edition:
         snapshot = await (self._source.refresh() if force else self._source.get())
-        edition = await make_edition(snapshot, self._narrator, self._zone, self._clock())
+        edition = await make_edition(snapshot, self._narrator, self._zone, self._clock(),
+                                     language=self.language)
         self.builds += 1
         self._current = edition
         if self._on_build is not None:

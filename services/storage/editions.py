@@ -4,8 +4,10 @@ very same edition (same id, same content) it started."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -24,9 +26,11 @@ class EditionStore:
         self._snapshots = SnapshotStore(db)
 
     async def save(self, edition_id: str, snapshot: MarketSnapshot, built_at: datetime,
-                   narration: Narration, origin: str = "edition") -> bool:
-        """Record the edition once (its snapshot and what the narrator wrote, so a rebuild
-        says the same); False when it was already recorded."""
+                   narration: Narration, origin: str = "edition", language: str = "en",
+                   others: Mapping[str, Narration] | None = None) -> bool:
+        """Record the edition once (its snapshot and what the narrator wrote, in ``language``
+        and in the ``others``, so a rebuild says the same); False when it was already
+        recorded."""
         if await self.exists(edition_id):
             return False
         snapshot_id = await self._snapshots.save(dump_snapshot(snapshot), datetime.now(UTC),
@@ -37,7 +41,10 @@ class EditionStore:
                     id=edition_id, snapshot_id=snapshot_id, built_at=built_at.astimezone(UTC),
                     narrator=narration.narrator[:32], input_tokens=narration.input_tokens,
                     output_tokens=narration.output_tokens,
-                    meta=json.dumps({"narration": asdict(narration)}, ensure_ascii=False)))
+                    meta=json.dumps({"narration": asdict(narration), "language": language,
+                                     "narrations": {k: asdict(v) for k, v in
+                                                    (others or {}).items() if k != language}},
+                                    ensure_ascii=False)))
         except IntegrityError:
             return False  # another process recorded it meanwhile
         return True
@@ -60,11 +67,35 @@ class EditionStore:
         return load_snapshot(stored.body), _narration(row.meta)
 
 
+    async def narrations(self, edition_id: str) -> dict[str, Narration]:
+        """Every narration stored with the edition, by language (one written before languages
+        existed is English)."""
+        async with self._db.sessions() as session:
+            meta = await session.scalar(select(EditionRow.meta).where(
+                EditionRow.id == edition_id))
+        if not meta:
+            return {}
+        data = json.loads(meta)
+        found: dict[str, Narration] = {}
+        main = _narration(meta)
+        if main is not None:
+            found[str(data.get("language") or "en")] = main
+        for language, fields in (data.get("narrations") or {}).items():
+            if isinstance(fields, dict):
+                found[language] = _from_fields(fields)
+        return found
+
+
+def _from_fields(data: dict[str, Any]) -> Narration:
+    data = dict(data)
+    data["rejected"] = tuple(data.get("rejected") or ())
+    return Narration(**data)
+
+
 def _narration(meta: str | None) -> Narration | None:
     if not meta:
         return None
     data = json.loads(meta).get("narration")
     if not isinstance(data, dict):
         return None
-    data["rejected"] = tuple(data.get("rejected") or ())
-    return Narration(**data)
+    return _from_fields(data)

@@ -135,3 +135,15 @@ class TokenUsageRow(Base):
     calls: Mapped[int] = mapped_column(Integer, default=0)
     answers: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DestinationLanguageRow(Base):
+    """The language a Telegram chat or a Discord channel chose with ``/lang`` (revision 0006);
+    a destination without a row gets the ``LANGUAGE`` setting."""
+
+    __tablename__ = "destination_languages"
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    destination_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    language: Mapped[str] = mapped_column(String(8))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -74,9 +74,10 @@ ZH_GOOD: dict[str, Any] = {
     "fact_ids": ["stablecoins.net_change_usd", "stablecoin.USDT.change_usd",
                  "stablecoin.DAI.change_usd", "stablecoin.USDC.change_usd"],
 }
-# Chinese numerals and a Chinese direction word: not checkable yet, so rejected.
+# A wrong 亿 figure (the net change is +$563M, 5.63亿美元) and a number in Chinese numerals,
+# which cannot be checked: both rejected.
 ZH_UNCHECKABLE: dict[str, Any] = {
-    "answer": "稳定币供应增加了 5.63亿美元，其中 USDT 增加约八亿美元。",
+    "answer": "稳定币供应增加了3.70亿美元，其中 USDT 增加约八亿美元。",
     "coverage": "full",
     "fact_ids": ["stablecoins.net_change_usd"],
 }

@@ -230,17 +230,18 @@ async def test_a_chinese_question_is_answered_in_chinese(make_service: MakeServi
     assert got.closing == "已对照 2026-03-21 版报告核对"
 
 
-async def test_chinese_figures_the_checker_cannot_read_are_rejected(
+async def test_a_wrong_chinese_figure_and_chinese_numerals_are_rejected(
         make_service: MakeService, edition: Edition) -> None:
     service, _ = await make_service(answer(scripted.ZH_UNCHECKABLE),
                                     answer(scripted.ZH_UNCHECKABLE))
     got = await service.answer(edition, service.prepare(scripted.ZH_QUESTION, USER))
     assert got.route is Route.FACTS
     reasons = " | ".join(got.rejected)
-    assert "5.63亿美元" in reasons and "八亿" in reasons
-    assert "a Chinese direction word cannot be checked yet" in reasons
+    assert "3.70亿美元 - no such figure in the data (closest: net stablecoin supply change " \
+           "+$563M)" in reasons
+    assert "八亿美元 - written in Chinese numerals" in reasons
     assert got.text.startswith("本期报告中的相关数字：")
-    assert "• net stablecoin supply change: +$563M" in got.text
+    assert "• net stablecoin supply change: +5.63亿美元" in got.text
 
 
 # --- failures fall back quickly -----------------------------------------------------------

@@ -131,7 +131,8 @@ class FakeBotApi:
         self.callback_answers: list[dict[str, Any]] = []
         self.failures: list[Failure] = []
         self.calls: Counter[str] = Counter()
-        self.commands: list[dict[str, Any]] = []
+        self.commands: list[dict[str, Any]] = []  # published without a language_code
+        self.commands_by_language: dict[str, list[dict[str, Any]]] = {}
         self.uploads = 0
         self.uploaded: dict[str, bytes] = {}
         self._photo_ids: set[str] = set()
@@ -417,11 +418,18 @@ class FakeBotApi:
                 raise bad_request("BOT_COMMAND_INVALID")
             if not 1 <= len(description) <= 256:
                 raise bad_request("command description is empty or too long")
-        self.commands = list(commands)
+        language = str(req.params.get("language_code") or "")
+        if language and not (len(language) == 2 and language.isalpha() and language.islower()):
+            raise bad_request("language_code must be a two-letter ISO 639-1 code or empty")
+        if language:
+            self.commands_by_language[language] = list(commands)
+        else:
+            self.commands = list(commands)
         return True
 
     def _m_getmycommands(self, req: Request, chat_id: Any) -> list[dict[str, Any]]:
-        return self.commands
+        language = str(req.params.get("language_code") or "")
+        return self.commands_by_language.get(language, []) if language else self.commands
 
     def _m_sendmessage(self, req: Request, chat_id: int) -> dict[str, Any]:
         p = req.params

@@ -71,3 +71,32 @@ WRONG_DIRECTION: dict[str, str] = {
     **GOOD,
     "hk": "Hong Kong rose with the US lead, though HSTECH lagged at -2.48%.",
 }
+
+# --- Chinese ---------------------------------------------------------------------------------
+# Every figure as the Chinese report writes it (or in the English form), after its subject's
+# Chinese name; every direction word and comparison agrees with the data.
+GOOD_ZH: dict[str, str] = {
+    "key_insight": (
+        "风险偏好按地域分化：标普500上涨0.59%，恒生指数下跌0.88%，上证指数下跌1.24%；比特币上涨"
+        "1.04%，稳定币净供应增加5.63亿美元，加密货币跟随美股而非亚洲。"),
+    "risk_sentiment": "传导链在第一环断裂：美股收涨后港股走低，A股随港股下行，判断为分化。",
+    "crypto_defi": (
+        "加密市场的买盘有资金支撑：USDT供应增加8.58亿美元，USDC供应减少3.10亿美元。"),
+    "us": "美股普涨但幅度温和，道琼斯上涨0.65%，纳斯达克上涨0.44%。",
+    "hk": "港股抛压集中在科技股：恒生科技指数下跌2.48%，跌幅大于恒生指数的0.88%。",
+    "a_shares": (
+        "创业板指上涨1.30%，跑赢上证指数2.54个百分点，但2,324只A股中仅313只上涨，成交额"
+        "1.75万亿元。"),
+    "divergences": "最大的背离在A股内部：创业板指跑赢上证指数2.54个百分点。",
+    "capital_flows": "资金流向加密货币与境内成长股：稳定币净供应增加5.63亿美元。",
+    "risk_matrix": "首要风险是上涨家数偏少而创业板指走高，需关注市场宽度能否改善。",
+    "action_plan": "判断为分化，计划偏向防御：先控制仓位，相对价值与动量思路以小仓位尝试。",
+}
+# The same with the reference report's error in the Key Insight: +$370M (3.70亿美元) of net
+# stablecoin supply, which the data does not hold (it is +$563M, 5.63亿美元).
+WRONG_YI_ZH: dict[str, str] = {
+    **GOOD_ZH,
+    "key_insight": (
+        "风险偏好按地域分化：标普500上涨0.59%，恒生指数下跌0.88%；比特币上涨1.04%，稳定币净供应"
+        "增加3.70亿美元，资金流入加密市场。"),
+}

@@ -61,16 +61,16 @@ def breadth_panel(analysis: Analysis) -> Panel:
         bar_y = top - 0.2 - BAR_H
         total = adv + dec + flat
         x = style.MARGIN_IN
-        for count, colour in ((adv, style.UP), (flat, style.MUTED), (dec, style.DOWN)):
+        for count, colour in ((adv, style.up()), (flat, style.MUTED), (dec, style.down())):
             width = inner * count / total if total else 0.0
             if width:
                 frame.add_patch(Rectangle((x, bar_y), width, BAR_H, facecolor=colour,
                                        edgecolor=style.PAPER, linewidth=1.0))
             x += width
         text(frame, style.MARGIN_IN, top - 0.08, f"{style.UP_ARROW} {fmt.count(adv)} up",
-             weight="bold", colour=style.UP)
+             weight="bold", colour=style.up())
         text(frame, style.WIDTH_IN - style.MARGIN_IN, top - 0.08,
-             f"{fmt.count(dec)} down {style.DOWN_ARROW}", weight="bold", colour=style.DOWN,
+             f"{fmt.count(dec)} down {style.DOWN_ARROW}", weight="bold", colour=style.down(),
              ha="right")
         if reading.flat is not None:
             text(frame, style.WIDTH_IN / 2, top - 0.08, f"{fmt.count(reading.flat)} flat",

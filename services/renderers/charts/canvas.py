@@ -13,6 +13,7 @@ figure is drawn, under a lock (see ``png``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +26,7 @@ from matplotlib.patches import FancyBboxPatch, Patch
 from matplotlib.text import Text
 from matplotlib.transforms import Affine2D, Transform
 
-from services.renderers.charts import style
+from services.renderers.charts import style, words
 from services.renderers.charts.fonts import advance_em, drawable, fonts, has_cjk
 
 NOT_AVAILABLE = "not available"
@@ -147,12 +148,24 @@ def fit(s: str, width_in: float, size: float, bold: bool = False) -> str:
     return s.rstrip() + "…"
 
 
+_ATOM = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef][，。；：、！？）」]*|\S+?(?="
+                   r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef])|\S+")
+
+
+def _atoms(s: str) -> list[tuple[str, bool]]:
+    """Words, and each CJK character (with the punctuation that must not start a line) as
+    its own word; ``True`` where a space came before it in ``s``."""
+    return [(m.group(0), m.start() > 0 and s[m.start() - 1].isspace())
+            for m in _ATOM.finditer(s)]
+
+
 def wrap(s: str, width_in: float, size: float) -> list[str]:
-    """``s`` broken into lines that fit ``width_in`` (a word longer than a line is cut)."""
+    """``s`` broken into lines that fit ``width_in`` (a word longer than a line is cut);
+    Chinese breaks between any two characters."""
     lines: list[str] = []
     line = ""
-    for word in s.split():
-        candidate = f"{line} {word}" if line else word
+    for word, spaced in _atoms(s):
+        candidate = (f"{line} {word}" if spaced else line + word) if line else word
         if text_width_in(candidate, size) <= width_in:
             line = candidate
             continue
@@ -209,7 +222,8 @@ def render(page: Page) -> Chart:
     for panel in page.panels:
         top -= style.GAP_IN
         frame = Frame(fig, panel.key, top - panel.height, panel.height)
-        frame.title = fit(drawable(panel.title), inner, style.HEADING_PT, bold=True)
+        frame.title = fit(drawable(words.title(panel.title)), inner, style.HEADING_PT,
+                          bold=True)
         text(frame, style.MARGIN_IN, panel.height - 0.06, frame.title, style.HEADING_PT,
              weight="bold", va="top")
         panel.draw(frame)
@@ -239,6 +253,14 @@ KEY = ((f"{style.UP_ARROW} up", style.UP), (f"{style.DOWN_ARROW} down", style.DO
        ("grey: closed or n/a", style.MUTED), (f"{style.WARN} anomaly", style.ANOMALY))
 
 
+def key() -> tuple[tuple[str, str], ...]:
+    """The colour key in the render's language and palette."""
+    t = words.tr()
+    return ((t.gettext(words.KEY_UP), style.up()), (t.gettext(words.KEY_DOWN), style.down()),
+            (t.gettext(words.KEY_MUTED), style.MUTED),
+            (t.gettext(words.KEY_ANOMALY), style.ANOMALY))
+
+
 def _title_block(frame: Frame, page: Page, sub: list[str]) -> None:
     h = frame.height
     text(frame, style.MARGIN_IN, h - 0.02, page.title, style.TITLE_PT, weight="bold", va="top")
@@ -251,7 +273,7 @@ def _title_block(frame: Frame, page: Page, sub: list[str]) -> None:
         y -= wrapped_height(1, style.BODY_PT)
     if page.key_line:
         x = style.MARGIN_IN
-        for label, colour in KEY:
+        for label, colour in key():
             text(frame, x, y - 0.06, label, style.SMALL_PT, colour=colour, va="top", weight="bold")
             x += text_width_in(label, style.SMALL_PT, bold=True) + 0.2
 
@@ -262,7 +284,8 @@ def not_available(reason: str) -> Draw:
     def draw(frame: Frame) -> None:
         y = (frame.height - style.HEADING_IN) / 2
         frame.add_patch(box(style.MARGIN_IN, y - 0.16, style.WIDTH_IN - 2 * style.MARGIN_IN, 0.32))
-        text(frame, style.WIDTH_IN / 2, y, fit(f"{NOT_AVAILABLE.capitalize()}: {reason}",
+        label = words.tr().gettext("Not available: {reason}", reason=reason)
+        text(frame, style.WIDTH_IN / 2, y, fit(label,
              style.WIDTH_IN - 2 * style.MARGIN_IN - 0.2, style.BODY_PT),
              colour=style.SOFT_INK, italic=True, ha="center")
 

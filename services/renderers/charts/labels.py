@@ -8,8 +8,11 @@ from datetime import date
 from services import format as fmt
 from services.analysis.coverage import grouped
 from services.analysis.moves import short_name
+from services.i18n.names import quote_name_zh
 from services.models.analysis import Analysis, EquityMarket, Move
+from services.renderers.charts import style, words
 from services.renderers.charts.fonts import fonts, has_cjk
+from services.renderers.charts.words import tr
 
 MAX_SOURCES = 6  # a footer names this many sources, then counts the rest
 EQUITIES = ("US", "HK", "CN")
@@ -18,11 +21,15 @@ ALL_MARKETS = (*EQUITIES, "CRYPTO")
 
 def move_label(move: Move) -> str:
     """``S&P 500``; for a Chinese name, its characters before the short name: ``上证指数 SSE``.
+    A Chinese chart names every index as Chinese readers do (``标普500``).
 
     Without a CJK font the characters are left out (the short name alone is what the text
     report shows too)."""
     short = short_name(move)
     can_draw_cjk = fonts().cjk is not None
+    chinese = quote_name_zh(move.id) if style.current().language == "zh" else None
+    if chinese and can_draw_cjk:
+        return chinese
     if has_cjk(short) and not can_draw_cjk:
         return move.id
     native = next((word for word in move.name.split() if has_cjk(word)), "")
@@ -39,8 +46,9 @@ def source_lines(sources: Sequence[tuple[str, str]]) -> list[str]:
         source, _, scope = label.partition(" · ")
         by_source.setdefault(source, {}).setdefault(as_of, []).append(scope)
     lines = []
+    everything = tr().gettext("all")
     for source, times in by_source.items():
-        parts = [f"{', '.join(s for s in scopes if s) or 'all'} ({as_of})"
+        parts = [f"{', '.join(s for s in scopes if s) or everything} ({as_of})"
                  for as_of, scopes in times.items()]
         lines.append(f"{source}: {'; '.join(parts)}")
     return lines
@@ -59,16 +67,21 @@ def footer(analysis: Analysis, full: bool = False, notes: Sequence[str] = ()) ->
     Insight lists them), in that order (a page short of room gives up the last lines first);
     otherwise one line naming the sources, for a chart forwarded on its own. A snapshot with
     hundreds of sources or warnings still gets a footer of a few lines."""
-    edition = f"Edition {fmt.day(analysis.edition_date)} · data as of {fmt.day(analysis.as_of)}"
+    t = tr()
+    edition = t.gettext("Edition {date} · data as of {time}", date=fmt.day(analysis.edition_date),
+                        time=fmt.day(analysis.as_of))
     if not full:
         names = list(dict.fromkeys(label.partition(" · ")[0] for label, _ in analysis.sources))
-        return [f"{edition} · sources: {', '.join(_first(names, 'sources')) or 'none declared'}",
-                *notes]
-    lines = [f"{edition} · for information only, not investment advice", *notes]
-    lines.append("Sources · " + (" | ".join(_first(source_lines(analysis.sources), "sources"))
-                                 or "none declared in this snapshot"))
+        return [t.gettext("{edition} · sources: {sources}", edition=edition,
+                          sources=", ".join(_first(names, "sources"))
+                          or t.gettext("none declared")), *notes]
+    lines = [t.gettext("{edition} · for information only, not investment advice",
+                       edition=edition), *notes]
+    lines.append(t.gettext("Sources · {sources}",
+                           sources=" | ".join(_first(source_lines(analysis.sources), "sources"))
+                           or t.gettext("none declared in this snapshot")))
     if analysis.warnings:
-        lines.append("Gaps · " + "; ".join(grouped(analysis.warnings)))
+        lines.append(t.gettext("Gaps · {gaps}", gaps="; ".join(grouped(analysis.warnings))))
     return lines
 
 
@@ -136,4 +149,5 @@ def data_day(analysis: Analysis, markets: Sequence[str] = ALL_MARKETS) -> date |
 def dated_title(name: str, analysis: Analysis, markets: Sequence[str] = ALL_MARKETS) -> str:
     """``Daily market brief · 2026-03-20``: the trading date of the data, or the name alone."""
     day = data_day(analysis, markets)
-    return f"{name} · {fmt.day(day)}" if day is not None else name
+    shown = words.title(name)
+    return f"{shown} · {fmt.day(day)}" if day is not None else shown

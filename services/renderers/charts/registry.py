@@ -6,7 +6,15 @@ from collections.abc import Callable
 
 from services.errors import UnknownChartError
 from services.models.analysis import Analysis
-from services.renderers.charts import breadth, crypto, dashboard, divergences, flows, sentiment
+from services.renderers.charts import (
+    breadth,
+    crypto,
+    dashboard,
+    divergences,
+    flows,
+    sentiment,
+    style,
+)
 from services.renderers.charts.canvas import Chart
 from services.renderers.charts.png import to_png
 
@@ -28,14 +36,16 @@ def check_name(name: str) -> str:
     return name
 
 
-def build_chart(name: str, analysis: Analysis) -> Chart:
-    """The chart before encoding: its matplotlib Figure and its panels (tests read these)."""
-    return BUILDERS[check_name(name)](analysis)
+def build_chart(name: str, analysis: Analysis, look: style.Look | None = None) -> Chart:
+    """The chart before encoding: its matplotlib Figure and its panels (tests read these),
+    in ``look`` (its language and colours; English by default)."""
+    with style.rendering(look or style.Look()):
+        return BUILDERS[check_name(name)](analysis)
 
 
-def render_chart(name: str, analysis: Analysis) -> bytes:
-    return to_png(build_chart(name, analysis).figure)
+def render_chart(name: str, analysis: Analysis, look: style.Look | None = None) -> bytes:
+    return to_png(build_chart(name, analysis, look).figure)
 
 
-def render_all(analysis: Analysis) -> dict[str, bytes]:
-    return {name: render_chart(name, analysis) for name in CHART_NAMES}
+def render_all(analysis: Analysis, look: style.Look | None = None) -> dict[str, bytes]:
+    return {name: render_chart(name, analysis, look) for name in CHART_NAMES}

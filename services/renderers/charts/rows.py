@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from matplotlib.patches import Rectangle
 
 from services import format as fmt
-from services.renderers.charts import style
+from services.renderers.charts import style, words
 from services.renderers.charts.canvas import (
     NOT_AVAILABLE,
     Frame,
@@ -190,8 +190,8 @@ def _bar_words(row: Row) -> str:
 
 def _group(frame: Frame, row: Row, y_top: float, h: float) -> None:
     mid = y_top - h / 2 - 0.01
-    text(frame, style.MARGIN_IN, mid, row.label.upper(), style.SMALL_PT, weight="bold",
-         colour=style.SOFT_INK)
+    text(frame, style.MARGIN_IN, mid, words.group(row.label).upper(), style.SMALL_PT,
+         weight="bold", colour=style.SOFT_INK)
     if row.note:
         width = style.WIDTH_IN - 2 * style.MARGIN_IN
         text(frame, style.WIDTH_IN - style.MARGIN_IN, mid, fit(row.note, width * 0.7,

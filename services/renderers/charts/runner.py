@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Protocol
 from services.models.analysis import Analysis
 from services.renderers.charts.fonts import fonts
 from services.renderers.charts.registry import CHART_NAMES, check_name, render_chart
+from services.renderers.charts.style import Look, look_for
 
 if TYPE_CHECKING:
     from services.models.report import Report
@@ -68,8 +69,10 @@ class ChartPool:
     It is also the ``ChartRenderer`` that ``services.report.editions`` expects: ``await pool(name,
     report)`` renders one chart of a report's analysis."""
 
-    def __init__(self, workers: int | None = None, start_method: str = "spawn") -> None:
+    def __init__(self, workers: int | None = None, start_method: str = "spawn",
+                 colours: dict[str, str] | None = None) -> None:
         self.workers = workers or min(2, os.cpu_count() or 1)
+        self.colours = dict(colours or {})  # each language's colour convention (settings)
         # spawn, not fork: forking a process that runs an event loop and threads is unsafe.
         self._executor = ProcessPoolExecutor(
             self.workers, mp_context=multiprocessing.get_context(start_method),
@@ -89,32 +92,36 @@ class ChartPool:
         await asyncio.gather(*(loop.run_in_executor(self._executor, _warm_up)
                                for _ in range(self.workers)))
 
-    async def render(self, name: str, analysis: Analysis) -> bytes:
-        return await render_chart_async(name, analysis, self._executor)
+    async def render(self, name: str, analysis: Analysis, look: Look | None = None) -> bytes:
+        return await render_chart_async(name, analysis, self._executor, look)
 
-    async def render_all(self, analysis: Analysis) -> dict[str, bytes]:
-        return await render_all_async(analysis, self._executor)
+    async def render_all(self, analysis: Analysis, look: Look | None = None
+                         ) -> dict[str, bytes]:
+        return await render_all_async(analysis, self._executor, look)
 
     async def __call__(self, name: str, report: Report | _HasAnalysis) -> bytes:
-        return await self.render(name, report.analysis)
+        """One chart of ``report``, in the report's language and that language's colours."""
+        language = getattr(report, "language", "en")
+        return await self.render(name, report.analysis, look_for(language, self.colours))
 
     async def close(self) -> None:
         await asyncio.to_thread(self._executor.shutdown, wait=True, cancel_futures=True)
 
 
-async def render_chart_async(name: str, analysis: Analysis, executor: Executor | None = None
-                             ) -> bytes:
-    """One chart's PNG, rendered in ``executor`` (a thread when None). A bad name raises
-    ``UnknownChartError`` here, before any work is sent."""
+async def render_chart_async(name: str, analysis: Analysis, executor: Executor | None = None,
+                             look: Look | None = None) -> bytes:
+    """One chart's PNG, rendered in ``executor`` (a thread when None), in ``look``. A bad
+    name raises ``UnknownChartError`` here, before any work is sent."""
     check_name(name)
     if executor is None:
-        return await asyncio.to_thread(render_chart, name, analysis)
-    return await asyncio.get_running_loop().run_in_executor(executor, render_chart, name, analysis)
+        return await asyncio.to_thread(render_chart, name, analysis, look)
+    return await asyncio.get_running_loop().run_in_executor(executor, render_chart, name,
+                                                            analysis, look)
 
 
-async def render_all_async(analysis: Analysis, executor: Executor | None = None
-                           ) -> dict[str, bytes]:
+async def render_all_async(analysis: Analysis, executor: Executor | None = None,
+                           look: Look | None = None) -> dict[str, bytes]:
     """Every chart, one task per chart so that a pool renders them side by side."""
-    images = await asyncio.gather(*(render_chart_async(n, analysis, executor)
+    images = await asyncio.gather(*(render_chart_async(n, analysis, executor, look)
                                     for n in CHART_NAMES))
     return dict(zip(CHART_NAMES, images, strict=True))

@@ -5,12 +5,24 @@ is 1080 px, the width of a phone screen. Type sizes are chosen so that a copy sc
 400 px wide still shows body text about 10 px high.
 
 Sign is never carried by colour alone: every value is printed with its sign and an arrow
-(▲ up, ▼ down), and the colours are the Okabe-Ito blue/vermillion pair, which stays distinct
-under the common forms of colour blindness (and avoids the red/green convention that reads
-in opposite ways in US and Chinese markets).
+(▲ up, ▼ down). Which colours mean up and down is a convention chosen per language
+(``PALETTES``; settings ``CHART_COLOURS_EN``/``CHART_COLOURS_ZH``): in English the Okabe-Ito
+blue/vermillion pair, which stays distinct under the common forms of colour blindness (and
+avoids the red/green convention that reads in opposite ways in US and Chinese markets); in
+Chinese red for up and green for down, as Chinese markets print them.
+
+The palette and the language of one render are its ``Look``, set for exactly that render
+(``rendering(look)``, a context variable reset when the render ends: two renders in two
+languages, in two threads or two worker processes, never see each other's). ``sign_colour``,
+``up()`` and ``down()`` read it; ``UP`` and ``DOWN`` stay the English default.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 WIDTH_IN = 4.8
 DPI = 225
@@ -26,6 +38,70 @@ SOFT_INK = "#5F6B76"
 RULE = "#D5DAE0"
 PAPER = "#FFFFFF"
 PANEL = "#EBEEF2"  # not within 16 of white in every channel: the PNG palette keeps it
+
+# Red and green as Chinese markets print them, dark enough for 4.5:1 on white.
+RED = "#D32F2F"
+GREEN = "#2E7D32"
+
+
+@dataclass(frozen=True)
+class Palette:
+    up: str
+    down: str
+
+
+PALETTES: dict[str, Palette] = {
+    "blue-up": Palette(UP, DOWN),  # Okabe-Ito, colour-blind safe
+    "red-up": Palette(RED, GREEN),  # Chinese markets
+    "green-up": Palette(GREEN, RED),  # US markets
+}
+DEFAULT_COLOURS: dict[str, str] = {"en": "blue-up", "zh": "red-up"}
+
+
+@dataclass(frozen=True)
+class Look:
+    """What one render is drawn in: the reader's language and the colours of up and down."""
+
+    language: str = "en"
+    colours: str = "blue-up"
+
+    @property
+    def palette(self) -> Palette:
+        return PALETTES[self.colours]
+
+
+def look_for(language: str, colours: dict[str, str] | None = None) -> Look:
+    """The look of ``language``'s charts: its colour convention from ``colours`` (the
+    settings), else the default (red for up in Chinese)."""
+    chosen = (colours or {}).get(language) or DEFAULT_COLOURS.get(language, "blue-up")
+    return Look(language, chosen if chosen in PALETTES else "blue-up")
+
+
+ENGLISH = Look()
+_LOOK: ContextVar[Look | None] = ContextVar("chart_look", default=None)
+
+
+@contextmanager
+def rendering(look: Look) -> Iterator[Look]:
+    """Draw in ``look`` until the block ends (then whatever was before)."""
+    token = _LOOK.set(look)
+    try:
+        yield look
+    finally:
+        _LOOK.reset(token)
+
+
+def current() -> Look:
+    return _LOOK.get() or ENGLISH
+
+
+def up() -> str:
+    return current().palette.up
+
+
+def down() -> str:
+    return current().palette.down
+
 
 UP_ARROW = "▲"
 DOWN_ARROW = "▼"
@@ -68,7 +144,7 @@ def direction(value: float | None, digits: int = 2) -> int:
 def sign_colour(value: float | None, digits: int = 2, muted: bool = False) -> str:
     if value is None or muted:
         return MUTED
-    return {1: UP, -1: DOWN, 0: NEUTRAL}[direction(value, digits)]
+    return {1: up(), -1: down(), 0: NEUTRAL}[direction(value, digits)]
 
 
 def arrow(value: float | None, digits: int = 2) -> str:

@@ -132,8 +132,9 @@ async def test_status_shows_the_days_tokens(claude_bot: tuple[MarketBot, FakeMes
     api.replies.append(answer(scripted.STABLECOIN_GOOD))
     await interact(client, fake, where("channel", {"question": Q}))
     posted = await interact(client, fake, di.command("status"))
-    assert posted[0].content.splitlines()[-1] == (
-        "/ask today (UTC): 7,438 Claude tokens in 1 answer, of a 500,000 budget.")
+    assert posted[0].content.splitlines()[-2:] == [
+        "/ask today (UTC): 7,438 Claude tokens in 1 answer, of a 500,000 budget.",
+        "Language: English. /lang en|zh changes it."]
 
 
 async def test_the_command_is_registered_with_its_option(keyword_bot: MarketBot) -> None:

@@ -18,7 +18,7 @@ from tests.fakes.charts import FakeCharts
 from tests.fakes.discord_api import FakeDiscordAPI
 from tests.handlers.discord.conftest import TOKEN
 
-COMMANDS = {"report", "section", "chart", "subscribe", "unsubscribe", "status", "ask"}
+COMMANDS = {"report", "section", "chart", "subscribe", "unsubscribe", "lang", "status", "ask"}
 
 
 def settings(sqlite_url: str, guild_id: int | None) -> Settings:

@@ -135,12 +135,14 @@ async def test_status(bot: MarketBot, fake: FakeDiscordAPI) -> None:
     before = await interact(bot, fake, di.command("status"))
     assert before[0].content == (
         "This channel is not subscribed. Someone with Manage Channels can run /subscribe.\n"
-        "No edition built yet; /report builds one.")
+        "No edition built yet; /report builds one.\n"
+        "Language: English. /lang en|zh changes it.")
     await interact(bot, fake, di.command("subscribe", {"time": "06:00", "timezone": "UTC"},
                                          permissions=di.MODERATOR))
     await interact(bot, fake, di.command("report"))
     after = await interact(bot, fake, di.command("status"))
-    first, second = after[0].content.split("\n")
+    first, second, language = after[0].content.split("\n")
+    assert language == "Language: English. /lang en|zh changes it."
     assert first == ("This channel gets the daily briefing at 06:00 UTC "
                      "(next: Sat 21 Mar 06:00 UTC).")
     assert second.startswith("Current edition 2026-03-21T00:30Z-")
