@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from functools import cache
 
 from services.i18n.numbers import decimal, scales
@@ -34,6 +34,7 @@ MISSING_BY_LANGUAGE = {EN: MISSING, ZH: "暂无"}
 # Chinese amounts end in the currency's name, as Chinese financial text writes them.
 CURRENCY_NAMES_ZH = {"$": "美元", "¥": "元"}
 POINTS_ZH = "个百分点"
+WIDE_DIGITS = 400  # a float has at most 309 digits before the point
 
 
 def missing(language: str = EN) -> str:
@@ -115,16 +116,19 @@ def _body_en(a: Amount, symbol: str) -> str:
 
 
 def _body_zh(a: Amount, symbol: str) -> str:
-    """The same amount in 万/亿/万亿, with exactly the English figure's digits."""
-    value = a.value
-    for exponent, suffix in scales(ZH):
-        if value >= Decimal(10) ** exponent:
-            places = max(0, exponent - a.last_digit)
-            # As CLDR's compact patterns write it ("0000亿"): no grouping before the scale.
-            figure = decimal(value.scaleb(-exponent), places, ZH, grouping=False) + suffix
-            break
-    else:
-        figure = decimal(value, max(0, -a.last_digit), ZH)
+    """The same amount in 万/亿/万亿, with exactly the English figure's digits (in a decimal
+    context wide enough for any float's digits, so nothing is rounded on the way)."""
+    with localcontext() as context:
+        context.prec = WIDE_DIGITS
+        value = a.value
+        for exponent, suffix in scales(ZH):
+            if value >= Decimal(10) ** exponent:
+                places = max(0, exponent - a.last_digit)
+                # As CLDR's compact patterns write it ("0000亿"): no grouping before the scale.
+                figure = decimal(value.scaleb(-exponent), places, ZH, grouping=False) + suffix
+                break
+        else:
+            figure = decimal(value, max(0, -a.last_digit), ZH)
     return figure + CURRENCY_NAMES_ZH.get(symbol, symbol)
 
 

@@ -9,7 +9,12 @@ so the reply stays one short message whatever was typed.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from services.models.clean import clean, clip
+
+if TYPE_CHECKING:  # ``services.errors`` imports this module (``shown``): ``Say`` is imported
+    from services.errors import Say  # where a line is made
 
 MAX_VALUE_CHARS = 64
 MAX_COMMAND_CHARS = 200
@@ -21,22 +26,22 @@ def shown(value: str) -> str:
     return clip(clean(value), QUOTE_CHARS)
 
 
-def quoted(value: str) -> str:
-    """``value`` as an error message repeats it: cleaned, clipped, in quotes."""
-    return f"'{shown(value)}'"
+def value_problem(value: str) -> Say | None:
+    """The line for a value longer than ``MAX_VALUE_CHARS``, else ``None`` (a ``Say``: each
+    platform writes it in the reader's language; ``str()`` is the English line)."""
+    from services.errors import Say
 
-
-def value_problem(value: str) -> str | None:
-    """The line for a value longer than ``MAX_VALUE_CHARS``, else ``None``."""
     if len(value) <= MAX_VALUE_CHARS:
         return None
-    return (f"That value is {len(value):,} characters long; values here take at most "
-            f"{MAX_VALUE_CHARS}.")
+    return Say("That value is {length} characters long; values here take at most {limit}.",
+               {"length": len(value), "limit": MAX_VALUE_CHARS})
 
 
-def command_problem(text: str) -> str | None:
-    """The line for a command longer than ``MAX_COMMAND_CHARS``, else ``None``."""
+def command_problem(text: str) -> Say | None:
+    """The line for a command longer than ``MAX_COMMAND_CHARS``, else ``None`` (a ``Say``)."""
+    from services.errors import Say
+
     if len(text) <= MAX_COMMAND_CHARS:
         return None
-    return (f"That command is {len(text):,} characters long; commands take at most "
-            f"{MAX_COMMAND_CHARS}.")
+    return Say("That command is {length} characters long; commands take at most {limit}.",
+               {"length": len(text), "limit": MAX_COMMAND_CHARS})

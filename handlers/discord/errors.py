@@ -56,7 +56,7 @@ def describe(error: app_commands.AppCommandError, tr: Translator | None = None) 
         return tr.gettext("Slow down: try again in {wait}.",
                           wait=duration(error.retry_after, tr))
     if isinstance(error, ValueTooLong):
-        return str(error)
+        return user_message(error, tr)
     if isinstance(error, app_commands.CheckFailure):
         return tr.gettext("You cannot use this command here.")
     return None

@@ -28,6 +28,7 @@ from services.errors import NotAllowed, ScheduleInputError
 from services.i18n import LANGUAGES, N_, NATIVE_NAMES, Translator, parse_language, translator
 from services.input_limits import MAX_VALUE_CHARS
 from services.renderers import words
+from services.renderers.sources import HEADING as SOURCES_HEADING
 from services.renderers.sources import at_most, status_lines
 from services.storage.subscriptions import Subscription
 
@@ -65,8 +66,8 @@ def zone_choices(typed: str) -> list[app_commands.Choice[str]]:
     found = [z for z in accepted_zones() if wanted in z.lower()]
 
     def rank(zone: str) -> tuple[bool, str]:
-        words = zone.lower().replace("/", "_").split("_")
-        return (not any(w.startswith(wanted) for w in words), zone)
+        parts = zone.lower().replace("/", "_").split("_")
+        return (not any(w.startswith(wanted) for w in parts), zone)
 
     found.sort(key=rank)
     return [app_commands.Choice(name=z, value=z) for z in found[:25]]
@@ -184,10 +185,12 @@ class SubscriptionsCog(commands.Cog):
             lines.append(tr.gettext("Current edition {id}: verdict {verdict}, built {built} "
                                     "UTC.", id=edition.id, verdict=words.verdict(edition.report),
                                     built=built))
-            sources = at_most(status_lines(edition.snapshot.sources))
-            if sources:
-                lines.append("Sources (last build):\n" + "\n".join(f"• {s}" for s in sources))
         if self.deps.ask is not None:
             lines.append(await self.deps.ask.status_line(tr))
         lines.append(language_line(tr))
+        if cached is not None:
+            sources = at_most(status_lines(cached.snapshot.sources, tr), tr=tr)
+            if sources:
+                lines.append(tr.gettext("{label}:", label=tr.gettext(SOURCES_HEADING))
+                             + "\n" + "\n".join(f"• {s}" for s in sources))
         await interaction.followup.send("\n".join(lines), ephemeral=True)

@@ -13,11 +13,17 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from services.errors import Say
 from services.input_limits import value_problem
 
 
 class ValueTooLong(app_commands.CheckFailure):
-    """An option's value is longer than ``MAX_VALUE_CHARS``; ``str()`` is the user's line."""
+    """An option's value is longer than ``MAX_VALUE_CHARS``; ``say`` is the user's line (the
+    error handler writes it in the channel's language; ``str()`` is the English line)."""
+
+    def __init__(self, say: Say) -> None:
+        self.say = say
+        super().__init__(str(say))
 
 
 def _values(options: list[dict[str, Any]]) -> Iterator[object]:

@@ -35,16 +35,16 @@ async def on_error(update: object, context: Context) -> None:
     err = context.error
     if isinstance(err, (InputError, NotAllowed)):
         log.info("%s: %s", describe(update), err)
-        tr = await _tr(update, context)
+        tr = await chat_translator(update, context)
         await tell(update, context, user_message(err, tr))
     elif isinstance(err, DeliveryError):
         log.warning("%s: could not answer: %s", describe(update), err)
     else:
         log.error("%s: %s", describe(update), type(err).__name__, exc_info=err)
-        await tell(update, context, (await _tr(update, context)).gettext(SORRY))
+        await tell(update, context, (await chat_translator(update, context)).gettext(SORRY))
 
 
-async def _tr(update: object, context: Context) -> Translator:
+async def chat_translator(update: object, context: Context) -> Translator:
     """The chat's translator; the default one if the chat's choice cannot be read."""
     chat = update.effective_chat if isinstance(update, Update) else None
     try:

@@ -15,7 +15,9 @@ from telegram.ext import ApplicationHandlerStop, filters
 from handlers.telegram import views
 from handlers.telegram.common import reply
 from handlers.telegram.deps import Context
+from handlers.telegram.errors import chat_translator
 from services.errors import DeliveryError
+from services.i18n.errors import render
 from services.input_limits import MAX_COMMAND_CHARS, command_problem
 
 log = logging.getLogger(__name__)
@@ -33,8 +35,11 @@ async def too_long(update: Update, context: Context) -> None:
     """Any of our commands over ``MAX_COMMAND_CHARS``: say so in one line, and stop there."""
     message = update.effective_message
     problem = command_problem(message.text or "") if message is not None else None
+    tr = await chat_translator(update, context)  # the default language if it cannot be read
+    line = tr.gettext("{problem} /help lists them.",
+                      problem=render(problem, tr) if problem is not None else "")
     try:
-        await reply(context, update, views.sentence(f"{problem} /help lists them."))
+        await reply(context, update, views.sentence(line))
     except DeliveryError as err:
         log.warning("could not refuse an overlong command: %s", err)
     raise ApplicationHandlerStop

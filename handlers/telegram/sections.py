@@ -7,13 +7,15 @@ from telegram import CallbackQuery, Message, Update
 from handlers.telegram import keyboards
 from handlers.telegram.common import chat_of, command_name, edition, reply
 from handlers.telegram.deps import Context, deps
+from handlers.telegram.errors import chat_translator
 from handlers.telegram.send import edit_message
+from services.i18n import N_
 from services.models.report import resolve_section
 from services.renderers import telegram_messages
 from services.report.editions import Edition
 
-ALREADY = "Already on its way."
-NO_LONGER = "This button is no longer in use. Send /report for a fresh menu."
+ALREADY = N_("Already on its way.")
+NO_LONGER = N_("This button is no longer in use. Send /report for a fresh menu.")
 
 
 async def section(update: Update, context: Context) -> None:
@@ -37,7 +39,7 @@ async def button(update: Update, context: Context) -> None:
     press = (chat_of(update), query.message.message_id if query.message else
              query.inline_message_id, query.data)
     if not presses.first(press):
-        await query.answer(ALREADY)
+        await query.answer((await chat_translator(update, context)).gettext(ALREADY))
         return
     try:
         await show(update, context, query)
@@ -66,4 +68,5 @@ async def unknown_button(update: Update, context: Context) -> None:
     """A button we no longer know (an old keyboard, or crafted data): acknowledged, so the
     user's client stops waiting, and told what to do instead."""
     assert update.callback_query is not None  # the CallbackQueryHandler guarantees it
-    await update.callback_query.answer(NO_LONGER)
+    tr = await chat_translator(update, context)
+    await update.callback_query.answer(tr.gettext(NO_LONGER))

@@ -13,6 +13,7 @@ from datetime import datetime
 from services import format as fmt
 from services.i18n import LANGUAGES, NATIVE_NAMES, Translator
 from services.renderers.chart_names import CHART_TITLES
+from services.renderers.sources import HEADING as SOURCES_HEADING
 from services.renderers.sources import at_most, noted, status_lines
 from services.renderers.telegram_html import escape
 from services.renderers.telegram_messages import TelegramMessage, from_units
@@ -30,10 +31,10 @@ def line(text: str) -> Unit:
     return escape(text), text
 
 
-def lines(head: str, items: Sequence[str]) -> Unit:
+def lines(head: str, items: Sequence[str], tr: Translator) -> Unit:
     """A bold heading and one bullet per item, at most ``sources.MAX_LISTED`` of them (then a count
-    of the rest), so a list of any length stays one message."""
-    items = at_most(items)
+    of the rest, in ``tr``'s language), so a list of any length stays one message."""
+    items = at_most(items, tr=tr)
     html = [f"<b>{escape(head)}</b>"] + [f"• {escape(i)}" for i in items]
     plain = [head] + [f"• {i}" for i in items]
     return "\n".join(html), "\n".join(plain)
@@ -92,12 +93,13 @@ def status(edition: Edition, subscription: Subscription | None, next_at: datetim
         bold(tr.gettext("Edition {id}", id=edition.id)),
         line(tr.gettext("As of {time}; built {built}.", time=fmt.day(edition.report.as_of),
                         built=fmt.day(edition.built_at))),
-        lines("Sources (last build)", status_lines(statuses)) if statuses else
-        lines(tr.gettext("Sources (as of)"), ok or [tr.gettext("none listed")]),
-        lines(tr.gettext("Missing"), missing or [tr.gettext("nothing: every source answered")]),
-        lines(tr.gettext("Next push here"), [push_line(subscription, next_at, tr)]),
-        *([lines(tr.gettext("Questions"), [ask_line])] if ask_line else []),
-        lines(tr.gettext("Language"), [language_line(tr)]),
+        lines(tr.gettext(SOURCES_HEADING), status_lines(statuses, tr), tr) if statuses else
+        lines(tr.gettext("Sources (as of)"), ok or [tr.gettext("none listed")], tr),
+        lines(tr.gettext("Missing"), missing or [tr.gettext("nothing: every source answered")],
+              tr),
+        lines(tr.gettext("Next push here"), [push_line(subscription, next_at, tr)], tr),
+        *([lines(tr.gettext("Questions"), [ask_line], tr)] if ask_line else []),
+        lines(tr.gettext("Language"), [language_line(tr)], tr),
     ])
 
 
@@ -137,7 +139,7 @@ def language_set(tr: Translator) -> list[TelegramMessage]:
 def language_choices(tr: Translator) -> list[TelegramMessage]:
     """/lang without a language: the current one and the choices."""
     choices = [f"/lang {code} — {NATIVE_NAMES[code]}" for code in LANGUAGES]
-    return from_units([lines(language_line(tr), choices)])
+    return from_units([lines(language_line(tr), choices, tr)])
 
 
 def chart_caption(edition: Edition, name: str, tr: Translator) -> TelegramMessage:

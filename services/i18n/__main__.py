@@ -39,7 +39,7 @@ WIDTH = 100
 def _write(path: Path, catalog: Catalog) -> None:
     with path.open("wb") as handle:
         write_po(handle, catalog, width=WIDTH, sort_output=True, include_lineno=False,
-                 omit_header=False)
+                 omit_header=False, ignore_obsolete=True)  # a retired message stays in git
 
 
 def extract() -> Catalog:

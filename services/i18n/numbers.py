@@ -12,7 +12,7 @@ compact-decimal patterns: thousands, millions, billions, trillions (K M B T) in 
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from functools import cache, lru_cache
 
 from babel import Locale
@@ -36,14 +36,17 @@ def decimal(value: Decimal | float | int, places: int, language: str, grouping: 
     symbols, grouped unless ``grouping`` is off: ``Decimal("6643.70"), 2`` → ``6,643.70``.
     A negative ``places`` writes whole units."""
     number = value if isinstance(value, Decimal) else Decimal(repr(value))
-    return _apply(abs(number), max(places, 0), language, grouping)
+    return _apply(number.copy_abs(), max(places, 0), language, grouping)  # abs() would round
 
 
 @lru_cache(maxsize=16_384)
 def _apply(number: Decimal, places: int, language: str, grouping: bool) -> str:
     """Babel's writing of one number (about 70 µs; a report writes the same figures many
-    times, in its tables, its facts and its charts)."""
-    return _pattern(places, grouping).apply(number, locale(language))
+    times, in its tables, its facts and its charts). Babel rounds in the current decimal
+    context: it is made wide enough for every digit, so 1e308 is written, not refused."""
+    with localcontext() as context:
+        context.prec = max(context.prec, number.adjusted() + places + 2)
+        return _pattern(places, grouping).apply(number, locale(language))
 
 
 def grouped(value: int, language: str) -> str:

@@ -93,6 +93,7 @@ class Section:
     title: str
     blocks: tuple[Block, ...]
     narrator: str = "template"
+    language: str = "en"  # what its title and its renderers' own words are written in
 
     @property
     def number(self) -> int:

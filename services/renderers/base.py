@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from services.i18n import Translator, translator
 from services.models.report import Block, Bullets, Heading, Paragraph, Section, Table, Tree
 from services.renderers.layout import list_rows, table_lines, tree_lines
 from services.renderers.splitter import Head, head_size, split_text
@@ -66,7 +67,9 @@ def mono_units(style: Style, lines: list[str], limit: int, header: int = 0) -> l
     return units
 
 
-def block_units(style: Style, block: Block, limit: int) -> list[str]:
+def block_units(style: Style, block: Block, limit: int, tr: Translator | None = None
+                ) -> list[str]:
+    """The units of one block; ``tr`` writes the words a layout adds (a list's legend)."""
     if isinstance(block, Paragraph):
         return paragraph_units(style, block, limit)
     if isinstance(block, Bullets):
@@ -77,25 +80,27 @@ def block_units(style: Style, block: Block, limit: int) -> list[str]:
     if isinstance(block, Table):
         lines = table_lines(block, style.columns)
         if lines is None:
-            return list_units(style, block, limit)
+            return list_units(style, block, limit, tr or translator())
         return mono_units(style, lines, limit, header=2)
     if isinstance(block, Tree):
         return mono_units(style, tree_lines(block.nodes, style.columns), limit)
     raise TypeError(f"unknown block {type(block).__name__}")
 
 
-def list_units(style: Style, table: Table, limit: int) -> list[str]:
+def list_units(style: Style, table: Table, limit: int, tr: Translator) -> list[str]:
     """A table too wide for the screen, as a list: the legend in italics, then one line per
     row, its label in bold (``US S&P 500:``) and its figures after it. Cut between rows when
-    long; the legend repeats at the top of each unit."""
-    legend, rows = list_rows(table)
+    long; the legend repeats at the top of each unit. The legend and the label's colon are
+    in ``tr``'s language."""
+    legend, rows = list_rows(table, tr)
     head = style.italic(style.escape(legend))
     budget = limit - len(head) - 1
     units: list[str] = []
     current = [head]
     for row in rows:
-        raw = f"{row.label}: {' · '.join(row.figures)}".rstrip()
-        line = f"{BULLET}{style.bold(style.escape(row.label + ':'))} " \
+        label = tr.gettext("{label}:", label=row.label)
+        raw = f"{label} {' · '.join(row.figures)}".rstrip()
+        line = f"{BULLET}{style.bold(style.escape(label))} " \
             f"{style.escape(' · '.join(row.figures))}".rstrip()
         pieces = [line] if len(line) <= budget else [
             style.escape(p) for p in split_text(f"{BULLET}{raw}", budget,
@@ -118,9 +123,10 @@ def section_blocks(style: Style, section: Section, limit: int, header: str | Non
     first unit always fits in one message with them."""
     blocks: list[list[str]] = [[Head(header)]] if header else []
     units: list[str] = [*before, *(u for b in blocks for u in b)]
+    tr = translator(section.language)
     for block in section.blocks:
         room = max(limit - head_size(units, sep), limit // 2)
-        rendered = block_units(style, block, room)
+        rendered = block_units(style, block, room, tr)
         blocks.append(rendered)
         units.extend(rendered)
     return blocks

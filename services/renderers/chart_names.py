@@ -7,6 +7,7 @@ from services.i18n import N_
 
 CHART_TITLES: dict[str, str] = {
     "dashboard": N_("Dashboard"),
+    "details": N_("Market details"),
     "sentiment": N_("Risk sentiment"),
     "crypto": N_("Crypto & DeFi"),
     "breadth": N_("A-share breadth"),

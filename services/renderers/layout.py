@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from services.i18n import Translator, translator
 from services.models.analysis import FlowNode
 from services.models.report import Table
 
@@ -102,12 +103,15 @@ class ListedRow:
     figures: tuple[str, ...]  # the other cells, in column order; empty cells left out
 
 
-def list_rows(table: Table) -> tuple[str, list[ListedRow]]:
+def list_rows(table: Table, tr: Translator | None = None) -> tuple[str, list[ListedRow]]:
     """A table too wide for the screen as a list: a legend naming the label and the figures
-    in order (``Index: Close · Change · Signal``), then one item per row."""
+    in order (``Index: Close · Change · Signal``; ``指数：收盘 · 涨跌幅 · 信号``), then one item
+    per row."""
     label = _label_index(table)
     names = [clean(c) for c in table.columns]
-    legend = f"{names[label]}: " + " · ".join(c for c in names[label + 1:] if c)
+    legend = (tr or translator()).gettext(
+        "{label}: {columns}", label=names[label],
+        columns=" · ".join(c for c in names[label + 1:] if c))
     items = []
     for row in table.rows:
         cells = [clean(c) for c in row]

@@ -50,7 +50,8 @@ def build_report(analysis: Analysis, narration: Narration, language: str = "en")
             narrator = narration.section_narrators.get(key, "template")
             if commentary:
                 blocks = (Paragraph(commentary, lead=tr.gettext(labels.READING)), *blocks)
-        sections.append(Section(key, tr.gettext(SECTION_TITLES[key]), blocks, narrator))
+        sections.append(Section(key, tr.gettext(SECTION_TITLES[key]), blocks, narrator,
+                                tr.language))
     return Report(
         title=tr.gettext(TITLE, date=fmt.day(analysis.edition_date)),
         as_of=analysis.as_of, edition_date=analysis.edition_date, sections=tuple(sections),

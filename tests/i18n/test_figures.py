@@ -141,3 +141,14 @@ def test_figures_bundle_one_language() -> None:
     assert (zh.usd(5.6287e8, signed=True), zh.pp(1.47), zh.missing) == ("+5.63亿美元",
                                                                         "+1.47个百分点", "暂无")
     assert fmt.figures("xx").language == "en"
+
+
+@pytest.mark.parametrize("value", [1e308, -1e308, 3.5e40])
+def test_the_largest_floats_are_written_whole_in_both_languages(value: float) -> None:
+    """A hostile snapshot may carry 1e308: every digit is written (Babel rounds in a decimal
+    context of 28 digits unless told otherwise), the same digits in both languages."""
+    assert fmt.level(value) == f"{value:,.0f}"  # a whole number: no decimals, as before
+    assert fmt.level(value, language="zh") == fmt.level(value)
+    english, chinese = fmt.usd(value), fmt.usd(value, language="zh")
+    assert english.lstrip("-").startswith("$") and chinese.endswith("万亿美元")
+    assert english.strip("-$T").replace(",", "") == chinese.strip("-").removesuffix("万亿美元")

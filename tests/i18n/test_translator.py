@@ -75,11 +75,13 @@ def test_errors_in_the_readers_language() -> None:
     with pytest.raises(ScheduleInputError) as schedule:
         parse_schedule(["25:99", "Mars/Phobos"], "08:30", "Asia/Hong_Kong")
     assert str(schedule.value) == (
-        "'25:99' is not a time of day as HH:MM (00:00 to 23:59); 'Mars/Phobos' is not an IANA "
-        "time zone name (e.g. Asia/Hong_Kong). Example: /subscribe 08:30 Asia/Hong_Kong")
+        "'25:99' is not a time of day as HH:MM (00:00 to 23:59); 'Mars/Phobos' is not an "
+        "accepted time zone: use an Area/City zone such as Europe/London, America/New_York or "
+        "Asia/Hong_Kong, or UTC. Example: /subscribe 08:30 Asia/Hong_Kong")
     assert said(schedule.value, "zh") == (
-        "“25:99”不是 HH:MM 格式的时间（00:00 至 23:59）；“Mars/Phobos”不是 IANA 时区名称（例如 "
-        "Asia/Hong_Kong）。例如：/subscribe 08:30 Asia/Hong_Kong")
+        "“25:99”不是 HH:MM 格式的时间（00:00 至 23:59）；“Mars/Phobos”不是可接受的时区：请使用"
+        "地区/城市格式的时区（如 Europe/London、America/New_York、Asia/Hong_Kong）或 UTC。"
+        "例如：/subscribe 08:30 Asia/Hong_Kong")
 
     constant = InputError("Charts are not available on this bot.")
     assert said(constant, "zh") == "本机器人未提供图表。"

@@ -7,7 +7,7 @@ from matplotlib.patches import Rectangle
 from services import format as fmt
 from services.models.analysis import Analysis, BreadthReading, EquityMarket
 from services.models.snapshot import BREADTH_SCOPE
-from services.renderers.charts import style
+from services.renderers.charts import style, words
 from services.renderers.charts.canvas import (
     Chart,
     Frame,
@@ -47,10 +47,11 @@ def breadth_panel(analysis: Analysis) -> Panel:
         return missing_panel("breadth", title, "no A-share breadth in this snapshot")
     adv, dec, flat = reading.advancers, reading.decliners, reading.flat or 0
     inner = style.WIDTH_IN - 2 * style.MARGIN_IN
-    summary = (f"{BREADTH_SCOPE} · {reading.reading} · "
-               f"{fmt.pct(reading.advance_share_pct, 1, signed=False)} "
-               f"advancing · A/D ratio {fmt.ratio(reading.ad_ratio)} · session "
-               f"{fmt.day(reading.session)}")
+    summary = words.tr().gettext(
+        "{scope} · {reading} · {share} advancing · A/D ratio {ratio} · session {day}",
+        scope=words.scope(BREADTH_SCOPE), reading=reading.reading,
+        share=fmt.pct(reading.advance_share_pct, 1, signed=False),
+        ratio=fmt.ratio(reading.ad_ratio), day=fmt.day(reading.session))
     notes = [summary] + ([w] if (w := divergence_words(cn, reading)) else [])
     note_lines = [line for n in notes for line in wrap(n, inner, style.SMALL_PT)]
     height = style.HEADING_IN + 0.22 + BAR_H + 0.12 + wrapped_height(len(note_lines),
@@ -67,14 +68,17 @@ def breadth_panel(analysis: Analysis) -> Panel:
                 frame.add_patch(Rectangle((x, bar_y), width, BAR_H, facecolor=colour,
                                        edgecolor=style.PAPER, linewidth=1.0))
             x += width
-        text(frame, style.MARGIN_IN, top - 0.08, f"{style.UP_ARROW} {fmt.count(adv)} up",
+        t = words.tr()
+        text(frame, style.MARGIN_IN, top - 0.08,
+             f"{style.UP_ARROW} " + t.gettext("{n} up", n=fmt.count(adv)),
              weight="bold", colour=style.up())
         text(frame, style.WIDTH_IN - style.MARGIN_IN, top - 0.08,
-             f"{fmt.count(dec)} down {style.DOWN_ARROW}", weight="bold", colour=style.down(),
-             ha="right")
+             t.gettext("{n} down", n=fmt.count(dec)) + f" {style.DOWN_ARROW}", weight="bold",
+             colour=style.down(), ha="right")
         if reading.flat is not None:
-            text(frame, style.WIDTH_IN / 2, top - 0.08, f"{fmt.count(reading.flat)} flat",
-                 colour=style.SOFT_INK, ha="center")
+            text(frame, style.WIDTH_IN / 2, top - 0.08,
+                 t.gettext("{n} flat", n=fmt.count(reading.flat)), colour=style.SOFT_INK,
+                 ha="center")
         if total == 0:
             text(frame, style.WIDTH_IN / 2, bar_y + BAR_H / 2, "no stocks counted",
                  style.SMALL_PT, colour=style.SOFT_INK, italic=True, ha="center")
@@ -109,7 +113,7 @@ def money_panel(analysis: Analysis) -> Panel:
     def draw(frame: Frame) -> None:
         gap = 0.1
         width = (style.WIDTH_IN - 2 * style.MARGIN_IN - gap) / 2
-        for i, (name, figure, words) in enumerate(tiles):
+        for i, (name, figure, note) in enumerate(tiles):
             x = style.MARGIN_IN + i * (width + gap)
             frame.add_patch(box(x, 0.02, width, TILE_H))
             centre = x + width / 2
@@ -117,7 +121,7 @@ def money_panel(analysis: Analysis) -> Panel:
                  ha="center")
             text(frame, centre, TILE_H / 2 + 0.01, figure, style.HEADING_PT, weight="bold",
                  ha="center")
-            text(frame, centre, 0.13, fit(words, width - 0.08, style.SMALL_PT), style.SMALL_PT,
+            text(frame, centre, 0.13, fit(note, width - 0.08, style.SMALL_PT), style.SMALL_PT,
                  colour=style.SOFT_INK, italic=True, ha="center")
 
     return Panel("money", "Turnover and northbound flow", style.HEADING_IN + TILE_H + 0.04, draw)

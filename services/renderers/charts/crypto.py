@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from services import format as fmt
 from services.models.analysis import Analysis, CategoryMove, Mover, StablecoinSummary
-from services.renderers.charts import style
+from services.renderers.charts import style, words
 from services.renderers.charts.canvas import (
     Chart,
     Frame,
@@ -127,8 +127,9 @@ def protocol_panel(analysis: Analysis) -> Panel:
     for category in crypto.categories[:PROTOCOL_CATEGORIES]:
         members = [p for p in crypto.protocols if (p.group or "Uncategorised") ==
                    category.category]
-        average = (f"{'wtd' if category.weighted else 'avg'} "
-                   f"{fmt.pct(category.avg_change_pct, DEFI_DIGITS)}")
+        change = fmt.pct(category.avg_change_pct, DEFI_DIGITS)
+        average = (words.tr().gettext("wtd {change}", change=change) if category.weighted
+                   else words.tr().gettext("avg {change}", change=change))
         rows.append(Row(category.category, group=True, note=average))
         rows += [mover_row(p) for p in members[:PER_CATEGORY]]
         hidden += max(len(members) - PER_CATEGORY, 0)

@@ -8,31 +8,39 @@ category and more divergences.
 
 from __future__ import annotations
 
+from services.i18n import N_
 from services.models.analysis import Analysis
-from services.renderers.charts import style
+from services.renderers.charts import style, words
 from services.renderers.charts.canvas import Chart, Page, render
 from services.renderers.charts.crypto import category_panel, stablecoin_panel
 from services.renderers.charts.divergences import gap_panel
 from services.renderers.charts.labels import data_dates, dated_title, footer
 from services.renderers.charts.markets import cross_market_panel
 from services.renderers.charts.sparklines import market_panels
+from services.renderers.words import VERDICTS
 
 MAX_HEIGHT_PX = 1920  # a portrait phone screen at the page's 1080 px width
 DASHBOARD_DIVERGENCES = 3
-SIGMA_NOTE = ("σ: the day's move over the standard deviation of the 60 daily moves before it · "
-              "% of days: its rank among the last year's daily moves")
+SIGMA_NOTE = N_("σ: the day's move over the standard deviation of the 60 daily moves before it "
+                 "· % of days: its rank among the last year's daily moves")
 DETAIL_DIVERGENCES = 8
 
 
 def subtitle(analysis: Analysis) -> str:
+    """The verdict (a word of the render's language) and its reason (the analysis' sentence)."""
     sentiment = analysis.sentiment
-    return f"Risk sentiment: {sentiment.verdict.value} · {sentiment.verdict_reason}"
+    t = words.tr()
+    verdict = sentiment.verdict.value
+    return t.gettext("Risk sentiment: {verdict} · {reason}",
+                     verdict=t.gettext(VERDICTS[verdict]) if verdict in VERDICTS else verdict,
+                     reason=sentiment.verdict_reason)
 
 
 def build(analysis: Analysis) -> Chart:
     panels = [*market_panels(analysis), gap_panel(analysis, top=DASHBOARD_DIVERGENCES)]
+    notes = (words.tr().gettext(SIGMA_NOTE),)
     return render(Page(dated_title("Daily market brief", analysis), subtitle(analysis), panels,
-                       footer(analysis, full=True, notes=(SIGMA_NOTE,)), dates=data_dates(analysis),
+                       footer(analysis, full=True, notes=notes), dates=data_dates(analysis),
                        max_height_in=MAX_HEIGHT_PX / style.DPI))
 
 

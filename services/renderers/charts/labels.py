@@ -54,11 +54,13 @@ def source_lines(sources: Sequence[tuple[str, str]]) -> list[str]:
     return lines
 
 
-def _first(items: Sequence[str], what: str) -> list[str]:
-    """At most ``MAX_SOURCES`` items, the last one counting the rest."""
+def _first(items: Sequence[str]) -> list[str]:
+    """At most ``MAX_SOURCES`` sources, the last entry counting the rest."""
     if len(items) <= MAX_SOURCES:
         return list(items)
-    return [*items[: MAX_SOURCES - 1], f"and {len(items) - MAX_SOURCES + 1} more {what}"]
+    rest = len(items) - MAX_SOURCES + 1
+    return [*items[: MAX_SOURCES - 1],
+            tr().ngettext("and {n} more source", "and {n} more sources", rest)]
 
 
 def footer(analysis: Analysis, full: bool = False, notes: Sequence[str] = ()) -> list[str]:
@@ -73,12 +75,12 @@ def footer(analysis: Analysis, full: bool = False, notes: Sequence[str] = ()) ->
     if not full:
         names = list(dict.fromkeys(label.partition(" · ")[0] for label, _ in analysis.sources))
         return [t.gettext("{edition} · sources: {sources}", edition=edition,
-                          sources=", ".join(_first(names, "sources"))
+                          sources=", ".join(_first(names))
                           or t.gettext("none declared")), *notes]
     lines = [t.gettext("{edition} · for information only, not investment advice",
                        edition=edition), *notes]
     lines.append(t.gettext("Sources · {sources}",
-                           sources=" | ".join(_first(source_lines(analysis.sources), "sources"))
+                           sources=" | ".join(_first(source_lines(analysis.sources)))
                            or t.gettext("none declared in this snapshot")))
     if analysis.warnings:
         lines.append(t.gettext("Gaps · {gaps}", gaps="; ".join(grouped(analysis.warnings))))
@@ -106,16 +108,18 @@ def market_session(analysis: Analysis, market: str) -> date | None:
 def crypto_window(analysis: Analysis) -> str | None:
     """``24 h to 2026-03-21 00:00 UTC``: the rolling window of the crypto figures; a coin whose
     change comes from daily bars only is named with its own window (``BTC since 00:00 UTC``)."""
+    t = tr()
     crypto = analysis.crypto
     coins = [c for c in (crypto.btc, crypto.eth) if c is not None]
-    odd = [f"{c.id} {c.window}" for c in coins if c.window]
+    odd = [f"{c.id} {words.window(c.window)}" for c in coins if c.window]
     rolling = len(odd) < len(coins)
     end = crypto.as_of or next((c.session for c in coins if c.session is not None), None)
     if end is None:
         return None
-    parts = [f"24 h to {fmt.day(end)}"] if rolling else []
-    parts += odd if rolling else [f"{', '.join(odd)} (to {fmt.day(end)})"]
-    return ", ".join(parts)
+    parts = [t.gettext("24 h to {time}", time=fmt.day(end))] if rolling else []
+    parts += odd if rolling else [t.gettext("{coins} (to {time})", coins=t.join(odd),
+                                            time=fmt.day(end))]
+    return t.join(parts)
 
 
 def data_dates(analysis: Analysis, markets: Sequence[str] = ALL_MARKETS) -> str:
@@ -125,9 +129,12 @@ def data_dates(analysis: Analysis, markets: Sequence[str] = ALL_MARKETS) -> str:
     for market in markets:
         if market in EQUITIES and (day := market_session(analysis, market)) is not None:
             by_day.setdefault(day, []).append(market)
-    parts = [f"{'/'.join(names)} {fmt.day(day)}" for day, names in by_day.items()]
+    parts = [f"{'/'.join(words.market_code(n) for n in names)} {fmt.day(day)}"
+             for day, names in by_day.items()]
     if "CRYPTO" in markets and (window := crypto_window(analysis)) is not None:
-        parts.append(f"{'crypto' if parts else 'Crypto'} {window}")
+        t = tr()
+        parts.append(t.gettext("crypto {window}", window=window) if parts
+                     else t.gettext("Crypto {window}", window=window))
     return " · ".join(parts)
 
 

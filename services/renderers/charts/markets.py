@@ -5,6 +5,7 @@ from __future__ import annotations
 from services import format as fmt
 from services.analysis.moves import MARKET_LABEL
 from services.models.analysis import Analysis, EquityMarket, Move
+from services.renderers.charts import words
 from services.renderers.charts.canvas import Panel, missing_panel
 from services.renderers.charts.labels import move_label
 from services.renderers.charts.rows import Row, rows_panel, signed
@@ -13,8 +14,9 @@ PER_MARKET = 4  # rows per market on the cross-market panel
 
 
 def move_row(move: Move, sub: str = "") -> Row:
-    note = "stale" if move.stale else ("closed" if move.closed else "")
-    sub = sub or (move.window or "")  # a change over another window than usual says so
+    t = words.tr()
+    note = t.gettext("stale") if move.stale else (t.gettext("closed") if move.closed else "")
+    sub = sub or words.window(move.window or "")  # a change over another window says so
     return Row(move_label(move), move.change_pct, signed(fmt.pct(move.change_pct),
                move.change_pct), sub=sub, muted=move.closed or move.stale, note=note)
 

@@ -9,7 +9,8 @@ The figures are ``Analysis.evidence`` (by quote id), read, never recomputed: the
 its ``recent`` closes, the marked last point is the session itself, labelled with its z (the
 dotted line is the close before it). A
 market without evidence shows its move and says "no history" in words where the line would
-be; a move with too few sessions behind it for a z says so.
+be; a move with too few sessions behind it for a z says so. Its words are in the render's
+language (``words.tr()``); its figures are written as on every other chart.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 from services import format as fmt
 from services.analysis.moves import MARKET_LABEL
 from services.models.analysis import Analysis, Evidence, Move
-from services.renderers.charts import style
+from services.renderers.charts import style, words
 from services.renderers.charts.canvas import Frame, Panel, box, fit, text, text_width_in, wrap
 from services.renderers.charts.labels import (
     crypto_window,
@@ -37,7 +38,6 @@ LINE_RIGHT = style.WIDTH_IN - style.MARGIN_IN - 0.5  # room for the z label afte
 LINE_TOP = BODY_IN - 0.04
 LINE_BOTTOM = 0.34
 MOVE_PT = 13.0
-NO_HISTORY = "no history"
 
 
 def headline(analysis: Analysis, market: str) -> Move | None:
@@ -58,20 +58,25 @@ def others(analysis: Analysis, market: str, main: Move | None) -> list[Move]:
 def session_words(analysis: Analysis, market: str, move: Move | None) -> str:
     if market == "CRYPTO":
         return crypto_window(analysis) or ""
+    t = words.tr()
     day = market_session(analysis, market)
     if move is not None and (move.closed or move.stale):
-        state = "stale" if move.stale else "closed"
-        return f"{state} · last session {fmt.day(move.session)}"
-    return f"session {fmt.day(day)}" if day is not None else ""
+        last = fmt.day(move.session)
+        return (t.gettext("stale · last session {day}", day=last) if move.stale
+                else t.gettext("closed · last session {day}", day=last))
+    return t.gettext("session {day}", day=fmt.day(day)) if day is not None else ""
 
 
 def rank_words(evidence: Evidence) -> str:
     """``worse than 97% of 250 days``: the percentile in words, with its n."""
     if evidence.percentile is None:
         return ""
+    t = words.tr()
     if evidence.percentile >= 50:
-        return f"better than {evidence.percentile:.0f}% of {evidence.n_year} days"
-    return f"worse than {100 - evidence.percentile:.0f}% of {evidence.n_year} days"
+        return t.gettext("better than {share}% of {n} days", share=f"{evidence.percentile:.0f}",
+                         n=evidence.n_year)
+    return t.gettext("worse than {share}% of {n} days",
+                     share=f"{100 - evidence.percentile:.0f}", n=evidence.n_year)
 
 
 def rank_line(move: Move | None, evidence: Evidence | None) -> str:
@@ -79,24 +84,27 @@ def rank_line(move: Move | None, evidence: Evidence | None) -> str:
     if move is None:
         return ""  # the line's place says so
     if move.change_pct is None:
-        return "no move in this snapshot"
+        return words.tr().gettext("no move in this snapshot")
     if evidence is None:
         return ""
     if evidence.z is None:
-        return f"too few sessions for a z ({evidence.n})"
+        return words.tr().gettext("too few sessions for a z ({n})", n=evidence.n)
     return rank_words(evidence)
 
 
 def _range_words(evidence: Evidence, market: str) -> str:
     closes = [c for _, c in evidence.recent]
-    unit = "days" if market == "CRYPTO" else "sessions"
-    price = fmt.price_usd if market == "CRYPTO" else fmt.level
-    return f"{len(closes)} {unit} · {price(min(closes))} to {price(max(closes))}"
+    t = words.tr()
+    if market == "CRYPTO":
+        return t.gettext("{n} days · {low} to {high}", n=len(closes),
+                         low=fmt.price_usd(min(closes)), high=fmt.price_usd(max(closes)))
+    return t.gettext("{n} sessions · {low} to {high}", n=len(closes), low=fmt.level(min(closes)),
+                     high=fmt.level(max(closes)))
 
 
 def market_panel(analysis: Analysis, market: str) -> Panel:
     move = headline(analysis, market)
-    label = MARKET_LABEL.get(market, market)
+    label = words.group(MARKET_LABEL.get(market, market))
     title = f"{label} · {move_label(move)}" if move is not None else label
     evidence = analysis.evidence.get(move.id) if move is not None else None
     muted = bool(move and (move.closed or move.stale))
@@ -110,10 +118,11 @@ def market_panel(analysis: Analysis, market: str) -> Panel:
                    style.SMALL_PT)
         text(frame, style.WIDTH_IN - style.MARGIN_IN, frame.height - 0.06, note,
              style.SMALL_PT, colour=style.SOFT_INK, italic=True, ha="right", va="top")
-        shown = signed(fmt.pct(change), change) if change is not None else fmt.MISSING
+        shown = (signed(fmt.pct(change), change) if change is not None
+                 else fmt.missing(words.tr().language))
         text(frame, style.MARGIN_IN, BODY_IN - 0.2, shown, MOVE_PT, weight="bold", colour=colour)
-        words = rank_line(move, evidence)
-        for i, line in enumerate(_two_lines(words, LEFT_W)):
+        ranked = rank_line(move, evidence)
+        for i, line in enumerate(_two_lines(ranked, LEFT_W)):
             text(frame, style.MARGIN_IN, BODY_IN - 0.46 - i * 0.15, line, style.SMALL_PT)
         rest = " · ".join(f"{move_label(m)} {signed(fmt.pct(m.change_pct), m.change_pct)}"
                           for m in others(analysis, market, move))
@@ -123,22 +132,32 @@ def market_panel(analysis: Analysis, market: str) -> Panel:
         if evidence is not None and len(evidence.recent) >= 2:
             _sparkline(frame, evidence, market, colour)
         else:
-            unit = "day" if market == "CRYPTO" else "session"
-            reason = (f"no {label} quote in this snapshot" if move is None else
-                      f"{NO_HISTORY}: no 60-{unit} line, no z" if evidence is None
-                      else f"{NO_HISTORY} before this {unit}")
+            reason = no_line(market, label, move, evidence)
             frame.add_patch(box(LINE_LEFT, LINE_BOTTOM, style.WIDTH_IN - style.MARGIN_IN
                                 - LINE_LEFT, LINE_TOP - LINE_BOTTOM))
             text(frame, (LINE_LEFT + style.WIDTH_IN - style.MARGIN_IN) / 2,
-                 (LINE_TOP + LINE_BOTTOM) / 2, fit(reason[0].upper() + reason[1:], style.WIDTH_IN
-                 - style.MARGIN_IN - LINE_LEFT - 0.1, style.SMALL_PT), style.SMALL_PT,
+                 (LINE_TOP + LINE_BOTTOM) / 2, fit(reason, style.WIDTH_IN - style.MARGIN_IN
+                 - LINE_LEFT - 0.1, style.SMALL_PT), style.SMALL_PT,
                  colour=style.SOFT_INK, italic=True, ha="center")
 
     return Panel(f"market_{market.lower()}", title, style.HEADING_IN + BODY_IN, draw)
 
 
-def _two_lines(words: str, width: float) -> list[str]:
-    lines = wrap(words, width, style.SMALL_PT)
+def no_line(market: str, label: str, move: Move | None, evidence: Evidence | None) -> str:
+    """Said where the line would be: no quote, no history, or no session before this one."""
+    t = words.tr()
+    crypto = market == "CRYPTO"
+    if move is None:
+        return t.gettext("No {market} quote in this snapshot", market=label)
+    if evidence is None:
+        return (t.gettext("No history: no 60-day line, no z") if crypto
+                else t.gettext("No history: no 60-session line, no z"))
+    return (t.gettext("No history before this day") if crypto
+            else t.gettext("No history before this session"))
+
+
+def _two_lines(said: str, width: float) -> list[str]:
+    lines = wrap(said, width, style.SMALL_PT)
     return lines if len(lines) <= 2 else [lines[0], fit(" ".join(lines[1:]), width,
                                                           style.SMALL_PT)]
 
@@ -156,7 +175,7 @@ def _sparkline(frame: Frame, evidence: Evidence, market: str, colour: str) -> No
     frame.plot(xs, ys, color=style.NEUTRAL, linewidth=1.3, solid_joinstyle="round")
     frame.plot([xs[-1]], [ys[-1]], marker="o", markersize=5.5, linestyle="none",
                color=colour, markeredgecolor=style.PAPER, markeredgewidth=0.8, zorder=3)
-    z = fmt.sigma(evidence.z) if evidence.z is not None else "z n/a"
+    z = fmt.sigma(evidence.z) if evidence.z is not None else words.tr().gettext("z n/a")
     text(frame, xs[-1] + 0.08, ys[-1], z, style.SMALL_PT, weight="bold", colour=colour)
     text(frame, LINE_LEFT, LINE_BOTTOM - 0.11, _range_words(evidence, market),
          style.SMALL_PT, colour=style.SOFT_INK)

@@ -8,12 +8,14 @@ of subtitles and notes come from the analysis and are translated with the report
 
 from __future__ import annotations
 
+import re
+
 from services.i18n import N_, Translator, translator
 from services.renderers.charts import style
 
 PAGE_TITLES: frozenset[str] = frozenset({
     N_("Daily market brief"), N_("Risk sentiment"), N_("Crypto & DeFi"),
-    N_("A-share breadth"), N_("Divergences"), N_("Capital flows"),
+    N_("A-share breadth"), N_("Divergences"), N_("Capital flows"), N_("Market details"),
 })
 PANEL_TITLES: frozenset[str] = frozenset({
     N_("Cross-market moves · 1-day change"), N_("Headline moves · 1-day change"),
@@ -21,11 +23,12 @@ PANEL_TITLES: frozenset[str] = frozenset({
     N_("BTC against equities · gap in pp (BTC minus index)"),
     N_("Stablecoin supply · 1-day change in USD"),
     N_("DeFi TVL by category · average 1-day change"),
+    N_("DeFi TVL by category · 1-day change, TVL-weighted"),
     N_("DeFi protocols · 1-day TVL change, by category"), N_("DEX volume · 1-day change"),
     N_("Crypto market"), N_("Other coins · 1-day change"),
     N_("Advancers against decliners"), N_("A-share indices · 1-day change"),
-    N_("Turnover and northbound flow"), N_("Largest divergences · gap in pp"),
-    N_("Divergences · both moves, and the gap between them"),
+    N_("Turnover and northbound flow"), N_("Largest divergences · first minus second"),
+    N_("Divergences · both moves, and first minus second"),
     N_("Stablecoin supply · how the net change adds up"), N_("Flow map · where money moved"),
 })
 # Market group headings (``services.analysis.moves.MARKET_LABEL``).
@@ -34,6 +37,14 @@ KEY_UP = N_("▲ up")
 KEY_DOWN = N_("▼ down")
 KEY_MUTED = N_("grey: closed or n/a")
 KEY_ANOMALY = N_("⚠ anomaly")
+# The markets of the dates line (``labels.data_dates``): ``US/HK/CN 2026-03-20``.
+MARKET_CODES: dict[str, str] = {"US": N_("US"), "HK": N_("HK"), "CN": N_("CN")}
+# A coin's change window other than the rolling 24 hours, as the data layer names it
+# (``Quote.change_window``); a window not listed is shown as written.
+WINDOWS: frozenset[str] = frozenset({N_("since 00:00 UTC")})
+# What the A-share breadth counts (``services.models.snapshot.BREADTH_SCOPE``).
+SCOPES: frozenset[str] = frozenset({N_("SSE + SZSE (BSE not included)")})
+_COUNTED = re.compile(r"^(?P<head>.+) \((?P<shown>\d+) of (?P<count>\d+)\)$")
 
 
 def tr() -> Translator:
@@ -53,7 +64,27 @@ def title(text: str) -> str:
         return text
     if text in PAGE_TITLES or text in PANEL_TITLES:
         return t.gettext(text)
+    counted = _COUNTED.match(text)
+    if counted and counted["head"] in PANEL_TITLES:  # "Largest divergences · … (3 of 9)"
+        return t.gettext(counted["head"]) + t.gettext(" ({shown} of {count})",
+                                                      shown=counted["shown"],
+                                                      count=counted["count"])
     head, sep, rest = text.partition(" (")
     if sep and head in PANEL_TITLES:
         return f"{t.gettext(head)} ({rest}"
     return text
+
+
+def market_code(code: str) -> str:
+    """``US``, ``HK``, ``CN`` in the render's language (``美股``, ``港股``, ``A股``)."""
+    return tr().gettext(MARKET_CODES[code]) if code in MARKET_CODES else code
+
+
+def window(text: str) -> str:
+    """A coin's change window (``since 00:00 UTC``) in the render's language."""
+    return tr().gettext(text) if text in WINDOWS else text
+
+
+def scope(text: str) -> str:
+    """What a figure counts (``SSE + SZSE (BSE not included)``) in the render's language."""
+    return tr().gettext(text) if text in SCOPES else text

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from handlers.discord import MarketBot
+from services.models.snapshot import SourceStatus
+from services.snapshot_io import load_sample
 from services.storage import Database
 from services.storage.languages import LanguageStore
 from services.storage.subscriptions import SubscriptionStore
@@ -110,3 +113,44 @@ async def test_the_commands_are_synced_with_chinese_localisations(
     for command in synced.values():
         for text in (command.get("description_localizations") or {}).values():
             assert 1 <= len(text) <= 100
+
+
+async def test_refusals_and_source_lines_in_a_chinese_channel(fake: FakeDiscordAPI,
+                                                              db: Database) -> None:
+    snapshot = load_sample().model_copy(update={"sources": (
+        SourceStatus(name="yahoo chart", as_of=datetime(2026, 3, 20, 20, 0, tzinfo=UTC),
+                     requests=17, latency_s=0.3),
+        SourceStatus(name="coingecko simple/price", ok=False, reason="HTTP 429", requests=1,
+                     fallback="yahoo covers BTC, ETH"))})
+    deps = replace(make_deps(SubscriptionStore(db), snapshot=snapshot),
+                   languages=LanguageStore(db))
+    bot = MarketBot(deps)
+    await bot.login(fake.token)
+    try:
+        await interact(bot, fake, di.command("lang", {"language": "zh"}, permissions=di.MODERATOR))
+        [long] = await interact(bot, fake, di.command("subscribe", {"time": "x" * 4000},
+                                                      permissions=di.MODERATOR))
+        assert long.content == "这个值有 4,000 个字符，此处的值最多 64 个字符。"
+        [zone] = await interact(bot, fake, di.command("subscribe", {"timezone": "US/Eastern"},
+                                                      permissions=di.MODERATOR))
+        assert zone.content == ("“US/Eastern”不是可接受的时区：请使用地区/城市格式的时区（如 "
+                                "Europe/London、America/New_York、Asia/Hong_Kong）或 UTC")
+        await interact(bot, fake, di.command("report"))
+        [status] = await interact(bot, fake, di.command("status"))
+    finally:
+        await bot.close()
+    assert status.content.endswith(
+        "语言：中文。用 /lang en|zh 更改。\n"
+        "数据来源（最近一次生成）：\n"
+        "• yahoo chart · 正常 · 17 次请求 · 0.30秒 · 截至 2026-03-20 20:00 UTC\n"
+        "• coingecko simple/price · 失败 · 1 次请求 · yahoo covers BTC, ETH")
+    assert_clean(fake)
+
+
+async def test_the_zone_option_is_described_in_chinese(client: MarketBot,
+                                                       fake: FakeDiscordAPI) -> None:
+    synced = {c["name"]: c for c in fake.synced[None]}
+    timezone = next(o for o in synced["subscribe"]["options"] if o["name"] == "timezone")
+    assert timezone["description"] == ("An Area/City zone such as Europe/London or "
+                                       "Asia/Hong_Kong, or UTC")
+    assert localised(timezone) == "地区/城市格式的时区（如 Europe/London、Asia/Hong_Kong）或 UTC"

@@ -4,8 +4,13 @@ command menu is published in both languages."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+
+from handlers.debounce import Debounce
 from handlers.telegram.menu import COMMANDS, publish
 from services.i18n import translator
+from services.snapshot_io import dump_snapshot, load_sample, validate_snapshot
 from services.storage.languages import LanguageStore
 from tests.handlers.telegram.conftest import Bot, MakeBot
 
@@ -36,7 +41,8 @@ async def test_a_chinese_chat_reads_sections_status_and_errors_in_chinese(bot: B
     await bot.send("/lang 中文", chat_id=ZH_CHAT)
     sections = await bot.send("/hk", chat_id=ZH_CHAT)
     assert sections[0].raw.startswith("<b>5. 港股</b>")
-    assert "<pre>指数" in sections[0].raw and "涨跌幅" in sections[0].raw
+    # wider than a phone's 34 columns: a list, its legend and labels in Chinese punctuation
+    assert "<i>指数：收盘 · 涨跌幅 · 信号</i>\n• <b>HSI：</b> 25,277.32 · -0.88%" in sections[0].raw
     assert [b["text"] for b in sections[-1].buttons][4] == "▸ 港股"
 
     pressed = await bot.press("s:risk_matrix", chat_id=ZH_CHAT)
@@ -54,8 +60,9 @@ async def test_a_chinese_chat_reads_sections_status_and_errors_in_chinese(bot: B
     [unknown] = await bot.send("/report moon", chat_id=ZH_CHAT)
     assert unknown.text.startswith("未知章节“moon”。可用章节：key_insight、risk_sentiment、")
     [bad] = await bot.send("/subscribe 25:99 Mars/Phobos", chat_id=ZH_CHAT)
-    assert bad.text == ("“25:99”不是 HH:MM 格式的时间（00:00 至 23:59）；“Mars/Phobos”不是 IANA "
-                        "时区名称（例如 Asia/Hong_Kong）。例如：/subscribe 08:30 Asia/Hong_Kong")
+    assert bad.text == ("“25:99”不是 HH:MM 格式的时间（00:00 至 23:59）；“Mars/Phobos”不是可接受的"
+                        "时区：请使用地区/城市格式的时区（如 Europe/London、America/New_York、"
+                        "Asia/Hong_Kong）或 UTC。例如：/subscribe 08:30 Asia/Hong_Kong")
     [sub] = await bot.send("/subscribe 07:15 Asia/Shanghai", chat_id=ZH_CHAT)
     assert sub.text == ("已订阅：每日报告将于 07:15（Asia/Shanghai）送达，首次为 "
                         "2026-03-22 07:15 CST。/unsubscribe 可停止。")
@@ -133,3 +140,40 @@ async def test_a_migrating_group_keeps_its_language(bot: Bot) -> None:
     assert sent[0].text.startswith("命令")  # ... in the group's language
     assert bot.container.languages is not None
     assert await bot.container.languages.chosen("telegram", str(new)) == "zh"
+
+
+async def test_refusals_of_hostile_input_are_in_the_chats_language(bot: Bot) -> None:
+    await bot.send("/lang zh", chat_id=ZH_CHAT)
+    [long] = await bot.send(f"/report {'x' * 4000}", chat_id=ZH_CHAT)
+    assert long.text == "这条命令有 4,008 个字符，命令最多 200 个字符。/help 列出全部命令。"
+    [quoted] = await bot.send(f"/report {'moon' * 40}", chat_id=ZH_CHAT)
+    assert quoted.text.startswith("未知章节“moonmoonmoonmoonmoonmoonmoonmoo…”。可用章节：")
+    [english] = await bot.send(f"/report {'x' * 4000}", chat_id=EN_CHAT)
+    assert english.text.startswith("That command is 4,008 characters long;")
+
+    now = [0.0]
+    bot.deps.presses = Debounce(clock=lambda: now[0])
+    [menu] = await bot.send("/start", chat_id=ZH_CHAT)
+    await asyncio.gather(bot.press("full", chat_id=ZH_CHAT, message_id=menu.message_id),
+                         bot.press("full", chat_id=ZH_CHAT, message_id=menu.message_id))
+    assert "已在发送中。" in [a.get("text") for a in bot.fake.callback_answers]
+    assert await bot.press("something-else", chat_id=ZH_CHAT) == []
+    assert bot.fake.callback_answers[-1]["text"] == "此按钮已停用。请发送 /report 获取新菜单。"
+
+
+async def test_status_lists_each_source_of_the_last_build_in_chinese(make_bot: MakeBot) -> None:
+    data = json.loads(dump_snapshot(load_sample()))
+    data["sources"] = [
+        {"name": "yahoo chart", "as_of": data["generated_at"], "ok": True, "requests": 17,
+         "latency_s": 0.31},
+        {"name": "coingecko", "ok": False, "reason": "HTTP 429", "requests": 1,
+         "fallback": "yahoo covers BTC, ETH"},
+        *({"name": f"source {i}", "ok": True} for i in range(10))]
+    bot = await make_bot(snapshot=validate_snapshot(data))
+    await bot.send("/lang zh", chat_id=ZH_CHAT)
+    [status] = await bot.send("/status", chat_id=ZH_CHAT)
+    assert ("数据来源（最近一次生成）\n"
+            "• yahoo chart · 正常 · 17 次请求 · 0.31秒 · 截至 2026-03-21 00:30 UTC\n"
+            "• coingecko · 失败 · 1 次请求 · yahoo covers BTC, ETH\n"  # the data layer's words
+            "• source 0 · 正常 · 截至时间暂无\n") in status.text
+    assert "• 另有 5 项\n" in status.text  # 12 sources: 7 listed, then a count of the rest
