@@ -34,18 +34,19 @@ def load_snapshot_file(path: str | Path) -> MarketSnapshot:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise SnapshotError([f"{path}: cannot read file ({exc.strerror or exc})"]) from None
-    return load_snapshot(raw)
+    return load_snapshot(raw, origin=str(path))
 
 
-def load_snapshot(raw: bytes | str) -> MarketSnapshot:
-    """Parse and validate one document. Raises ``SnapshotError`` listing every problem."""
+def load_snapshot(raw: bytes | str, origin: str = "$") -> MarketSnapshot:
+    """Parse and validate one document. Raises ``SnapshotError`` listing every problem; a
+    document that is not JSON at all is named by ``origin`` (the file it came from)."""
     try:
         data = json.loads(raw)
     except UnicodeDecodeError:
-        raise SnapshotError(["$: not UTF-8 text"]) from None
+        raise SnapshotError([f"{origin}: not UTF-8 text"]) from None
     except json.JSONDecodeError as exc:
-        raise SnapshotError([f"$: broken JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"]
-                            ) from None
+        raise SnapshotError([f"{origin}: broken JSON at line {exc.lineno} column {exc.colno}: "
+                             f"{exc.msg}"]) from None
     return validate_snapshot(data)
 
 
