@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import json
+import logging
 import math
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from services.errors import (
 )
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 # A browser User-Agent: Eastmoney blocks clients without one and Yahoo throttles library agents.
 BROWSER_USER_AGENT = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
@@ -95,6 +97,7 @@ async def fetch(client: httpx.AsyncClient, request: Request, policy: RetryPolicy
         wait=_waiter(policy),
         retry=retry_if_exception(lambda exc: _should_retry(exc, policy)),
         sleep=policy.sleep,
+        before_sleep=_log_retry(request),
         reraise=True,
     )
     attempt_number = 0
@@ -131,6 +134,18 @@ def _should_retry(exc: BaseException, policy: RetryPolicy) -> bool:
     if isinstance(exc, UpstreamStatus) and exc.retry_after is not None:
         return exc.retry_after <= policy.retry_after_cap_s
     return True
+
+
+def _log_retry(request: Request) -> Callable[[RetryCallState], None]:
+    """One INFO line per retry, naming the source, the URL (never a secret: see ``Request``),
+    the failure and the wait; the same as ``extra`` fields (``upstream``, ``url``, ``wait_s``)."""
+    def before_sleep(state: RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome is not None else None
+        wait = state.next_action.sleep if state.next_action is not None else 0.0
+        log.info("%s: attempt %d failed (%s); retrying in %.2f s", request.source,
+                 state.attempt_number, getattr(exc, "reason", type(exc).__name__), wait,
+                 extra={"upstream": request.source, "url": request.url, "wait_s": wait})
+    return before_sleep
 
 
 def _waiter(policy: RetryPolicy) -> Callable[[RetryCallState], float]:
