@@ -9,11 +9,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
+import os
 import sys
+import traceback
 from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING
 
-from services.errors import BotError, InputError, SnapshotError
+from services.errors import BotError, ConfigError, InputError, SnapshotError
 
 if TYPE_CHECKING:  # for annotations only: report --sample must not import the live path
     from bot.config import Settings
@@ -58,11 +61,28 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, process: bool = False) -> int:
+    """Run one command; returns its exit status. Everything it prints goes through the secret
+    redactor (``bot.redact.guard``); ``process`` (``python -m bot``) keeps the redactor on
+    until the interpreter exits."""
     args = _parser().parse_args(argv)
+    if args.command == "schema":
+        return cmd_schema()
     try:
-        if args.command == "schema":
-            return cmd_schema()
+        secrets = load_settings().secrets()
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    from bot.redact import guard
+
+    with guard(secrets, restore=not process):
+        return _dispatch(args)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from bot.failures import EXIT_INTERNAL, exit_status
+
+    try:
         if args.command == "report":
             return cmd_report(args)
         if args.command == "snapshot":
@@ -79,13 +99,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return EXIT_INPUT
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INPUT
     except BotError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INPUT
+        return exit_status(exc)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug: one line, the traceback only when asked for
+        print(f"error: internal error ({type(exc).__name__}); please report it (LOG_LEVEL=DEBUG "
+              "prints the traceback)", file=sys.stderr)
+        if logging.getLogger().isEnabledFor(logging.DEBUG) or \
+                os.environ.get("LOG_LEVEL", "").upper() == "DEBUG":
+            traceback.print_exc()
+        return EXIT_INTERNAL
     return EXIT_INPUT
+
+
+def load_settings() -> Settings:
+    """The settings, or a ``ConfigError`` naming each setting that is wrong."""
+    from pydantic import ValidationError
+
+    from bot.config import Settings
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = [f"{'.'.join(str(part) for part in error['loc']).upper()}: "
+                    f"{error['msg'].removeprefix('Value error, ')}"
+                    for error in exc.errors(include_url=False)]
+        raise ConfigError("; ".join(problems)) from None
 
 
 def cmd_schema() -> int:
@@ -96,13 +137,12 @@ def cmd_schema() -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from bot.config import Settings
     from services.models.report import resolve_section
     from services.report.pipeline import report_from_snapshot
     from services.snapshot_io import load_sample, load_snapshot_file
 
     keys = (resolve_section(args.section),) if args.section else None
-    settings = Settings()
+    settings = load_settings()
     if args.input:
         snapshot = load_snapshot_file(args.input)
     elif args.sample:
@@ -141,10 +181,9 @@ def _live_status(snapshot: MarketSnapshot) -> int:
 def cmd_snapshot(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from bot.config import Settings
     from services.snapshot_io import dump_snapshot
 
-    snapshot = fetch_live(Settings())
+    snapshot = fetch_live(load_settings())
     text = dump_snapshot(snapshot)
     if args.out == "-":
         sys.stdout.write(text)
@@ -191,11 +230,10 @@ def snapshot_source(args: argparse.Namespace) -> object | None:
 def cmd_run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from bot.config import Settings
     from bot.logging import setup_logging
     from bot.runtime import EXIT_NO_PLATFORM, NO_PLATFORM_MESSAGE, has_platform, run
 
-    settings = Settings()
+    settings = load_settings()
     if not has_platform(settings):
         print(NO_PLATFORM_MESSAGE, file=sys.stderr)
         return EXIT_NO_PLATFORM

@@ -3,30 +3,27 @@
 httpx logs request URLs at INFO, and Telegram URLs carry the bot token, so every record is
 scrubbed of the configured secrets and of anything shaped like a Telegram bot token.
 discord.py logs interaction webhook URLs at DEBUG, which carry the interaction's token (a
-15-minute credential to answer as the bot), so those path segments are scrubbed too.
+15-minute credential to answer as the bot), so those path segments are scrubbed too. The
+scrubbing is ``bot.redact.Redactor``'s, the same as for stdout and stderr.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable
 
-TELEGRAM_TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
-DISCORD_INTERACTION_TOKEN = re.compile(r"(/(?:webhooks|interactions)/\d+/)[A-Za-z0-9_.-]{20,}")
-REDACTED = "[REDACTED]"
+from bot.redact import REDACTED, Redactor
+
+__all__ = ["REDACTED", "RedactingFilter", "setup_logging"]
 
 
 class RedactingFilter(logging.Filter):
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         super().__init__()
-        self._secrets = tuple(s for s in secrets if len(s) >= 6)
+        self._redactor = Redactor(secrets)
 
     def scrub(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, REDACTED)
-        text = DISCORD_INTERACTION_TOKEN.sub(rf"\g<1>{REDACTED}", text)
-        return TELEGRAM_TOKEN.sub(REDACTED, text)
+        return self._redactor.scrub(text)
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
