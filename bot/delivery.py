@@ -109,8 +109,9 @@ async def discord_sender(settings: Settings, container: Container, media: MediaC
     from bot.failures import discord_failure
     from handlers.discord import EditionPoster
 
-    client = discord.Client(intents=discord.Intents.none(),
-                            allowed_mentions=discord.AllowedMentions.none())
+    intents = discord.Intents.none()
+    intents.guilds = True  # never used without a gateway; discord.py warns without it
+    client = discord.Client(intents=intents, allowed_mentions=discord.AllowedMentions.none())
     try:
         await client.login(token)
     except Exception as exc:

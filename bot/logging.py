@@ -46,6 +46,16 @@ def setup_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> Redacting
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level.upper())
-    for noisy in ("httpx", "alembic"):
+    for noisy in ("httpx", "alembic", "discord.client"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    discord_client = logging.getLogger("discord.client")
+    if not any(isinstance(f, _NoVoice) for f in discord_client.filters):
+        discord_client.addFilter(_NoVoice())
     return redactor
+
+
+class _NoVoice(logging.Filter):
+    """The bot has no voice: discord.py's warning that voice libraries are missing is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "voice will NOT be supported" not in record.getMessage()
