@@ -174,7 +174,7 @@ def test_run_keeps_serving_while_every_upstream_is_down(tmp_path: Path) -> None:
                 time.sleep(0.05)
         finally:
             process.send_signal(signal.SIGTERM)
-            out, err = process.communicate(timeout=60)
+            _, err = process.communicate(timeout=60)
     assert process.returncode == 0, err
     assert fake.to(1001), "no answer to /report"
     assert "Traceback" not in err and "Exception ignored" not in err
