@@ -159,20 +159,8 @@ def print_every_way(exc: BaseException) -> None:
     sys.excepthook(type(exc), exc, exc.__traceback__)
 
 
-@pytest.fixture
-def quiet_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-    for handler in handlers:
-        root.addHandler(handler)
-    root.setLevel(level)
-
-
 @pytest.mark.parametrize("client", list(CLIENTS))
-def test_no_secret_reaches_the_output(client: str, api: FakeUpstream, quiet_logging: None,
+def test_no_secret_reaches_the_output(client: str, api: FakeUpstream, logging_restored: None,
                                       capfd: pytest.CaptureFixture[str]) -> None:
     config = settings()
     assert len(config.secrets()) >= 5
