@@ -241,17 +241,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     source = snapshot_source(args)
 
     async def main() -> int:
-        async with open_container(settings, source) as container:
-            return await run(container)
+        async with open_container(settings, source, warm=False) as container:
+            return await run(container)  # warms the charts once the platforms accept the bot
 
     return asyncio.run(main())
 
 
 @contextlib.asynccontextmanager
-async def open_container(settings: Settings, source: object | None
+async def open_container(settings: Settings, source: object | None, warm: bool = True
                          ) -> AsyncIterator[Container]:
     """The container for ``run`` and ``push``: ``source`` (``--input``/``--sample``) or live
-    data (one HTTP client for the process, snapshots stored), and the chart worker pool."""
+    data (one HTTP client for the process, snapshots stored), and the chart worker pool
+    (its workers started now with ``warm``; else by ``bot.runtime.warm_charts`` or the first
+    chart)."""
     from contextlib import AsyncExitStack
 
     from bot.container import build_container
@@ -263,7 +265,7 @@ async def open_container(settings: Settings, source: object | None
             from services.storage.snapshots import SnapshotStore
 
             snapshots = await stack.enter_async_context(open_live_source(settings))
-        charts = await stack.enter_async_context(chart_pool())
+        charts = await stack.enter_async_context(chart_pool(warm))
         container = await build_container(settings, snapshots,  # type: ignore[arg-type]
                                           charts=charts, chart_names=charts.names)
         if source is None:
@@ -275,12 +277,13 @@ async def open_container(settings: Settings, source: object | None
 
 
 @contextlib.asynccontextmanager
-async def chart_pool() -> AsyncIterator[ChartPool]:
+async def chart_pool(warm: bool = True) -> AsyncIterator[ChartPool]:
     """The chart worker processes for a running bot: rendering never blocks the event loop."""
     from services.renderers.charts import ChartPool
 
     pool = ChartPool()
-    await pool.start()
+    if warm:
+        await pool.start()
     try:
         yield pool
     finally:

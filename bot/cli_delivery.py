@@ -74,9 +74,10 @@ async def _push(settings: Any, source: Any) -> int:
     from bot.cli import open_container
     from bot.delivery import delivery_from_settings
     from bot.failures import EXIT_NO_DATA, exit_status
+    from bot.runtime import warm_charts
     from services.market_data.build import all_sources_failed
 
-    async with open_container(settings, source) as container:
+    async with open_container(settings, source, warm=False) as container:
         delivery = await delivery_from_settings(container)
         try:
             for failure in delivery.unavailable:
@@ -90,6 +91,7 @@ async def _push(settings: Any, source: Any) -> int:
                       f"{platform.upper()}_BOT_TOKEN is not set", file=sys.stderr)
             if not delivery.senders:
                 return exit_status(delivery.unavailable[0])
+            await warm_charts(container)
             edition = await container.editions.current()
             if all_sources_failed(edition.snapshot):
                 print("error: every market data source was unreachable or failed; nothing was "

@@ -65,6 +65,8 @@ async def run(container: Container, stop: asyncio.Event | None = None) -> int:
     started: list[Service] = []
     try:
         for service in services:
+            if service.name == "scheduler":  # the platforms took the bot: draw charts now
+                await warm_charts(container)
             await start(service, container.settings)
             started.append(service)
             log.info("%s started", service.name)
@@ -78,6 +80,15 @@ async def run(container: Container, stop: asyncio.Event | None = None) -> int:
             loop.remove_signal_handler(sig)
         await delivery.close()
     return 0
+
+
+async def warm_charts(container: Container) -> None:
+    """Start the chart workers (matplotlib imported, fonts resolved) before the first edition.
+    ``run`` and ``push`` do it once the platforms have accepted the bot, so that a rejected
+    token or an unreachable API is reported at once, without waiting for the workers."""
+    warm = getattr(container.charts, "start", None)
+    if warm is not None:
+        await warm()
 
 
 async def start(service: Service, settings: Settings) -> None:
