@@ -119,7 +119,6 @@ async def test_two_pushers_at_once_deliver_each_chat_once(db_url: str, api: Api,
     # Each chat once, between them. How they shared the work is not asserted: on a loaded
     # machine one process can start seconds after the other and find every row taken.
     assert sum(r["sent"] for r in results) == len(chats)
-    assert sum(r["skipped_already_sent"] + r["sent"] for r in results) >= len(chats)
     assert received(api.fake) == {chat: 1 for chat in chats}
     assert {r.status for r in await ledger_rows(db_url)} == {SENT}
     assert sum(r["in_doubt"] for r in results) == 0
