@@ -69,7 +69,7 @@ async def test_killed_mid_fanout_then_push_again(db_url: str, api: Api, tmp_path
             crash(process)  # accepted, and the answer never arrives
 
     fake.on_sent = kill_at_k
-    await asyncio.wait_for(process.communicate(), 60)
+    await asyncio.wait_for(process.communicate(), 300)
     assert process.returncode == -signal.SIGKILL
     fake.on_sent = None
 
