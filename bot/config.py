@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 from datetime import time
 from typing import Annotated
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -157,12 +157,19 @@ class Settings(BaseSettings):
         return parse_hhmm(self.briefing_time)
 
     def secrets(self) -> tuple[str, ...]:
-        """Every secret value, for the log redactor."""
+        """Every secret value, for the redactor (``bot.redact``): the tokens, the keys and the
+        password in DATABASE_URL."""
         found = []
         for value in (self.telegram_bot_token, self.discord_bot_token, self.anthropic_api_key,
                       self.coingecko_api_key):
             if value is not None and value.get_secret_value():
                 found.append(value.get_secret_value())
+        try:
+            password = urlsplit(self.database_url).password
+        except ValueError:  # a malformed URL: opening it fails and says so
+            password = None
+        if password:
+            found.extend(dict.fromkeys((password, unquote(password))))
         return tuple(found)
 
 

@@ -104,10 +104,42 @@ def make_ask(settings: Settings, db: Database, http_client: httpx2.AsyncClient |
                       ask_limits(settings))
 
 
+async def open_db(url: str) -> Database:
+    """``open_database``, or the one-line error saying why it cannot be opened
+    (``DatabaseUnavailable``, or ``ConfigError`` for a URL that cannot work)."""
+    from bot.failures import database_errors, database_failure
+
+    try:
+        return await open_database(url)
+    except database_errors() as exc:
+        raise database_failure(exc, url) from None
+
+
+async def read_only_db(url: str) -> Database | None:
+    """The database to read only (``push --dry-run``): None when its SQLite file does not
+    exist; the one-line error when it cannot be reached or read."""
+    from sqlalchemy import text
+
+    from bot.failures import database_errors, database_failure
+    from services.storage.db import open_read_only
+
+    db = None
+    try:
+        db = await open_read_only(url)
+        if db is not None:
+            async with db.sessions() as session:  # reach it now: errors are one line here
+                await session.execute(text("SELECT 1"))
+        return db
+    except database_errors() as exc:
+        if db is not None:
+            await db.close()
+        raise database_failure(exc, url) from None
+
+
 async def build_container(settings: Settings, source: SnapshotSource,
                           charts: ChartRenderer | None = None,
                           chart_names: tuple[str, ...] = ()) -> Container:
-    db = await open_database(settings.database_url)
+    db = await open_db(settings.database_url)
     narrator = make_narrator(settings)
     editions = EditionCache(source, narrator, settings.briefing_zone)
     return Container(settings, db, SubscriptionStore(db), editions, narrator, charts,

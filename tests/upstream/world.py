@@ -22,7 +22,7 @@ import time as clock
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from services.market_data.calendars import Calendars
@@ -181,6 +181,11 @@ class World:
             payload = make(mode == "nulls")
             return Reply(body=json.dumps(payload, ensure_ascii=False).encode())
         return fault_reply(mode, make(False))
+
+    def route_of(self, url: str) -> str:
+        """The route key (``yahoo:^GSPC``, ``eastmoney`` …) a request to ``url`` is served by."""
+        path = urlsplit(url).path
+        return self._route(FakeRequest("GET", path, {}, {}, path))[0]
 
     def _route(self, request: FakeRequest) -> tuple[str, Any]:
         path = request.path
