@@ -59,7 +59,7 @@ def _upgrade(connection: Connection) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
-    command.upgrade(config, "head")
+    command.upgrade(config, "heads")  # every branch (revisions made in parallel)
 
 
 async def migrate(engine: AsyncEngine) -> None:

@@ -53,7 +53,7 @@ async def test_upgrading_to_0002_keeps_subscriptions_and_ledger(db_url: str) -> 
             assert "schedule_slots" in tables
         async with db.engine.begin() as conn:
             await conn.run_sync(_to("0001", downgrade=True))
-            await conn.run_sync(_to("head"))
+            await conn.run_sync(_to("heads"))
         assert [s.destination_id for s in await SubscriptionStore(db).list()] == ["42"]
     finally:
         await db.close()
