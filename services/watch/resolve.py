@@ -167,9 +167,9 @@ class Resolver:
             found.append(Suggestion(report_id, BY_ID[report_id].name))
         near = difflib.get_close_matches(text.upper(), [h.symbol for h in coin_hits], n=2,
                                          cutoff=0.6)
-        for hit in coin_hits:
-            if hit.symbol in near:
-                found.append(Suggestion(f"coin:{hit.id}", hit.name))
+        for coin in coin_hits:
+            if coin.symbol in near:
+                found.append(Suggestion(f"coin:{coin.id}", coin.name))
         unique = {s.code: s for s in found if s.code.upper() != text.upper()}
         return tuple(unique.values())[:MAX_SUGGESTIONS]
 
