@@ -6,9 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from services.alerts.service import AlertService
 from services.ask.service import AskService
 from services.report.editions import ChartRenderer, EditionCache
 from services.storage.subscriptions import SubscriptionStore
+from services.watch.service import WatchService
 
 PLATFORM = "discord"
 
@@ -28,3 +30,5 @@ class DiscordDeps:
     guild_id: int | None = None  # sync commands to this guild only (instant)
     clock: Callable[[], datetime] = field(default=_now)
     ask: AskService | None = None  # ``/ask``
+    watch: WatchService | None = None  # ``/watch``, ``/watchlist`` (and their cog)
+    alerts: AlertService | None = None  # ``/alert``

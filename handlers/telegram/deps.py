@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING, cast
 
 from telegram.ext import ContextTypes
 
+from services.alerts.service import AlertService
 from services.ask.service import AskService
 from services.errors import TooSoon
 from services.report.editions import ChartRenderer, EditionCache
 from services.storage.subscriptions import SubscriptionStore
+from services.watch.service import WatchService
 
 if TYPE_CHECKING:
     from bot.container import Container
@@ -58,6 +60,8 @@ class TelegramDeps:
     clock: Callable[[], datetime] = utc_now
     photo_ids: dict[tuple[str, str], str] = field(default_factory=dict)
     ask: AskService | None = None
+    watch: WatchService | None = None
+    alerts: AlertService | None = None
 
     @classmethod
     def from_container(cls, container: Container) -> TelegramDeps:
@@ -70,7 +74,8 @@ class TelegramDeps:
                    refresh=Cooldown(settings.refresh_cooldown_s),
                    weekend_editions=settings.weekend_editions, charts=charts,
                    chart_names=names if charts is not None else (),
-                   channels=settings.telegram_channels, ask=container.ask)
+                   channels=settings.telegram_channels, ask=container.ask,
+                   watch=container.watch, alerts=container.alerts)
 
 
 def deps(context: Context) -> TelegramDeps:

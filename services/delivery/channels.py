@@ -19,7 +19,7 @@ platform).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from services.report.editions import Edition
 
@@ -61,6 +61,7 @@ class Note:
     footer: str | None = None
 
 
+@runtime_checkable
 class NoteSender(Protocol):
     """A platform that can post a ``Note`` (the fan-out's senders can)."""
 

@@ -2,7 +2,9 @@
 deviation of the daily changes in the trailing ``LOOKBACK`` sessions before it (both in
 percent), as ``models.analysis.Evidence`` defines it for the report. Pure.
 
-Fewer than ``MIN_RETURNS`` changes give no z: the history is too short to say what is usual.
+Fewer than ``MIN_RETURNS`` changes give no z: the history is too short to say what is usual;
+nor does a history whose last close is more than ``MAX_GAP_DAYS`` before the session (it
+stopped long ago: its volatility is not the trailing one).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from services.models.history import PRICE_UNITS, Series
 
 LOOKBACK = 60
 MIN_RETURNS = 20
+MAX_GAP_DAYS = 10
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,10 @@ def z_score(series: Series | None, session: date | None, change_pct: float | Non
     """``change_pct`` (the move of ``session``) against the history before ``session``."""
     if series is None or session is None or change_pct is None or series.unit not in PRICE_UNITS:
         return None
-    closes = series.before(session).values[-(lookback + 1):]
+    earlier = series.before(session)
+    if earlier.last is None or (session - earlier.last).days > MAX_GAP_DAYS:
+        return None
+    closes = earlier.values[-(lookback + 1):]
     changes = daily_changes(closes)
     if len(changes) < min_returns:
         return None
