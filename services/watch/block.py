@@ -93,7 +93,7 @@ def figures(row: WatchRow) -> str:
         return f"{fmt.MISSING} ({why})"
     parts = [f"{price(row.listing, quote.price)} {fmt.pct(quote.change_pct)}", when(quote)]
     if row.stale_after is not None:
-        parts[-1] += f", stale: its market has {fmt.day(row.stale_after)}"
+        parts[-1] += f" (stale: {row.listing.benchmark} has {fmt.day(row.stale_after)})"
     if row.z is not None:
         parts.append(f"z {row.z.z:+.1f}")
     if row.listing.benchmark and row.listing.benchmark != row.listing.id:

@@ -180,15 +180,15 @@ class QuoteFetcher:
     async def _yahoo(self, build: _Build, listing: Listing) -> None:
         range_ = yahoo.range_for(listing.id) if listing.is_report_id else WATCH_RANGE
         request = yahoo.chart_request(self._settings.yahoo_base_url, listing.symbol, range_)
+        unknown = WatchQuote(listing.id, "unknown", yahoo.SOURCE,
+                             problem="no such symbol on Yahoo")
         try:
             fetched = await build.fetcher.get(request)
-            build.out[listing.id] = from_chart(listing, decode_json(fetched.body, yahoo.FEED),
-                                               now=build.now)
+            payload = decode_json(fetched.body, yahoo.FEED)
+            build.out[listing.id] = (unknown if yahoo.not_found(payload)
+                                     else from_chart(listing, payload, now=build.now))
         except UpstreamStatus as exc:
-            build.out[listing.id] = (
-                WatchQuote(listing.id, "unknown", yahoo.SOURCE, problem="no such symbol on "
-                                                                        "Yahoo")
-                if exc.status == 404 else failed(listing, exc))
+            build.out[listing.id] = unknown if exc.status == 404 else failed(listing, exc)
         except UpstreamError as exc:
             build.out[listing.id] = failed(listing, exc)
 

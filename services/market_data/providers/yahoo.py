@@ -333,6 +333,14 @@ def chart_identity(payload: Any) -> ChartIdentity:
                          instrument_type=text("instrumentType"))
 
 
+def not_found(payload: Any) -> bool:
+    """Whether a chart answer is Yahoo's "No data found" (a symbol it does not know; served
+    with HTTP 404, or as this body)."""
+    chart = payload.get("chart") if isinstance(payload, dict) else None
+    error = chart.get("error") if isinstance(chart, dict) else None
+    return isinstance(error, dict) and str(error.get("code", "")).lower() == "not found"
+
+
 def search_request(base_url: str, query: str, count: int = 6) -> Request:
     return Request(source=SEARCH_FEED, upstream=SOURCE,
                    url=f"{base_url.rstrip('/')}/v1/finance/search",
