@@ -141,7 +141,7 @@ class AlertPoller:
         result.fired = sum(fired.values())
         result.rearmed = await self._store.rearm(verdict.rearm)
         result.notices = await self._notices(alerts, verdict.unfetched, listings,
-                                             batch.fetched_at)
+                                             self._clock())
         count_poll(self._counters, verdict.evaluated, fired)
 
     async def _notices(self, alerts: Sequence[StoredAlert], unfetched: Mapping[str, str],
