@@ -77,7 +77,7 @@ def parse_rule(args: Sequence[str], command: str = "/alert add") -> RuleText:
         kind = cast(Kind, first)
         wanted = 2 if kind == "spread" else 1
         codes, rest = tuple(tokens[1:1 + wanted]), tokens[1 + wanted:]
-        if len(codes) < wanted or any(_NUMBER.match(code) for code in codes):
+        if len(codes) < wanted or any(_has_unit(code) for code in codes):
             what = "two instruments" if kind == "spread" else "an instrument"
             raise AlertInputError(f"{kind} needs {what} and a threshold. "
                                   f"{example(kind, command)}")
@@ -98,6 +98,12 @@ def parse_rule(args: Sequence[str], command: str = "/alert add") -> RuleText:
         problem = "a threshold is missing" if not rest else "too many values"
         raise AlertInputError(f"{kind}: {problem}. {example(kind, command)}")
     return RuleText(kind, codes, threshold(kind, rest[0], command))
+
+
+def _has_unit(text: str) -> bool:
+    """A threshold with its unit (``3pp``, ``5%``) where a code was expected."""
+    match = _NUMBER.match(text)
+    return match is not None and match.group(2) is not None
 
 
 def _tokens(args: Sequence[str]) -> list[str]:
