@@ -198,13 +198,18 @@ class QuoteFetcher:
         try:
             fetched = await build.fetcher.get(request)
             payload = decode_json(eastmoney.strip_jsonp(fetched.body), eastmoney.QUOTES_FEED)
-            rows = eastmoney.parse_quotes(payload, now=build.now).value
+            parsed = eastmoney.parse_quotes(payload, now=build.now)
         except UpstreamError as exc:
             for listing in listings:
                 build.out[listing.id] = failed(listing, exc)
             return
+        rejected = {r.figure: r.reason for r in parsed.rejected}
         for listing in listings:
-            build.out[listing.id] = from_board(listing, rows.get(listing.symbol))
+            why = rejected.get(listing.symbol)
+            build.out[listing.id] = (
+                WatchQuote(listing.id, "failed", eastmoney.SOURCE,
+                           problem=f"{eastmoney.QUOTES_FEED}: {why}")
+                if why is not None else from_board(listing, parsed.value.get(listing.symbol)))
 
     async def _coingecko(self, build: _Build, listings: list[Listing]) -> None:
         request = coingecko.prices_request(self._settings.coingecko_base_url,
@@ -212,16 +217,20 @@ class QuoteFetcher:
                                            self._coingecko_key)
         try:
             fetched = await build.fetcher.get(request)
-            prices = coingecko.parse_prices(decode_json(fetched.body, coingecko.PRICE_FEED),
-                                            now=build.now,
-                                            max_move_pct=MAX_COIN_MOVE_PCT).value
+            parsed = coingecko.parse_prices(decode_json(fetched.body, coingecko.PRICE_FEED),
+                                            now=build.now, max_move_pct=MAX_COIN_MOVE_PCT)
         except UpstreamError as exc:
             for listing in listings:
                 build.out[listing.id] = failed(listing, exc)
             return
+        rejected = {r.figure: r.reason for r in parsed.rejected}
         for listing in listings:
-            build.out[listing.id] = from_coin(listing, prices.get(listing.symbol),
-                                              fetched.date or build.now)
+            why = rejected.get(listing.symbol)
+            build.out[listing.id] = (
+                WatchQuote(listing.id, "failed", coingecko.SOURCE,
+                           problem=f"{coingecko.PRICE_FEED}: {why}")
+                if why is not None else from_coin(listing, parsed.value.get(listing.symbol),
+                                                  fetched.date or build.now))
 
     async def search_coins(self, query: str) -> tuple[coingecko.CoinHit, ...]:
         """CoinGecko's coins for ``query``. Raises ``UpstreamError``."""

@@ -113,3 +113,13 @@ async def test_one_request_per_instrument_and_batches(quotes: QuoteFetcher,
     assert routes(upstream) == {"chart AAPL": 1, "chart 0700.HK": 1, "chart %5EHSI": 1,
                                 "ulist": 1, "price": 1}
     assert batch.requests == {"yahoo": 3, "eastmoney": 1, "coingecko": 1}
+
+
+async def test_a_rejected_figure_is_a_failure_not_an_unknown_code(
+        quotes: QuoteFetcher, world: World) -> None:
+    world.listings.board["1.600519"].price = 2200.0  # +49 % in a session: not believed
+    resolution = await Resolver(quotes).resolve("600519")
+    assert isinstance(resolution, Unverified)
+    assert resolution.reason == ("could not check 600519.SH (eastmoney quotes: 1.600519: a "
+                                 "+49.1% move in one session is outside the sane bound of "
+                                 "±30%)")
