@@ -230,6 +230,16 @@ class AlertLedger:
             return list(await session.scalars(select(AlertMessageRow)
                                               .order_by(AlertMessageRow.id)))
 
+    async def pending_for(self, platform: str, destinations: Sequence[str]) -> int:
+        """Messages still owed to these destinations (held by the hourly limit)."""
+        if not destinations:
+            return 0
+        async with self._db.sessions() as session:
+            return int(await session.scalar(
+                select(func.count()).select_from(AlertMessageRow).where(
+                    AlertMessageRow.platform == platform, AlertMessageRow.status == PENDING,
+                    AlertMessageRow.destination_id.in_(list(destinations)))) or 0)
+
     async def pending(self) -> int:
         async with self._db.sessions() as session:
             return int(await session.scalar(select(func.count()).select_from(AlertMessageRow)

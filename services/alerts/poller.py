@@ -189,11 +189,7 @@ class AlertPoller:
             result.held += await self._held(platform, full)
 
     async def _held(self, platform: str, full: set[str]) -> int:
-        if not full:
-            return 0
-        rows = await self._ledger.rows()
-        return sum(1 for r in rows if r.platform == platform and r.status == "pending"
-                   and r.destination_id in full)
+        return await self._ledger.pending_for(platform, sorted(full))
 
     async def _send(self, sender: NoteSender, claim: AlertClaim, result: PollResult) -> str:
         held = claim.created_at if (self._clock() - claim.created_at) > timedelta(
