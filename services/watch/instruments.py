@@ -69,6 +69,15 @@ BY_VENDOR: dict[tuple[str, str], Listing] = {(li.source, li.symbol): li
                                              for li in REPORT_LISTINGS.values()}
 
 
+def exact_code(listing: Listing) -> str:
+    """What to type to name exactly this listing (``SOL.US``, ``coin:solana``, ``0700.HK``)."""
+    if listing.source == "coingecko" and not listing.is_report_id:
+        return f"coin:{listing.symbol}"
+    if listing.market == "US" and not listing.is_report_id:
+        return f"{listing.label}.US"
+    return listing.label
+
+
 def a_share_benchmark(exchange: str, code: str) -> str | None:
     if exchange == "SH":
         return "SSE"

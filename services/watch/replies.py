@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from services import format as fmt
 from services.watch.block import price, when
-from services.watch.instruments import Listing
+from services.watch.instruments import Listing, exact_code
 from services.watch.resolve import (
     Ambiguous,
     Option,
@@ -91,7 +91,7 @@ def removed(outcomes: Sequence[RemoveOutcome], command: str) -> list[str]:
         elif outcome.removed:
             lines.append(f"Removed {described(outcome.removed[0])} from this chat's watchlist.")
         elif outcome.matches:
-            choices = ", ".join(f"{command} {li.label}" for li in outcome.matches)
+            choices = ", ".join(f"{command} {exact_code(li)}" for li in outcome.matches)
             lines.append(f"'{outcome.text}' is more than one item here; send one of: {choices}")
         else:
             lines.append(f"'{outcome.text}' is not on this chat's watchlist.")

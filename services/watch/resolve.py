@@ -25,7 +25,7 @@ from services.errors import UpstreamError
 from services.market_data.instruments import BY_ID
 from services.market_data.providers import coingecko, yahoo
 from services.watch.codes import Candidate, read_code
-from services.watch.instruments import BY_VENDOR, COIN_BENCHMARK, Listing
+from services.watch.instruments import BY_VENDOR, COIN_BENCHMARK, Listing, exact_code
 from services.watch.quotes import QuoteBatch, WatchQuote, named
 
 log = logging.getLogger(__name__)
@@ -52,11 +52,7 @@ class Option:
     @property
     def code(self) -> str:
         """What to type to name exactly this one."""
-        if self.listing.source == "coingecko" and not self.listing.is_report_id:
-            return f"coin:{self.listing.symbol}"
-        if self.listing.market == "US" and not self.listing.is_report_id:
-            return f"{self.listing.label}.US"
-        return self.listing.label
+        return exact_code(self.listing)
 
 
 @dataclass(frozen=True)

@@ -123,3 +123,29 @@ async def test_a_rejected_figure_is_a_failure_not_an_unknown_code(
     assert resolution.reason == ("could not check 600519.SH (eastmoney quotes: 1.600519: a "
                                  "+49.1% move in one session is outside the sane bound of "
                                  "±30%)")
+
+
+async def test_remove_asks_back_when_two_items_share_a_label(quotes: QuoteFetcher,
+                                                             sqlite_url: str) -> None:
+    from services.storage import open_database
+    from services.watch import replies
+    from services.watch.service import WatchService
+    from services.watch.store import WatchStore
+
+    db = await open_database(sqlite_url)
+    try:
+        watch = WatchService(WatchStore(db), quotes, max_items=2)
+        added = await watch.add("telegram", "1", ["SOL.US", "coin:sol", "AAPL"])
+        assert replies.added(added, "/watch add", 2)[2] == (
+            "This chat's watchlist is full (2 of 2); 'AAPL' was not added. /watch remove CODE "
+            "makes room.")
+        removed = await watch.remove("telegram", "1", ["SOL"])
+        assert replies.removed(removed, "/watch remove") == [
+            "'SOL' is more than one item here; send one of: /watch remove SOL.US, "
+            "/watch remove coin:solana"]
+        removed = await watch.remove("telegram", "1", ["coin:solana"])
+        assert replies.removed(removed, "/watch remove") == [
+            "Removed SOL Solana from this chat's watchlist."]
+        assert [li.id for li in await watch.items("telegram", "1")] == ["SOL"]
+    finally:
+        await db.close()
