@@ -24,6 +24,7 @@ from services.watch.resolve import Quotes, Resolution, Resolved, Resolver
 from services.watch.store import Added, WatchlistFull, WatchStore
 
 Monotonic = Callable[[], float]
+MAX_CODES = 10  # codes per /watch add or remove: each is verified with live requests
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,9 @@ class WatchService:
                   ) -> list[AddOutcome]:
         """Each code resolved and verified; the ones that name exactly one instrument are
         added (up to ``max_items``)."""
+        if len(codes) > MAX_CODES:
+            return [AddOutcome(" ".join(codes[:3]) + " …", error=(
+                f"{len(codes)} codes at once is too many; add at most {MAX_CODES} at a time."))]
         outcomes = []
         for code in dict.fromkeys(codes):
             try:
@@ -111,6 +115,10 @@ class WatchService:
     async def remove(self, platform: str, destination_id: str, codes: Sequence[str]
                      ) -> list[RemoveOutcome]:
         """Each code matched against the chat's list (no request needed)."""
+        if len(codes) > MAX_CODES:
+            return [RemoveOutcome(" ".join(codes[:3]) + " …", error=(
+                f"{len(codes)} codes at once is too many; remove at most {MAX_CODES} at a "
+                "time."))]
         items = await self.store.items(platform, destination_id)
         outcomes = []
         for code in dict.fromkeys(codes):

@@ -149,3 +149,23 @@ async def test_remove_asks_back_when_two_items_share_a_label(quotes: QuoteFetche
         assert [li.id for li in await watch.items("telegram", "1")] == ["SOL"]
     finally:
         await db.close()
+
+
+async def test_at_most_ten_codes_a_command(quotes: QuoteFetcher, sqlite_url: str,
+                                           upstream: FakeUpstream) -> None:
+    from services.storage import open_database
+    from services.watch import replies
+    from services.watch.service import WatchService
+    from services.watch.store import WatchStore
+
+    db = await open_database(sqlite_url)
+    try:
+        watch = WatchService(WatchStore(db), quotes)
+        upstream.requests.clear()
+        outcomes = await watch.add("telegram", "1", [str(n) for n in range(1, 12)])
+        assert replies.added(outcomes, "/watch add", 30) == [
+            "11 codes at once is too many; add at most 10 at a time. Example: /watch add "
+            "AAPL 0700 600519 BTC"]
+        assert upstream.requests == [], "nothing asked"
+    finally:
+        await db.close()
