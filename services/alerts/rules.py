@@ -172,12 +172,13 @@ def cleared(kind: str, value: float, limit: float, margins: Margins) -> bool:
 
 
 def rearm_at(kind: str, limit: float, margins: Margins) -> float:
-    """The figure past which a fired alert re-arms (for the message)."""
+    """The figure past which a fired alert re-arms (for the message; rounded so that
+    25,000 × 1.005 reads 25,125, not 25,124.999…)."""
     if kind == "above":
-        return limit * (1 - margins.rearm_level_pct / 100)
+        return round(limit * (1 - margins.rearm_level_pct / 100), 8)
     if kind == "below":
-        return limit * (1 + margins.rearm_level_pct / 100)
-    return limit * (1 - margins.rearm_fraction)
+        return round(limit * (1 + margins.rearm_level_pct / 100), 8)
+    return round(limit * (1 - margins.rearm_fraction), 8)
 
 
 def decide(kind: str, armed: bool, value: float | None, limit: float,

@@ -37,7 +37,7 @@ async def test_one_message_per_crossing_and_hysteresis(rig: Rig, world: World) -
     assert note.title == "Alert: HSI below 25,000"
     assert note.lines == (
         "HSI Hang Seng Index closed at 24,900 (2026-11-23, yahoo).",
-        "It fires again after HSI is back over 25,125.00.")
+        "It fires again after HSI is back over 25,125.")
     for close in (24950.0, 25050.0, 24800.0, 25100.0, 24990.0):  # inside the margin
         set_hsi(world, close)
         result = await poller.poll()

@@ -137,7 +137,7 @@ async def test_watchlists_briefing_and_alerts_once_per_crossing(
             assert message.text == (
                 "Alert: HSI below 25,000\n"
                 "HSI Hang Seng Index closed at 24,900 (2026-11-23, yahoo).\n"
-                "It fires again after HSI is back over 25,125.00.")
+                "It fires again after HSI is back over 25,125.")
             # --- back and forth inside the margin: nothing more
             for close in (25050.0, 24950.0, 25100.0, 24800.0):
                 set_hsi(world, close)
