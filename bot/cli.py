@@ -334,6 +334,8 @@ async def open_container(settings: Settings, source: object | None, warm: bool =
     from contextlib import AsyncExitStack
 
     from bot.container import build_container
+    from services.market_data.transport import open_clients
+    from services.watch.quotes import QuoteFetcher
 
     async with AsyncExitStack() as stack:
         snapshots = source
@@ -343,8 +345,11 @@ async def open_container(settings: Settings, source: object | None, warm: bool =
 
             snapshots = await stack.enter_async_context(open_live_source(settings))
         charts = await stack.enter_async_context(chart_pool(warm))
+        # watchlists and alerts read live quotes, whatever the edition's source
+        clients = await stack.enter_async_context(open_clients(settings.provider_timeout_s))
         container = await build_container(settings, snapshots,  # type: ignore[arg-type]
-                                          charts=charts, chart_names=charts.names)
+                                          charts=charts, chart_names=charts.names,
+                                          quotes=QuoteFetcher(clients, settings))
         if source is None:
             snapshots.attach_store(SnapshotStore(container.db))  # type: ignore[attr-defined]
         try:

@@ -88,6 +88,18 @@ class Settings(BaseSettings):
     # --- on-demand commands
     refresh_cooldown_s: float = Field(default=300.0, ge=0)
 
+    # --- watchlists and alerts
+    watch_max_items: int = Field(default=30, ge=1, le=200)  # instruments per chat
+    # /watchlist reuses an instrument's quote for this long (seconds)
+    watch_quote_ttl_s: float = Field(default=60.0, ge=0)
+    alert_poll_s: float = Field(default=300.0, gt=0)  # the leader evaluates alerts this often
+    alerts_max_per_chat: int = Field(default=20, ge=1, le=500)
+    alert_messages_per_hour: int = Field(default=6, ge=1)  # per chat; the rest wait
+    # hysteresis: move, spread, depeg and z re-arm once back under threshold × (1 − this) ...
+    alert_rearm_fraction: float = Field(default=0.2, ge=0, lt=1)
+    # ... above and below once back past the level by this percent of it
+    alert_rearm_level_pct: float = Field(default=0.5, ge=0, lt=50)
+
     # --- /ask (Claude answers when NARRATOR says it narrates; else keyword routing)
     ask_max_chars: int = Field(default=500, ge=10, le=4000)
     ask_per_user: int = Field(default=5, ge=1)  # questions per user ...

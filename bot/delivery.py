@@ -12,9 +12,11 @@ from typing import Any
 
 from bot.config import Settings
 from bot.container import Container
-from bot.scheduler import BriefingScheduler
-from services.delivery.briefing import Briefing
-from services.delivery.channels import Sender
+from bot.scheduler import BriefingScheduler, LeaderJob
+from services.alerts.ledger import AlertLedger
+from services.alerts.poller import AlertPoller
+from services.delivery.briefing import Briefing, FollowUp
+from services.delivery.channels import NoteSender, Sender
 from services.delivery.discord import DiscordSender
 from services.delivery.fanout import Fanout
 from services.delivery.leader import make_leader_lock
@@ -29,6 +31,7 @@ from services.models.snapshot import MarketSnapshot
 from services.narration.base import Narrator
 from services.report.editions import Edition, make_edition
 from services.storage.editions import EditionStore
+from services.watch.followup import WatchFollowUp, WatchNoteSender
 
 log = logging.getLogger(__name__)
 
@@ -139,9 +142,33 @@ def build_delivery(container: Container, senders: dict[str, Sender], media: Medi
                                   datetime.now(UTC))
 
     briefing = Briefing(container.editions, EditionStore(container.db), ledger, fanout,
-                        container.subscriptions, rebuild, container.narrator)
+                        container.subscriptions, rebuild, container.narrator,
+                        watch_followups(container, ledger, senders, liveness))
     return Delivery(briefing, ledger, fanout, liveness, media, senders, list(closers),
                     list(unavailable))
+
+
+def watch_followups(container: Container, ledger: Ledger, senders: dict[str, Sender],
+                    liveness: Liveness) -> list[FollowUp]:
+    """"Your watchlist" after the edition, through the same ledger (rows of its own)."""
+    if container.watch is None:
+        return []
+    watch = container.watch
+    notes = {p: WatchNoteSender(s, watch) for p, s in senders.items()
+             if isinstance(s, NoteSender)}
+    fanout = Fanout(ledger, notes, container.subscriptions, liveness)
+    return [WatchFollowUp(fanout, watch)]
+
+
+def alert_poller(container: Container, delivery: Delivery) -> AlertPoller | None:
+    """The alert poll, sending through the delivery's senders (one pacer per platform)."""
+    if container.alerts is None or container.watch is None:
+        return None
+    notes = {p: s for p, s in delivery.senders.items() if isinstance(s, NoteSender)}
+    ledger = AlertLedger(container.db, delivery.liveness.worker_id)
+    return AlertPoller(container.alerts.store, ledger, container.watch.quotes, notes,
+                       delivery.liveness, container.alerts.settings,
+                       history=container.alerts.history)
 
 
 def with_telegram(container: Container, media: MediaCache
@@ -196,10 +223,13 @@ def delivery_for_services(container: Container, services: Sequence[object]) -> D
 
 
 def scheduler_for(container: Container, delivery: Delivery) -> BriefingScheduler:
+    """The leader's schedule: the briefing slots, and the alert poll every ALERT_POLL_S."""
     settings = container.settings
+    poller = alert_poller(container, delivery)
+    jobs = [LeaderJob("alerts", settings.alert_poll_s, poller.poll)] if poller else []
     return BriefingScheduler(delivery.briefing, container.subscriptions,
                              SlotStore(container.db), make_leader_lock(container.db),
                              weekends=settings.weekend_editions,
                              misfire_grace_s=settings.briefing_misfire_grace_s,
                              poll_s=settings.scheduler_poll_s,
-                             sync_s=settings.scheduler_sync_s)
+                             sync_s=settings.scheduler_sync_s, jobs=jobs)

@@ -79,9 +79,13 @@ def level(value: float | None) -> str:
 
 
 def price_usd(value: float | None) -> str:
+    """``87123`` → ``$87,123``; ``142.1`` → ``$142.10``; under $10 four decimals (a
+    stablecoin's ``$0.9987``)."""
     if value is None:
         return MISSING
-    return f"${value:,.0f}" if abs(value) >= 1000 else f"${value:,.2f}"
+    if abs(value) >= 1000:
+        return f"${value:,.0f}"
+    return f"${value:,.2f}" if abs(value) >= 10 else f"${value:,.4f}"
 
 
 def count(value: int | None) -> str:

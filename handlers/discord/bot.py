@@ -19,6 +19,7 @@ from handlers.discord.report_cog import ReportCog
 from handlers.discord.section_menu import SectionMenu
 from handlers.discord.subscriptions_cog import SubscriptionsCog
 from handlers.discord.tree import BoundedTree
+from handlers.discord.watch_cog import WatchCog
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,8 @@ class MarketBot(commands.Bot):
         await self.add_cog(chart_cog(self.deps))
         await self.add_cog(SubscriptionsCog(self.deps))
         await self.add_cog(AskCog(self.deps))
+        if self.deps.watch is not None:
+            await self.add_cog(WatchCog(self.deps))
         self.add_dynamic_items(SectionMenu)
         if self.sync_commands:
             await self.sync()

@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from handlers.debounce import Debounce
+from services.alerts.service import AlertService
 from services.ask.service import AskService
 from services.report.editions import ChartRenderer, EditionCache
 from services.storage.subscriptions import SubscriptionStore
+from services.watch.service import WatchService
 
 PLATFORM = "discord"
 
@@ -30,3 +32,5 @@ class DiscordDeps:
     clock: Callable[[], datetime] = field(default=_now)
     ask: AskService | None = None  # ``/ask``
     presses: Debounce = field(default_factory=Debounce)  # the section menu's double clicks
+    watch: WatchService | None = None  # ``/watch``, ``/watchlist`` (and their cog)
+    alerts: AlertService | None = None  # ``/alert``

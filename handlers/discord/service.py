@@ -32,7 +32,8 @@ def deps_from(container: Container, chart_names: tuple[str, ...] = ()) -> Discor
     return DiscordDeps(editions=container.editions, subscriptions=container.subscriptions,
                        charts=charts, chart_names=names if charts is not None else (),
                        default_time=settings.briefing_time, default_tz=settings.briefing_tz,
-                       guild_id=settings.discord_guild_id, ask=container.ask)
+                       guild_id=settings.discord_guild_id, ask=container.ask,
+                       watch=container.watch, alerts=container.alerts)
 
 
 class DiscordService:

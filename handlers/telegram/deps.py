@@ -11,11 +11,13 @@ from typing import TYPE_CHECKING, cast
 from telegram.ext import ContextTypes
 
 from handlers.debounce import Debounce
+from services.alerts.service import AlertService
 from services.ask.service import AskService
 from services.delivery.media import MediaCache
 from services.errors import TooSoon
 from services.report.editions import ChartRenderer, EditionCache
 from services.storage.subscriptions import SubscriptionStore
+from services.watch.service import WatchService
 
 if TYPE_CHECKING:
     from bot.container import Container
@@ -61,6 +63,8 @@ class TelegramDeps:
     media: MediaCache = field(default_factory=lambda: MediaCache(None))  # file_ids, per edition
     presses: Debounce = field(default_factory=Debounce)
     ask: AskService | None = None
+    watch: WatchService | None = None
+    alerts: AlertService | None = None
 
     @classmethod
     def from_container(cls, container: Container) -> TelegramDeps:
@@ -73,7 +77,8 @@ class TelegramDeps:
                    refresh=Cooldown(settings.refresh_cooldown_s),
                    weekend_editions=settings.weekend_editions, charts=charts,
                    chart_names=names if charts is not None else (),
-                   channels=settings.telegram_channels, ask=container.ask)
+                   channels=settings.telegram_channels, ask=container.ask,
+                   watch=container.watch, alerts=container.alerts)
 
 
 def deps(context: Context) -> TelegramDeps:

@@ -49,8 +49,9 @@ async def settings(update: Update, context: Context) -> None:
                                                 d.default_tz))
 
 
-async def require_admin(update: Update, context: Context) -> None:
-    """In a group, only its administrators may change its subscription (asked of Telegram)."""
+async def require_admin(update: Update, context: Context,
+                        what: str = "its subscription") -> None:
+    """In a group, only its administrators may change ``what`` (asked of Telegram)."""
     chat, message, user = update.effective_chat, update.effective_message, update.effective_user
     if chat is None or chat.type in (ChatType.PRIVATE, ChatType.CHANNEL):
         return  # a private chat belongs to its user; only administrators post in a channel
@@ -59,7 +60,7 @@ async def require_admin(update: Update, context: Context) -> None:
         return  # an anonymous administrator speaks as the group itself
     member = await context.bot.get_chat_member(chat.id, user.id) if user else None
     if member is None or member.status not in ADMINS:
-        raise NotAllowed("Only this group's administrators can change its subscription.")
+        raise NotAllowed(f"Only this group's administrators can change {what}.")
 
 
 def next_for(d: TelegramDeps, sub: Subscription | None) -> datetime | None:
@@ -72,8 +73,12 @@ async def migrated(update: Update, context: Context) -> None:
     """A group became a supergroup: its subscription follows it to the new id."""
     message = update.effective_message
     if message is not None and message.migrate_to_chat_id:
-        await deps(context).subscriptions.move(PLATFORM, str(message.chat_id),
-                                               str(message.migrate_to_chat_id))
+        d, old, new = deps(context), str(message.chat_id), str(message.migrate_to_chat_id)
+        await d.subscriptions.move(PLATFORM, old, new)
+        if d.watch is not None:
+            await d.watch.store.move(PLATFORM, old, new)
+        if d.alerts is not None:
+            await d.alerts.store.move(PLATFORM, old, new)
 
 
 async def membership(update: Update, context: Context) -> None:
