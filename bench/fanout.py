@@ -60,6 +60,7 @@ async def run(chats: int, database_url: str, base_url: str, fake: FakeBotApi
     received = Counter(str(s.chat_id) for s in fake.sent)
     attempts = len(fake.sent) + fake.flood.rejected
     return {
+        "bench": "fanout",
         "chats": chats,
         "delivered_per_s": round(result.sent / seconds, 2),
         "lost": sum(1 for chat in ids if chat not in received),

@@ -9,4 +9,4 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 from bot.cli import main
 
-sys.exit(main())
+sys.exit(main(process=True))

@@ -9,11 +9,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
+import os
 import sys
+import traceback
 from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING
 
-from services.errors import BotError, InputError, SnapshotError
+from services.errors import BotError, ConfigError, InputError, SnapshotError
 
 if TYPE_CHECKING:  # for annotations only: report --sample must not import the live path
     from bot.config import Settings
@@ -74,11 +77,30 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, process: bool = False) -> int:
+    """Run one command; returns its exit status. Everything it prints goes through the secret
+    redactor (``bot.redact.guard``); ``process`` (``python -m bot``) keeps the redactor on
+    until the interpreter exits."""
     args = _parser().parse_args(argv)
+    if args.command == "schema":
+        return cmd_schema()
+    from bot.config import load_settings
+
     try:
-        if args.command == "schema":
-            return cmd_schema()
+        secrets = load_settings().secrets()
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    from bot.redact import guard
+
+    with guard(secrets, restore=not process):
+        return _dispatch(args)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from bot.failures import EXIT_INTERNAL, exit_status
+
+    try:
         if args.command == "report":
             return cmd_report(args)
         if args.command == "ask":
@@ -101,12 +123,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return EXIT_INPUT
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INPUT
     except BotError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INPUT
+        return exit_status(exc)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug: one line, the traceback only when asked for
+        print(f"error: internal error ({type(exc).__name__}); please report it (LOG_LEVEL=DEBUG "
+              "prints the traceback)", file=sys.stderr)
+        if logging.getLogger().isEnabledFor(logging.DEBUG) or \
+                os.environ.get("LOG_LEVEL", "").upper() == "DEBUG":
+            traceback.print_exc()
+        return EXIT_INTERNAL
     return EXIT_INPUT
 
 
@@ -118,13 +146,13 @@ def cmd_schema() -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from bot.config import Settings
+    from bot.config import load_settings
     from services.models.report import resolve_section
     from services.report.pipeline import report_from_snapshot
     from services.snapshot_io import load_sample, load_snapshot_file
 
     keys = (resolve_section(args.section),) if args.section else None
-    settings = with_narrator(Settings(), args.narrator)
+    settings = with_narrator(load_settings(), args.narrator)
     language = getattr(args, "lang", None) or settings.language
     if args.input:
         snapshot = load_snapshot_file(args.input)
@@ -211,10 +239,10 @@ def _live_status(snapshot: MarketSnapshot) -> int:
 def cmd_snapshot(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from bot.config import Settings
+    from bot.config import load_settings
     from services.snapshot_io import dump_snapshot
 
-    snapshot = fetch_live(Settings())
+    snapshot = fetch_live(load_settings())
     text = dump_snapshot(snapshot)
     if args.out == "-":
         sys.stdout.write(text)
@@ -298,20 +326,24 @@ def cmd_run(args: argparse.Namespace) -> int:
     setup_logging(settings.log_level, settings.secrets())
 
     async def main() -> int:
-        async with open_container(settings, source) as container:
-            return await run(container)
+        async with open_container(settings, source, warm=False) as container:
+            return await run(container)  # warms the charts once the platforms accept the bot
 
     return asyncio.run(main())
 
 
 @contextlib.asynccontextmanager
-async def open_container(settings: Settings, source: object | None
+async def open_container(settings: Settings, source: object | None, warm: bool = True
                          ) -> AsyncIterator[Container]:
     """The container for ``run`` and ``push``: ``source`` (``--input``/``--sample``) or live
-    data (one HTTP client for the process, snapshots stored), and the chart worker pool."""
+    data (one HTTP client for the process, snapshots stored), and the chart worker pool
+    (its workers started now with ``warm``; else by ``bot.runtime.warm_charts`` or the first
+    chart)."""
     from contextlib import AsyncExitStack
 
     from bot.container import build_container
+    from services.market_data.transport import open_clients
+    from services.watch.quotes import QuoteFetcher
 
     async with AsyncExitStack() as stack:
         snapshots = source
@@ -320,9 +352,12 @@ async def open_container(settings: Settings, source: object | None
             from services.storage.snapshots import SnapshotStore
 
             snapshots = await stack.enter_async_context(open_live_source(settings))
-        charts = await stack.enter_async_context(chart_pool(settings.chart_colours))
+        charts = await stack.enter_async_context(chart_pool(warm, settings.chart_colours))
+        # watchlists and alerts read live quotes, whatever the edition's source
+        clients = await stack.enter_async_context(open_clients(settings.provider_timeout_s))
         container = await build_container(settings, snapshots,  # type: ignore[arg-type]
-                                          charts=charts, chart_names=charts.names)
+                                          charts=charts, chart_names=charts.names,
+                                          quotes=QuoteFetcher(clients, settings))
         if source is None:
             snapshots.attach_store(SnapshotStore(container.db))  # type: ignore[attr-defined]
         try:
@@ -332,13 +367,15 @@ async def open_container(settings: Settings, source: object | None
 
 
 @contextlib.asynccontextmanager
-async def chart_pool(colours: dict[str, str] | None = None) -> AsyncIterator[ChartPool]:
+async def chart_pool(warm: bool = True, colours: dict[str, str] | None = None
+                     ) -> AsyncIterator[ChartPool]:
     """The chart worker processes for a running bot: rendering never blocks the event loop;
     ``colours`` is each language's colour convention."""
     from services.renderers.charts import ChartPool
 
     pool = ChartPool(colours=colours)
-    await pool.start()
+    if warm:
+        await pool.start()
     try:
         yield pool
     finally:

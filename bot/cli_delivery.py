@@ -56,51 +56,162 @@ def cmd_push(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     setup_logging(settings.log_level, settings.secrets())
+    if args.dry_run:
+        return asyncio.run(_dry_run(settings, snapshot_source(args)))
     if not has_platform(settings):
         from bot.runtime import NO_PLATFORM_MESSAGE
 
         print(NO_PLATFORM_MESSAGE.replace("nothing to run", "nowhere to push"), file=sys.stderr)
         return EXIT_INPUT
-    return asyncio.run(_push(settings, snapshot_source(args), args.dry_run))
+    return asyncio.run(_push(settings, snapshot_source(args)))
 
 
-async def _push(settings: Any, source: Any, dry_run: bool) -> int:
-    """``source`` is the ``--input``/``--sample`` day, or None for live data."""
+async def _push(settings: Any, source: Any) -> int:
+    """``source`` is the ``--input``/``--sample`` day, or None for live data.
+
+    A platform that cannot be reached or refuses the token gets one error line and keeps its
+    deliveries for the next push; the others are sent. Every market data source down: nothing
+    is sent."""
     from bot.cli import open_container
     from bot.delivery import delivery_from_settings
+    from bot.failures import EXIT_NO_DATA, exit_status
+    from bot.runtime import warm_charts
+    from services.market_data.build import all_sources_failed
 
-    async with open_container(settings, source) as container:
+    async with open_container(settings, source, warm=False) as container:
         delivery = await delivery_from_settings(container)
         try:
+            for failure in delivery.unavailable:
+                print(f"error: {failure}", file=sys.stderr)
+            refused = {f.platform for f in delivery.unavailable}
             unreachable = [s for s in await container.subscriptions.list()
-                           if s.platform not in delivery.senders]
+                           if s.platform not in delivery.senders and s.platform not in refused]
             for platform in sorted({s.platform for s in unreachable}):
                 count = sum(1 for s in unreachable if s.platform == platform)
                 print(f"warning: {count} {platform} subscriptions not delivered: "
                       f"{platform.upper()}_BOT_TOKEN is not set", file=sys.stderr)
-            if dry_run:
-                summary = await _dry_run(delivery)
-                print(json.dumps(summary, ensure_ascii=False))
-                return EXIT_OK
+            if not delivery.senders:
+                return exit_status(delivery.unavailable[0])
+            await warm_charts(container)
+            edition = await container.editions.current()
+            if all_sources_failed(edition.snapshot):
+                print("error: every market data source was unreachable or failed; nothing was "
+                      "sent: check the network, then push again", file=sys.stderr)
+                return EXIT_NO_DATA
             result = await delivery.briefing.push()
         finally:
             await delivery.close()
     print(json.dumps(result.summary(), ensure_ascii=False))
+    if delivery.unavailable:
+        return exit_status(delivery.unavailable[0])
     return EXIT_FAILED if result.failed or result.platforms_stopped else EXIT_OK
 
 
-async def _dry_run(delivery: Any) -> dict[str, object]:
-    edition = await delivery.briefing.peek()
-    recipients = await delivery.briefing.recipients()
-    wanted = [(s.platform, s.destination_id) for s in recipients]
-    statuses = await delivery.ledger.status_of(edition.id, wanted)
-    already = sum(1 for d in wanted if statuses.get(d) == "sent")
+async def _dry_run(settings: Any, source: Any) -> int:
+    """Who would get the edition, from the database as it is, and the edition's id and size.
+    Offline and read-only: no token needed, no network, nothing written, no database file
+    created. One line per recipient, then the summary as one JSON line."""
+    from bot.container import read_only_db
+
+    db = await read_only_db(settings.database_url)
+    sent: set[tuple[str, str]] = set()
+    try:
+        subscriptions = await _subscriptions(db)
+        edition = await _dry_edition(db, source, settings)
+        if edition is not None and db is not None:
+            from services.delivery.ledger import Ledger
+
+            wanted = [(s.platform, s.destination_id) for s in subscriptions]
+            statuses = await Ledger(db, "dry-run").status_of(edition["edition"], wanted)
+            sent = {d for d in wanted if statuses.get(d) == "sent"}
+    finally:
+        if db is not None:
+            await db.close()
+    if db is None:
+        print("no subscriptions: the database does not exist yet", file=sys.stderr)
+    tokens = {p: _has_token(settings, p) for p in PLATFORMS}
     by_platform: dict[str, int] = {}
-    for platform, _ in wanted:
-        by_platform[platform] = by_platform.get(platform, 0) + 1
-    return {"edition": edition.id, "sent": 0, "skipped_already_sent": already, "failed": 0,
-            "deactivated": 0, "seconds": 0.0, "dry_run": True,
-            "would_send": len(wanted) - already, "recipients": by_platform}
+    for sub in subscriptions:
+        key = (sub.platform, sub.destination_id)
+        state = ("already sent" if key in sent else "would send" if tokens[sub.platform]
+                 else f"not sent: {sub.platform.upper()}_BOT_TOKEN is not set")
+        print(f"{sub.platform:<9} {sub.destination_id:<22} {state}")
+        if key not in sent and tokens[sub.platform]:
+            by_platform[sub.platform] = by_platform.get(sub.platform, 0) + 1
+    summary: dict[str, object] = {
+        "edition": edition["edition"] if edition else None, "sent": 0,
+        "skipped_already_sent": len(sent), "failed": 0, "deactivated": 0, "seconds": 0.0,
+        "dry_run": True, "would_send": sum(by_platform.values()), "recipients": by_platform}
+    if edition is not None:
+        summary["size"] = edition["size"]
+    else:
+        summary["edition_note"] = ("built from live data when pushed: no stored snapshot is "
+                                   "younger than SNAPSHOT_TTL_S, and a dry run fetches nothing")
+    print(json.dumps(summary, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _has_token(settings: Any, platform: str) -> bool:
+    token = getattr(settings, f"{platform}_bot_token", None)
+    return token is not None and bool(token.get_secret_value())
+
+
+async def _subscriptions(db: Any) -> list[Any]:
+    if db is None:
+        return []
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from services.storage.subscriptions import SubscriptionStore
+
+    try:
+        return await SubscriptionStore(db).list()
+    except SQLAlchemyError as exc:
+        text = str(exc).lower()
+        if "no such table" in text or "does not exist" in text:
+            return []  # a database no command has set up yet
+        raise
+
+
+async def _dry_edition(db: Any, source: Any, settings: Any) -> dict[str, Any] | None:
+    """The id and size of the edition a push would send now: the ``--input``/``--sample``
+    day, or the stored live snapshot a push would reuse (None when a push would fetch)."""
+    from datetime import UTC, datetime
+
+    from services.narration.template import TemplateNarrator
+    from services.renderers import telegram_html
+    from services.report.editions import make_edition
+
+    snapshot = source.snapshot if source is not None else await _fresh_stored(db, settings)
+    if snapshot is None:
+        return None
+    edition = await make_edition(snapshot, TemplateNarrator(), settings.briefing_zone,
+                                 datetime.now(UTC))
+    full = telegram_html.render_full(edition.report)
+    return {"edition": edition.id, "size": {
+        "caption_chars": len(telegram_html.caption(edition.report)),
+        "full_report_messages": len(full), "full_report_chars": sum(len(m) for m in full)}}
+
+
+async def _fresh_stored(db: Any, settings: Any) -> Any:
+    if db is None:
+        return None
+    from datetime import UTC, datetime, timedelta
+
+    from services.errors import SnapshotError
+    from services.market_data.cache import ORIGIN
+    from services.snapshot_io import load_snapshot
+    from services.storage.snapshots import SnapshotStore
+
+    stored = await SnapshotStore(db).latest(ORIGIN)
+    if stored is None:
+        return None
+    built = stored.built_at if stored.built_at.tzinfo else stored.built_at.replace(tzinfo=UTC)
+    if datetime.now(UTC) - built >= timedelta(seconds=settings.snapshot_ttl_s):
+        return None
+    try:
+        return load_snapshot(stored.body)
+    except SnapshotError:  # a push would build a new one
+        return None
 
 
 # ---------------------------------------------------------------------- subscriptions
@@ -139,10 +250,10 @@ def default_kind(platform: str, destination_id: str) -> str:
 
 
 def cmd_subscriptions(args: argparse.Namespace) -> int:
-    from bot.config import Settings
+    from bot.config import load_settings
     from services.delivery.schedule import parse_hhmm, parse_zone
 
-    settings = Settings()
+    settings = load_settings()
     if args.action == "list":
         return asyncio.run(_list(settings, args))
     ids = read_ids(args.ids, args.from_file)
@@ -158,10 +269,10 @@ def cmd_subscriptions(args: argparse.Namespace) -> int:
 
 
 async def _store(settings: Any) -> Any:
-    from services.storage import open_database
+    from bot.container import open_db
     from services.storage.subscriptions import SubscriptionStore
 
-    db = await open_database(settings.database_url)
+    db = await open_db(settings.database_url)
     return db, SubscriptionStore(db)
 
 

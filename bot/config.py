@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 from datetime import time
 from typing import Annotated
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -98,6 +98,18 @@ class Settings(BaseSettings):
 
     # --- on-demand commands
     refresh_cooldown_s: float = Field(default=300.0, ge=0)
+
+    # --- watchlists and alerts
+    watch_max_items: int = Field(default=30, ge=1, le=200)  # instruments per chat
+    # /watchlist reuses an instrument's quote for this long (seconds)
+    watch_quote_ttl_s: float = Field(default=60.0, ge=0)
+    alert_poll_s: float = Field(default=300.0, gt=0)  # the leader evaluates alerts this often
+    alerts_max_per_chat: int = Field(default=20, ge=1, le=500)
+    alert_messages_per_hour: int = Field(default=6, ge=1)  # per chat; the rest wait
+    # hysteresis: move, spread, depeg and z re-arm once back under threshold × (1 − this) ...
+    alert_rearm_fraction: float = Field(default=0.2, ge=0, lt=1)
+    # ... above and below once back past the level by this percent of it
+    alert_rearm_level_pct: float = Field(default=0.5, ge=0, lt=50)
 
     # --- /ask (Claude answers when NARRATOR says it narrates; else keyword routing)
     ask_max_chars: int = Field(default=500, ge=10, le=4000)
@@ -193,12 +205,19 @@ class Settings(BaseSettings):
         return parse_hhmm(self.briefing_time)
 
     def secrets(self) -> tuple[str, ...]:
-        """Every secret value, for the log redactor."""
+        """Every secret value, for the redactor (``bot.redact``): the tokens, the keys and the
+        password in DATABASE_URL."""
         found = []
         for value in (self.telegram_bot_token, self.discord_bot_token, self.anthropic_api_key,
                       self.coingecko_api_key):
             if value is not None and value.get_secret_value():
                 found.append(value.get_secret_value())
+        try:
+            password = urlsplit(self.database_url).password
+        except ValueError:  # a malformed URL: opening it fails and says so
+            password = None
+        if password:
+            found.extend(dict.fromkeys((password, unquote(password))))
         return tuple(found)
 
 

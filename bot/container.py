@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
+from services.alerts.poller import AlertSettings
+from services.alerts.rules import Margins
+from services.alerts.service import AlertService
+from services.alerts.store import AlertStore
 from services.ask.service import AskLimits, AskModel, AskService
 from services.narration.base import Narrator
 from services.narration.template import TemplateNarrator
@@ -15,6 +19,10 @@ from services.storage import Database, open_database
 from services.storage.languages import LanguageStore
 from services.storage.subscriptions import SubscriptionStore
 from services.storage.usage import UsageStore
+from services.watch.history import NO_HISTORY, HistoryReader
+from services.watch.resolve import Quotes
+from services.watch.service import WatchService
+from services.watch.store import WatchStore
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +42,8 @@ class Container:
     chart_names: tuple[str, ...] = ()  # what ``charts`` can draw (``/chart NAME``)
     ask: AskService | None = None  # ``/ask``
     languages: LanguageStore | None = None  # what each chat or channel chose with /lang
+    watch: WatchService | None = None  # ``/watch``, ``/watchlist``, the briefing's block
+    alerts: AlertService | None = None  # ``/alert``
 
     async def close(self) -> None:
         aclose = getattr(self.narrator, "aclose", None)
@@ -106,12 +116,67 @@ def make_ask(settings: Settings, db: Database, http_client: httpx2.AsyncClient |
                       ask_limits(settings))
 
 
+async def open_db(url: str) -> Database:
+    """``open_database``, or the one-line error saying why it cannot be opened
+    (``DatabaseUnavailable``, or ``ConfigError`` for a URL that cannot work)."""
+    from bot.failures import database_errors, database_failure
+
+    try:
+        return await open_database(url)
+    except database_errors() as exc:
+        raise database_failure(exc, url) from None
+
+
+async def read_only_db(url: str) -> Database | None:
+    """The database to read only (``push --dry-run``): None when its SQLite file does not
+    exist; the one-line error when it cannot be reached or read."""
+    from sqlalchemy import text
+
+    from bot.failures import database_errors, database_failure
+    from services.storage.db import open_read_only
+
+    db = None
+    try:
+        db = await open_read_only(url)
+        if db is not None:
+            async with db.sessions() as session:  # reach it now: errors are one line here
+                await session.execute(text("SELECT 1"))
+        return db
+    except database_errors() as exc:
+        if db is not None:
+            await db.close()
+        raise database_failure(exc, url) from None
+
+
+def alert_settings(settings: Settings) -> AlertSettings:
+    return AlertSettings(poll_s=settings.alert_poll_s, max_per_chat=settings.alerts_max_per_chat,
+                         messages_per_hour=settings.alert_messages_per_hour,
+                         margins=Margins(settings.alert_rearm_fraction,
+                                         settings.alert_rearm_level_pct))
+
+
+def make_watch(settings: Settings, db: Database, quotes: Quotes,
+               history: HistoryReader = NO_HISTORY) -> tuple[WatchService, AlertService]:
+    """Watchlists and alerts over ``quotes`` (a ``QuoteFetcher`` on live clients). The history
+    store plugs in as ``history`` (a ``HistoryReader``); without it no z is shown and z alerts
+    are refused for want of a history."""
+    watch = WatchService(WatchStore(db), quotes, max_items=settings.watch_max_items,
+                         history=history, quote_ttl_s=settings.watch_quote_ttl_s)
+    alerts = AlertService(AlertStore(db), watch.resolver, alert_settings(settings), history)
+    return watch, alerts
+
+
 async def build_container(settings: Settings, source: SnapshotSource,
                           charts: ChartRenderer | None = None,
-                          chart_names: tuple[str, ...] = ()) -> Container:
-    db = await open_database(settings.database_url)
+                          chart_names: tuple[str, ...] = (), quotes: Quotes | None = None,
+                          history: HistoryReader = NO_HISTORY) -> Container:
+    """``quotes`` turns on watchlists and alerts."""
+    db = await open_db(settings.database_url)
     narrator = make_narrator(settings)
     editions = EditionCache(source, narrator, settings.briefing_zone, language=settings.language)
-    return Container(settings, db, SubscriptionStore(db), editions, narrator, charts,
-                     chart_names=chart_names, ask=make_ask(settings, db),
-                     languages=LanguageStore(db, settings.language))
+    container = Container(settings, db, SubscriptionStore(db), editions, narrator, charts,
+                          chart_names=chart_names, ask=make_ask(settings, db),
+                          languages=LanguageStore(db, settings.language))
+    if quotes is not None:
+        container.watch, container.alerts = make_watch(settings, db, quotes, history)
+    return container

@@ -12,9 +12,11 @@ from typing import Any
 
 from bot.config import Settings
 from bot.container import Container
-from bot.scheduler import BriefingScheduler
-from services.delivery.briefing import Briefing
-from services.delivery.channels import Sender
+from bot.scheduler import BriefingScheduler, LeaderJob
+from services.alerts.ledger import AlertLedger
+from services.alerts.poller import AlertPoller
+from services.delivery.briefing import Briefing, FollowUp
+from services.delivery.channels import NoteSender, Sender
 from services.delivery.discord import DiscordSender
 from services.delivery.fanout import Fanout
 from services.delivery.leader import make_leader_lock
@@ -24,14 +26,17 @@ from services.delivery.media import MediaCache
 from services.delivery.pacing import telegram_pacer
 from services.delivery.slots import SlotStore
 from services.delivery.telegram import TelegramSender
+from services.errors import PlatformError
 from services.models.snapshot import MarketSnapshot
 from services.narration.base import Narrator
 from services.report.editions import Edition, make_edition
 from services.storage.editions import EditionStore
+from services.watch.followup import WatchFollowUp, WatchNoteSender
 
 log = logging.getLogger(__name__)
 
 Closer = Callable[[], Awaitable[None]]
+Checker = Callable[[], Awaitable[None]]  # raises PlatformError when the platform is unusable
 
 
 @dataclass
@@ -43,6 +48,8 @@ class Delivery:
     media: MediaCache
     senders: dict[str, Sender]
     closers: list[Closer] = field(default_factory=list)
+    # platforms whose check failed (no connection, token refused): no sender, rows left pending
+    unavailable: list[PlatformError] = field(default_factory=list)
 
     async def close(self) -> None:
         for close in reversed(self.closers):
@@ -56,7 +63,7 @@ def _token(value: Any) -> str | None:
 
 
 def telegram_sender(settings: Settings, container: Container, media: MediaCache
-                    ) -> tuple[TelegramSender, Closer] | None:
+                    ) -> tuple[TelegramSender, Closer, Checker] | None:
     token = _token(settings.telegram_bot_token)
     if token is None:
         return None
@@ -79,7 +86,19 @@ def telegram_sender(settings: Settings, container: Container, media: MediaCache
         await request.shutdown()
         await updates.shutdown()
 
-    return sender, close
+    async def check() -> None:
+        """One getMe: the token is accepted and the Bot API answers (``push``)."""
+        from bot.failures import telegram_failure
+
+        try:
+            await bot.get_me()
+        except Exception as exc:
+            failure = telegram_failure(exc, settings.telegram_base_url)
+            if failure is None:
+                raise
+            raise failure from None
+
+    return sender, close, check
 
 
 async def discord_sender(settings: Settings, container: Container, media: MediaCache
@@ -90,19 +109,29 @@ async def discord_sender(settings: Settings, container: Container, media: MediaC
         return None
     import discord
 
+    from bot.failures import discord_failure
     from handlers.discord import EditionPoster
     from handlers.discord.endpoints import use_api
 
     if settings.discord_api_base:
         use_api(settings.discord_api_base)
-    client = discord.Client(intents=discord.Intents.none(),
-                            allowed_mentions=discord.AllowedMentions.none())
-    await client.login(token)
+    intents = discord.Intents.none()
+    intents.guilds = True  # never used without a gateway; discord.py warns without it
+    client = discord.Client(intents=intents, allowed_mentions=discord.AllowedMentions.none())
+    try:
+        await client.login(token)
+    except Exception as exc:
+        await client.close()  # the HTTP session login opened
+        failure = discord_failure(exc, discord.http.Route.BASE)
+        if failure is None:
+            raise
+        raise failure from None
     return DiscordSender(EditionPoster(client, container.charts), media), client.close
 
 
 def build_delivery(container: Container, senders: dict[str, Sender], media: MediaCache,
-                   closers: Sequence[Closer] = ()) -> Delivery:
+                   closers: Sequence[Closer] = (),
+                   unavailable: Sequence[PlatformError] = ()) -> Delivery:
     settings = container.settings
     liveness = make_liveness(container.db)
     ledger = Ledger(container.db, liveness.worker_id)
@@ -115,36 +144,79 @@ def build_delivery(container: Container, senders: dict[str, Sender], media: Medi
 
     briefing = Briefing(container.editions, EditionStore(container.db), ledger, fanout,
                         container.subscriptions, rebuild, container.narrator,
-                        container.languages)
-    return Delivery(briefing, ledger, fanout, liveness, media, senders, list(closers))
+                        watch_followups(container, ledger, senders, liveness),
+                        languages=container.languages)
+    return Delivery(briefing, ledger, fanout, liveness, media, senders, list(closers),
+                    list(unavailable))
+
+
+def watch_followups(container: Container, ledger: Ledger, senders: dict[str, Sender],
+                    liveness: Liveness) -> list[FollowUp]:
+    """"Your watchlist" after the edition, through the same ledger (rows of its own)."""
+    if container.watch is None:
+        return []
+    watch = container.watch
+    notes = {p: WatchNoteSender(s, watch) for p, s in senders.items()
+             if isinstance(s, NoteSender)}
+    fanout = Fanout(ledger, notes, container.subscriptions, liveness)
+    return [WatchFollowUp(fanout, watch)]
+
+
+def alert_poller(container: Container, delivery: Delivery) -> AlertPoller | None:
+    """The alert poll, sending through the delivery's senders (one pacer per platform)."""
+    if container.alerts is None or container.watch is None:
+        return None
+    notes = {p: s for p, s in delivery.senders.items() if isinstance(s, NoteSender)}
+    ledger = AlertLedger(container.db, delivery.liveness.worker_id)
+    return AlertPoller(container.alerts.store, ledger, container.watch.quotes, notes,
+                       delivery.liveness, container.alerts.settings,
+                       history=container.alerts.history)
 
 
 def with_telegram(container: Container, media: MediaCache
-                  ) -> tuple[dict[str, Sender], list[Closer]]:
-    """The Telegram sender (when its token is set) and what closes it."""
+                  ) -> tuple[dict[str, Sender], list[Closer], list[Checker]]:
+    """The Telegram sender (when its token is set), what closes it and what checks it."""
     telegram = telegram_sender(container.settings, container, media)
     if telegram is None:
-        return {}, []
-    sender, close = telegram
-    return {"telegram": sender}, [close]
+        return {}, [], []
+    sender, close, check = telegram
+    return {"telegram": sender}, [close], [check]
 
 
 async def delivery_from_settings(container: Container) -> Delivery:
-    """Senders for every platform whose token is set (``push``)."""
+    """Senders for every platform whose token is set and whose API accepts it (``push``):
+    Telegram answers a getMe, Discord a login. A platform that fails its check is left out
+    and listed in ``unavailable``."""
     media = MediaCache(container.db)
-    senders, closers = with_telegram(container, media)
-    discord = await discord_sender(container.settings, container, media)
+    senders, closers, checks = with_telegram(container, media)
+    unavailable: list[PlatformError] = []
+    try:
+        if checks:
+            try:
+                await checks[0]()
+            except PlatformError as failure:
+                unavailable.append(failure)
+                del senders["telegram"]
+        try:
+            discord = await discord_sender(container.settings, container, media)
+        except PlatformError as failure:
+            unavailable.append(failure)
+            discord = None
+    except BaseException:
+        for close in closers:
+            await close()
+        raise
     if discord is not None:
         senders["discord"], close = discord
         closers.append(close)
-    return build_delivery(container, senders, media, closers)
+    return build_delivery(container, senders, media, closers, unavailable)
 
 
 def delivery_for_services(container: Container, services: Sequence[object]) -> Delivery:
     """``run``: Discord posts through the running Discord service's client (one set of rate
     limit buckets); Telegram through a ``Bot`` of its own with the same token."""
     media = MediaCache(container.db)
-    senders, closers = with_telegram(container, media)
+    senders, closers, _ = with_telegram(container, media)  # the service checked the token
     for service in services:
         poster = getattr(service, "poster", None)
         if getattr(service, "name", None) == "discord" and poster is not None:
@@ -153,10 +225,13 @@ def delivery_for_services(container: Container, services: Sequence[object]) -> D
 
 
 def scheduler_for(container: Container, delivery: Delivery) -> BriefingScheduler:
+    """The leader's schedule: the briefing slots, and the alert poll every ALERT_POLL_S."""
     settings = container.settings
+    poller = alert_poller(container, delivery)
+    jobs = [LeaderJob("alerts", settings.alert_poll_s, poller.poll)] if poller else []
     return BriefingScheduler(delivery.briefing, container.subscriptions,
                              SlotStore(container.db), make_leader_lock(container.db),
                              weekends=settings.weekend_editions,
                              misfire_grace_s=settings.briefing_misfire_grace_s,
                              poll_s=settings.scheduler_poll_s,
-                             sync_s=settings.scheduler_sync_s)
+                             sync_s=settings.scheduler_sync_s, jobs=jobs)

@@ -5,32 +5,27 @@ scrubbed of the configured secrets and of anything shaped like a Telegram bot to
 discord.py logs interaction webhook URLs at DEBUG, which carry the interaction's token (a
 15-minute credential to answer as the bot), so those path segments are scrubbed too; and it
 logs every gateway event at DEBUG as a dict, an interaction's ``'token': '…'`` included, so
-any ``token`` key's value is scrubbed.
+any ``token`` key's value is scrubbed. The scrubbing is ``bot.redact.Redactor``'s, the same as
+for stdout and stderr.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable
 
-TELEGRAM_TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
-DISCORD_INTERACTION_TOKEN = re.compile(r"(/(?:webhooks|interactions)/\d+/)[A-Za-z0-9_.-]{20,}")
-TOKEN_VALUE = re.compile(r"""(['"]token['"]\s*:\s*['"])[^'"]+""", re.IGNORECASE)
-REDACTED = "[REDACTED]"
+from bot.redact import REDACTED, Redactor
+
+__all__ = ["REDACTED", "RedactingFilter", "setup_logging"]
 
 
 class RedactingFilter(logging.Filter):
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         super().__init__()
-        self._secrets = tuple(s for s in secrets if len(s) >= 6)
+        self._redactor = Redactor(secrets)
 
     def scrub(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, REDACTED)
-        text = DISCORD_INTERACTION_TOKEN.sub(rf"\g<1>{REDACTED}", text)
-        text = TOKEN_VALUE.sub(rf"\g<1>{REDACTED}", text)
-        return TELEGRAM_TOKEN.sub(REDACTED, text)
+        return self._redactor.scrub(text)
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
@@ -53,6 +48,16 @@ def setup_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> Redacting
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level.upper())
-    for noisy in ("httpx", "alembic"):
+    for noisy in ("httpx", "alembic", "discord.client"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    discord_client = logging.getLogger("discord.client")
+    if not any(isinstance(f, _NoVoice) for f in discord_client.filters):
+        discord_client.addFilter(_NoVoice())
     return redactor
+
+
+class _NoVoice(logging.Filter):
+    """The bot has no voice: discord.py's warning that voice libraries are missing is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "voice will NOT be supported" not in record.getMessage()

@@ -65,7 +65,9 @@ async def run(container: Container, stop: asyncio.Event | None = None) -> int:
     started: list[Service] = []
     try:
         for service in services:
-            await service.start()
+            if service.name == "scheduler":  # the platforms took the bot: draw charts now
+                await warm_charts(container)
+            await start(service, container.settings)
             started.append(service)
             log.info("%s started", service.name)
         await stop.wait()
@@ -78,3 +80,30 @@ async def run(container: Container, stop: asyncio.Event | None = None) -> int:
             loop.remove_signal_handler(sig)
         await delivery.close()
     return 0
+
+
+async def warm_charts(container: Container) -> None:
+    """Start the chart workers (matplotlib imported, fonts resolved) before the first edition.
+    ``run`` and ``push`` do it once the platforms have accepted the bot, so that a rejected
+    token or an unreachable API is reported at once, without waiting for the workers."""
+    warm = getattr(container.charts, "start", None)
+    if warm is not None:
+        await warm()
+
+
+async def start(service: Service, settings: Settings) -> None:
+    """Start ``service``; a platform that cannot be reached or refuses the token raises the
+    one-line ``PlatformError`` (``bot/failures.py``), after what the start left open is closed."""
+    from bot.failures import platform_failure
+
+    try:
+        await service.start()
+    except Exception as exc:
+        failure = platform_failure(service.name, exc, settings.telegram_base_url)
+        if failure is None:
+            raise
+        try:
+            await service.stop()
+        except Exception:  # the failure is the news; closing what half started is best effort
+            log.debug("stopping %s after its failed start", service.name, exc_info=True)
+        raise failure from None

@@ -29,7 +29,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfoNotFoundError
@@ -47,6 +48,16 @@ from services.storage.subscriptions import SubscriptionStore
 log = logging.getLogger(__name__)
 
 SLOT_PREFIX = "slot:"
+JOB_PREFIX = "job:"
+
+
+@dataclass(frozen=True)
+class LeaderJob:
+    """Work only the leading instance does, every ``every_s`` seconds."""
+
+    name: str
+    every_s: float
+    run: Callable[[], Awaitable[object]]
 
 
 def slot_trigger(slot: Slot, weekends: bool = True) -> CronTrigger:
@@ -93,7 +104,8 @@ class BriefingScheduler:
                  slots: SlotStore, lock: LeaderLock, *, weekends: bool = True,
                  misfire_grace_s: int = 3600, poll_s: float = 5.0, sync_s: float = 60.0,
                  drain_s: float = 10.0,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 jobs: Sequence[LeaderJob] = ()) -> None:
         self._briefing = briefing
         self._subscriptions = subscriptions
         self._slots = slots
@@ -104,6 +116,7 @@ class BriefingScheduler:
         self._sync_s = sync_s
         self._drain_s = drain_s
         self._clock = clock
+        self._jobs = tuple(jobs)
         self._scheduler: AsyncIOScheduler | None = None
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
@@ -157,6 +170,10 @@ class BriefingScheduler:
         scheduler.add_job(self.resume, IntervalTrigger(seconds=max(self._sync_s, 300)),
                           id="resume", coalesce=True, max_instances=1,
                           next_run_time=datetime.now(UTC), misfire_grace_time=None)
+        for job in self._jobs:
+            scheduler.add_job(self.run_job, IntervalTrigger(seconds=job.every_s), args=(job,),
+                              id=JOB_PREFIX + job.name, coalesce=True, max_instances=1,
+                              next_run_time=datetime.now(UTC), misfire_grace_time=None)
         self.leading.set()
         while not self._stopping.is_set():
             await self._wait(self._poll_s)
@@ -225,6 +242,15 @@ class BriefingScheduler:
         self.fired.append((slot.key, fire_at))
         with self._tracked():
             await self._briefing.deliver_slot(slot, fire_at)
+
+    async def run_job(self, job: LeaderJob) -> None:
+        """One run of a leader job; a failure is logged and the next run comes as planned."""
+        with self._tracked():
+            try:
+                await job.run()
+            except Exception:  # the isolation point of a leader job
+                log.exception("leader job %s failed; it runs again in %ss", job.name,
+                              job.every_s)
 
     async def resume(self) -> None:
         """Finish fan-outs the ledger shows unfinished (within the grace time)."""

@@ -5,6 +5,8 @@
 #   fonts-noto-cjk   Noto Sans CJK, so chart labels such as 上证指数 render as characters
 #                    (services/renderers/charts/fonts.py resolves it through matplotlib)
 #   fontconfig       fc-list, to tell whether a CJK font is installed
+#
+# fonts-noto-cjk is about 91 MB. scripts/dev-test.sh skips this script with SKIP_SYSTEM_DEPS=1.
 set -euo pipefail
 need=()
 if ! command -v fc-list >/dev/null 2>&1; then need+=(fontconfig); fi
@@ -26,6 +28,7 @@ SUDO=()
 if [ "$(id -u)" -ne 0 ]; then
   if ! command -v sudo >/dev/null 2>&1; then
     echo "system deps: not root and no sudo; cannot install ${need[*]}" >&2
+    echo "system deps: install them as root, or skip this step with SKIP_SYSTEM_DEPS=1" >&2
     exit 1
   fi
   SUDO=(sudo)

@@ -29,6 +29,10 @@ msgid) and its values, so a handler can say it in the reader's language
     │   ├── UpstreamImplausible   a value outside sane bounds, rejected (not retryable)
     │   └── UpstreamCircuitOpen   not asked: the host kept answering 429 in this build
     ├── NarrationError            the language model failed or its text did not pass the check
+    ├── PlatformError             the bot cannot use Telegram or Discord at all; ``.platform``
+    │   ├── PlatformUnreachable   no connection to the platform's API (network, wrong URL)
+    │   └── TokenRejected         the platform refused the bot's token
+    ├── DatabaseUnavailable       DATABASE_URL cannot be opened (server down, bad path)
     └── DeliveryError             a send to one destination failed; ``.destination``
         ├── DestinationGone       blocked, kicked, deleted: deactivate the subscription
         ├── DestinationMoved      a Telegram group migrated; ``.new_id``
@@ -253,6 +257,26 @@ class UpstreamCircuitOpen(UpstreamError):
 
 class NarrationError(BotError):
     """The language model failed, or its text did not pass the fact-check."""
+
+
+class PlatformError(BotError):
+    """The bot cannot use a platform at all (``run`` and ``push`` stop, or skip it)."""
+
+    def __init__(self, platform: str, message: str) -> None:
+        self.platform = platform
+        super().__init__(message)
+
+
+class PlatformUnreachable(PlatformError):
+    """No connection could be made to the platform's API."""
+
+
+class TokenRejected(PlatformError):
+    """The platform refused the bot's token (401, or a malformed token)."""
+
+
+class DatabaseUnavailable(BotError):
+    """The database in DATABASE_URL cannot be opened or reached."""
 
 
 class DeliveryError(BotError):

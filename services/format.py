@@ -163,10 +163,11 @@ def level(value: float | None, language: str = EN) -> str:
 
 
 def price_usd(value: float | None, language: str = EN) -> str:
-    """``84123.4`` → ``$84,123`` (``84,123美元``); under 1,000 with cents."""
+    """``87123`` → ``$87,123`` (``87,123美元``); ``142.1`` → ``$142.10``; under $10 four
+    decimals (a stablecoin's ``$0.9987``)."""
     if value is None:
         return missing(language)
-    places = 0 if abs(value) >= 1000 else 2
+    places = 0 if abs(value) >= 1000 else 2 if abs(value) >= 10 else 4
     sign = MINUS if value < 0 else ""
     if language == ZH:
         return sign + _digits(value, places, language) + CURRENCY_NAMES_ZH["$"]

@@ -45,12 +45,13 @@ def load_snapshot_file(path: str | Path) -> MarketSnapshot:
             raw = file.read(MAX_BYTES + 1)
     except OSError as exc:
         raise SnapshotError([f"{path}: cannot read file ({exc.strerror or exc})"]) from None
-    return load_snapshot(raw)
+    return load_snapshot(raw, origin=str(path))
 
 
-def load_snapshot(raw: bytes | str) -> MarketSnapshot:
-    """Parse and validate one document. Raises ``SnapshotError`` listing every problem."""
-    return validate_snapshot(read_json(raw))
+def load_snapshot(raw: bytes | str, origin: str = "$") -> MarketSnapshot:
+    """Parse and validate one document. Raises ``SnapshotError`` listing every problem; a
+    document that is not JSON at all is named by ``origin`` (the file it came from)."""
+    return validate_snapshot(read_json(raw, origin))
 
 
 class _Oversized(float):
@@ -63,28 +64,29 @@ def _integer(digits: str) -> int | float:
     return int(digits)
 
 
-def read_json(raw: bytes | str) -> Any:
+def read_json(raw: bytes | str, origin: str = "$") -> Any:
     """The JSON value of ``raw``, within ``MAX_BYTES`` and ``MAX_DEPTH``; ``SnapshotError``
-    (one line naming the place) for anything else."""
+    (one line naming the place, the document as a whole by ``origin``) for anything else."""
     if len(raw) > MAX_BYTES:
-        raise SnapshotError([f"$: larger than the limit of {MAX_BYTES // (1024 * 1024)} MB"])
+        raise SnapshotError([f"{origin}: larger than the limit of "
+                             f"{MAX_BYTES // (1024 * 1024)} MB"])
     try:
         text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
     except UnicodeDecodeError as exc:
-        raise SnapshotError([f"$: not UTF-8 text (byte {exc.start})"]) from None
-    _check_depth(text)
+        raise SnapshotError([f"{origin}: not UTF-8 text (byte {exc.start})"]) from None
+    _check_depth(text, origin)
     try:
         return json.loads(text, parse_int=_integer)
     except json.JSONDecodeError as exc:
-        raise SnapshotError([f"$: broken JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"]
-                            ) from None
+        raise SnapshotError([f"{origin}: broken JSON at line {exc.lineno} column {exc.colno}: "
+                             f"{exc.msg}"]) from None
 
 
 # A string token (skipped whole, so brackets inside strings do not count) or one bracket.
 _TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 
-def _check_depth(text: str) -> None:
+def _check_depth(text: str, origin: str = "$") -> None:
     """Refuse nesting deeper than ``MAX_DEPTH`` before the recursive parser meets it."""
     if text.count("[") + text.count("{") <= MAX_DEPTH:
         return
@@ -96,7 +98,7 @@ def _check_depth(text: str) -> None:
             if depth > MAX_DEPTH:
                 line = text.count("\n", 0, token.start()) + 1
                 column = token.start() - text.rfind("\n", 0, token.start())
-                raise SnapshotError([f"$: nested more than {MAX_DEPTH} levels deep at line "
+                raise SnapshotError([f"{origin}: nested more than {MAX_DEPTH} levels deep at line "
                                      f"{line} column {column}"])
         elif bracket in "]}":
             depth -= 1

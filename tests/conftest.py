@@ -18,11 +18,31 @@ REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 
 
 @pytest.fixture
+def logging_restored() -> Iterator[None]:
+    """For a test that runs ``bot.logging.setup_logging`` (``main`` of ``run`` or ``push``):
+    the root handlers and level, and the levels it quiets, are put back afterwards, so that
+    the tests that follow see the logging pytest set up."""
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    quieted = {name: logging.getLogger(name).level
+               for name in ("httpx", "alembic", "discord.client")}
+    yield
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    for handler in handlers:
+        root.addHandler(handler)
+    root.setLevel(level)
+    for name, old in quieted.items():
+        logging.getLogger(name).setLevel(old)
+
+
+@pytest.fixture
 def fixtures_dir() -> Path:
     """The recorded upstream responses in ../shared/fixtures (absent on a user's clone)."""
     if not FIXTURES.is_dir():
-        pytest.skip(f"recorded fixtures not found at {FIXTURES} (they live beside the repo in "
-                    "../shared, which a user's clone does not have)")
+        pytest.skip("recorded upstream responses not available")
     return FIXTURES
 
 

@@ -20,6 +20,7 @@ from handlers.discord.section_menu import SectionMenu
 from handlers.discord.subscriptions_cog import SubscriptionsCog
 from handlers.discord.translation import CatalogTranslator
 from handlers.discord.tree import BoundedTree
+from handlers.discord.watch_cog import WatchCog
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,8 @@ class MarketBot(commands.Bot):
         await self.add_cog(chart_cog(self.deps))
         await self.add_cog(SubscriptionsCog(self.deps))
         await self.add_cog(AskCog(self.deps))
+        if self.deps.watch is not None:
+            await self.add_cog(WatchCog(self.deps))
         self.add_dynamic_items(SectionMenu)
         if self.sync_commands:
             await self.sync()

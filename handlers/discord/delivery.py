@@ -26,12 +26,14 @@ import discord
 from handlers.discord.deps import PLATFORM
 from handlers.discord.messages import dashboard_png, insight_post
 from handlers.discord.section_menu import menu_view
+from services.delivery.channels import Note
 from services.errors import (
     DeliveryError,
     DeliveryUnavailable,
     DestinationGone,
     RateLimited,
 )
+from services.renderers import notes
 from services.report.editions import ChartRenderer, Edition
 from services.storage.languages import LanguageStore
 from services.storage.subscriptions import SubscriptionStore
@@ -81,15 +83,30 @@ class EditionPoster:
                            image_url: str | None = None) -> PostedEdition:
         """Post the edition (in its report's language) to one channel; raises a
         ``DeliveryError`` subclass on failure."""
-        where = destination(channel_id)
-        channel = self._client.get_partial_messageable(int(channel_id))
         png = None if image_url else await dashboard_png(edition, self._charts)
         post = insight_post(edition, png, image_url, menu_view(edition.language))
         kwargs: dict[str, Any] = {"embeds": post.embeds, "view": post.view}
         if post.files:
             kwargs["files"] = post.files
+        message = await self._send(channel_id, kwargs)
+        url = message.attachments[0].url if message.attachments else image_url
+        return PostedEdition((str(message.id),), url)
+
+    async def send_note(self, channel_id: int | str, note: Note) -> tuple[str, ...]:
+        """A short message of the bot's own (an alert, a watchlist block): one embed a
+        message; the message ids."""
+        ids = []
+        for embed in notes.discord(note):
+            message = await self._send(channel_id, {"embed": discord.Embed.from_dict(embed)})
+            ids.append(str(message.id))
+        return tuple(ids)
+
+    async def _send(self, channel_id: int | str, kwargs: dict[str, Any]) -> discord.Message:
+        """``channel.send(**kwargs)``, Discord's answers turned into the product's errors."""
+        where = destination(channel_id)
+        channel = self._client.get_partial_messageable(int(channel_id))
         try:
-            message = await channel.send(**kwargs)
+            return await channel.send(**kwargs)
         except (discord.NotFound, discord.Forbidden) as exc:
             raise DestinationGone(where, _reason(exc)) from None
         except discord.RateLimited as exc:
@@ -100,8 +117,6 @@ class EditionPoster:
             raise DeliveryError(where, _reason(exc)) from None
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise DeliveryUnavailable(where, f"network: {type(exc).__name__}") from None
-        url = message.attachments[0].url if message.attachments else image_url
-        return PostedEdition((str(message.id),), url)
 
     async def deliver(self, channel_id: int | str, edition: Edition,
                       image_url: str | None = None) -> PostedEdition | None:

@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from handlers.debounce import Debounce
+from services.alerts.service import AlertService
 from services.ask.service import AskService
 from services.i18n import Translator, translator
 from services.report.editions import ChartRenderer, Edition, EditionCache
 from services.storage.languages import LanguageStore
 from services.storage.subscriptions import SubscriptionStore
+from services.watch.service import WatchService
 
 PLATFORM = "discord"
 
@@ -32,6 +34,8 @@ class DiscordDeps:
     clock: Callable[[], datetime] = field(default=_now)
     ask: AskService | None = None  # ``/ask``
     presses: Debounce = field(default_factory=Debounce)  # the section menu's double clicks
+    watch: WatchService | None = None  # ``/watch``, ``/watchlist`` (and their cog)
+    alerts: AlertService | None = None  # ``/alert``
     languages: LanguageStore | None = None  # each channel's /lang choice (None: all default)
     language: str = "en"  # the LANGUAGE setting: for channels that did not choose
 

@@ -33,7 +33,8 @@ def deps_from(container: Container, chart_names: tuple[str, ...] = ()) -> Discor
                        charts=charts, chart_names=names if charts is not None else (),
                        default_time=settings.briefing_time, default_tz=settings.briefing_tz,
                        guild_id=settings.discord_guild_id, ask=container.ask,
-                       languages=container.languages, language=settings.language)
+                       languages=container.languages, language=settings.language,
+                       watch=container.watch, alerts=container.alerts)
 
 
 class DiscordService:

@@ -83,3 +83,7 @@ class TelegramService:
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()
+        # After a failed start (a rejected token, no network) the Application is not
+        # initialized and its shutdown does nothing: the Bot's HTTP clients are closed here
+        # (after a full shutdown this does nothing).
+        await self.app.bot.shutdown()

@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING, cast
 from telegram.ext import ContextTypes
 
 from handlers.debounce import Debounce
+from services.alerts.service import AlertService
 from services.ask.service import AskService
 from services.delivery.media import MediaCache
 from services.errors import TooSoon
 from services.report.editions import ChartRenderer, EditionCache
 from services.storage.languages import LanguageStore
 from services.storage.subscriptions import SubscriptionStore
+from services.watch.service import WatchService
 
 if TYPE_CHECKING:
     from bot.container import Container
@@ -64,6 +66,8 @@ class TelegramDeps:
     ask: AskService | None = None
     languages: LanguageStore | None = None  # each chat's /lang choice (None: all default)
     language: str = "en"  # the LANGUAGE setting: for chats that did not choose
+    watch: WatchService | None = None
+    alerts: AlertService | None = None
 
     @classmethod
     def from_container(cls, container: Container) -> TelegramDeps:
@@ -77,7 +81,8 @@ class TelegramDeps:
                    weekend_editions=settings.weekend_editions, charts=charts,
                    chart_names=names if charts is not None else (),
                    channels=settings.telegram_channels, ask=container.ask,
-                   languages=container.languages, language=settings.language)
+                   languages=container.languages, language=settings.language,
+                   watch=container.watch, alerts=container.alerts)
 
     async def language_of(self, chat_id: int | str) -> str:
         """The chat's language: its /lang choice, else the default."""

@@ -11,7 +11,16 @@ from telegram.ext import (
     filters,
 )
 
-from handlers.telegram import ask, guard, keyboards, report, sections, status, subscriptions
+from handlers.telegram import (
+    ask,
+    guard,
+    keyboards,
+    report,
+    sections,
+    status,
+    subscriptions,
+    watch,
+)
 from handlers.telegram.deps import DEPS_KEY, TelegramDeps
 from handlers.telegram.errors import on_error
 from services.models.report import COMMAND_ALIASES
@@ -29,6 +38,7 @@ def register(app: Application, deps: TelegramDeps) -> None:  # type: ignore[type
         "report": report.report, "chart": report.chart,
         "subscribe": subscriptions.subscribe, "unsubscribe": subscriptions.unsubscribe,
         "settings": subscriptions.settings, "ask": ask.ask, "lang": subscriptions.lang,
+        "watch": watch.watch, "watchlist": watch.watchlist, "alert": watch.alert,
     }
     bounded_elsewhere = {"ask"}  # /ask takes a question of up to ASK_MAX_CHARS and says so itself
     app.add_handler(CommandHandler([*(c for c in commands if c not in bounded_elsewhere),

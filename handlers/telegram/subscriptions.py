@@ -94,11 +94,14 @@ async def migrated(update: Update, context: Context) -> None:
     """A group became a supergroup: its subscription follows it to the new id."""
     message = update.effective_message
     if message is not None and message.migrate_to_chat_id:
-        d = deps(context)
-        old, new = str(message.chat_id), str(message.migrate_to_chat_id)
+        d, old, new = deps(context), str(message.chat_id), str(message.migrate_to_chat_id)
         await d.subscriptions.move(PLATFORM, old, new)
         if d.languages is not None:
             await d.languages.move(PLATFORM, old, new)
+        if d.watch is not None:
+            await d.watch.store.move(PLATFORM, old, new)
+        if d.alerts is not None:
+            await d.alerts.store.move(PLATFORM, old, new)
 
 
 async def membership(update: Update, context: Context) -> None:

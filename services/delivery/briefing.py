@@ -13,8 +13,9 @@ sends exactly what the first attempt sent.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,6 +35,18 @@ from services.storage.subscriptions import Subscription, SubscriptionStore
 log = logging.getLogger(__name__)
 
 Rebuild = Callable[[MarketSnapshot, Narrator], Awaitable[Edition]]
+
+
+class FollowUp(Protocol):
+    """A message sent after the edition, with ledger rows of its own keyed
+    ``<edition id><suffix>`` (the watchlist block: ``services.watch.followup``)."""
+
+    suffix: str
+
+    async def deliver(self, edition: Edition, destinations: Sequence[Destination]
+                      ) -> FanoutResult | None: ...
+
+    async def resume(self, edition: Edition) -> FanoutResult: ...
 
 
 class StoredNarrator:
@@ -58,7 +71,8 @@ class StoredNarrator:
 class Briefing:
     def __init__(self, editions: EditionCache, store: EditionStore, ledger: Ledger,
                  fanout: Fanout, subscriptions: SubscriptionStore, rebuild: Rebuild,
-                 narrator: Narrator, languages: LanguageStore | None = None) -> None:
+                 narrator: Narrator, followups: Sequence[FollowUp] = (), *,
+                 languages: LanguageStore | None = None) -> None:
         self._editions = editions
         self._store = store
         self._ledger = ledger
@@ -67,6 +81,7 @@ class Briefing:
         self._rebuild = rebuild
         self._narrator = narrator
         self._languages = languages
+        self.followups = tuple(followups)
 
     async def peek(self) -> Edition:
         """The current edition, built if need be, not stored (``push --dry-run``)."""
@@ -97,7 +112,22 @@ class Briefing:
     async def push(self, refresh: bool = False) -> FanoutResult:
         recipients = await self.recipients()
         edition = await self.edition(refresh, recipients)
-        return await self.fanout.deliver(edition, _destinations(recipients))
+        destinations = _destinations(recipients)
+        result = await self.fanout.deliver(edition, destinations)
+        await self._follow(edition, destinations)
+        return result
+
+    async def _follow(self, edition: Edition, destinations: list[Destination]) -> None:
+        """Each follow-up after the edition (a failure of one is logged, never raised: the
+        edition itself went out)."""
+        for followup in self.followups:
+            try:
+                result = await followup.deliver(edition, destinations)
+            except Exception:  # the isolation point of a follow-up
+                log.exception("follow-up %s of edition %s failed", followup.suffix, edition.id)
+                continue
+            if result is not None:
+                log.info("edition %s%s: %s", edition.id, followup.suffix, result.summary())
 
     async def deliver_slot(self, slot: Slot, fire_at: datetime) -> FanoutResult:
         subscribers = [s for s in await self.recipients() if slot.has(s)]
@@ -106,14 +136,25 @@ class Briefing:
         async def record(session: AsyncSession) -> None:
             await SlotStore.record(session, slot, fire_at, edition.id)
 
-        result = await self.fanout.deliver(edition, _destinations(subscribers), extra=record)
+        destinations = _destinations(subscribers)
+        result = await self.fanout.deliver(edition, destinations, extra=record)
         log.info("slot %s (%s): edition %s: %s", slot.key, fire_at.isoformat(), edition.id,
                  result.summary())
+        await self._follow(edition, destinations)
         return result
 
     async def resume(self, within: timedelta) -> list[FanoutResult]:
         results = []
         for edition_id in await self._ledger.unfinished(within):
+            followup = next((f for f in self.followups if edition_id.endswith(f.suffix)), None)
+            if followup is not None:
+                base = await self.load(edition_id.removesuffix(followup.suffix))
+                if base is None:
+                    log.error("cannot resume %s: the edition's snapshot was not stored",
+                              edition_id)
+                    continue
+                results.append(await followup.resume(base))
+                continue
             edition = await self.load(edition_id)
             if edition is None:
                 log.error("cannot resume edition %s: its snapshot was not stored", edition_id)

@@ -19,7 +19,7 @@ platform).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from services.report.editions import Edition
 
@@ -48,4 +48,27 @@ class Sender(Protocol):
 
     async def send_edition(self, destination_id: str, edition: Edition) -> SendResult:
         """Post the edition (after ``pace``); per-destination limits are waited for here."""
+        ...
+
+
+@dataclass(frozen=True)
+class Note:
+    """A short text message of the bot's own (an alert, a watchlist block): a title, lines,
+    and an optional footer, rendered per platform by ``services.renderers.notes``."""
+
+    title: str
+    lines: tuple[str, ...]
+    footer: str | None = None
+
+
+@runtime_checkable
+class NoteSender(Protocol):
+    """A platform that can post a ``Note`` (the fan-out's senders can)."""
+
+    platform: str
+
+    async def pace(self) -> None: ...
+
+    async def send_note(self, destination_id: str, note: Note) -> SendResult:
+        """Post ``note``; raises the product's delivery errors as ``send_edition`` does."""
         ...

@@ -22,7 +22,7 @@ from typing import Protocol
 
 import aiohttp
 
-from services.delivery.channels import SendResult
+from services.delivery.channels import Note, SendResult
 from services.delivery.media import MediaCache, chart_key
 from services.errors import DeliveryInDoubt, DeliveryUnavailable
 from services.report.editions import Edition
@@ -42,6 +42,8 @@ class Posted(Protocol):
 class Poster(Protocol):
     async def send_edition(self, channel_id: int | str, edition: Edition,
                            image_url: str | None = None) -> Posted: ...
+
+    async def send_note(self, channel_id: int | str, note: Note) -> tuple[str, ...]: ...
 
 
 def _in_doubt(exc: DeliveryUnavailable) -> bool:
@@ -77,6 +79,15 @@ class DiscordSender:
             return SendResult(tuple(posted.message_ids))
 
         return await self._media.reuse_or_upload(key, reuse, upload)
+
+    async def send_note(self, destination_id: str, note: Note) -> SendResult:
+        """A short message of the bot's own (an alert, a watchlist block) as embeds."""
+        try:
+            return SendResult(await self._poster.send_note(destination_id, note))
+        except DeliveryUnavailable as exc:
+            if type(exc) is DeliveryUnavailable and _in_doubt(exc):
+                raise DeliveryInDoubt(exc.destination, exc.reason) from exc
+            raise
 
     async def _post(self, destination_id: str, edition: Edition, url: str | None) -> Posted:
         try:

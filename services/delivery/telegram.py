@@ -32,7 +32,7 @@ from datetime import timedelta
 from typing import TypeVar
 
 import httpx
-from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
+from telegram import Bot, InlineKeyboardMarkup, InputFile, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -46,7 +46,7 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from services.delivery.channels import SendResult
+from services.delivery.channels import Note, SendResult
 from services.delivery.media import MediaCache, chart_key
 from services.delivery.pacing import Pacer, telegram_pacer
 from services.errors import (
@@ -59,6 +59,7 @@ from services.errors import (
     DestinationMoved,
     RateLimited,
 )
+from services.renderers import notes
 from services.renderers.telegram_html import caption
 from services.report.editions import ChartRenderer, Edition
 
@@ -68,6 +69,7 @@ PLATFORM = "telegram"
 DASHBOARD = "dashboard"
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 STALE_FILE = ("wrong file identifier", "file reference", "wrong remote file")
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 T = TypeVar("T")
 _TURN: ContextVar[float | None] = ContextVar("telegram_turn", default=None)  # per worker task
@@ -169,6 +171,19 @@ class TelegramSender:
             return SendResult((str(message.message_id),))
 
         return await self._media.reuse_or_upload(key, reuse, upload)
+
+    async def send_note(self, destination_id: str, note: Note) -> SendResult:
+        """A short message of the bot's own (an alert, a watchlist block), as HTML."""
+        chat = chat_id(destination_id)
+        ids = []
+        for message in notes.telegram(note):
+            sent = await self._call(destination_id, self._text(chat, message.html))
+            ids.append(str(sent.message_id))
+        return SendResult(tuple(ids))
+
+    def _text(self, chat: int | str, html: str) -> Callable[[], Awaitable[Message]]:
+        return lambda: self._bot.send_message(chat, html, parse_mode=ParseMode.HTML,
+                                              link_preview_options=NO_PREVIEW)
 
     async def _dashboard(self, edition: Edition) -> bytes | None:
         if self._charts is None:

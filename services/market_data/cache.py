@@ -74,7 +74,8 @@ class SnapshotCache:
         snapshot = await self._build_snapshot()
         self.builds += 1
         if all_sources_failed(snapshot):
-            log.warning("snapshot build: every source failed; not cached")
+            log.warning("every market data source was unreachable or failed (check the "
+                        "network): figures show as missing until a source answers")
             return snapshot
         built_at = self._clock()
         self._current = (snapshot, built_at)

@@ -20,6 +20,7 @@ time (``SnapshotCache`` shares the one in flight), so its limits are the process
 from __future__ import annotations
 
 import asyncio
+import logging
 import statistics
 import time
 from collections.abc import Callable
@@ -42,6 +43,8 @@ from services.market_data.providers.base import (
 )
 from services.market_data.sources import UPSTREAMS, Upstream
 from services.market_data.transport import Answer, HttpClients
+
+log = logging.getLogger(__name__)
 
 Monotonic = Callable[[], float]
 
@@ -127,6 +130,7 @@ class Fetcher:
             wait=self._wait,
             retry=retry_if_exception(self._retryable),
             sleep=self._policy.sleep,
+            before_sleep=_log_retry(request),
             reraise=True,
         )
         try:
@@ -223,3 +227,16 @@ class Fetcher:
         if state.attempt_number >= self._policy.attempts or circuit.why is not None:
             return True
         return (state.upcoming_sleep or 0.0) >= self.remaining()
+
+
+def _log_retry(request: Request) -> Callable[[RetryCallState], None]:
+    """One INFO line per retry, naming the feed, the URL (never a secret: see ``Request``), the
+    failure and the wait; the same as ``extra`` fields (``upstream``, ``url``, ``wait_s``), so a
+    test counts the waits of one route among a whole build's."""
+    def before_sleep(state: RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome is not None else None
+        wait = state.next_action.sleep if state.next_action is not None else 0.0
+        log.info("%s: attempt %d failed (%s); retrying in %.2f s", request.source,
+                 state.attempt_number, getattr(exc, "reason", type(exc).__name__), wait,
+                 extra={"upstream": request.upstream, "url": request.url, "wait_s": wait})
+    return before_sleep

@@ -42,6 +42,8 @@ SECTION_ALIASES: dict[str, str] = {
 
 COMMAND_ALIASES: tuple[str, ...] = ("sentiment", "crypto", "us", "hk", "cn", "divergences",
                                     "flows", "risks", "plan")
+# The aliases an unknown-section message lists (the README's): the commands' names plus defi.
+LISTED_ALIASES: tuple[str, ...] = (*COMMAND_ALIASES[:2], "defi", *COMMAND_ALIASES[2:])
 
 
 def resolve_section(name: str) -> str:
@@ -51,7 +53,7 @@ def resolve_section(name: str) -> str:
         return wanted
     if wanted in SECTION_ALIASES:
         return SECTION_ALIASES[wanted]
-    valid = list(SECTION_KEYS) + [a for a in COMMAND_ALIASES if a not in SECTION_KEYS]
+    valid = list(SECTION_KEYS) + [a for a in LISTED_ALIASES if a not in SECTION_KEYS]
     raise UnknownSectionError(name, valid)
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import event
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -66,6 +67,35 @@ async def migrate(engine: AsyncEngine) -> None:
     """Bring the schema to the latest Alembic revision; subscriptions survive upgrades."""
     async with engine.begin() as connection:
         await connection.run_sync(_upgrade)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None for in-memory or another database)."""
+    parsed = make_url(normalize_url(url))
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+async def open_read_only(url: str) -> Database | None:
+    """The database as it is, to read only (``push --dry-run``): no migrations and nothing
+    written; a SQLite file is opened read-only, and one that does not exist is not created
+    (None: there is nothing to read)."""
+    parsed = make_url(normalize_url(url))
+    if parsed.get_backend_name() != "sqlite":
+        engine = create_async_engine(parsed, pool_pre_ping=True)
+        return Database(engine, async_sessionmaker(engine, expire_on_commit=False))
+    path = sqlite_file(url)
+    if path is None or not path.is_file():
+        return None
+    # A WAL file exists while another process has the database open: read through it. Else
+    # "immutable" keeps SQLite from creating the -wal and -shm files that read-only mode
+    # would leave behind.
+    live = path.with_name(path.name + "-wal").exists()
+    mode = "mode=ro" if live else "mode=ro&immutable=1"
+    engine = create_async_engine(
+        f"sqlite+aiosqlite:///file:{quote(str(path.resolve()))}?{mode}&uri=true")
+    return Database(engine, async_sessionmaker(engine, expire_on_commit=False))
 
 
 async def open_database(url: str, run_migrations: bool = True) -> Database:

@@ -8,6 +8,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     Index,
     Integer,
     String,
@@ -134,6 +135,97 @@ class TokenUsageRow(Base):
     output_tokens: Mapped[int] = mapped_column(Integer, default=0)
     calls: Mapped[int] = mapped_column(Integer, default=0)
     answers: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WatchInstrumentRow(Base):
+    """An instrument a user named and the bot verified with one live request (revision 0005):
+    its id, what users see, and where its quote comes from."""
+
+    __tablename__ = "watch_instruments"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # "0700.HK", "coin:solana"
+    label: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(128))
+    market: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(16))
+    symbol: Mapped[str] = mapped_column(String(64))  # the vendor's: "BRK-B", "1.600519"
+    benchmark: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    verified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WatchItemRow(Base):
+    """One instrument on one chat's watchlist (revision 0005)."""
+
+    __tablename__ = "watch_items"
+    __table_args__ = (UniqueConstraint("platform", "destination_id", "instrument_id",
+                                       name="uq_watch_item"),
+                      Index("ix_watch_items_destination", "platform", "destination_id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    destination_id: Mapped[str] = mapped_column(String(64))
+    instrument_id: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AlertRow(Base):
+    """One chat's alert and its state: ``armed`` (it fires at the next crossing) and
+    ``crossings`` (how many times it fired; the next firing is crossing ``crossings + 1``),
+    changed only by compare-and-set (revision 0005)."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (UniqueConstraint("platform", "destination_id", "rule_key",
+                                       name="uq_alert_rule"),
+                      Index("ix_alerts_destination", "platform", "destination_id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    destination_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # move above below spread depeg z
+    rule_key: Mapped[str] = mapped_column(String(200))  # "move coin:bitcoin 5"
+    instrument_id: Mapped[str] = mapped_column(String(64))
+    other_id: Mapped[str | None] = mapped_column(String(64), nullable=True)  # spread's second
+    threshold: Mapped[float] = mapped_column(Float)
+    armed: Mapped[bool] = mapped_column(Boolean, default=True)
+    crossings: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AlertMessageRow(Base):
+    """The alert ledger: one row per message owed to a chat, claimed before the send and
+    marked after it (revision 0005). ``dedupe_key`` is ``alert:<id>:<crossing>`` for a
+    firing, ``unfetched:<instrument>:<UTC date>`` for the once-a-day notice of an instrument
+    that could not be fetched; the unique key makes a second instance's insert a no-op.
+    ``dispatched_at`` is written just before the request leaves (see
+    ``services.alerts.ledger``)."""
+
+    __tablename__ = "alert_messages"
+    __table_args__ = (UniqueConstraint("platform", "destination_id", "dedupe_key",
+                                       name="uq_alert_message"),
+                      Index("ix_alert_messages_status", "status"),
+                      Index("ix_alert_messages_sent", "platform", "destination_id", "sent_at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    destination_id: Mapped[str] = mapped_column(String(64))
+    dedupe_key: Mapped[str] = mapped_column(String(128))
+    alert_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    crossing: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    text: Mapped[str] = mapped_column(Text)  # plain lines; the first is the heading
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    dispatched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
+                                                           nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    message_ids: Mapped[str | None] = mapped_column(Text, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

@@ -56,7 +56,7 @@ def crash(process: asyncio.subprocess.Process) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-async def run_bot(args: list[str], env: dict[str, str], cwd: Path, timeout: float = 120
+async def run_bot(args: list[str], env: dict[str, str], cwd: Path, timeout: float = 300
                   ) -> tuple[int, str, str]:
     process = await start_bot(args, env, cwd)
     out, err = await asyncio.wait_for(process.communicate(), timeout)

@@ -105,12 +105,19 @@ def test_dry_run_counts_and_writes_nothing(env: str, monkeypatch: pytest.MonkeyP
     capsys.readouterr()
     assert main(["push", "--sample", "--dry-run"]) == 0
     captured = capsys.readouterr()
-    [line] = captured.out.splitlines()
+    *listing, line = captured.out.splitlines()
+    assert listing == [
+        "telegram  1                      would send",
+        "telegram  2                      would send",
+        "telegram  3                      would send",
+        "discord   912345678901234567     not sent: DISCORD_BOT_TOKEN is not set"]
     result = json.loads(line)
     assert list(result)[:6] == ISSUE_KEYS
     assert (result["sent"], result["would_send"], result["dry_run"]) == (0, 3, True)
     assert result["recipients"] == {"telegram": 3}
-    assert "1 discord subscriptions not delivered: DISCORD_BOT_TOKEN is not set" in captured.err
+    assert result["edition"].startswith("2026-03-21T00:30Z-")
+    assert result["size"]["caption_chars"] <= 1024
+    assert result["size"]["full_report_messages"] >= 1
     assert asyncio.run(_deliveries(env)) == 0
 
 

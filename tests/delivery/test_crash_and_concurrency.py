@@ -69,7 +69,7 @@ async def test_killed_mid_fanout_then_push_again(db_url: str, api: Api, tmp_path
             crash(process)  # accepted, and the answer never arrives
 
     fake.on_sent = kill_at_k
-    await asyncio.wait_for(process.communicate(), 60)
+    await asyncio.wait_for(process.communicate(), 300)
     assert process.returncode == -signal.SIGKILL
     fake.on_sent = None
 
@@ -116,8 +116,9 @@ async def test_two_pushers_at_once_deliver_each_chat_once(db_url: str, api: Api,
     for code, _, err in runs:
         assert code == 0, err
     results = [summary(out) for _, out, _ in runs]
+    # Each chat once, between them. How they shared the work is not asserted: on a loaded
+    # machine one process can start seconds after the other and find every row taken.
     assert sum(r["sent"] for r in results) == len(chats)
-    assert all(r["sent"] > 0 for r in results), "both pushers took a share"
     assert received(api.fake) == {chat: 1 for chat in chats}
     assert {r.status for r in await ledger_rows(db_url)} == {SENT}
     assert sum(r["in_doubt"] for r in results) == 0

@@ -130,7 +130,7 @@ async def test_every_language_is_stored_before_sending_and_a_resume_says_the_sam
         return await make_edition(snapshot, with_narrator, HK, datetime.now(UTC))
 
     briefing = Briefing(cache, store, ledger, fanout, subscriptions, rebuild,
-                        TemplateNarrator(), languages)
+                        TemplateNarrator(), languages=languages)
     try:
         edition = await briefing.edition(recipients=await briefing.recipients())
         stored = await store.narrations(edition.id)

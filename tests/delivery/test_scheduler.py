@@ -102,7 +102,7 @@ async def scheds(rigs: RigFactory, db: Database) -> AsyncIterator[SchedFactory]:
             await sched.scheduler.stop()
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 10.0) -> None:
+async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 60.0) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while not await check():
         assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
@@ -223,7 +223,7 @@ async def test_one_leads_and_the_standby_takes_over(scheds: SchedFactory, db_url
         await asyncio.sleep(0.3)
         assert not second.scheduler.leading.is_set(), "two leaders"
         await first.scheduler.stop()
-        await eventually(lambda: _is_set(second.scheduler.leading), timeout=5)
+        await eventually(lambda: _is_set(second.scheduler.leading))
         await second.scheduler.stop()
     finally:
         await other_db.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -37,19 +38,17 @@ async def upstream(world: World) -> AsyncIterator[FakeUpstream]:
 
 
 def settings_for(url: str, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {"provider_timeout_s": 0.5, "build_deadline_s": 5.0,
+    # Generous limits: a loaded machine must not time out a healthy loopback request (the
+    # tests of timeouts and of the deadline set their own, short ones).
+    values: dict[str, Any] = {"provider_timeout_s": 10.0, "build_deadline_s": 30.0,
                               "retry_after_cap_s": 1.0, **endpoints(url), **overrides}
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
 class Sleeps:
-    """Records the waits the retry policy asks for, and waits no time at all."""
-
-    def __init__(self) -> None:
-        self.asked: list[float] = []
+    """Waits no time at all: the retry policy's sleep in these builds."""
 
     async def __call__(self, seconds: float) -> None:
-        self.asked.append(seconds)
         await asyncio.sleep(0)
 
 
@@ -59,6 +58,27 @@ def sleeps() -> Sleeps:
 
 
 JITTER = 0.5  # the jitter draw of the builds of these tests: half the backoff
+
+
+class Waits:
+    """The waits the retry policy asked for, per upstream route, from its retry log lines.
+
+    Every request of a build runs in the same loop, and on a loaded machine other requests
+    time out and back off too: a test counts only the waits of the route it is about."""
+
+    def __init__(self, caplog: pytest.LogCaptureFixture, world: World) -> None:
+        self._caplog = caplog
+        self._world = world
+
+    def of(self, route: str) -> list[float]:
+        return [record.wait_s for record in self._caplog.records  # type: ignore[attr-defined]
+                if hasattr(record, "wait_s") and self._world.route_of(record.url) == route]
+
+
+@pytest.fixture
+def waits(caplog: pytest.LogCaptureFixture, world: World) -> Waits:
+    caplog.set_level(logging.INFO, logger="services.market_data.fetcher")
+    return Waits(caplog, world)
 
 
 @pytest_asyncio.fixture

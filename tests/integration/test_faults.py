@@ -8,10 +8,13 @@ from typing import Any
 import pytest
 
 from services.models.snapshot import MarketSnapshot
-from tests.integration.conftest import JITTER, Build, Sleeps
+from tests.integration.conftest import JITTER, Build, Waits
 from tests.upstream.world import World
 
 ATTEMPTS = 3
+# Each attempt's limit in the timeout tests: long enough that a healthy loopback request on a
+# loaded machine answers within it (a faulty one never answers: the fake holds it 30 s).
+TIMEOUT_S = 1.0
 CN = ("SSE", "SZSE", "CHINEXT")
 
 # route → (feed named in the warning, figures it feeds, figures a fallback serves instead)
@@ -27,8 +30,8 @@ PROVIDERS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
 
 # mode → (faults queued, requests expected, words the warning must contain)
 MODES: dict[str, tuple[list[str], int, str]] = {
-    "timeout": (["timeout"] * ATTEMPTS, ATTEMPTS, f"no answer within 0.2 s after {ATTEMPTS} "
-                                                  "attempts"),
+    "timeout": (["timeout"] * ATTEMPTS, ATTEMPTS, f"no answer within {TIMEOUT_S:g} s after "
+                                                  f"{ATTEMPTS} attempts"),
     "500": (["500"] * ATTEMPTS, ATTEMPTS, f"HTTP 500 after {ATTEMPTS} attempts"),
     "html": (["html"], 1, "HTML instead of JSON"),
     "truncated": (["truncated"], 1, "truncated JSON"),
@@ -73,11 +76,15 @@ async def test_failure_leaves_a_named_gap(build: Build, world: World, route: str
                                           mode: str) -> None:
     feed, fed, fallback = PROVIDERS[route]
     faults, requests, cause = MODES[mode]
-    baseline = await build(provider_timeout_s=0.2)
+    baseline = await build()
     world.faults[route] = list(faults)
     world.hits.clear()
 
-    snapshot = await build(provider_timeout_s=0.2)
+    # A hanging primary's fallback would start at the hedge delay and win, cancelling the
+    # primary before its attempts run out: this test is about the named failure, so the hedge
+    # waits longer than the three attempts (the hedge has its own tests in test_morning.py).
+    snapshot = (await build(provider_timeout_s=TIMEOUT_S, hedge_delay_s=60.0)
+                if mode == "timeout" else await build())
 
     if mode == "timeout":
         # The client's attempts are counted in the warning ("after 3 attempts", below); on a
@@ -98,7 +105,7 @@ async def test_failure_leaves_a_named_gap(build: Build, world: World, route: str
 
 
 @pytest.mark.parametrize("route", list(PROVIDERS))
-async def test_429_then_success_is_retried(build: Build, world: World, sleeps: Sleeps,
+async def test_429_then_success_is_retried(build: Build, world: World, waits: Waits,
                                            route: str) -> None:
     baseline = await build()
     world.faults[route] = ["429"]
@@ -108,7 +115,7 @@ async def test_429_then_success_is_retried(build: Build, world: World, sleeps: S
 
     assert world.hits[route] == 2
     # Retry-After: 0 allows an immediate retry; the backoff (0.25 s) plus its jitter is waited.
-    assert sleeps.asked == [0.25 + 0.25 * JITTER]
+    assert waits.of(route) == [0.25 + 0.25 * JITTER]
     assert figures(snapshot) == figures(baseline)
     feed = PROVIDERS[route][0]
     assert next(s for s in snapshot.sources if s.name == feed).ok
@@ -159,19 +166,21 @@ async def test_every_source_down_still_gives_a_snapshot(build: Build, world: Wor
 
 
 async def test_retry_waits_back_off_between_attempts(build: Build, world: World,
-                                                     sleeps: Sleeps) -> None:
+                                                     waits: Waits) -> None:
     world.faults["defillama:stablecoins"] = ["500", "503"]
     snapshot = await build()
-    assert sleeps.asked == [0.25, 0.5]
+    assert waits.of("defillama:stablecoins") == [0.25, 0.5]
     assert world.hits["defillama:stablecoins"] == 3
     assert [s.symbol for s in snapshot.stablecoins] == ["USDT", "USDC", "DAI"]
 
 
 async def test_the_build_deadline_cuts_off_a_slow_source(build: Build, world: World) -> None:
     world.faults["defillama:protocols"] = ["timeout"]
-    snapshot = await build(provider_timeout_s=5.0, build_deadline_s=0.5)
+    # The deadline leaves every healthy loopback source time to answer on a loaded machine;
+    # the slow one is held 30 s by the fake, beyond its 20 s attempt.
+    snapshot = await build(provider_timeout_s=20.0, build_deadline_s=3.0)
     warning = next(w for w in snapshot.warnings if w.source == "defillama protocols")
-    assert warning.reason == "no answer before the build deadline of 0.5 s"
+    assert warning.reason == "no answer before the build deadline of 3 s"
     assert warning.figures == ("protocols",)
     assert snapshot.protocols == ()
     assert len(snapshot.quotes) == 22 and len(snapshot.stablecoins) == 3

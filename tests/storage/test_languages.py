@@ -58,8 +58,8 @@ async def test_revision_0006_adds_the_table_and_goes_back(db_url: str) -> None:
             await conn.run_sync(_to("0006"))
             tables = await conn.run_sync(lambda c: inspect(c).get_table_names())
             assert "destination_languages" in tables and "subscriptions" in tables
-            await conn.run_sync(_to("0004", downgrade=True))
+            await conn.run_sync(_to("0005", downgrade=True))  # the revision before it
             tables = await conn.run_sync(lambda c: inspect(c).get_table_names())
-            assert "destination_languages" not in tables and "token_usage" in tables
+            assert "destination_languages" not in tables and "alerts" in tables
     finally:
         await engine.dispose()

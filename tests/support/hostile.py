@@ -41,6 +41,14 @@ class Case:
     raw: str
     problem: str | None = None  # the line a refused document gets on stderr
 
+    def problem_in(self, origin: str) -> str:
+        """The line as read from ``origin``: a problem of the whole document ("$") is named by
+        the file it came from."""
+        assert self.problem is not None
+        if self.problem.startswith("$:"):
+            return f"{origin}:{self.problem[2:]}"
+        return self.problem
+
 
 ACCEPTED = (
     Case("name_2k", _document(_protocol_name("A" * 2_000))),

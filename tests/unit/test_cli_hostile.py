@@ -58,7 +58,7 @@ def test_refused_inputs_exit_2_naming_the_problem(tmp_path: Path, case: Case, fm
                                                   ) -> None:
     code, out, err = report(tmp_path, case, fmt)
     assert code == 2 and out == ""
-    assert case.problem is not None and err.startswith(case.problem)
+    assert err.startswith(case.problem_in(str(tmp_path / f"{case.key}.json")))
     assert "Traceback" not in err and len(err.splitlines()) == 1
 
 

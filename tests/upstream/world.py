@@ -22,10 +22,11 @@ import time as clock
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from services.market_data.calendars import Calendars
+from tests.upstream.listings import Listings
 from tests.upstream.server import FakeRequest, Reply
 
 # Tuesday 2026-11-24 08:30 in Hong Kong = Monday 19:30 in New York: every market's latest
@@ -161,6 +162,8 @@ class World:
     storms: dict[str, float] = field(default_factory=dict)  # route prefix → until (monotonic)
     coins_daily_only: bool = False
     early_closes: dict[tuple[str, date], time] = field(default_factory=dict)  # (zone, day)
+    # instruments beyond the report's (watchlists and alerts): tests/upstream/listings.py
+    listings: Listings = field(default_factory=Listings)
 
     def storm(self, prefix: str, seconds: float) -> None:
         self.storms[prefix] = clock.monotonic() + seconds
@@ -182,8 +185,18 @@ class World:
             return Reply(body=json.dumps(payload, ensure_ascii=False).encode())
         return fault_reply(mode, make(False))
 
+    def route_of(self, url: str) -> str:
+        """The route key (``yahoo:^GSPC``, ``eastmoney`` …) a request to ``url`` is served by."""
+        path = urlsplit(url).path
+        return self._route(FakeRequest("GET", path, {}, {}, path))[0]
+
     def _route(self, request: FakeRequest) -> tuple[str, Any]:
         path = request.path
+        if path == "/yahoo/v1/finance/search":
+            return "yahoo:search", lambda nulls: self.listings.search(request.query.get("q", ""))
+        if path == "/coingecko/api/v3/search":
+            return "coingecko:search", lambda nulls: self.listings.coin_search(
+                request.query.get("query", ""))
         if path.startswith("/yahoo/v8/finance/chart/"):
             symbol = unquote(path.rsplit("/", 1)[1])
             return f"yahoo:{symbol}", lambda nulls: self.yahoo_chart(symbol, nulls,
@@ -191,7 +204,7 @@ class World:
         if path == "/eastmoney/api/qt/ulist.np/get":
             return "eastmoney", lambda nulls: self.eastmoney_ulist(request.query, nulls)
         if path == "/coingecko/api/v3/simple/price":
-            return "coingecko:price", self.coingecko_price
+            return "coingecko:price", lambda nulls: self.coingecko_price(nulls, request.query)
         if path == "/coingecko/api/v3/global":
             return "coingecko:global", self.coingecko_global
         if path == "/stablecoins/stablecoins":
@@ -221,14 +234,15 @@ class World:
     def yahoo_chart(self, symbol: str, nulls: bool = False,
                     query: dict[str, str] | None = None) -> dict[str, Any]:
         query = query or {}
-        if symbol not in self.series:
+        series = self.series.get(symbol) or self.listings.series(symbol)
+        if not series:
             return NOT_FOUND
-        zone = ZONES[symbol]
+        zone = ZONES.get(symbol) or self.listings.zone(symbol) or ZoneInfo("UTC")
         if symbol in _CRYPTO and query.get("interval") == "1h" and not self.coins_daily_only:
             return self._hourly_chart(symbol, nulls)
         opening = time(0, 0) if symbol in _CRYPTO else (
             time(9, 30) if zone in (NEW_YORK, HONG_KONG, SHANGHAI) else time(0, 0))
-        bars = self.series[symbol][-RANGE_BARS.get(query.get("range", ""), 10_000):]
+        bars = series[-RANGE_BARS.get(query.get("range", ""), 10_000):]
         stamps = [int(datetime.combine(day, opening, zone).timestamp()) for day, _ in bars]
         closes = [None if nulls else close for _, close in bars]
         as_of = (min(self.now - timedelta(minutes=1),
@@ -240,7 +254,8 @@ class World:
                 "regularMarketPrice": bars[-1][1] if bars else None,
                 "chartPreviousClose": 1.0, "dataGranularity": "1d",
                 "range": query.get("range", "1mo"),
-                "currentTradingPeriod": {"regular": self._regular_period(zone)}}
+                "currentTradingPeriod": {"regular": self._regular_period(zone)},
+                **self.listings.meta(symbol)}
         return {"chart": {"result": [{"meta": meta, "timestamp": stamps, "indicators": {
             "quote": [{"close": closes, "open": closes, "volume": [0] * len(bars)}],
             "adjclose": [{"adjclose": closes}]}}], "error": None}}
@@ -274,8 +289,9 @@ class World:
     def eastmoney_ulist(self, query: dict[str, str], nulls: bool = False) -> dict[str, Any]:
         rows = []
         for secid in query.get("secids", "").split(","):
-            if secid in self.cn_rows:
-                row = {"f1": 2, **self.cn_rows[secid]}
+            listed = self.listings.row(secid, self.now) if secid not in self.cn_rows else None
+            if secid in self.cn_rows or listed is not None:
+                row = {"f1": 2, **(self.cn_rows[secid] if listed is None else listed)}
                 if nulls:
                     row = {k: ("-" if k not in ("f1", "f12", "f13", "f14") else v)
                            for k, v in row.items()}
@@ -283,10 +299,15 @@ class World:
         return {"rc": 0, "rt": 11, "svr": 1, "lt": 1, "full": 1, "dlmkts": "",
                 "data": {"total": len(rows), "diff": rows}}
 
-    def coingecko_price(self, nulls: bool = False) -> dict[str, Any]:
+    def coingecko_price(self, nulls: bool = False,
+                        query: dict[str, str] | None = None) -> dict[str, Any]:
+        ids = [i for i in (query or {}).get("ids", "").split(",") if i]
+        coins = self.coins if not ids else {
+            **self.listings.prices([i for i in ids if i not in self.coins], self.now),
+            **{i: row for i, row in self.coins.items() if i in ids}}
         if nulls:
-            return {coin: {k: None for k in row} for coin, row in self.coins.items()}
-        return self.coins
+            return {coin: {k: None for k in row} for coin, row in coins.items()}
+        return coins
 
     def coingecko_global(self, nulls: bool = False) -> dict[str, Any]:
         data = dict(self.global_market)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import json
+import logging
 import math
 import random
 from collections.abc import Awaitable, Callable, Mapping
@@ -22,6 +23,7 @@ from typing import Any, Generic, TypeVar
 from services.errors import UpstreamFormatError, UpstreamImplausible
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 # A vendor timestamp later than "now" by more than this is rejected (clocks drift a little).
 FUTURE_TOLERANCE = timedelta(minutes=10)

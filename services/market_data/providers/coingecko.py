@@ -122,3 +122,79 @@ def _non_negative(value: float | None, figure: str, rejected: list[Rejection]) -
         rejected.append(Rejection(figure, f"{figure} is negative ({value:g})"))
         return None
     return value
+
+
+# --- any coin (watchlists and alerts): prices by CoinGecko id, and the search for a symbol
+
+SEARCH_FEED = "coingecko search"
+MAX_IDS = 250  # ids per simple/price request
+
+
+@dataclass(frozen=True)
+class CoinHit:
+    id: str  # CoinGecko's id: "solana"
+    symbol: str  # "SOL"
+    name: str
+    market_cap_rank: int | None
+
+
+def prices_request(base_url: str, gecko_ids: list[str], api_key: str | None = None) -> Request:
+    return Request(
+        source=PRICE_FEED, upstream=SOURCE,
+        url=f"{base_url.rstrip('/')}/simple/price",
+        params={"ids": ",".join(gecko_ids), "vs_currencies": "usd",
+                "include_24hr_change": "true", "include_last_updated_at": "true"},
+        headers=_headers(api_key, base_url),
+    )
+
+
+def parse_prices(payload: Any, *, now: datetime,
+                 max_move_pct: float = 90.0) -> Parsed[dict[str, CoinPrice]]:
+    """Prices by CoinGecko id, for every coin in the answer (an unknown id is absent)."""
+    body = mapping(payload, PRICE_FEED, "$")
+    if "error" in body or "status" in body:
+        raise UpstreamFormatError(PRICE_FEED, "error answer instead of prices")
+    prices: dict[str, CoinPrice] = {}
+    rejected: list[Rejection] = []
+    for gecko_id, row in body.items():
+        if not isinstance(row, dict):
+            continue
+        price = number(row.get("usd"))
+        change = number(row.get("usd_24h_change"))
+        as_of = unix_time(row.get("last_updated_at"))
+        problem = None
+        if price is None or price <= 0:
+            problem = "no price in the answer"
+        elif as_of is not None and as_of > now + FUTURE_TOLERANCE:
+            problem = f"timestamp {as_of.isoformat()} is in the future"
+        elif change is not None and abs(change) > max_move_pct:
+            problem = f"a {change:+.1f}% 24h move is outside the sane bound of ±{max_move_pct:g}%"
+        if problem or price is None:
+            rejected.append(Rejection(gecko_id, f"{gecko_id}: {problem}"))
+            continue
+        prices[gecko_id] = CoinPrice(price_usd=price, change_pct_24h=change, as_of=as_of)
+    return Parsed(prices, tuple(rejected))
+
+
+def search_request(base_url: str, query: str, api_key: str | None = None) -> Request:
+    return Request(source=SEARCH_FEED, upstream=SOURCE, url=f"{base_url.rstrip('/')}/search",
+                   params={"query": query}, headers=_headers(api_key, base_url))
+
+
+def parse_search(payload: Any) -> tuple[CoinHit, ...]:
+    """The coins of a search answer, in CoinGecko's order."""
+    coins = mapping(payload, SEARCH_FEED, "$").get("coins") or []
+    if not isinstance(coins, list):
+        raise UpstreamFormatError(SEARCH_FEED, "unexpected shape: coins is not a list")
+    hits = []
+    for row in coins:
+        if not isinstance(row, dict):
+            continue
+        gecko_id, symbol, name = row.get("id"), row.get("symbol"), row.get("name")
+        if not all(isinstance(v, str) and v for v in (gecko_id, symbol, name)):
+            continue
+        rank = row.get("market_cap_rank")
+        hits.append(CoinHit(str(gecko_id), str(symbol).upper(), str(name),
+                            rank if isinstance(rank, int) and not isinstance(rank, bool)
+                            else None))
+    return tuple(hits)

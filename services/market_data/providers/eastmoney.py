@@ -193,3 +193,60 @@ def _breadth(rows: dict[str, dict[str, Any]], quotes: dict[str, IndexQuote]) -> 
             and breadth.turnover_cny is None):
         return None
     return breadth
+
+
+# --- any listed code by secid (watchlists): name, price, change and time of each row
+
+QUOTES_FEED = "eastmoney quotes"
+QUOTE_FIELDS = "f2,f3,f12,f13,f14,f18,f124"
+MAX_SECIDS = 100  # codes per ulist request (Eastmoney caps list pages at 100 rows)
+
+
+@dataclass(frozen=True)
+class NamedQuote:
+    secid: str  # "0.000001"
+    name: str | None
+    quote: IndexQuote
+
+
+def quotes_request(base_url: str, secids: list[str]) -> Request:
+    return Request(
+        source=QUOTES_FEED, upstream=SOURCE,
+        url=f"{base_url.rstrip('/')}/api/qt/ulist.np/get",
+        params={"fltt": "2", "invt": "2", "secids": ",".join(secids), "fields": QUOTE_FIELDS},
+    )
+
+
+def parse_quotes(payload: Any, *, now: datetime, fltt: bool = True,
+                 max_move_pct: float = 30.0) -> Parsed[dict[str, NamedQuote]]:
+    """Rows by secid (``f13.f12``: market and code, the only way to tell ``000001`` the
+    Shenzhen stock from ``000001`` the Shanghai index). A row without both is left out; a
+    code Eastmoney does not know is simply absent from the answer."""
+    data = mapping(payload, QUOTES_FEED, "$")
+    if data.get("rc") not in (0, None):
+        raise UpstreamFormatError(QUOTES_FEED, f"error answer: rc={data.get('rc')}")
+    body = data.get("data")
+    if body is None:  # what Eastmoney answers when none of the codes exists
+        return Parsed({})
+    diff = mapping(body, QUOTES_FEED, "data").get("diff") or []
+    rows = list(diff.values()) if isinstance(diff, dict) else diff
+    if not isinstance(rows, list):
+        raise UpstreamFormatError(QUOTES_FEED, "unexpected shape: data.diff is not a list")
+    quotes: dict[str, NamedQuote] = {}
+    rejected: list[Rejection] = []
+    for position, row in enumerate(rows):
+        row = mapping(row, QUOTES_FEED, f"data.diff[{position}]")
+        code, market = row.get("f12"), row.get("f13")
+        if code in (None, "", "-") or market in (None, "", "-"):
+            rejected.append(Rejection(f"row {position}", "row without code and market"))
+            continue
+        secid = f"{market}.{code}"
+        quote = _index_quote(row, fltt)
+        problem = _implausible(quote, now, max_move_pct)
+        if problem:
+            rejected.append(Rejection(secid, f"{secid}: {problem}"))
+            continue
+        name = row.get("f14")
+        quotes[secid] = NamedQuote(secid, str(name) if name not in (None, "", "-") else None,
+                                   quote)
+    return Parsed(quotes, tuple(rejected))

@@ -320,3 +320,83 @@ def _zone(meta: dict[str, Any]) -> tzinfo:
     if offset is not None and abs(offset) < 86400:
         return timezone(timedelta(seconds=int(offset)))
     return UTC
+
+
+# --- naming a symbol (watchlists): the chart's own meta, and Yahoo's search
+
+SEARCH_FEED = "yahoo search"
+
+
+@dataclass(frozen=True)
+class ChartIdentity:
+    """What a chart answer says of its symbol: its name, currency, exchange and zone."""
+
+    symbol: str
+    name: str | None
+    currency: str | None
+    exchange: str | None
+    zone: str | None
+    instrument_type: str | None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    symbol: str
+    name: str | None
+    exchange: str | None
+    kind: str | None  # Yahoo's quoteType: EQUITY, ETF, INDEX, CRYPTOCURRENCY …
+
+
+def chart_identity(payload: Any) -> ChartIdentity:
+    """The meta of one chart response; ``UpstreamFormatError`` on an error answer."""
+    chart = mapping(mapping(payload, FEED, "$").get("chart"), FEED, "chart")
+    if chart.get("error"):
+        error = chart["error"]
+        detail = error.get("description") or error.get("code") if isinstance(error, dict) else error
+        raise UpstreamFormatError(FEED, f"error answer: {str(detail)[:120]}")
+    results = sequence(chart.get("result"), FEED, "chart.result")
+    if not results:
+        raise UpstreamFormatError(FEED, "unexpected shape: chart.result is empty")
+    meta = mapping(mapping(results[0], FEED, "chart.result[0]").get("meta", {}), FEED, "meta")
+
+    def text(key: str) -> str | None:
+        value = meta.get(key)
+        return value.strip() if isinstance(value, str) and value.strip() else None
+
+    return ChartIdentity(symbol=text("symbol") or "?",
+                         name=text("longName") or text("shortName"),
+                         currency=text("currency"),
+                         exchange=text("fullExchangeName") or text("exchangeName"),
+                         zone=text("exchangeTimezoneName"),
+                         instrument_type=text("instrumentType"))
+
+
+def not_found(payload: Any) -> bool:
+    """Whether a chart answer is Yahoo's "No data found" (a symbol it does not know; served
+    with HTTP 404, or as this body)."""
+    chart = payload.get("chart") if isinstance(payload, dict) else None
+    error = chart.get("error") if isinstance(chart, dict) else None
+    return isinstance(error, dict) and str(error.get("code", "")).lower() == "not found"
+
+
+def search_request(base_url: str, query: str, count: int = 6) -> Request:
+    return Request(source=SEARCH_FEED, upstream=SOURCE,
+                   url=f"{base_url.rstrip('/')}/v1/finance/search",
+                   params={"q": query, "quotesCount": str(count), "newsCount": "0",
+                           "listsCount": "0", "enableFuzzyQuery": "true"})
+
+
+def parse_search(payload: Any) -> tuple[SearchHit, ...]:
+    """The quotes of a search answer, in Yahoo's order (best match first)."""
+    quotes = mapping(payload, SEARCH_FEED, "$").get("quotes") or []
+    hits = []
+    for position, row in enumerate(sequence(quotes, SEARCH_FEED, "quotes")):
+        row = mapping(row, SEARCH_FEED, f"quotes[{position}]")
+        symbol = row.get("symbol")
+        if not isinstance(symbol, str) or not symbol:
+            continue
+        name = row.get("longname") or row.get("shortname")
+        hits.append(SearchHit(symbol=symbol, name=str(name) if name else None,
+                              exchange=str(row.get("exchDisp") or row.get("exchange") or "")
+                              or None, kind=str(row.get("quoteType") or "") or None))
+    return tuple(hits)

@@ -85,7 +85,8 @@ async def test_it_logs_in_answers_report_the_section_menu_and_refuses_a_member(
     assert gateway.identifies == 1 and gateway.compressions == ["zlib-stream"]
     assert gateway.intents == 1, "guilds only: no privileged intent"
     assert [c["name"] for c in api.synced[None]] == ["report", "section", "chart", "subscribe",
-                                                     "unsubscribe", "lang", "status", "ask"]
+                                                     "unsubscribe", "lang", "status", "ask",
+                                                     "watch", "watchlist", "alert"]
     assert [f"{c.method} {c.path}" for c in api.calls[:4]] == [
         "GET /users/@me", "GET /oauth2/applications/@me",
         "PUT /applications/1100000000000000001/commands", "GET /gateway/bot"]

@@ -73,7 +73,7 @@ def test_the_bot_refuses_a_hostile_input_file_at_start(tmp_path: Path, case: Cas
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
     assert main(["run", "--input", str(path)]) == 2
     err = capsys.readouterr().err
-    assert case.problem is not None and err.startswith(case.problem)
+    assert err.startswith(case.problem_in(str(path)))
     assert "Traceback" not in err
 
 
