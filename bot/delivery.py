@@ -158,7 +158,8 @@ def watch_followups(container: Container, ledger: Ledger, senders: dict[str, Sen
     watch = container.watch
     notes = {p: WatchNoteSender(s, watch) for p, s in senders.items()
              if isinstance(s, NoteSender)}
-    fanout = Fanout(ledger, notes, container.subscriptions, liveness)
+    fanout = Fanout(ledger, notes, container.subscriptions, liveness,
+                    languages=container.languages)  # each chat's block in its language
     return [WatchFollowUp(fanout, watch)]
 
 
@@ -170,7 +171,7 @@ def alert_poller(container: Container, delivery: Delivery) -> AlertPoller | None
     ledger = AlertLedger(container.db, delivery.liveness.worker_id)
     return AlertPoller(container.alerts.store, ledger, container.watch.quotes, notes,
                        delivery.liveness, container.alerts.settings,
-                       history=container.alerts.history)
+                       history=container.alerts.history, languages=container.languages)
 
 
 def with_telegram(container: Container, media: MediaCache

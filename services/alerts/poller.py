@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from services.alerts import messages
 from services.alerts.evaluate import evaluate, needed
@@ -39,6 +40,7 @@ from services.errors import (
     DestinationMoved,
     RateLimited,
 )
+from services.i18n import Translator, translator
 from services.watch.history import NO_HISTORY, HistoryReader
 from services.watch.instruments import Listing
 from services.watch.resolve import Quotes
@@ -76,13 +78,24 @@ class PollResult:
     seconds: float = 0.0
 
 
-def note_of(text: str, held_since: datetime | None = None, limit: int = 0) -> Note:
+def note_of(text: str, held_since: datetime | None = None, limit: int = 0,
+            tr: Translator | None = None) -> Note:
     """A ledger row's text as a Note (the first line is the title)."""
     title, *lines = text.split("\n")
     if held_since is not None:
-        lines.append(f"Held back by the limit of {limit} alert messages an hour; it fired at "
-                     f"{held_since:%Y-%m-%d %H:%M} UTC.")
+        time = f"{held_since:%Y-%m-%d %H:%M}"
+        lines.append((tr or translator()).gettext(
+            "Held back by the limit of {limit} alert messages an hour; it fired at {time} UTC.",
+            limit=limit, time=time))
     return Note(title, tuple(lines))
+
+
+class LanguageChoices(Protocol):
+    """What each chat chose with /lang (``storage.languages``), read once per poll."""
+
+    default: str
+
+    async def all(self) -> dict[tuple[str, str], str]: ...
 
 
 class AlertPoller:
@@ -90,7 +103,8 @@ class AlertPoller:
                  senders: Mapping[str, NoteSender], liveness: Liveness,
                  settings: AlertSettings | None = None, *,
                  history: HistoryReader = NO_HISTORY, clock: Clock = utc_now,
-                 counters: AlertCounters = NO_COUNTERS) -> None:
+                 counters: AlertCounters = NO_COUNTERS,
+                 languages: LanguageChoices | None = None) -> None:
         self._store = store
         self._ledger = ledger
         self._quotes = quotes
@@ -100,6 +114,7 @@ class AlertPoller:
         self._history = history
         self._clock = clock
         self._counters = counters
+        self._languages = languages  # each message is written in its chat's language
         self._instruments = store.instruments
         self._noticed: set[str] = set()  # notices owed already (a cache of the ledger's key)
         self.polls = 0
@@ -131,21 +146,31 @@ class AlertPoller:
         verdict = evaluate(alerts, batch, history, self._settings.margins)
         result.evaluate_s = time.perf_counter() - began
         fired: Counter[str] = Counter()
+        reader = await self._readers()
         for alert, found in verdict.fire:
             listing = listings[alert.instrument_id]
             other = listings.get(alert.other_id) if alert.other_id else None
             text = messages.firing(alert.kind, listing, alert.threshold, found,
-                                   self._settings.margins, other)
+                                   self._settings.margins, other,
+                                   reader(alert.platform, alert.destination_id))
             if await self._store.fire(alert, text, self._ledger):
                 fired[alert.kind] += 1
         result.fired = sum(fired.values())
         result.rearmed = await self._store.rearm(verdict.rearm)
         result.notices = await self._notices(alerts, verdict.unfetched, listings,
-                                             self._clock())
+                                             self._clock(), reader)
         count_poll(self._counters, verdict.evaluated, fired)
 
+    async def _readers(self) -> Callable[[str, str], Translator]:
+        """The translator of each chat, from the choices as stored now."""
+        chosen = await self._languages.all() if self._languages is not None else {}
+        default = self._languages.default if self._languages is not None else "en"
+        return lambda platform, destination: translator(chosen.get((platform, destination),
+                                                                   default))
+
     async def _notices(self, alerts: Sequence[StoredAlert], unfetched: Mapping[str, str],
-                       listings: Mapping[str, Listing], at: datetime) -> int:
+                       listings: Mapping[str, Listing], at: datetime,
+                       reader: Callable[[str, str], Translator]) -> int:
         if not unfetched:
             return 0
         day = at.astimezone(UTC).date().isoformat()
@@ -160,7 +185,8 @@ class AlertPoller:
                 if seen in self._noticed:
                     continue
                 self._noticed.add(seen)
-                text = messages.unfetched(listings[listing_id], unfetched[listing_id], at)
+                text = messages.unfetched(listings[listing_id], unfetched[listing_id], at,
+                                          reader(platform, destination))
                 owed += await self._ledger.notice(platform, destination, key, text)
         if len(self._noticed) > 100_000:
             self._noticed.clear()
@@ -171,6 +197,7 @@ class AlertPoller:
         await self._liveness.start()
         await self._ledger.recover(self._liveness.is_alive)
         limit = self._settings.messages_per_hour
+        reader = await self._readers()
         for platform, sender in self._senders.items():
             sent = Counter(await self._ledger.delivered_since(
                 platform, self._clock() - timedelta(hours=1)))
@@ -179,7 +206,8 @@ class AlertPoller:
                 claim = await self._ledger.claim_next(platform, sorted(full))
                 if claim is None:
                     break
-                outcome = await self._send(sender, claim, result)
+                outcome = await self._send(sender, claim, result,
+                                           reader(platform, claim.destination_id))
                 if outcome == "stop":
                     break
                 if outcome == "sent":
@@ -191,10 +219,11 @@ class AlertPoller:
     async def _held(self, platform: str, full: set[str]) -> int:
         return await self._ledger.pending_for(platform, sorted(full))
 
-    async def _send(self, sender: NoteSender, claim: AlertClaim, result: PollResult) -> str:
+    async def _send(self, sender: NoteSender, claim: AlertClaim, result: PollResult,
+                    tr: Translator | None = None) -> str:
         held = claim.created_at if (self._clock() - claim.created_at) > timedelta(
             seconds=2 * self._settings.poll_s + 60) else None
-        note = note_of(claim.text, held, self._settings.messages_per_hour)
+        note = note_of(claim.text, held, self._settings.messages_per_hour, tr)
         await sender.pace()
         if not await self._ledger.dispatch(claim):
             return "lost"

@@ -23,7 +23,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, cast
 
-from services.errors import InputError
+from services.errors import InputError, Say
+from services.i18n import N_, Translator, translator
+from services.i18n.errors import render
 
 Kind = Literal["move", "above", "below", "spread", "depeg", "z"]
 KINDS: tuple[Kind, ...] = ("move", "above", "below", "spread", "depeg", "z")
@@ -44,7 +46,8 @@ _NUMBER = re.compile(r"^([+-]?\d[\d,]*(?:\.\d+)?|[+-]?\.\d+)\s*(%|pp|σ|sigma|sd
 
 
 class AlertInputError(InputError):
-    """An alert rule that cannot be used; ``str()`` is one line with an example."""
+    """An alert rule that cannot be used; ``str()`` is one line with an example (``say``: the
+    same line for any language)."""
 
 
 @dataclass(frozen=True)
@@ -62,8 +65,14 @@ class Margins:
     rearm_level_pct: float = 0.5  # above, below: re-arm this % of the level back
 
 
-def example(kind: Kind | None, command: str = "/alert add") -> str:
-    return f"Example: {command} {EXAMPLES[kind or 'move']}"
+def example_say(kind: Kind | None, command: str = "/alert add") -> Say:
+    return Say("Example: {command} {rule}", {"command": command,
+                                              "rule": EXAMPLES[kind or "move"]})
+
+
+def example(kind: Kind | None, command: str = "/alert add", tr: Translator | None = None
+            ) -> str:
+    return render(example_say(kind, command), tr or translator())
 
 
 def parse_rule(args: Sequence[str], command: str = "/alert add") -> RuleText:
@@ -71,32 +80,40 @@ def parse_rule(args: Sequence[str], command: str = "/alert add") -> RuleText:
     ``z HSTECH 2`` (the kind first or after the code)."""
     tokens = _tokens(args)
     if not tokens:
-        raise AlertInputError(f"Say what to watch. {example(None, command)}")
+        raise AlertInputError.saying("Say what to watch. {example}",
+                                     example=example_say(None, command))
     first = tokens[0].lower()
     if first in KINDS:
         kind = cast(Kind, first)
         wanted = 2 if kind == "spread" else 1
         codes, rest = tuple(tokens[1:1 + wanted]), tokens[1 + wanted:]
         if len(codes) < wanted or any(_has_unit(code) for code in codes):
-            what = "two instruments" if kind == "spread" else "an instrument"
-            raise AlertInputError(f"{kind} needs {what} and a threshold. "
-                                  f"{example(kind, command)}")
+            if kind == "spread":
+                raise AlertInputError.saying("{kind} needs two instruments and a threshold. "
+                                             "{example}", kind=kind,
+                                             example=example_say(kind, command))
+            raise AlertInputError.saying("{kind} needs an instrument and a threshold. "
+                                         "{example}", kind=kind,
+                                         example=example_say(kind, command))
     else:
         if len(tokens) < 2:
-            raise AlertInputError(f"Say which kind of alert: move, above, below, spread, "
-                                  f"depeg or z. {example(None, command)}")
+            raise AlertInputError.saying("Say which kind of alert: move, above, below, "
+                                         "spread, depeg or z. {example}",
+                                         example=example_say(None, command))
         named = tokens[1].lower()
         if named not in KINDS:
-            raise AlertInputError(f"'{tokens[1]}' is not an alert kind; use move, above, "
-                                  f"below, spread, depeg or z. {example(None, command)}")
+            raise AlertInputError.saying("'{typed}' is not an alert kind; use move, above, "
+                                         "below, spread, depeg or z. {example}",
+                                         typed=tokens[1], example=example_say(None, command))
         kind = cast(Kind, named)
         if kind == "spread":
-            raise AlertInputError(f"spread names two instruments first. "
-                                  f"{example('spread', command)}")
+            raise AlertInputError.saying("spread names two instruments first. {example}",
+                                         example=example_say("spread", command))
         codes, rest = (tokens[0],), tokens[2:]
     if len(rest) != 1:
-        problem = "a threshold is missing" if not rest else "too many values"
-        raise AlertInputError(f"{kind}: {problem}. {example(kind, command)}")
+        problem = Say(N_("a threshold is missing") if not rest else N_("too many values"))
+        raise AlertInputError.saying("{kind}: {problem}. {example}", kind=kind,
+                                     problem=problem, example=example_say(kind, command))
     return RuleText(kind, codes, threshold(kind, rest[0], command))
 
 
@@ -120,30 +137,37 @@ def _tokens(args: Sequence[str]) -> list[str]:
 def threshold(kind: Kind, text: str, command: str = "/alert add") -> float:
     match = _NUMBER.match(text.strip())
     if not match:
-        raise AlertInputError(f"'{text}' is not a number. {example(kind, command)}")
+        raise AlertInputError.saying("'{text}' is not a number. {example}", text=text,
+                                     example=example_say(kind, command))
     value = float(match.group(1).replace(",", ""))
     unit = (match.group(2) or "").lower()
     if kind in ("above", "below"):
         if unit:
-            raise AlertInputError(f"{kind} takes a price level, not {unit}. "
-                                  f"{example(kind, command)}")
+            raise AlertInputError.saying("{kind} takes a price level, not {unit}. {example}",
+                                         kind=kind, unit=unit,
+                                         example=example_say(kind, command))
         if value <= 0:
-            raise AlertInputError(f"A price level must be above 0, not {text}. "
-                                  f"{example(kind, command)}")
+            raise AlertInputError.saying("A price level must be above 0, not {text}. "
+                                         "{example}", text=text,
+                                         example=example_say(kind, command))
         return value
     if kind == "spread" and unit not in ("", "pp", "%"):
-        raise AlertInputError(f"spread takes percentage points, e.g. 3pp. "
-                              f"{example(kind, command)}")
+        raise AlertInputError.saying("spread takes percentage points, e.g. 3pp. {example}",
+                                     example=example_say(kind, command))
     if kind in ("move", "depeg") and unit not in ("", "%"):
-        raise AlertInputError(f"{kind} takes a percent, e.g. 5%. {example(kind, command)}")
+        raise AlertInputError.saying("{kind} takes a percent, e.g. 5%. {example}", kind=kind,
+                                     example=example_say(kind, command))
     if kind == "z" and unit not in ("", "σ", "sigma", "sd"):
-        raise AlertInputError(f"z takes a number of standard deviations, e.g. 2. "
-                              f"{example(kind, command)}")
+        raise AlertInputError.saying("z takes a number of standard deviations, e.g. 2. "
+                                     "{example}", example=example_say(kind, command))
     low, high = BOUNDS[kind]
     if not low <= abs(value) <= high or value < 0:
         shown = f"{text}" if unit else f"{value:g}{UNITS[kind]}"
-        raise AlertInputError(f"{kind} {shown} makes no sense: use {low:g} to {high:g}"
-                              f"{UNITS[kind]}. {example(kind, command)}")
+        span = f"{low:g}"
+        top = f"{high:g}{UNITS[kind]}"
+        raise AlertInputError.saying("{kind} {shown} makes no sense: use {low} to {high}. "
+                                     "{example}", kind=kind, shown=shown, low=span, high=top,
+                                     example=example_say(kind, command))
     return value
 
 

@@ -5,7 +5,8 @@ remove, answered as plain lines.
 ambiguous instrument (ask-back), a kind that does not fit it (``depeg`` on anything but a
 dollar stablecoin, ``z`` without a history to measure against), a threshold that makes no
 sense, a duplicate, or one alert too many. A rule whose condition already holds is set
-disarmed: it fires at the next crossing, and the reply says so.
+disarmed: it fires at the next crossing, and the reply says so. Every reply is in the
+reader's language (``tr``; English by default).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from services.alerts.rules import (
 )
 from services.alerts.store import AlertStore, DuplicateAlert, StoredAlert, TooManyAlerts
 from services.errors import InputError
+from services.i18n import Translator, translator
+from services.i18n.errors import user_message
 from services.watch.block import price
 from services.watch.history import NO_HISTORY, HistoryReader
 from services.watch.instruments import Listing
@@ -62,24 +65,25 @@ class AlertService:
         self.history = history
 
     async def add(self, platform: str, destination_id: str, args: Sequence[str],
-                  command: str = "/alert add") -> Reply:
+                  command: str = "/alert add", tr: Translator | None = None) -> Reply:
+        tr = tr or translator()
         try:
             rule = parse_rule(args, command)
         except AlertInputError as exc:
-            return Reply((str(exc),))
+            return Reply((user_message(exc, tr),))
         options: list[Option] = []
         for index, code in enumerate(rule.codes):
             try:
                 resolution = await self.resolver.resolve(code)
             except InputError as exc:
-                return Reply((f"{exc} {example(rule.kind, command)}",))
+                return Reply((f"{user_message(exc, tr)} {example(rule.kind, command, tr)}",))
             if not isinstance(resolution, Resolved):
                 codes = list(rule.codes)
                 codes[index] = "{code}"
                 again = f"{command} {typed_rule(rule, codes)}"
-                return Reply(tuple(not_resolved(resolution, again)))
+                return Reply(tuple(not_resolved(resolution, again, tr)))
             options.append(resolution.option)
-        problem = await self._unfit(rule, options, command)
+        problem = await self._unfit(rule, options, command, tr)
         if problem is not None:
             return Reply((problem,))
         first, other = options[0], options[1] if len(options) > 1 else None
@@ -95,100 +99,122 @@ class AlertService:
                 other.listing if other else None, rule.threshold, not held,
                 self.settings.max_per_chat)
         except DuplicateAlert as dup:
-            return Reply((f"This chat already has that alert (number {dup.position}); "
-                          f"{command.replace('add', 'list')} shows them.",))
+            return Reply((tr.gettext("This chat already has that alert (number {number}); "
+                                     "{command} shows them.", number=dup.position,
+                                     command=command.replace("add", "list")),))
         except TooManyAlerts as full:
-            return Reply((f"This chat has {full.limit} alerts, the most it can have; "
-                          f"{command.replace('add', 'remove')} NUMBER makes room.",))
-        what = condition(rule.kind, first.listing, rule.threshold,
-                         other.listing if other else None)
-        lines = [f"Alert {position} set: {what}."]
+            return Reply((tr.gettext("This chat has {limit} alerts, the most it can have; "
+                                     "{command} NUMBER makes room.", limit=full.limit,
+                                     command=command.replace("add", "remove")),))
+        second = other.listing if other else None
+        what = condition(rule.kind, first.listing, rule.threshold, second, tr)
+        lines = [tr.gettext("Alert {number} set: {condition}.", number=position,
+                            condition=what)]
         if now is not None:
-            lines.append("Now: " + describe(rule.kind, first.listing, now,
-                                            other.listing if other else None))
+            lines.append(tr.gettext("Now: {figure}", figure=describe(
+                rule.kind, first.listing, now, second, tr)))
         minutes = self.settings.poll_s / 60
-        every = f"{minutes:g} min" if minutes >= 1 else f"{self.settings.poll_s:g} s"
+        every = (tr.gettext("{minutes} min", minutes=f"{minutes:g}") if minutes >= 1
+                 else tr.gettext("{seconds} s", seconds=f"{self.settings.poll_s:g}"))
         if held:
-            lines.append(f"That holds already, so it fires at the next crossing, once the "
-                         f"figure is back past {self._rearm(rule, first.listing)}. "
-                         f"Checked every {every}.")
+            lines.append(tr.gettext("That holds already, so it fires at the next crossing, "
+                                    "once the figure is back past {level}. Checked every "
+                                    "{every}.", level=self._rearm(rule, first.listing, tr),
+                                    every=every))
         else:
-            lines.append(f"Checked every {every}; it fires once per crossing.")
+            lines.append(tr.gettext("Checked every {every}; it fires once per crossing.",
+                                    every=every))
         return Reply(tuple(lines), changed=True)
 
-    async def _unfit(self, rule: RuleText, options: Sequence[Option], command: str
-                     ) -> str | None:
+    async def _unfit(self, rule: RuleText, options: Sequence[Option], command: str,
+                     tr: Translator) -> str | None:
         first = options[0]
         if rule.kind == "spread" and options[0].listing.id == options[1].listing.id:
-            return f"A spread needs two different instruments. {example('spread', command)}"
+            return tr.gettext("A spread needs two different instruments. {example}",
+                              example=example("spread", command, tr))
         if rule.kind == "depeg":
             quote = first.quote
             off = abs((quote.price or 0) - 1) * 100
             if first.listing.kind != "coin" or off > STABLE_BAND_PCT:
-                return (f"{first.listing.label} is not a dollar stablecoin (it is at "
-                        f"{price(first.listing, quote.price)}): depeg compares a price with $1. "
-                        f"{example('depeg', command)}")
+                return tr.gettext("{code} is not a dollar stablecoin (it is at {price}): "
+                                  "depeg compares a price with $1. {example}",
+                                  code=first.listing.label,
+                                  price=price(first.listing, quote.price, tr.language),
+                                  example=example("depeg", command, tr))
         if rule.kind == "z":
             series = (await self.history.read([first.listing.id])).get(first.listing.id)
             if z_score(series, first.quote.session, first.quote.change_pct) is None:
-                return (f"z needs {first.listing.label}'s own history (at least {MIN_RETURNS} "
-                        f"daily closes before its last session), and there is none yet. "
-                        f"{example('z', command)}")
+                return tr.gettext("z needs {code}'s own history (at least {n} daily closes "
+                                  "before its last session), and there is none yet. "
+                                  "{example}", code=first.listing.label, n=MIN_RETURNS,
+                                  example=example("z", command, tr))
         return None
 
     async def listed(self, platform: str, destination_id: str,
-                     command: str = "/alert") -> Reply:
+                     command: str = "/alert", tr: Translator | None = None) -> Reply:
+        tr = tr or translator()
         alerts = await self.store.for_chat(platform, destination_id)
         if not alerts:
-            return Reply((f"This chat has no alerts. {example(None, command + ' add')}",))
+            return Reply((tr.gettext("This chat has no alerts. {example}",
+                                     example=example(None, command + " add", tr)),))
         names = await self.store.instruments.many(
             [a.instrument_id for a in alerts] + [a.other_id for a in alerts if a.other_id])
-        lines = [f"Alerts in this chat ({len(alerts)} of {self.settings.max_per_chat}):"]
+        lines = [tr.gettext("Alerts in this chat ({count} of {limit}):", count=len(alerts),
+                            limit=self.settings.max_per_chat)]
         for position, alert in enumerate(alerts, 1):
-            lines.append(f"{position}. {self._condition(alert, names)}: {_state(alert)}")
-        lines.append(f"{command} remove NUMBER removes one.")
+            lines.append(tr.gettext("{number}. {condition}: {state}", number=position,
+                                    condition=self._condition(alert, names, tr),
+                                    state=_state(alert, tr)))
+        lines.append(tr.gettext("{command} remove NUMBER removes one.", command=command))
         return Reply(tuple(lines))
 
     async def remove(self, platform: str, destination_id: str, args: Sequence[str],
-                     command: str = "/alert") -> Reply:
+                     command: str = "/alert", tr: Translator | None = None) -> Reply:
+        tr = tr or translator()
         alerts = await self.store.for_chat(platform, destination_id)
         wanted = " ".join(args).strip().lower()
         if wanted == "all":
             for alert in alerts:
                 await self.store.remove(alert.id)
-            return Reply((f"Removed all {len(alerts)} alerts of this chat.",), changed=True)
+            return Reply((tr.gettext("Removed all {count} alerts of this chat.",
+                                     count=len(alerts)),), changed=True)
         if not wanted.isdigit() or not 1 <= int(wanted) <= len(alerts):
-            span = f"1 to {len(alerts)}" if alerts else "none: this chat has no alerts"
-            return Reply((f"Say which alert by its number in {command} list ({span}). "
-                          f"Example: {command} remove 1",))
+            span = (tr.gettext("1 to {count}", count=len(alerts)) if alerts
+                    else tr.gettext("none: this chat has no alerts"))
+            return Reply((tr.gettext("Say which alert by its number in {command} list "
+                                     "({span}). Example: {command} remove 1",
+                                     command=command, span=span),))
         alert = alerts[int(wanted) - 1]
         names = await self.store.instruments.many([alert.instrument_id, alert.other_id or ""])
         await self.store.remove(alert.id)
-        return Reply((f"Removed alert {wanted}: {self._condition(alert, names)}.",),
+        return Reply((tr.gettext("Removed alert {number}: {condition}.", number=wanted,
+                                 condition=self._condition(alert, names, tr)),),
                      changed=True)
 
-    def _rearm(self, rule: RuleText, listing: Listing) -> str:
+    def _rearm(self, rule: RuleText, listing: Listing, tr: Translator) -> str:
         """The figure past which a rule that holds now re-arms."""
         level = rearm_at(rule.kind, rule.threshold, self.settings.margins)
         if rule.kind in ("above", "below"):
-            return price(listing, level)
+            return price(listing, level, tr.language)
         unit = {"move": "%", "spread": " pp", "depeg": "%", "z": "σ"}[rule.kind]
         return f"{fmt.ratio(level)}{unit}"
 
-    def _condition(self, alert: StoredAlert, names: dict[str, Listing]) -> str:
+    def _condition(self, alert: StoredAlert, names: dict[str, Listing],
+                   tr: Translator) -> str:
         listing = names.get(alert.instrument_id)
         if listing is None:
             return f"{alert.kind} {alert.instrument_id}"
         other = names.get(alert.other_id) if alert.other_id else None
-        return condition(alert.kind, listing, alert.threshold, other)
+        return condition(alert.kind, listing, alert.threshold, other, tr)
 
 
-def _state(alert: StoredAlert) -> str:
+def _state(alert: StoredAlert, tr: Translator) -> str:
     if alert.armed:
-        fired = f", fired {alert.crossings}×" if alert.crossings else ""
-        return f"armed{fired}"
+        if alert.crossings:
+            return tr.gettext("armed, fired {n}×", n=alert.crossings)
+        return tr.gettext("armed")
     if alert.crossings:
-        return f"fired {alert.crossings}×, re-arms once the figure is back"
-    return "holds now; fires at the next crossing"
+        return tr.gettext("fired {n}×, re-arms once the figure is back", n=alert.crossings)
+    return tr.gettext("holds now; fires at the next crossing")
 
 

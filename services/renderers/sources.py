@@ -29,7 +29,8 @@ def status_line(status: SourceStatus, tr: Translator | None = None) -> str:
     if status.requests is not None:
         parts.append(tr.ngettext("{n} request", "{n} requests", status.requests))
     if status.latency_s is not None:
-        parts.append(tr.gettext("{seconds} s", seconds=f"{status.latency_s:.2f}"))
+        latency = f"{status.latency_s:.2f}"
+        parts.append(tr.gettext("{seconds} s", seconds=latency))
     if status.ok:
         parts.append(tr.gettext("as of {time}", time=fmt.day(status.as_of)) if status.as_of
                      else tr.gettext("as-of time n/a"))

@@ -22,7 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from services.errors import InputError
+from services.errors import InputError, Say
+from services.i18n import N_
 from services.market_data.instruments import BY_ID
 from services.models.snapshot import Market
 from services.watch.instruments import (
@@ -36,7 +37,7 @@ from services.watch.instruments import (
 )
 
 MAX_LENGTH = 24
-EXAMPLES = "e.g. AAPL, BRK.B, 0700, 600519, BTC or HSI"
+EXAMPLES = N_("e.g. AAPL, BRK.B, 0700, 600519, BTC or HSI")
 
 _US = re.compile(r"^([A-Z]{1,5})(?:[.\-]([A-Z]{1,2}))?$")
 _US_EXPLICIT = re.compile(r"^([A-Z]{1,5}(?:[.\-][A-Z]{1,2})?)\.US$")
@@ -51,6 +52,9 @@ SECID_MARKET = {"SH": "1", "SZ": "0", "BJ": "0"}  # Eastmoney's f13
 
 class CodeError(InputError):
     """The text cannot name an instrument at all."""
+
+
+NOT_A_CODE = N_("'{typed}' is not a ticker, code or coin ({examples}).")
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,7 @@ def read_code(text: str) -> Reading:
     """Every instrument ``text`` may name; ``CodeError`` when it cannot name any."""
     typed = text.strip()
     if not typed or len(typed) > MAX_LENGTH or any(c.isspace() for c in typed):
-        raise CodeError(f"'{typed[:MAX_LENGTH]}' is not a ticker, code or coin ({EXAMPLES}).")
+        raise CodeError.saying(NOT_A_CODE, typed=typed[:MAX_LENGTH], examples=Say(EXAMPLES))
     upper = typed.upper()
     if upper in BY_ID:
         listing = REPORT_LISTINGS[upper]
@@ -80,8 +84,8 @@ def read_code(text: str) -> Reading:
     if upper.startswith("COIN:"):
         query = typed[5:].strip().lower()
         if not _COIN.match(query):
-            raise CodeError(f"'{typed}' is not a coin's symbol or CoinGecko id "
-                            "(e.g. coin:sol or coin:solana).")
+            raise CodeError.saying("'{typed}' is not a coin's symbol or CoinGecko id "
+                                   "(e.g. coin:sol or coin:solana).", typed=typed)
         return Reading(typed, (), query)
     found = _a_share(upper) or _hong_kong(upper) or _us(upper)
     coin = typed.lower() if _COIN.match(typed.lower()) and not typed.isdigit() else None
@@ -89,7 +93,7 @@ def read_code(text: str) -> Reading:
             or upper.endswith(".HK"):
         coin = None  # the text names its exchange
     if not found and coin is None:
-        raise CodeError(f"'{typed}' is not a ticker, code or coin ({EXAMPLES}).")
+        raise CodeError.saying(NOT_A_CODE, typed=typed, examples=Say(EXAMPLES))
     return Reading(typed, tuple(found), coin)
 
 
@@ -139,8 +143,9 @@ def _a_share(upper: str) -> list[Candidate]:
         return _on_exchange(code, "SZ") + _on_exchange(code, "SH")
     found = _exchange_of(code)
     if found is None:
-        raise CodeError(f"'{code}' is not an A-share code: Shanghai codes start with 6 or 5, "
-                        "Shenzhen with 0, 1, 2 or 3, Beijing with 4, 8 or 92.")
+        raise CodeError.saying("'{code}' is not an A-share code: Shanghai codes start with 6 "
+                               "or 5, Shenzhen with 0, 1, 2 or 3, Beijing with 4, 8 or 92.",
+                               code=code)
     return _on_exchange(code, found)
 
 

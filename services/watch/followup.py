@@ -13,6 +13,7 @@ edition (``WatchService.board``); every chat's block is cut from that one board.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Protocol
 
 from services.delivery.channels import Note, NoteSender, SendResult
@@ -35,8 +36,9 @@ def base_id(followup: str) -> str:
 
 
 def followup_edition(edition: Edition) -> Edition:
-    """The same edition under the follow-up's ledger key."""
-    return Edition(followup_id(edition.id), edition.report, edition.snapshot, edition.built_at)
+    """The same edition under the follow-up's ledger key (sharing its reports by language:
+    the fan-out gives each chat the edition in that chat's language)."""
+    return replace(edition, id=followup_id(edition.id))
 
 
 def block_note(block: WatchBlock) -> Note:
@@ -73,7 +75,7 @@ class WatchNoteSender:
     async def send_edition(self, destination_id: str, edition: Edition) -> SendResult:
         key = base_id(edition.id)
         block = await self._service.block_for(key, self.platform, destination_id,
-                                              self._every.get(key, []))
+                                              self._every.get(key, []), edition.language)
         if block is None:  # the list was emptied since: nothing to say
             return SendResult(())
         return await self._inner.send_note(destination_id, block_note(block))

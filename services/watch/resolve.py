@@ -82,7 +82,14 @@ class Unknown:
 @dataclass(frozen=True)
 class Unverified:
     text: str
-    reason: str
+    failed: tuple[str, ...]  # "0700.HK (yahoo: timeout)", each candidate that was not checked
+    lookup: str | None = None  # why the coin lookup failed, if it did
+
+    @property
+    def reason(self) -> str:
+        """``could not check 0700.HK (yahoo: timeout); the coin lookup (…)``."""
+        parts = [*self.failed, *([f"the coin lookup ({self.lookup})"] if self.lookup else [])]
+        return "could not check " + "; ".join(parts)
 
 
 Resolution = Resolved | Ambiguous | Unknown | Unverified
@@ -139,10 +146,8 @@ class Resolver:
                 options.append(Option(named(quote, candidate.listing), quote, candidate.where))
             elif quote.status == "failed":
                 failures.append(f"{candidate.listing.label} ({quote.problem})")
-        if lookup_failed is not None:
-            failures.append(f"the coin lookup ({lookup_failed})")
-        if failures and len(options) <= 1:
-            return Unverified(reading.text, "could not check " + "; ".join(failures))
+        if (failures or lookup_failed is not None) and len(options) <= 1:
+            return Unverified(reading.text, tuple(failures), lookup_failed)
         if len(options) == 1:
             return Resolved(reading.text, options[0])
         if options:

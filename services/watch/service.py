@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from services.errors import InputError
+from services.errors import InputError, Say
 from services.watch.block import WatchBlock, build_block, needed
 from services.watch.codes import read_code
 from services.watch.history import NO_HISTORY, HistoryReader
@@ -33,7 +33,7 @@ class AddOutcome:
     resolution: Resolution | None = None
     added: Added | None = None
     full_at: int | None = None  # the limit, when the list was full
-    error: str | None = None  # the text names nothing (one line)
+    error: Say | None = None  # the text names nothing (one line, said in the reader's language)
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class RemoveOutcome:
     text: str
     removed: tuple[Listing, ...] = ()
     matches: tuple[Listing, ...] = ()  # more than one item fits: ask back
-    error: str | None = None
+    error: Say | None = None
 
 
 class QuoteCache:
@@ -91,14 +91,15 @@ class WatchService:
         """Each code resolved and verified; the ones that name exactly one instrument are
         added (up to ``max_items``)."""
         if len(codes) > MAX_CODES:
-            return [AddOutcome(" ".join(codes[:3]) + " …", error=(
-                f"{len(codes)} codes at once is too many; add at most {MAX_CODES} at a time."))]
+            return [AddOutcome(" ".join(codes[:3]) + " …", error=Say(
+                "{count} codes at once is too many; add at most {limit} at a time.",
+                {"count": len(codes), "limit": MAX_CODES}))]
         outcomes = []
         for code in dict.fromkeys(codes):
             try:
                 resolution = await self.resolver.resolve(code)
             except InputError as exc:
-                outcomes.append(AddOutcome(code, error=str(exc)))
+                outcomes.append(AddOutcome(code, error=said(exc)))
                 continue
             if not isinstance(resolution, Resolved):
                 outcomes.append(AddOutcome(code, resolution))
@@ -116,16 +117,16 @@ class WatchService:
                      ) -> list[RemoveOutcome]:
         """Each code matched against the chat's list (no request needed)."""
         if len(codes) > MAX_CODES:
-            return [RemoveOutcome(" ".join(codes[:3]) + " …", error=(
-                f"{len(codes)} codes at once is too many; remove at most {MAX_CODES} at a "
-                "time."))]
+            return [RemoveOutcome(" ".join(codes[:3]) + " …", error=Say(
+                "{count} codes at once is too many; remove at most {limit} at a time.",
+                {"count": len(codes), "limit": MAX_CODES}))]
         items = await self.store.items(platform, destination_id)
         outcomes = []
         for code in dict.fromkeys(codes):
             try:
                 matches = matching(code, items)
             except InputError as exc:
-                outcomes.append(RemoveOutcome(code, error=str(exc)))
+                outcomes.append(RemoveOutcome(code, error=said(exc)))
                 continue
             if len(matches) == 1:
                 await self.store.remove(platform, destination_id, matches[0].id)
@@ -137,14 +138,16 @@ class WatchService:
     async def items(self, platform: str, destination_id: str) -> list[Listing]:
         return await self.store.items(platform, destination_id)
 
-    async def block(self, platform: str, destination_id: str) -> WatchBlock | None:
-        """``/watchlist``: the chat's instruments now (quotes at most ``quote_ttl_s`` old)."""
+    async def block(self, platform: str, destination_id: str, language: str = "en"
+                    ) -> WatchBlock | None:
+        """``/watchlist``: the chat's instruments now (quotes at most ``quote_ttl_s`` old), in
+        ``language``."""
         listings = await self.store.items(platform, destination_id)
         if not listings:
             return None
         batch = await self.cache.get(with_benchmarks(listings))
         history = await self.history.read([li.id for li in listings])
-        return build_block(listings, batch, history)
+        return build_block(listings, batch, history, language=language)
 
     async def board(self, key: str, listings: Sequence[Listing]) -> QuoteBatch:
         """The quotes of ``listings`` (and their benchmarks) fetched once for ``key``: every
@@ -158,8 +161,9 @@ class WatchService:
         return await asyncio.shield(future)
 
     async def block_for(self, key: str, platform: str, destination_id: str,
-                        every: Sequence[Listing]) -> WatchBlock | None:
-        """The chat's block from the board of ``key`` (fetched for ``every`` listing)."""
+                        every: Sequence[Listing], language: str = "en") -> WatchBlock | None:
+        """The chat's block from the board of ``key`` (fetched for ``every`` listing), in
+        ``language``."""
         listings = await self.store.items(platform, destination_id)
         if not listings:
             return None
@@ -170,7 +174,12 @@ class WatchService:
             batch = QuoteBatch({**batch.quotes, **extra.quotes}, batch.requests,
                                batch.fetched_at)
         history = await self.history.read([li.id for li in listings])
-        return build_block(listings, batch, history)
+        return build_block(listings, batch, history, language=language)
+
+
+def said(exc: InputError) -> Say:
+    """The error's message as a template and values (its English text when it has none)."""
+    return exc.say if exc.say is not None else Say(str(exc))
 
 
 def with_benchmarks(listings: Sequence[Listing]) -> list[Listing]:

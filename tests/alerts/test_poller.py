@@ -10,6 +10,8 @@ from datetime import date
 
 from services.alerts.poller import AlertSettings
 from services.errors import DestinationGone, RateLimited
+from services.i18n import translator
+from services.storage.languages import LanguageStore
 from services.watch.history import StaticHistory
 from tests.alerts.conftest import Rig
 from tests.upstream.server import FakeUpstream
@@ -173,3 +175,24 @@ async def test_counted_once_per_poll_in_the_one_place(rig: Rig, world: World) ->
 def test_history_helper_dates() -> None:
     series = history("X").get("X")
     assert series is not None and series.last == date(2026, 11, 20) and len(series) == 80
+
+
+async def test_a_chinese_chat_is_alerted_in_chinese(rig: Rig, world: World) -> None:
+    """Each message is written in its chat's language when the alert fires (the choice read
+    from the store at each poll); the chat next to it stays English."""
+    languages = LanguageStore(rig.db)
+    await languages.set("telegram", CHAT, "zh")
+    lines = (await rig.service.add("telegram", CHAT, ["HSI", "below", "25000"],
+                                   tr=translator("zh"))).lines
+    assert lines[0] == "已设置提醒 1：HSI 低于 25,000。"
+    assert lines[1].startswith("当前：HSI Hang Seng Index 收于 25,423.06（2026-11-23，yahoo）")
+    await rig.add("2002", "HSI below 25000")
+    poller = rig.make(languages=languages)
+    set_hsi(world, 24900.0)
+    assert (await poller.poll()).sent == 2
+    [chinese] = rig.notes.to(CHAT)
+    assert chinese.title == "提醒：HSI 低于 25,000"
+    assert chinese.lines == ("HSI Hang Seng Index 收于 24,900（2026-11-23，yahoo）。",
+                             "HSI 回到 25,125 以上后才会再次触发。")
+    [english] = rig.notes.to("2002")
+    assert english.title == "Alert: HSI below 25,000"

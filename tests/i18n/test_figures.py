@@ -55,7 +55,9 @@ def old_level(v: float) -> str:
 
 
 def old_price(v: float) -> str:
-    return f"${v:,.0f}" if abs(v) >= 1000 else f"${v:,.2f}"
+    if abs(v) >= 1000:
+        return f"${v:,.0f}"
+    return f"${v:,.2f}" if abs(v) >= 10 else f"${v:,.4f}"  # a stablecoin's $0.9987
 
 
 def values() -> list[float]:
@@ -95,7 +97,8 @@ CHINESE: list[tuple[str, str]] = [
     (fmt.usd(5_000, language="zh"), "5,000美元"),  # $5.00K
     (fmt.usd(568, language="zh"), "568美元"),
     (fmt.price_usd(70_716.4, language="zh"), "70,716美元"),
-    (fmt.price_usd(2.153, language="zh"), "2.15美元"),
+    (fmt.price_usd(21.537, language="zh"), "21.54美元"),
+    (fmt.price_usd(0.99871, language="zh"), "0.9987美元"),
     (fmt.pct(0.59, language="zh"), "+0.59%"),
     (fmt.pp(2.54, language="zh"), "+2.54个百分点"),
     (fmt.gap(-1.47, language="zh"), "1.47个百分点"),

@@ -74,3 +74,17 @@ def test_text_that_names_nothing_is_one_line(text: str, problem: str) -> None:
         read_code(text)
     assert str(refused.value).startswith(problem)
     assert "\n" not in str(refused.value)
+
+
+def test_every_description_of_an_option_is_in_the_catalogs() -> None:
+    """The ask-back names each option in the reader's language: every "where" the codes can
+    make is a message of its own (``replies.WHERE``)."""
+    from services.watch.codes import read_code
+    from services.watch.instruments import REPORT_LISTINGS
+    from services.watch.replies import WHERE
+
+    made = {c.where for code in ("AAPL", "SOL.US", "0700", "600519", "000001", "000001.SH",
+                                 "399006", "430047", "830799", "510300", "159915")
+            for c in read_code(code).candidates}
+    made |= {c.where for listing_id in REPORT_LISTINGS for c in read_code(listing_id).candidates}
+    assert made <= WHERE, made - WHERE

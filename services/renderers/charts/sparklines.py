@@ -72,11 +72,11 @@ def rank_words(evidence: Evidence) -> str:
     if evidence.percentile is None:
         return ""
     t = words.tr()
-    if evidence.percentile >= 50:
-        return t.gettext("better than {share}% of {n} days", share=f"{evidence.percentile:.0f}",
-                         n=evidence.n_year)
-    return t.gettext("worse than {share}% of {n} days",
-                     share=f"{100 - evidence.percentile:.0f}", n=evidence.n_year)
+    better = evidence.percentile >= 50
+    share = f"{evidence.percentile if better else 100 - evidence.percentile:.0f}"
+    if better:
+        return t.gettext("better than {share}% of {n} days", share=share, n=evidence.n_year)
+    return t.gettext("worse than {share}% of {n} days", share=share, n=evidence.n_year)
 
 
 def rank_line(move: Move | None, evidence: Evidence | None) -> str:

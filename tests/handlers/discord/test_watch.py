@@ -19,6 +19,7 @@ from services.delivery.liveness import make_liveness
 from services.delivery.media import MediaCache
 from services.market_data.transport import open_clients
 from services.storage import Database
+from services.storage.languages import LanguageStore
 from services.storage.subscriptions import SubscriptionStore
 from services.watch.followup import WatchFollowUp, WatchNoteSender
 from services.watch.quotes import QuoteFetcher
@@ -45,7 +46,7 @@ async def wbot(fake: FakeDiscordAPI, db: Database, upstream: FakeUpstream,  # no
         watch = WatchService(WatchStore(db), quotes)
         alerts = AlertService(AlertStore(db), watch.resolver)
         deps = replace(make_deps(SubscriptionStore(db), FakeCharts()), watch=watch,
-                       alerts=alerts)
+                       alerts=alerts, languages=LanguageStore(db))
         client = MarketBot(deps)
         await client.login(TOKEN)
         try:
@@ -152,4 +153,23 @@ async def test_the_watchlist_block_follows_the_edition_in_a_channel(
         assert await Ledger(db, "reader").statuses(f"{edition.id}/watchlist") == {SENT: 1}
     finally:
         await liveness.stop()
+    assert_clean(fake)
+
+
+async def test_a_chinese_channel_reads_its_watchlist_and_alerts_in_chinese(
+        wbot: MarketBot, fake: FakeDiscordAPI) -> None:
+    await interact(wbot, fake, di.command("lang", {"language": "zh"}, permissions=di.MODERATOR))
+    refused = await interact(wbot, fake, di.command(
+        "watch", {"action": "add", "instruments": "700"}, permissions=di.MEMBER))
+    assert texts(refused) == ["需要“管理频道”权限才能更改本频道的自选列表。"]
+    added = await interact(wbot, fake, di.command(
+        "watch", {"action": "add", "instruments": "700"}, permissions=di.MODERATOR))
+    assert texts(added)[0].startswith("已添加 0700.HK Tencent Holdings Limited：375.97 -3.10%")
+    [block] = await interact(wbot, fake, di.command("watchlist"))
+    embed = block.payload["embeds"][0]
+    assert embed["title"] == "您的自选列表"
+    assert "相对 HSI -0.15%" in embed["description"]
+    set_ = await interact(wbot, fake, di.command(
+        "alert", {"action": "add", "rule": "HSI below 24000"}, permissions=di.MODERATOR))
+    assert texts(set_)[0].startswith("已设置提醒 1：HSI 低于 24,000。")
     assert_clean(fake)

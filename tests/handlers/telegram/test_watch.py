@@ -219,3 +219,70 @@ async def test_the_daily_push_adds_the_watchlist_block_per_chat(
     finally:
         await delivery.close()
         await request.shutdown()
+
+
+async def test_a_chinese_chat_watches_and_sets_alerts_in_chinese(wbot: WatchBot) -> None:
+    assert (await wbot.say("/lang zh")).startswith("本聊天已切换为中文")
+    asked = await wbot.say("/watch add 000001")
+    assert asked.split("\n")[:2] == [
+        "“000001”对应不止一个标的，请发送以下其中之一：",
+        "• /watch add 000001.SZ：平安银行，深圳股票，11.57 +1.94%（2026-11-23，eastmoney）"]
+    added = await wbot.say("/watch add 700 BTC")
+    assert added.split("\n") == [
+        "已添加 0700.HK Tencent Holdings Limited：375.97 -3.10%（2026-11-23，yahoo）。本聊天的"
+        "自选列表现有 1 项（上限 30）。",
+        "已添加 BTC Bitcoin：87,123美元 +1.04%（24小时至 2026-11-24 00:29 UTC，coingecko）。"
+        "本聊天的自选列表现有 2 项（上限 30）。"]
+    [block] = await wbot.send("/watchlist")
+    assert block.text.split("\n")[:5] == [
+        "您的自选列表", "0700.HK Tencent Holdings Limited",
+        "  375.97 -3.10% · 2026-11-23 · 相对 HSI -0.15%", "BTC Bitcoin",
+        "  87,123美元 +1.04% · 24小时至 2026-11-24 00:29 UTC"]
+    assert block.text.split("\n")[-1].startswith("来源：coingecko、")
+    assert await wbot.say("/watch add ??") == (
+        "“??”不是股票代码、证券代码或币种（例如 AAPL、BRK.B、0700、600519、BTC 或 HSI）。"
+        "例如：/watch add AAPL 0700 600519 BTC")
+    assert await wbot.say("/alert add BTC move 0%") == (
+        "move 0% 没有意义：请使用 0.1 至 50%。例如：/alert add BTC move 5%")
+    assert await wbot.say("/alert add BTC move 5%") == (
+        "已设置提醒 1：BTC 涨跌 ≥ ±5%。\n当前：BTC Bitcoin 24小时内涨跌 +1.04%，至 87,123美元"
+        "（24小时至 2026-11-24 00:29 UTC，coingecko）。\n"
+        "每 5分钟 检查一次；每次越过条件只触发一次。")
+    assert (await wbot.say("/alert list")).split("\n") == [
+        "本聊天的提醒（1 个，上限 20）：", "1. BTC 涨跌 ≥ ±5%：待触发",
+        "/alert remove 编号 可删除一个。"]
+    english = await wbot.say("/watch list", GROUP, MEMBER)  # the group next to it: English
+    assert english.startswith("This chat's watchlist is empty.")
+
+
+async def test_the_watchlist_block_follows_the_edition_in_each_chats_language(
+        wbot: WatchBot) -> None:
+    subs = wbot.container.subscriptions
+    for chat in (PRIVATE, GROUP):
+        await subs.upsert("telegram", str(chat), "08:30", "Asia/Hong_Kong")
+    await wbot.say("/lang zh", PRIVATE)
+    await wbot.say("/watch add 700", PRIVATE)
+    await wbot.say("/watch add 700", GROUP, ADMIN)
+    wbot.fake.reset_records()
+    request, updates = requests(wbot.fake, pool=10)
+    bot = Bot(TOKEN, base_url="http://fake.invalid/bot", request=request,
+              get_updates_request=updates)
+    clock = FakeClock()
+    media = MediaCache(wbot.container.db)
+    sender = TelegramSender(bot, FakeCharts(), media, full_report,
+                            telegram_pacer(clock=clock, sleep=clock.sleep))
+    delivery = build_delivery(wbot.container, {"telegram": sender}, media)
+    try:
+        result = await delivery.briefing.push()
+        assert result.sent == 2
+        [photo, block] = wbot.fake.to(PRIVATE)
+        assert photo.text.startswith("市场情报报告 - 2026-03-21")
+        assert block.text.split("\n")[:3] == [
+            "您的自选列表", "0700.HK Tencent Holdings Limited",
+            "  375.97 -3.10% · 2026-11-23 · 相对 HSI -0.15%"]
+        [_, english] = wbot.fake.to(GROUP)
+        assert english.text.startswith("Your watchlist\n")
+        assert wbot.fake.uploads == 2, "one dashboard upload per language"
+    finally:
+        await delivery.close()
+        await request.shutdown()
