@@ -70,3 +70,14 @@ def test_drawable_drops_only_what_no_font_can_draw() -> None:
     assert drawable("🚀") == "?"
     assert drawable("-1.24% ▲ ▼ ⚠ ¥ $") == "-1.24% ▲ ▼ ⚠ ¥ $"
     assert drawable("two\nlines\x1e and\ttab") == "two lines and tab"
+
+
+def test_a_character_only_the_cjk_font_draws_is_drawn_with_it() -> None:
+    """Hangul choseong kiyeok (U+1100) is outside the CJK ranges but in Noto Sans CJK: the
+    text goes through the fallback chain, so no font warns of a missing glyph."""
+    from services.renderers.charts.fonts import drawable, fonts, has_cjk
+
+    if fonts().cjk is None:
+        pytest.skip("no CJK font installed")
+    assert drawable("ᄀ") == "ᄀ" and has_cjk("ᄀ")
+    assert not has_cjk("S&P 500 +0.59%")

@@ -123,7 +123,9 @@ def drawable(text: str, chain: Fonts | None = None) -> str:
 
 
 def has_cjk(text: str) -> bool:
-    return any(_is_cjk(c) for c in text)
+    """Whether ``text`` needs the fallback chain: a CJK character, or any other the Latin face
+    cannot draw (Hangul jamo, say, which the CJK font has)."""
+    return any(_is_cjk(c) or not _drawable(c, (LATIN_FAMILY,)) for c in text)
 
 
 def _is_cjk(char: str) -> bool:
