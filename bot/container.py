@@ -16,6 +16,7 @@ from services.narration.base import Narrator
 from services.narration.template import TemplateNarrator
 from services.report.editions import ChartRenderer, EditionCache, SnapshotSource
 from services.storage import Database, open_database
+from services.storage.editions import EditionStore
 from services.storage.languages import LanguageStore
 from services.storage.subscriptions import SubscriptionStore
 from services.storage.usage import UsageStore
@@ -173,7 +174,8 @@ async def build_container(settings: Settings, source: SnapshotSource,
     """``quotes`` turns on watchlists and alerts."""
     db = await open_db(settings.database_url)
     narrator = make_narrator(settings)
-    editions = EditionCache(source, narrator, settings.briefing_zone, language=settings.language)
+    editions = EditionCache(source, narrator, settings.briefing_zone, language=settings.language,
+                            previous=EditionStore(db).previous)
     container = Container(settings, db, SubscriptionStore(db), editions, narrator, charts,
                           chart_names=chart_names, ask=make_ask(settings, db),
                           languages=LanguageStore(db, settings.language))

@@ -138,11 +138,14 @@ def build_delivery(container: Container, senders: dict[str, Sender], media: Medi
     fanout = Fanout(ledger, senders, container.subscriptions, liveness,
                     languages=container.languages)
 
+    store = EditionStore(container.db)
+
     async def rebuild(snapshot: MarketSnapshot, narrator: Narrator) -> Edition:
         return await make_edition(snapshot, narrator, settings.briefing_zone,
-                                  datetime.now(UTC), language=settings.language)
+                                  datetime.now(UTC), language=settings.language,
+                                  previous=await store.previous(snapshot.generated_at))
 
-    briefing = Briefing(container.editions, EditionStore(container.db), ledger, fanout,
+    briefing = Briefing(container.editions, store, ledger, fanout,
                         container.subscriptions, rebuild, container.narrator,
                         watch_followups(container, ledger, senders, liveness),
                         languages=container.languages)

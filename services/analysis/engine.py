@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, tzinfo
 
 from services import format as fmt
@@ -14,6 +15,7 @@ from services.analysis.moves import all_moves, latest_equity_session
 from services.analysis.plan import PlanInputs, action_plan
 from services.analysis.risk import RiskInputs, risk_matrix
 from services.analysis.sentiment import analyze_sentiment
+from services.analysis.since import compare
 from services.models.analysis import Analysis, EquityMarket
 from services.models.history import EMPTY_HISTORY, History
 from services.models.snapshot import BREADTH_SCOPE, MarketSnapshot
@@ -80,10 +82,12 @@ def weekend_note(edition: date, markets: tuple[EquityMarket, ...]) -> str | None
 
 
 def analyze(snapshot: MarketSnapshot, as_of: datetime, zone: tzinfo,
-            history: History = EMPTY_HISTORY) -> Analysis:
+            history: History = EMPTY_HISTORY, previous: Analysis | None = None) -> Analysis:
     """Every figure of the report, computed from ``snapshot`` for an edition at ``as_of``.
 
-    ``history`` holds the daily closes the day is read against (empty when none was given)."""
+    ``history`` holds the daily closes the day is read against (empty when none was given);
+    ``previous`` is the previous edition's analysis, to say what changed since (None: there is
+    none)."""
     moves = all_moves(snapshot)
     latest = latest_equity_session(snapshot)
     sentiment = analyze_sentiment(moves, latest)
@@ -94,9 +98,10 @@ def analyze(snapshot: MarketSnapshot, as_of: datetime, zone: tzinfo,
     risks = risk_matrix(RiskInputs(sentiment, crypto, us, hk, cn, warnings))
     ideas = action_plan(PlanInputs(sentiment, crypto, divergences, risks))
     edition = as_of.astimezone(zone).date()
-    return Analysis(
+    analysis = Analysis(
         as_of=as_of, edition_date=edition, session_note=weekend_note(edition, (us, hk, cn)),
         generated_at=snapshot.generated_at, sentiment=sentiment, crypto=crypto,
         us=us, hk=hk, cn=cn, divergences=divergences, flows=flow_map(crypto, us, hk, cn),
         risks=risks, ideas=ideas, warnings=warnings, sources=source_times(snapshot),
         thresholds=dict(rules.THRESHOLDS))
+    return replace(analysis, since_previous=compare(previous, analysis))

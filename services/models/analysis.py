@@ -295,6 +295,36 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class StateChange:
+    """One reading in the previous edition and in this one (``before`` None: not read then)."""
+
+    key: str
+    label: str
+    before: str | None
+    now: str | None
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.now
+
+
+@dataclass(frozen=True)
+class SincePrevious:
+    """What changed since the previous stored edition (``analysis.since``): the verdict, each
+    link of the chain, and the risks. ``previous_as_of`` is None on the first edition (no
+    previous one is stored), and every other field is then empty."""
+
+    previous_as_of: datetime | None
+    previous_date: date | None = None
+    verdict: StateChange | None = None
+    chain: tuple[StateChange, ...] = ()
+    risks_new: tuple[str, ...] = ()  # titles of risks triggered now and not then
+    risks_gone: tuple[str, ...] = ()  # triggered then, not now
+    risks_kept: tuple[str, ...] = ()  # triggered in both
+    same_sessions: bool = False  # both editions read the same equity sessions
+
+
+@dataclass(frozen=True)
 class Analysis:
     as_of: datetime
     edition_date: date
@@ -313,3 +343,4 @@ class Analysis:
     thresholds: dict[str, float] = field(default_factory=dict)
     session_note: str | None = None  # a weekend edition: equities closed, last sessions named
     evidence: Mapping[str, Evidence] = field(default_factory=dict)  # by quote id
+    since_previous: SincePrevious = SincePrevious(None)  # against the previous stored edition

@@ -21,6 +21,7 @@ from services.models.report import (
 )
 from services.report import labels
 from services.report.sections import BUILDERS
+from services.report.since import since_blocks
 
 TITLE = N_("Market Intelligence Report - {date}")
 
@@ -34,6 +35,7 @@ def key_insight_blocks(analysis: Analysis, narration: Narration,
     if analysis.warnings:
         blocks.append(Paragraph("; ".join(grouped(analysis.warnings)),
                                 lead=tr.gettext(labels.MISSING_INPUTS), note=True))
+    blocks += since_blocks(analysis.since_previous, tr)
     return tuple(blocks)
 
 

@@ -28,6 +28,7 @@ HEADINGS: frozenset[str] = frozenset({
     N_("Dispersion"), N_("Sector rotation"), N_("The lead for Asia"), N_("Against the US"),
     N_("Internals"), N_("Against Hong Kong"),
     N_("Conservative"), N_("Moderate"), N_("Aggressive"),
+    N_("Since the previous edition"),
 })
 # Leads the report builder writes itself (the section builders' leads are sentences' parts).
 MISSING_INPUTS = N_("Missing inputs:")

@@ -98,7 +98,6 @@ def risk_sentiment(a: Analysis) -> tuple[Block, ...]:
         chain.append(cn_split)
     chain.append(crypto_link_line(s.crypto_links))
     blocks: list[Block] = [
-        *((Paragraph(a.session_note, note=True),) if a.session_note else ()),
         Table(("Market", "Close", "Change", "Signal"), tuple(rows), "lrrl"),
         Heading("Transmission chain"), Bullets(tuple(chain)),
         Paragraph(f"{s.verdict.value} - {s.verdict_reason}.", lead="Verdict:"),
