@@ -61,10 +61,10 @@ def explain_crypto_equity(btc: Move, eq: Move, spread: float) -> tuple[str, str]
                 f"Correlation is not holding against {name}; a snap-back would hit the side "
                 f"that is stretched")
     if state is CryptoState.AMPLIFYING:
-        beta = rules.one_day_beta(btc.change_pct, eq.change_pct)
+        ratio = rules.move_ratio(btc.change_pct, eq.change_pct)
         return (f"BTC moved with {name} and further (one-day move ratio "
-                f"{fmt.ratio(beta)})",
-                f"Crypto is trading as high-beta risk: expect it to amplify a turn in {name}")
+                f"{fmt.ratio(ratio)})",
+                f"Crypto amplified {name}'s move today; one day's ratio is not a beta")
     if state is CryptoState.DECOUPLED:
         return (f"BTC {_went(btc.change_pct)}; {name} {_went(eq.change_pct)}: one side was "
                 f"flat", "No shared direction today; treat crypto and this market separately")

@@ -69,7 +69,7 @@ def chain_link(key: str, leader: Move | None, follower: Move | None) -> ChainLin
         return ChainLink(key, leader, follower, LinkState.NOT_COMPARABLE, when, None, None,
                          f"{short_name(leader)} closed - last session {fmt.day(leader.session)}")
     state = rules.classify_link(leader.change_pct, follower.change_pct)
-    ratio = rules.one_day_beta(follower.change_pct, leader.change_pct)
+    ratio = rules.move_ratio(follower.change_pct, leader.change_pct)
     return ChainLink(key, leader, follower, state, when, ratio, spread, "")
 
 
@@ -101,7 +101,7 @@ def crypto_links(moves: dict[str, Move]) -> tuple[CryptoLink, ...]:
         links.append(CryptoLink(
             equity=equity, btc=btc,
             state=rules.classify_crypto(equity.change_pct, btc.change_pct),
-            beta=rules.one_day_beta(btc.change_pct, equity.change_pct),
+            move_ratio=rules.move_ratio(btc.change_pct, equity.change_pct),
             spread_pp=btc.change_pct - equity.change_pct))
     return tuple(links)
 
@@ -136,5 +136,5 @@ def analyze_sentiment(moves: dict[str, Move], latest: date | None) -> Sentiment:
     return Sentiment(
         rows=rows, links=links, cn_split=cn_split(moves), crypto_links=c_links,
         crypto_state=vs_spx.state if vs_spx else CryptoState.NOT_COMPARABLE,
-        crypto_beta_spx=vs_spx.beta if vs_spx else None,
+        crypto_move_ratio_spx=vs_spx.move_ratio if vs_spx else None,
         verdict=result, verdict_reason=reason, latest_session=latest, closed_markets=closed)

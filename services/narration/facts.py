@@ -222,8 +222,8 @@ def _sentiment(b: _Builder, a: Analysis) -> None:
         eq = short_name(cl.equity)
         b.spread(f"btc_vs.{cl.equity.id}.spread_pp", f"BTC minus {eq}", cl.spread_pp, Unit.PP,
                  fmt.pp(cl.spread_pp), btc, equity)
-        b.spread(f"btc_vs.{cl.equity.id}.beta", f"BTC/{eq} one-day beta", cl.beta, Unit.RATIO,
-                 fmt.ratio(cl.beta), btc, equity)
+        b.spread(f"btc_vs.{cl.equity.id}.move_ratio", f"BTC/{eq} one-day move ratio",
+                 cl.move_ratio, Unit.RATIO, fmt.ratio(cl.move_ratio), btc, equity)
 
 
 def _crypto(b: _Builder, a: Analysis) -> None:

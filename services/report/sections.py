@@ -76,10 +76,10 @@ def crypto_link_line(links: tuple[CryptoLink, ...]) -> Paragraph:
                          lead="Crypto vs equities:")
     parts = []
     for link in links:
-        beta = (f", one-day beta {fmt.ratio(link.beta)}"
-                if link.beta is not None and link.equity.id == "SPX" else "")
+        ratio = (f", one-day move ratio {fmt.ratio(link.move_ratio)}"
+                if link.move_ratio is not None and link.equity.id == "SPX" else "")
         parts.append(f"{link.state.value} against {short_name(link.equity)} "
-                     f"({fmt.pct(link.equity.change_pct)}; BTC {fmt.pp(link.spread_pp)}{beta})")
+                     f"({fmt.pct(link.equity.change_pct)}; BTC {fmt.pp(link.spread_pp)}{ratio})")
     return Paragraph(f"BTC {fmt.pct(links[0].btc.change_pct)}: " + "; ".join(parts) + ".",
                      lead="Crypto vs equities:")
 
@@ -102,7 +102,8 @@ def risk_sentiment(a: Analysis) -> tuple[Block, ...]:
         Heading("Transmission chain"), Bullets(tuple(chain)),
         Paragraph(f"{s.verdict.value} - {s.verdict_reason}.", lead="Verdict:"),
         Paragraph(f"{crypto_window_note(a)}; equity changes are session over session. "
-                  "BTC's one-day beta is its move divided by the S&P 500's move.", note=True),
+                  "BTC's one-day move ratio is its move divided by the S&P 500's move.",
+                  note=True),
     ]
     return tuple(blocks)
 

@@ -60,7 +60,7 @@ def test_transmission_chain() -> None:
 
 def test_crypto_against_equities_with_beta_to_the_sp500() -> None:
     assert A.sentiment.crypto_state is CryptoState.AMPLIFYING
-    assert A.sentiment.crypto_beta_spx == pytest.approx(1.04 / 0.59)
+    assert A.sentiment.crypto_move_ratio_spx == pytest.approx(1.04 / 0.59)
     states = {link.equity.id: link.state for link in A.sentiment.crypto_links}
     assert states == {"SPX": CryptoState.AMPLIFYING, "HSI": CryptoState.REVERSED,
                       "SSE": CryptoState.REVERSED}

@@ -142,7 +142,7 @@ def crypto_links_panel(analysis: Analysis) -> Panel:
     if not sentiment.crypto_links:
         return missing_panel("btc_links", title, "no BTC move or no current equity move")
     rows = [Row(f"BTC vs {move_label(link.equity)}", link.spread_pp, fmt.pp(link.spread_pp),
-                sub=f"{link.state.value} · one-day ratio {fmt.ratio(link.beta)}")
+                sub=f"{link.state.value} · one-day ratio {fmt.ratio(link.move_ratio)}")
             for link in sentiment.crypto_links]
     return rows_panel("btc_links", title, rows, columns=WIDE_LABELS)
 
