@@ -196,12 +196,14 @@ def day(value: date | datetime | None, language: str = EN) -> str:
     return value.isoformat()
 
 
-def sigma(value: float | None, digits: int = 1, language: str = EN) -> str:
-    """A move in its own standard deviations: ``-2.07`` → ``-2.1σ`` (the same in Chinese)."""
+def sigma(value: float | None, digits: int = 1, language: str = EN, signed: bool = True) -> str:
+    """A move in its own standard deviations: ``-2.07`` → ``-2.1σ`` (the same in Chinese);
+    ``signed=False`` writes a size (``2.1σ``)."""
     if value is None:
         return missing(language)
     rounded = round(value, digits)
-    return f"{_sign(rounded)}{_digits(rounded, digits, language)}σ"
+    sign = _sign(rounded) if signed else ("" if rounded >= 0 else MINUS)
+    return f"{sign}{_digits(rounded, digits, language)}σ"
 
 
 def ordinal(value: int | None, language: str = EN) -> str:
@@ -285,8 +287,8 @@ class Figures:
     def day(self, value: date | datetime | None) -> str:
         return day(value, self.language)
 
-    def sigma(self, value: float | None, digits: int = 1) -> str:
-        return sigma(value, digits, self.language)
+    def sigma(self, value: float | None, digits: int = 1, signed: bool = True) -> str:
+        return sigma(value, digits, self.language, signed)
 
     def ordinal(self, value: int | None) -> str:
         return ordinal(value, self.language)

@@ -17,9 +17,10 @@ The named conditions (``CONDITIONS``), keyed as in ``Analysis.base_rates``:
 - ``setup.us.<band>`` (and ``setup.us.<band>.cn``): the S&P 500's session by its z
   (``rules.us_band``); Hong Kong's (the SSE's) next session, the one it led.
 - ``risk.<key>``: the risk matrix's conditions as ``analysis.risk`` defines them on a day's
-  closes (``hk_fails_us_lead``, ``index_drawdown``, ``crypto_equity_snapback``,
-  ``stablecoin_contraction``, ``broad_risk_off``); what followed in the instrument each one
-  is about. ``narrow_breadth`` has no history of breadth and no base rate.
+  closes (``hk_fails_us_lead`` here, the others in ``risk_history``: ``index_drawdown``,
+  ``crypto_equity_snapback``, ``stablecoin_outflow``, ``stablecoin_contraction``,
+  ``broad_risk_off``); what followed in the instrument each one is about. ``narrow_breadth``
+  has no history of breadth and no base rate.
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from services.analysis import rules, sessions, stats
+from services.analysis import risk_history, rules, sessions, stats
 from services.analysis.tape import Tape
-from services.models.analysis import BaseRate, CryptoState, LinkState, Verdict
+from services.models.analysis import BaseRate, CryptoState, LinkState
 from services.models.history import History
 
 MIN_CASES = 20
@@ -181,52 +182,6 @@ def hk_fails_us_lead(tape: Tape, hk_day: date) -> bool | None:
     return state in (LinkState.BROKEN, LinkState.MUTED) and abs(gap) >= rules.SPLIT_PP
 
 
-def index_fell(series_id: str) -> Condition:
-    def condition(tape: Tape, day: date) -> bool | None:
-        track = tape.track(series_id)
-        change = track.ret(day) if track is not None else None
-        return None if change is None else change <= rules.TECH_DRAWDOWN_PCT
-    return condition
-
-
-def crypto_equity_snapback(tape: Tape, day: date) -> bool | None:
-    btc = tape.track("BTC")
-    coin = btc.ret(day) if btc is not None else None
-    if coin is None:
-        return None
-    read = False
-    for equity_id in EQUITY_HEADLINES:
-        track = tape.track(equity_id)
-        equity = track.ret(day) if track is not None else None
-        if equity is None:
-            continue
-        read = True
-        if rules.classify_crypto(equity, coin) is CryptoState.REVERSED \
-                and abs(coin - equity) >= rules.REVERSAL_SPREAD_PP:
-            return True
-    return False if read else None
-
-
-def stablecoin_contraction(tape: Tape, day: date) -> bool | None:
-    changes = [track.ret(day) for series_id in STABLECOIN_SUPPLY
-               if (track := tape.track(series_id)) is not None]
-    known = [c for c in changes if c is not None]
-    if not known:
-        return None
-    return any(c <= rules.STABLE_CONTRACTION_PCT for c in known)
-
-
-def broad_risk_off(tape: Tape, day: date) -> bool | None:
-    """Every market with a session that day fell (in its own σ), at least two equity
-    markets among them: the verdict's risk-off."""
-    directions = {i: _direction(tape, i, day) for i in (*EQUITY_HEADLINES, "BTC")}
-    equities = [d for i, d in directions.items() if i != "BTC" and d is not None]
-    if len(equities) < 2:
-        return None
-    known = [d for d in directions.values() if d is not None]
-    return rules.verdict(known) is Verdict.RISK_OFF
-
-
 def _is(reader: Callable[[Tape, date], object], value: object) -> Condition:
     def condition(tape: Tape, day: date) -> bool | None:
         state = reader(tape, day)
@@ -259,11 +214,7 @@ def _catalog() -> tuple[tuple[str, str, str, str, Condition], ...]:
     found += [
         ("risk.hk_fails_us_lead", "Hong Kong against the US lead by 1 pp or more", "HSI", "HSI",
          hk_fails_us_lead),
-        ("risk.crypto_equity_snapback", "BTC against an equity market by 1.5 pp or more",
-         "BTC", "BTC", crypto_equity_snapback),
-        ("risk.stablecoin_contraction", "a major stablecoin's supply down 0.25 % or more",
-         "USDT_SUPPLY", "BTC", stablecoin_contraction),
-        ("risk.broad_risk_off", "every market down (risk-off)", "SPX", "SPX", broad_risk_off),
+        *risk_history.RISK_CONDITIONS,
     ]
     return tuple(found)
 
@@ -279,6 +230,6 @@ def base_rates(history: History | Tape, until: date | None = None) -> dict[str, 
     found = {key: rate_of(key, label, target, [cases(tape, condition, clock, target, until)])
              for key, label, clock, target, condition in CONDITIONS}
     found["risk.index_drawdown"] = rate_of(
-        "risk.index_drawdown", "an index down 2 % or more in a session", "the same index",
-        [cases(tape, index_fell(i), i, i, until) for i in INDEX_IDS])
+        "risk.index_drawdown", "an index falling sharply in a session", "the same index",
+        [cases(tape, risk_history.index_fell(i), i, i, until) for i in INDEX_IDS])
     return {key: rate for key, rate in found.items() if rate.days}

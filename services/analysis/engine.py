@@ -14,9 +14,13 @@ from services.analysis.markets import INDICES, equity_market
 from services.analysis.moves import all_moves, latest_equity_session
 from services.analysis.plan import PlanInputs, action_plan
 from services.analysis.risk import RiskInputs, risk_matrix
+from services.analysis.risk_history import risk_readings
 from services.analysis.sentiment import analyze_sentiment
 from services.analysis.since import compare
-from services.models.analysis import Analysis, EquityMarket
+from services.models.analysis import (
+    Analysis,
+    EquityMarket,
+)
 from services.models.history import EMPTY_HISTORY, History
 from services.models.snapshot import BREADTH_SCOPE, MarketSnapshot
 
@@ -95,8 +99,11 @@ def analyze(snapshot: MarketSnapshot, as_of: datetime, zone: tzinfo,
     us, hk, cn = (equity_market(m, snapshot, moves) for m in ("US", "HK", "CN"))
     divergences = rank_divergences(moves, crypto.stablecoins)
     warnings = coverage_warnings(snapshot)
-    risks = risk_matrix(RiskInputs(sentiment, crypto, us, hk, cn, warnings))
-    ideas = action_plan(PlanInputs(sentiment, crypto, divergences, risks))
+    read = risk_readings(moves, crypto, history, as_of)
+    risks = risk_matrix(RiskInputs(sentiment, crypto, us, hk, cn, warnings, read.evidence,
+                                   read.levels, read.stable_net_z, read.stable_z))
+    ideas = action_plan(PlanInputs(sentiment, crypto, divergences, risks, read.evidence,
+                                   read.levels))
     edition = as_of.astimezone(zone).date()
     analysis = Analysis(
         as_of=as_of, edition_date=edition, session_note=weekend_note(edition, (us, hk, cn)),

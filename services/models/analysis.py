@@ -284,23 +284,59 @@ class FlowNode:
 
 
 @dataclass(frozen=True)
+class WatchLevel:
+    """A level to watch on one instrument: a close ``side`` of ``value`` (below or above) has
+    not happened yet, since ``close`` is on the other side. ``name`` says where the level comes
+    from ("200-session average", "52-week low", "today's close" without history)."""
+
+    instrument: str  # quote id
+    label: str  # its short name
+    name: str
+    value: float
+    side: str  # below | above
+    close: float
+    from_history: bool
+
+
+@dataclass(frozen=True)
 class Risk:
+    """A condition the day's figures trigger, with its evidence and what to watch next.
+
+    ``sigmas`` is the reading in its own standard deviations when the history gives one
+    (``scale`` "z"); without history it is ``rules.FIXED_AS_Z`` per multiple of the fixed
+    threshold (``scale`` "fixed", ``intensity`` the multiple). ``severity`` grows with it
+    (``rules.severity``). The base rate, when the history has one, is
+    ``Analysis.base_rates["risk.<key>"]``."""
+
     key: str
     title: str
     evidence: str
-    trigger: str
+    trigger: str  # what to watch: something that has not happened yet
     impact: str  # high | medium | low
-    likelihood: str  # high | medium | low, qualitative (see rules.likelihood)
-    intensity: float  # how far past its threshold the condition is (1.0 = at threshold)
-    score: float
+    severity: str  # high | medium | low
+    sigmas: float
+    scale: str  # z | fixed
+    intensity: float  # how far past its fixed threshold (1.0 = at threshold)
+    score: float  # impact weight × capped sigmas: the ranking
+    level: WatchLevel | None = None  # the level in the trigger, when it has one
+    subject: str = ""  # what the risk is about, by name (an index, a coin's symbol, markets)
 
 
 @dataclass(frozen=True)
 class Idea:
+    """One idea of the action plan: what to do with which ``instrument``, at which level (from
+    the history when there is one), over which ``horizon``, and on which evidence. ``stance``
+    is how it changes risk (reduce | add | relative | hold): an idea that adds risk on a
+    risk-off day, or cuts it on a risk-on day, contradicts the verdict and is left out."""
+
     tier: str  # conservative | moderate | aggressive
     text: str
     evidence: str  # the figures behind it
     refs: tuple[str, ...]  # keys of the risks/divergences it rests on
+    instrument: str = ""
+    horizon: str = ""
+    level: WatchLevel | None = None
+    stance: str = "reduce"
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ TABLE_HEADERS: frozenset[str] = frozenset({
     N_("Category"), N_("Avg 1d"), N_("Listed"), N_("Leader"),
     N_("Protocol"), N_("TVL"), N_("1d"), N_("DEX"), N_("Volume 24h"),
     N_("Index"), N_("#"), N_("Pair"), N_("Spread"),
-    N_("Risk"), N_("Impact"), N_("Likelihood"),
+    N_("Risk"), N_("Impact"), N_("Severity"), N_("Base rate"),
 })
 HEADINGS: frozenset[str] = frozenset({
     N_("Transmission chain"), N_("Price action"), N_("Stablecoin supply"),

@@ -8,12 +8,15 @@ from services.analysis.moves import short_name, table_name
 from services.analysis.plan import DISCLAIMER
 from services.models.analysis import (
     Analysis,
+    BaseRate,
     ChainLink,
     CryptoLink,
     EquityMarket,
+    Idea,
     LinkState,
     Move,
     Mover,
+    Risk,
     Split,
     Timing,
 )
@@ -322,29 +325,81 @@ def capital_flows(a: Analysis) -> tuple[Block, ...]:
                                      "says so.", note=True))
 
 
+def severity_cell(r: Risk) -> str:
+    """``high · 3.1σ`` in its own σ, ``medium · 1.5x threshold`` without history."""
+    size = (fmt.sigma(r.sigmas, signed=False) if r.scale == "z"
+            else f"{fmt.ratio(r.intensity, 1)}x threshold")
+    return f"{r.severity} · {size}"
+
+
+def base_rate_cell(rate: BaseRate | None) -> str:
+    if rate is None:
+        return fmt.MISSING
+    if not rate.shown:
+        return f"too few cases (n={rate.n})"
+    return f"{fmt.pct(rate.up_share_pct, 0, signed=False)} up, n={rate.n}"
+
+
+def base_rate_text(rate: BaseRate | None) -> str:
+    if rate is None or rate.n == 0:
+        return ""
+    if not rate.shown:
+        return f" Base rate: too few cases in the history (n={rate.n})."
+    return (f" Base rate: after {rate.n} such days ({fmt.pct(rate.held_share_pct, 1, False)} "
+            f"of {rate.days}), {rate.target}'s next session rose "
+            f"{fmt.pct(rate.up_share_pct, 0, False)} of the time, median "
+            f"{fmt.pct(rate.median_next_pct)}.")
+
+
 def risk_matrix(a: Analysis) -> tuple[Block, ...]:
     if not a.risks:
         return (Paragraph("no risk condition triggered on today's figures.", lead="Clear:"),)
-    table = Table(("#", "Risk", "Impact", "Likelihood"), tuple(
-        (str(i), r.title, r.impact, r.likelihood) for i, r in enumerate(a.risks, 1)), "llll")
-    items = tuple(Paragraph(f"{r.evidence}. Trigger to watch: {r.trigger}.",
-                            lead=f"{i}. {r.title}:") for i, r in enumerate(a.risks, 1))
-    return (table, Bullets(items), Paragraph(
-        "Likelihood is qualitative: how far past its threshold each condition is (at least 2x: "
-        "high; at least 1.25x: medium; else low). No probability is computed. Ranked by impact "
-        "weight times that intensity.", note=True))
+    rates = {r.key: a.base_rates.get(f"risk.{r.key}") for r in a.risks}
+    with_rates = any(rate is not None for rate in rates.values())
+    table = Table(("#", "Risk", "Impact", "Severity", *(("Base rate",) if with_rates else ())),
+                  tuple((str(i), r.title, r.impact, severity_cell(r),
+                         *((base_rate_cell(rates[r.key]),) if with_rates else ()))
+                        for i, r in enumerate(a.risks, 1)), "llll" + ("l" if with_rates else ""))
+    items = tuple(Paragraph(f"{r.evidence}. Trigger to watch: {r.trigger}."
+                            + base_rate_text(rates[r.key]), lead=f"{i}. {r.title}:")
+                  for i, r in enumerate(a.risks, 1))
+    note = ("Severity grows with the reading's size in its own standard deviations (σ, over "
+            "60 sessions; 2σ medium, 3σ high); a reading without history is measured against "
+            "its fixed threshold instead (x threshold, 1x counted as 2σ). Ranked by impact "
+            "weight times that size.")
+    if with_rates:
+        note += (" Base rate: how often the next session rose after the same condition in the "
+                 "history, shown from 20 cases; it is a count of past days, not a probability.")
+    return (table, Bullets(items), Paragraph(note, note=True))
+
+
+TIERS = ("conservative", "moderate", "aggressive")
+
+
+def idea_line(i: Idea) -> Paragraph:
+    level = (f" Level: {i.level.label}'s {i.level.name}, {fmt.level(i.level.value)}."
+             if i.level is not None else "")
+    return Paragraph(f"{i.text}. Instrument: {i.instrument}.{level} Horizon: {i.horizon}. "
+                     f"Evidence: {i.evidence}.")
 
 
 def action_plan(a: Analysis) -> tuple[Block, ...]:
     blocks: list[Block] = []
-    for tier in ("conservative", "moderate", "aggressive"):
+    empty = []
+    for tier in TIERS:
         ideas = [i for i in a.ideas if i.tier == tier]
-        blocks.append(Heading(tier.capitalize()))
         if ideas:
-            blocks.append(Bullets(tuple(Paragraph(f"{i.text}. Evidence: {i.evidence}.")
-                                        for i in ideas)))
+            blocks += [Heading(tier.capitalize()), Bullets(tuple(idea_line(i) for i in ideas))]
         else:
-            blocks.append(Paragraph("no idea triggered by today's figures.", note=True))
+            empty.append(tier)
+    if len(empty) == len(TIERS):
+        blocks.append(Paragraph("no idea: none of the plan's conditions held today.", note=True))
+    elif empty:
+        blocks.append(Paragraph(f"No {' or '.join(empty)} idea today: none of their "
+                                f"conditions held.", note=True))
+    if a.ideas and all(i.level is None for i in a.ideas):
+        blocks.append(Paragraph("No level is named: levels come from the history, and this "
+                                "edition has none for these instruments.", note=True))
     blocks.append(Paragraph(DISCLAIMER, note=True))
     return tuple(blocks)
 
