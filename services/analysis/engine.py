@@ -8,12 +8,15 @@ from services import format as fmt
 from services.analysis import rules
 from services.analysis.crypto import analyze_crypto
 from services.analysis.divergences import rank_divergences
+from services.analysis.evidence import evidence_for
 from services.analysis.flows import flow_map
+from services.analysis.history_read import read_history, scale_note
 from services.analysis.markets import INDICES, equity_market
 from services.analysis.moves import all_moves, latest_equity_session
 from services.analysis.plan import PlanInputs, action_plan
 from services.analysis.risk import RiskInputs, risk_matrix
-from services.analysis.sentiment import analyze_sentiment
+from services.analysis.sentiment import Readings, analyze_sentiment
+from services.analysis.tape import Tape
 from services.models.analysis import Analysis, EquityMarket
 from services.models.history import EMPTY_HISTORY, History
 from services.models.snapshot import BREADTH_SCOPE, MarketSnapshot
@@ -83,15 +86,19 @@ def analyze(snapshot: MarketSnapshot, as_of: datetime, zone: tzinfo,
             history: History = EMPTY_HISTORY) -> Analysis:
     """Every figure of the report, computed from ``snapshot`` for an edition at ``as_of``.
 
-    ``history`` holds the daily closes the day is read against (empty when none was given)."""
+    ``history`` holds the daily closes the day is read against (empty when none was given):
+    each move's z and rank, the chain's leads, co-movement, levels and base rates."""
     moves = all_moves(snapshot)
     latest = latest_equity_session(snapshot)
-    sentiment = analyze_sentiment(moves, latest)
+    tape = Tape(history)
+    readings = Readings(evidence_for(moves.values(), tape, as_of), tape)
+    sentiment = analyze_sentiment(moves, latest, readings)
     crypto = analyze_crypto(snapshot, moves)
     us, hk, cn = (equity_market(m, snapshot, moves) for m in ("US", "HK", "CN"))
-    divergences = rank_divergences(moves, crypto.stablecoins)
+    divergences = rank_divergences(moves, crypto.stablecoins, readings.z)
     warnings = coverage_warnings(snapshot)
     risks = risk_matrix(RiskInputs(sentiment, crypto, us, hk, cn, warnings))
+    found = read_history(moves, readings, sentiment, (r.key for r in risks))
     ideas = action_plan(PlanInputs(sentiment, crypto, divergences, risks))
     edition = as_of.astimezone(zone).date()
     return Analysis(
@@ -99,4 +106,6 @@ def analyze(snapshot: MarketSnapshot, as_of: datetime, zone: tzinfo,
         generated_at=snapshot.generated_at, sentiment=sentiment, crypto=crypto,
         us=us, hk=hk, cn=cn, divergences=divergences, flows=flow_map(crypto, us, hk, cn),
         risks=risks, ideas=ideas, warnings=warnings, sources=source_times(snapshot),
-        thresholds=dict(rules.THRESHOLDS))
+        thresholds=dict(rules.THRESHOLDS), evidence=readings.evidence, levels=found.levels,
+        comovement=found.comovement, base_rates=found.base_rates,
+        scale_note=scale_note(moves, readings.evidence, bool(history)))
