@@ -189,13 +189,20 @@ def _is(reader: Callable[[Tape, date], object], value: object) -> Condition:
     return condition
 
 
+US_HK_WORDS = {
+    LinkState.FOLLOWED: "HK followed the US session before it",
+    LinkState.AMPLIFIED: "HK amplified the US session before it",
+    LinkState.BROKEN: "HK moved against the US session before it",
+    LinkState.MUTED: "HK stayed quiet after a US move",
+    LinkState.NO_LEAD: "a quiet US session before HK's",
+}
+
+
 # (key, label, clock, target, condition); ``index_drawdown`` is pooled over the indices.
 def _catalog() -> tuple[tuple[str, str, str, str, Condition], ...]:
     found: list[tuple[str, str, str, str, Condition]] = []
-    for state in (LinkState.FOLLOWED, LinkState.AMPLIFIED, LinkState.BROKEN, LinkState.MUTED,
-                  LinkState.NO_LEAD):
-        found.append((f"chain.us_hk.{state.value}",
-                      f"HK {state.value} the US session that led it", "HSI", "HSI",
+    for state, words in US_HK_WORDS.items():
+        found.append((f"chain.us_hk.{state.value}", words, "HSI", "HSI",
                       _is(us_hk_state, state)))
     for state in (LinkState.TOGETHER, LinkState.APART):
         found.append((f"chain.hk_cn.{state.value}", f"HK and A-shares {state.value}", "SSE",
@@ -212,7 +219,7 @@ def _catalog() -> tuple[tuple[str, str, str, str, Condition], ...]:
         found.append((f"setup.us.{band}.cn", f"S&P 500 session {words}", "SPX", "SSE",
                       _is(us_band_on, band)))
     found += [
-        ("risk.hk_fails_us_lead", "Hong Kong against the US lead by 1 pp or more", "HSI", "HSI",
+        ("risk.hk_fails_us_lead", "Hong Kong split from the US lead", "HSI", "HSI",
          hk_fails_us_lead),
         *risk_history.RISK_CONDITIONS,
     ]

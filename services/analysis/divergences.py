@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from services import format as fmt
 from services.analysis import rules
 from services.analysis.moves import comparable, short_name
@@ -99,15 +101,18 @@ EXPLAIN = {"cross_equity": explain_cross_equity, "crypto_equity": explain_crypto
            "intra": explain_intra, "crypto_internal": explain_crypto_internal}
 
 
-def pair_divergence(key: str, a: Move | None, b: Move | None, kind: str) -> Divergence | None:
+def pair_divergence(key: str, a: Move | None, b: Move | None, kind: str,
+                    z_of: Callable[[Move], float | None] = lambda _: None) -> Divergence | None:
     if not (comparable(a) and comparable(b)):
         return None
     assert a is not None and b is not None and a.change_pct is not None \
         and b.change_pct is not None
     spread = a.change_pct - b.change_pct
     explanation, implication = EXPLAIN[kind](a, b, spread)
+    za, zb = z_of(a), z_of(b)
     return Divergence(key, kind, short_name(a), short_name(b), a.change_pct, b.change_pct,
-                      spread, None, explanation, implication)
+                      spread, None, explanation, implication,
+                      za - zb if za is not None and zb is not None else None)
 
 
 def stablecoin_divergence(summary: StablecoinSummary) -> Divergence | None:
@@ -130,14 +135,24 @@ def stablecoin_divergence(summary: StablecoinSummary) -> Divergence | None:
                       usdt.change_pct, usdc.change_pct, spread, usd_gap, explanation, implication)
 
 
-def rank_divergences(moves: dict[str, Move], stables: StablecoinSummary
+def rank_key(d: Divergence) -> tuple[int, float]:
+    """Pairs whose two moves have a z first, by the gap in σ; then the others by pp."""
+    if d.spread_z is not None:
+        return (0, -abs(d.spread_z))
+    return (1, -abs(d.spread_pp))
+
+
+def rank_divergences(moves: dict[str, Move], stables: StablecoinSummary,
+                     z_of: Callable[[Move], float | None] = lambda _: None
                      ) -> tuple[Divergence, ...]:
+    """Every tracked pair's spread, ranked in each move's own units where the history gives
+    them (``rank_key``): BTC's wider swings no longer top the list by their size alone."""
     found: list[Divergence] = []
     for key, a, b, kind, always in PAIRS:
-        d = pair_divergence(key, moves.get(a), moves.get(b), kind)
+        d = pair_divergence(key, moves.get(a), moves.get(b), kind, z_of)
         if d is not None and (always or abs(d.spread_pp) >= rules.NOTABLE_SPREAD_PP):
             found.append(d)
     stable = stablecoin_divergence(stables)
     if stable is not None:
         found.append(stable)
-    return tuple(sorted(found, key=lambda d: -abs(d.spread_pp)))
+    return tuple(sorted(found, key=rank_key))

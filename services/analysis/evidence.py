@@ -9,14 +9,15 @@ Rules (``rules.STRONG_Z``, ``tape.VOL_WINDOW``, ``tape.MIN_RETURNS``):
 - **percentile** ranks the change among the returns of the 365 days before the session (0 =
   below every one); ``worst_rank`` 16 of ``n_year`` 251 reads "the 16th-worst day of the
   year". The session's own return is not among them.
-- **session**: the quote's own; a quote without one is read as the latest session of the
-  history that had closed by the edition's time.
+- **session**: an equity quote's own; a quote without one, and a coin (whose quote is stamped
+  with the end of its rolling 24 h) as the last complete UTC day before the edition; an
+  equity quote without a session as the latest session of the history closed by then.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from services.analysis import sessions, stats
 from services.analysis.tape import MIN_RETURNS, VOL_WINDOW, Tape, Track
@@ -27,6 +28,10 @@ MAX_GAP_DAYS = 10
 
 
 def session_of(move: Move, track: Track, as_of: datetime) -> date | None:
+    """An equity quote's own session; a coin's latest UTC day completed by the edition (its
+    quote is stamped with the end of a rolling 24 h, not with a day)."""
+    if move.market == "CRYPTO":
+        return as_of.astimezone(UTC).date() - timedelta(days=1)
     if move.session is not None:
         return move.session
     return sessions.completed(move.market, track.session_dates(), as_of)

@@ -18,16 +18,15 @@ The net stablecoin flow is read from the three tracked coins' supply series adde
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from itertools import pairwise
 
 from services.analysis import rules, stats
-from services.analysis.evidence import evidence_for
 from services.analysis.levels import levels
 from services.analysis.tape import MIN_RETURNS, VOL_WINDOW, Tape, Track
-from services.models.analysis import CryptoAnalysis, CryptoState, Evidence, Levels, Move, Verdict
+from services.models.analysis import BaseRate, CryptoAnalysis, CryptoState, Levels, Risk, Verdict
 from services.models.history import History
 
 Condition = Callable[[Tape, date], bool | None]
@@ -211,9 +210,9 @@ def chinext_sse_split(tape: Tape, day: date) -> bool | None:
 RISK_CONDITIONS: tuple[tuple[str, str, str, str, Condition], ...] = (
     ("risk.crypto_equity_snapback", "BTC and an equity market on opposite sides", "BTC", "BTC",
      crypto_equity_snapback),
-    ("risk.stablecoin_outflow", "net stablecoin supply falling", "USDT_SUPPLY", "BTC",
+    ("risk.stablecoin_outflow", "a net outflow from the tracked stablecoins", "USDT_SUPPLY", "BTC",
      stablecoin_outflow),
-    ("risk.stablecoin_contraction", "one stablecoin shrinking while the others are not",
+    ("risk.stablecoin_contraction", "one issuer's coin contracting without a net outflow",
      "USDT_SUPPLY", "BTC", stablecoin_contraction),
     ("risk.broad_risk_off", "every market down (risk-off)", "SPX", "SPX", broad_risk_off),
 )
@@ -280,38 +279,35 @@ def stablecoin_z(tape: Tape, day: date, net_usd: float | None, total_usd: float 
 # --- what the risk matrix and the plan read from the history ------------------------------
 
 @dataclass(frozen=True)
-class RiskReadings:
-    """What the risk matrix and the plan read from the history: each move's evidence, the
-    levels to watch (quotes, and stablecoin supplies as ``USDC_SUPPLY``), and the stablecoin
-    changes in their own σ. Empty without history."""
+class StableReadings:
+    """The stablecoins as the risk matrix reads them against the history: the net change and
+    each coin's change in their own σ, and each coin's supply levels (keyed ``USDC_SUPPLY``).
+    Empty without history."""
 
-    evidence: Mapping[str, Evidence] = field(default_factory=dict)
+    net_z: float | None = None
+    coin_z: Mapping[str, float] = field(default_factory=dict)
     levels: Mapping[str, Levels] = field(default_factory=dict)
-    stable_net_z: float | None = None
-    stable_z: Mapping[str, float] = field(default_factory=dict)
 
 
-def risk_readings(moves: dict[str, Move], crypto: CryptoAnalysis, history: History,
-                  as_of: datetime) -> RiskReadings:
-    if not history:
-        return RiskReadings()
-    tape = Tape(history)
-    evidence = evidence_for(moves.values(), tape, as_of)
-    found: dict[str, Levels] = {}
-    for quote_id, reading in evidence.items():
-        series, move = history.get(quote_id), moves.get(quote_id)
-        if series is None or move is None or reading.session is None:
-            continue
-        if (level := levels(series, reading.session, move.close)) is not None:
-            found[quote_id] = level
+def stablecoin_readings(crypto: CryptoAnalysis, tape: Tape, as_of: datetime) -> StableReadings:
+    if not tape:
+        return StableReadings()
     day = as_of.astimezone(UTC).date()
     s = crypto.stablecoins
+    found: dict[str, Levels] = {}
     for flow in s.flows:
-        series = history.get(COIN_SERIES.get(flow.symbol, ""))
+        series = tape.history.get(COIN_SERIES.get(flow.symbol, ""))
         if series is None or flow.supply_usd is None:
             continue
         if (level := levels(series, day, flow.supply_usd)) is not None:
             found[series.id] = level
     net_z, coin_z = stablecoin_z(tape, day, s.net_change_usd, s.total_supply_usd,
                                  {f.symbol: f.change_pct for f in s.flows})
-    return RiskReadings(evidence, found, net_z, coin_z)
+    return StableReadings(net_z, coin_z, found)
+
+
+def mark_today(rates: Mapping[str, BaseRate], risks: Iterable[Risk]) -> dict[str, BaseRate]:
+    """The base rates with each triggered risk's own marked as today's."""
+    fired = {f"risk.{r.key}" for r in risks}
+    return {key: replace(rate, today=True) if key in fired else rate
+            for key, rate in rates.items()}

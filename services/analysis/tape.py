@@ -121,3 +121,6 @@ class Tape:
         if key not in self._memo:
             self._memo[key] = read()
         return self._memo[key]  # type: ignore[return-value]
+
+
+EMPTY_TAPE = Tape(History())

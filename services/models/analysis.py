@@ -69,6 +69,31 @@ class Move:
     closed: bool = False  # its market's last session is older than the edition's latest
     stale: bool = False  # older than its market's latest completed session (provider flag)
     window: str | None = None  # change_pct's window when not the usual one ("since 00:00 UTC")
+    checked: Finding | None = None  # the history contradicted the feed; its figures are shown
+
+
+class Finding(StrEnum):
+    """What the cross-check against the history found about a quote."""
+
+    STALE = "stale"  # the feed repeats an earlier session's close
+    CONFLICT = "conflict"  # the feed and the history disagree on the same session
+
+
+@dataclass(frozen=True)
+class QuoteCheck:
+    """One quote the history contradicts: both readings, both sources, and what was used."""
+
+    id: str
+    finding: Finding
+    session: date
+    quote_close: float | None
+    quote_change_pct: float | None
+    quote_source: str | None
+    history_close: float
+    history_change_pct: float | None
+    history_source: str
+    earlier_session: date | None = None  # stale: the session whose close the quote repeats
+    replaced: bool = True  # the history's figures are what the report reads
 
 
 @dataclass(frozen=True)
@@ -509,4 +534,6 @@ class Analysis:
     base_rates: Mapping[str, BaseRate] = field(default_factory=dict)
     # Said when some move has no z (fewer than 40 sessions of history): fixed thresholds.
     scale_note: str | None = None
+    checks: tuple[QuoteCheck, ...] = ()  # quotes the history contradicted (cross-check)
+    history_notes: tuple[str, ...] = ()  # the cross-check's lines (also in ``warnings``)
     since_previous: SincePrevious = SincePrevious(None)  # against the previous stored edition

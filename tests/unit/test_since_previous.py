@@ -3,11 +3,16 @@ chain and the risks; on the first edition it says there is none."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from services.analysis import analyze
 from services.analysis.since import compare
+from services.i18n import translator
+from services.models.analysis import LinkState
 from services.models.report import Bullets, Heading, Paragraph
 from services.narration.template import TemplateNarrator
 from services.report.builder import build_report
+from services.report.since import since_blocks
 from tests.support.odd_days import crash_day
 from tests.support.snapshots import HK, analysis_of, sample_dict, snapshot_of
 
@@ -50,7 +55,8 @@ def test_sample_then_crash_day() -> None:
         "key_insight").blocks)
     assert "Verdict: fragmented → risk-off" in texts
     chain = next(t for t in texts if t.startswith("Chain:"))
-    assert "US → HK: broken → " in chain
+    assert chain.startswith("Chain: unchanged: US → HK (not comparable), HK → A-shares (moved "
+                            "together)")
     risks = next(t for t in texts if t.startswith("Risks:"))
     assert risks.startswith("Risks: new: ") and "gone: " in risks
 
@@ -74,3 +80,17 @@ def test_the_block_is_in_chinese_in_a_chinese_report() -> None:
     texts = _texts(zh.section("key_insight").blocks)
     assert "与上一期相比" in texts
     assert "无：这是第一期报告，暂无可对比的内容。" in texts
+
+
+def test_a_changed_link_reads_before_and_after() -> None:
+    now = analysis_of(sample_dict())
+    links = tuple(replace(link, state=LinkState.APART) if link.key == "hk_cn" else link
+                  for link in now.sentiment.links)
+    before = replace(now, sentiment=replace(now.sentiment, links=links))
+    since = compare(before, now)
+    changed = [c for c in since.chain if c.changed]
+    assert [(c.label, c.before, c.now) for c in changed] == [
+        ("HK → A-shares", "moved apart", "moved together")]
+    texts = _texts(since_blocks(since, translator("en")))
+    chain = next(t for t in texts if t.startswith("Chain:"))
+    assert chain.startswith("Chain: HK → A-shares: moved apart → moved together; unchanged: ")

@@ -28,9 +28,12 @@ from services.renderers.charts.rows import WIDE_LABELS, Row, rows_panel, signed
 
 BOX_W = 0.92
 BOX_H = 0.66
-# Solid arrows for a lead that was followed, dashed where it broke, grey where not comparable.
+# Solid arrows for a lead that was followed, dashed where it broke, grey where not comparable;
+# markets trading in the same hours are joined by a line without a head (no lead).
 ARROW_STYLE = {LinkState.FOLLOWED: "-", LinkState.AMPLIFIED: "-", LinkState.BROKEN: "--",
-               LinkState.MUTED: ":", LinkState.NO_LEAD: ":", LinkState.NOT_COMPARABLE: ":"}
+               LinkState.MUTED: ":", LinkState.NO_LEAD: ":", LinkState.NOT_COMPARABLE: ":",
+               LinkState.TOGETHER: "-", LinkState.APART: "--"}
+NO_LEAD_STATES = (LinkState.TOGETHER, LinkState.APART)
 
 
 def headline_panel(analysis: Analysis) -> Panel:
@@ -109,7 +112,8 @@ def chain_panel(analysis: Analysis) -> Panel:
             x0 = style.MARGIN_IN + i * (BOX_W + gap) + BOX_W + 0.03
             x1 = x0 + gap - 0.06
             mid_y = y + BOX_H / 2
-            frame.add_patch(FancyArrowPatch((x0, mid_y), (x1, mid_y), arrowstyle="-|>",
+            head = "-" if link.state in NO_LEAD_STATES else "-|>"
+            frame.add_patch(FancyArrowPatch((x0, mid_y), (x1, mid_y), arrowstyle=head,
                                          mutation_scale=9, linewidth=1.4,
                                          linestyle=ARROW_STYLE[link.state],
                                          color=style.INK if link.spread_pp is not None
