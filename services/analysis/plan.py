@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from services import format as fmt
 from services.analysis import rules
-from services.analysis.moves import short_name
+from services.analysis.moves import SHORT_NAME, short_name
 from services.analysis.watch import nearest
 from services.models.analysis import (
     CryptoAnalysis,
@@ -84,10 +84,12 @@ def size_down_when_fragmented(x: PlanInputs) -> Idea | None:
         risk = x.risk("index_drawdown")
     if risk is None:
         return None
+    level = x.level(risk.subject_id, "above", risk.level.label if risk.level else
+                    SHORT_NAME.get(risk.subject_id, risk.subject_id))
     return Idea("conservative", "Run smaller positions than usual in the markets that fell",
                 risk.evidence, (risk.key,), instrument=risk.subject,
-                horizon="until a session closes back above the level" if risk.level else
-                "the next 1-3 sessions", level=risk.level, stance=REDUCE)
+                horizon="until a session closes back above the level" if level else
+                "the next few sessions", level=level, stance=REDUCE)
 
 
 def light_hk_until_it_follows(x: PlanInputs) -> Idea | None:
@@ -96,8 +98,16 @@ def light_hk_until_it_follows(x: PlanInputs) -> Idea | None:
     if risk is None:
         return None
     return Idea("conservative", "Keep Hong Kong exposure light until HSI moves with the US lead",
-                risk.evidence, (risk.key,), instrument="HSI", horizon="next HK session",
-                level=risk.level, stance=REDUCE)
+                risk.evidence, (risk.key,), instrument="HSI", horizon="the next HK session",
+                level=x.level("HSI", "above" if _fell(x, "us_hk") else "below", "HSI"),
+                stance=REDUCE)
+
+
+def _fell(x: PlanInputs, link_key: str) -> bool:
+    """Whether the follower of the chain link fell."""
+    link = next((link for link in x.sentiment.links if link.key == link_key), None)
+    follower = link.follower if link is not None else None
+    return follower is not None and (follower.change_pct or 0.0) < 0
 
 
 def avoid_a_share_index_on_narrow_breadth(x: PlanInputs) -> Idea | None:
@@ -109,7 +119,7 @@ def avoid_a_share_index_on_narrow_breadth(x: PlanInputs) -> Idea | None:
                 "Prefer selected A-share names over broad index products while breadth "
                 "disagrees with the index", risk.evidence, (risk.key,),
                 instrument=risk.subject, horizon="until advancers pass 40%",
-                level=risk.level, stance=RELATIVE)
+                level=x.level(risk.subject_id, "below", risk.subject), stance=RELATIVE)
 
 
 def spread_stablecoin_issuer_risk(x: PlanInputs) -> Idea | None:
@@ -134,7 +144,7 @@ def lighten_crypto_on_outflow(x: PlanInputs) -> Idea | None:
     level = x.level("BTC", "below", "BTC")
     return Idea("conservative", "Keep crypto exposure light while dollars leave stablecoins",
                 risk.evidence, (risk.key,), instrument=short_name(btc),
-                horizon="next 1-3 UTC days", level=level, stance=REDUCE)
+                horizon="the next few UTC days", level=level, stance=REDUCE)
 
 
 def pair_intra_market_split(x: PlanInputs) -> Idea | None:
@@ -153,7 +163,7 @@ def pair_intra_market_split(x: PlanInputs) -> Idea | None:
                 f"as it opened",
                 f"{d.a_label} {fmt.pct(d.a_pct)} vs {d.b_label} {fmt.pct(d.b_pct)} "
                 f"({fmt.pp(d.spread_pp)})", (d.key,), instrument=f"{strong} vs {weak}",
-                horizon="1-5 sessions", level=x.level(strong_id, "below", strong),
+                horizon="up to a week of sessions", level=x.level(strong_id, "below", strong),
                 stance=RELATIVE)
 
 
@@ -169,8 +179,9 @@ def pair_crypto_against_reversed_equity(x: PlanInputs) -> Idea | None:
                 f"Pair trade: BTC {side} {short_name(widest.equity)} while they move apart; "
                 f"exit if BTC turns with equities",
                 risk.evidence, (risk.key,),
-                instrument=f"BTC vs {short_name(widest.equity)}", horizon="1-3 sessions",
-                level=risk.level, stance=RELATIVE)
+                instrument=f"BTC vs {short_name(widest.equity)}", horizon="the next few sessions",
+                level=x.level("BTC", "below" if widest.spread_pp > 0 else "above", "BTC"),
+                stance=RELATIVE)
 
 
 def hedge_crypto_beta(x: PlanInputs) -> Idea | None:
@@ -190,7 +201,7 @@ def hedge_crypto_beta(x: PlanInputs) -> Idea | None:
                 "Treat crypto as leveraged equity risk: hedge crypto longs with an equity "
                 "index hedge", f"BTC/S&P 500 one-day move ratio {fmt.ratio(ratio)} on a "
                 f"{fmt.pct(spx.change_pct)} S&P 500 session", ("crypto_move_ratio",),
-                instrument="BTC against the S&P 500", horizon="next 1-3 sessions",
+                instrument="BTC against the S&P 500", horizon="the next few sessions",
                 level=x.level("SPX", "below" if spx.change_pct < 0 else "above", "S&P 500"),
                 stance=REDUCE)
 
@@ -210,7 +221,7 @@ def ride_dex_volume_momentum(x: PlanInputs) -> Idea | None:
                 "volume fades",
                 ", ".join(f"{d.name} {fmt.pct(d.change_pct, 1)} to {fmt.usd(d.value_usd)}"
                           for d in hot), ("dex_volume",),
-                instrument=", ".join(d.name for d in hot), horizon="1-3 days",
+                instrument=", ".join(d.name for d in hot), horizon="the next few days",
                 level=x.level("BTC", "below", "BTC"), stance=ADD)
 
 
@@ -230,7 +241,7 @@ def ride_tvl_category_leader(x: PlanInputs) -> Idea | None:
                 + (f"TVL-weighted over {top.counted} protocols" if top.weighted else
                    f"average over {top.counted} listed protocols"), ("tvl_categories",),
                 instrument=f"{top.leader} ({top.category})" if top.leader else top.category,
-                horizon="1-5 days",
+                horizon="up to a week",
                 level=x.level("ETH", "below", "ETH"), stance=ADD)
 
 
@@ -245,7 +256,7 @@ def hk_catch_up(x: PlanInputs) -> Idea | None:
     return Idea("aggressive",
                 "Contrarian: an HK catch-up trade, entered only if the next HK session turns "
                 "with the US", risk.evidence, (risk.key,), instrument="HSI",
-                horizon="next HK session",
+                horizon="the next HK session",
                 level=x.level("HSI", "above", "HSI"), stance=ADD)
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from services import format as fmt
 from services.analysis import rules
 from services.analysis.moves import comparable, short_name
-from services.analysis.watch import describe, level_of
+from services.analysis.watch import describe, near_level
 from services.models.analysis import (
     CryptoAnalysis,
     CryptoState,
@@ -77,10 +77,16 @@ def reading(z: float | None, value: float, threshold: float) -> Reading:
 
 
 def _risk(key: str, title: str, evidence: str, trigger: str, impact: str, found: Reading,
-          level: WatchLevel | None = None, subject: str = "") -> Risk:
+          level: WatchLevel | None = None, subject: str = "", subject_id: str = "") -> Risk:
     return Risk(key, title, evidence, trigger, impact, rules.severity(found.sigmas),
-                found.sigmas, found.scale, found.intensity,
-                rules.IMPACT_WEIGHT[impact] * min(found.sigmas, MAX_SIGMAS), level, subject)
+                found.sigmas, found.scale, found.intensity, rank_score(impact, found.sigmas),
+                level, subject, subject_id)
+
+
+def rank_score(impact: str, sigmas: float) -> float:
+    """Impact first, then the reading's σ (capped at ``MAX_SIGMAS``): a high-impact risk ranks
+    above every medium one."""
+    return rules.IMPACT_WEIGHT[impact] * (MAX_SIGMAS + 1) + min(sigmas, MAX_SIGMAS)
 
 
 def _move_text(x: RiskInputs, move: Move) -> str:
@@ -119,7 +125,7 @@ def hk_fails_us_lead(x: RiskInputs) -> Risk | None:
         return None
     gap_z = (abs(link.follower_z - link.leader_z)
              if link.follower_z is not None and link.leader_z is not None else None)
-    level = level_of(follow, x.levels, _side(follow), short_name(follow))
+    level = near_level(follow, x.levels, _side(follow), short_name(follow))
     watch = (f"{describe(level)} in HSI's next session would confirm HK-specific pressure"
              if level else "HSI's next session moving against the S&P 500 again would confirm "
                            "HK-specific pressure")
@@ -128,7 +134,7 @@ def hk_fails_us_lead(x: RiskInputs) -> Risk | None:
                  f"vs {short_name(follow)} {fmt.pct(follow.change_pct)} "
                  f"({fmt.day(follow.session)}), a {fmt.gap(link.spread_pp)} gap",
                  watch, "high", reading(gap_z, link.spread_pp, rules.SPLIT_PP), level,
-                 short_name(follow))
+                 short_name(follow), follow.id)
 
 
 def narrow_a_share_rally(x: RiskInputs) -> Risk | None:
@@ -145,7 +151,7 @@ def narrow_a_share_rally(x: RiskInputs) -> Risk | None:
     share = b.advance_share_pct
     intensity = (rules.BREADTH_WEAK_SHARE_PCT / max(share, 1.0) if rising
                  else share / rules.BREADTH_STRONG_SHARE_PCT)
-    level = level_of(index, x.levels, _against(index), short_name(index))
+    level = near_level(index, x.levels, _against(index), short_name(index))
     end = (f"{describe(level)} would end it" if level else
            f"{short_name(index)} reversing with breadth this weak would end it")
     return _risk(
@@ -157,7 +163,7 @@ def narrow_a_share_rally(x: RiskInputs) -> Risk | None:
         f"the move; {end}" if rising else
         "Breadth holding above the index move signals rotation, not liquidation",
         "medium", Reading(rules.FIXED_AS_Z * intensity, "fixed", intensity), level,
-        short_name(index))
+        short_name(index), index.id)
 
 
 def index_drawdown(x: RiskInputs) -> Risk | None:
@@ -177,14 +183,14 @@ def index_drawdown(x: RiskInputs) -> Risk | None:
 
     hits.sort(key=lambda m: -strength(m).sigmas)
     worst = hits[0]
-    level = level_of(worst, x.levels, "below", short_name(worst))
+    level = near_level(worst, x.levels, "below", short_name(worst))
     line = (f"{fmt.sigma(-rules.STRONG_Z)}" if x.z(worst) is not None
             else fmt.pct(rules.TECH_DRAWDOWN_PCT))
     watch = (f"{describe(level)} would turn a sharp day into a break of trend" if level else
-             f"A second session in a row below {line} for {short_name(worst)} would mark a "
+             f"Another session below {line} for {short_name(worst)} would mark a "
              f"trend, not a one-day shake-out")
     return _risk("index_drawdown", f"{short_name(worst)} sharp fall", _listed(x, hits), watch,
-                 "medium", strength(worst), level, short_name(worst))
+                 "medium", strength(worst), level, short_name(worst), worst.id)
 
 
 def crypto_equity_snapback(x: RiskInputs) -> Risk | None:
@@ -211,7 +217,7 @@ def crypto_equity_snapback(x: RiskInputs) -> Risk | None:
 
     found = max((strength(link.equity, link.spread_pp) for link in links),
                 key=lambda r: r.sigmas)
-    level = level_of(btc, x.levels, _against(btc), "BTC")
+    level = near_level(btc, x.levels, _against(btc), "BTC")
     watch = (f"{describe(level)} would mean BTC turned with equities and closed the gap "
              f"from the crypto side" if level else
              "BTC's next UTC day moving with equities would close these gaps from the crypto "
@@ -220,7 +226,7 @@ def crypto_equity_snapback(x: RiskInputs) -> Risk | None:
         "crypto_equity_snapback", "Crypto and equities on opposite sides",
         f"{_move_text(x, btc)} vs " + ", ".join(
             f"{_move_text(x, link.equity)} ({fmt.pp(link.spread_pp)})" for link in links),
-        watch, "medium", found, level, "BTC")
+        watch, "medium", found, level, "BTC", "BTC")
 
 
 def stablecoin_outflow(x: RiskInputs) -> Risk | None:
@@ -238,7 +244,7 @@ def stablecoin_outflow(x: RiskInputs) -> Risk | None:
         "stablecoin_outflow", "Net stablecoin outflow",
         f"net {fmt.usd(s.net_change_usd, signed=True)} in a day ("
         + ", ".join(f"{f.symbol} {fmt.usd(f.change_usd, signed=True)}" for f in falling) + ")",
-        "A second day of net outflow would mean dollars keep leaving crypto",
+        "Another day of net outflow would mean dollars keep leaving crypto",
         "medium", reading(x.stable_net_z, s.net_change_usd, -rules.STABLE_FLAT_USD))
 
 
@@ -272,7 +278,8 @@ def stablecoin_contraction(x: RiskInputs) -> Risk | None:
         + f", while net supply was {fmt.usd(s.net_change_usd, signed=True)}",
         f"Another day below {line} for {worst.symbol} would mean holders keep leaving that "
         f"issuer",
-        "medium", strength(worst.symbol, worst.change_pct or 0.0), None, worst.symbol)
+        "medium", strength(worst.symbol, worst.change_pct or 0.0), None, worst.symbol,
+        worst.symbol)
 
 
 def broad_risk_off(x: RiskInputs) -> Risk | None:
@@ -293,13 +300,13 @@ def broad_risk_off(x: RiskInputs) -> Risk | None:
     downs.sort(key=lambda m: -strength(m).sigmas)
     equities = [m for m in downs if m.market != "CRYPTO"]
     anchor = equities[0] if equities else downs[0]
-    level = level_of(anchor, x.levels, "below", short_name(anchor))
+    level = near_level(anchor, x.levels, "below", short_name(anchor))
     watch = (f"{describe(level)} would turn de-risking into a trend" if level else
-             "A second risk-off session in a row would turn de-risking into a trend")
+             "Another risk-off session would turn de-risking into a trend")
     return _risk("broad_risk_off", "Broad risk-off",
                  "every market fell: " + ", ".join(_move_text(x, m) for m in downs), watch,
                  "high", strength(downs[0]), level,
-                 ", ".join(short_name(m) for m in downs))
+                 ", ".join(short_name(m) for m in downs), anchor.id)
 
 
 RULES: tuple[Callable[[RiskInputs], Risk | None], ...] = (
@@ -309,6 +316,6 @@ RULES: tuple[Callable[[RiskInputs], Risk | None], ...] = (
 
 
 def risk_matrix(inputs: RiskInputs) -> tuple[Risk, ...]:
-    """The triggered risks, ranked by impact weight × their σ (capped at ``MAX_SIGMAS``)."""
+    """The triggered risks, ranked by impact, then by σ (``rank_score``)."""
     triggered = [risk for rule in RULES if (risk := rule(inputs)) is not None]
     return tuple(sorted(triggered, key=lambda r: -r.score))

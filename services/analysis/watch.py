@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from services import format as fmt
 from services.models.analysis import Levels, Move, WatchLevel
 
+NEAR_PCT = 5.0  # a level farther from the close than this is not a trigger for the next days
+
 
 def _candidates(levels: Levels, side: str) -> list[tuple[str, float]]:
     extreme = "52-week" if levels.full_year else f"since-{fmt.day(levels.since)}"
@@ -32,9 +34,14 @@ def nearest(levels: Levels | None, side: str, label: str) -> WatchLevel | None:
     return WatchLevel(levels.id, label, name, value, side, close, True)
 
 
-def level_of(move: Move, levels: Mapping[str, Levels], side: str, label: str
-             ) -> WatchLevel | None:
-    return nearest(levels.get(move.id), side, label)
+def near_level(move: Move, levels: Mapping[str, Levels], side: str, label: str
+               ) -> WatchLevel | None:
+    """The nearest level, when it is within ``NEAR_PCT`` of the close: a trigger to watch in
+    the next sessions, not one a year away."""
+    found = nearest(levels.get(move.id), side, label)
+    if found is None or abs(found.value / found.close - 1) * 100 > NEAR_PCT:
+        return None
+    return found
 
 
 def describe(level: WatchLevel) -> str:

@@ -345,6 +345,7 @@ class Risk:
     score: float  # impact weight × capped sigmas: the ranking
     level: WatchLevel | None = None  # the level in the trigger, when it has one
     subject: str = ""  # what the risk is about, by name (an index, a coin's symbol, markets)
+    subject_id: str = ""  # its quote id (or a stablecoin's symbol), when it is one instrument
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from services import format as fmt
 from services.analysis import rules
-from services.analysis.moves import short_name, table_name
+from services.analysis.moves import SHORT_NAME, short_name, table_name
 from services.analysis.plan import DISCLAIMER
 from services.models.analysis import (
     Analysis,
@@ -462,8 +462,10 @@ def base_rate_text(rate: BaseRate | None) -> str:
         return ""
     if not rate.shown:
         return f" Base rate: too few cases in the history (n={rate.n})."
-    return (f" Base rate: after {rate.n} such days ({fmt.pct(rate.held_share_pct, 1, False)} "
-            f"of {rate.days}), {rate.target}'s next session rose "
+    target = SHORT_NAME.get(rate.target, rate.target)
+    return (f" Base rate: after {rate.n} such sessions "
+            f"({fmt.pct(rate.held_share_pct, 1, False)} of {fmt.count(rate.days)}), {target}'s "
+            f"next session rose "
             f"{fmt.pct(rate.up_share_pct, 0, False)} of the time, median "
             f"{fmt.pct(rate.median_next_pct)}.")
 
@@ -482,8 +484,8 @@ def risk_matrix(a: Analysis) -> tuple[Block, ...]:
                   for i, r in enumerate(a.risks, 1))
     note = ("Severity grows with the reading's size in its own standard deviations (σ, over "
             "60 sessions; 2σ medium, 3σ high); a reading without history is measured against "
-            "its fixed threshold instead (x threshold, 1x counted as 2σ). Ranked by impact "
-            "weight times that size.")
+            "its fixed threshold instead (x threshold, 1x counted as 2σ). Ranked by impact, "
+            "then by that size.")
     if with_rates:
         note += (" Base rate: how often the next session rose after the same condition in the "
                  "history, shown from 20 cases; it is a count of past days, not a probability.")

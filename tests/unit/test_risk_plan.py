@@ -50,7 +50,7 @@ def test_crash_day_triggers_are_things_that_have_not_happened() -> None:
     for r in CRASH.risks:
         assert "turning negative" not in r.trigger, r.trigger
     outflow = next(r for r in CRASH.risks if r.key == "stablecoin_outflow")
-    assert outflow.trigger.startswith("A second day of net outflow")
+    assert outflow.trigger.startswith("Another day of net outflow")
 
 
 def test_crash_day_suggests_no_momentum_and_nothing_against_the_verdict() -> None:
