@@ -171,7 +171,7 @@ def _btc_spx_state(tape: Tape, day: date) -> CryptoState | None:
     equity, coin = spx.ret(day), btc.ret(day)
     if equity is None or coin is None:
         return None
-    return rules.classify_crypto(equity, coin)
+    return rules.classify_crypto_scaled(equity, coin, spx.z(day), btc.z(day))
 
 
 def us_band_on(tape: Tape, day: date) -> str | None:

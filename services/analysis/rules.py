@@ -179,6 +179,25 @@ def classify_crypto(equity_pct: float, btc_pct: float) -> CryptoState:
     return CryptoState.TRACKING
 
 
+def classify_crypto_scaled(equity_pct: float, btc_pct: float, equity_z: float | None,
+                           btc_z: float | None) -> CryptoState:
+    """``classify_crypto`` in each asset's own σ when both are known: BTC +0.9 % on a day
+    when that is +0.3σ for it is quiet (decoupled from a falling equity market), not reversed;
+    amplifying means BTC moved more of its own σ than the equity market did of its own."""
+    if equity_z is None or btc_z is None:
+        return classify_crypto(equity_pct, btc_pct)
+    eq, btc = z_direction(equity_z), z_direction(btc_z)
+    if eq == 0 and btc == 0:
+        return CryptoState.TRACKING
+    if eq == 0 or btc == 0:
+        return CryptoState.DECOUPLED
+    if eq != btc:
+        return CryptoState.REVERSED
+    if abs(btc_z) >= abs(equity_z):
+        return CryptoState.AMPLIFYING
+    return CryptoState.TRACKING
+
+
 def move_ratio(asset_pct: float, base_pct: float) -> float | None:
     """Ratio of two session moves (a one-day move ratio, not a beta: ``comovement`` has the
     betas); undefined when the base move is flat."""
