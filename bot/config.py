@@ -96,6 +96,10 @@ class Settings(BaseSettings):
     hedge_delay_s: float = Field(default=2.0, ge=0)
     snapshot_ttl_s: float = Field(default=600.0, ge=0)
 
+    # --- history (daily closes per instrument)
+    # closes older than this many days are deleted whenever closes are appended (3 years)
+    history_retention_days: int = Field(default=1096, ge=1)
+
     # --- on-demand commands
     refresh_cooldown_s: float = Field(default=300.0, ge=0)
 
