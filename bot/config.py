@@ -84,6 +84,8 @@ class Settings(BaseSettings):
     # --- market data
     yahoo_base_url: str = "https://query1.finance.yahoo.com"
     eastmoney_base_url: str = "https://push2.eastmoney.com"
+    # daily klines (history backfill) come from Eastmoney's history host
+    eastmoney_history_url: str = "https://push2his.eastmoney.com"
     coingecko_base_url: str = "https://api.coingecko.com/api/v3"
     coingecko_api_key: SecretStr | None = None
     defillama_base_url: str = "https://api.llama.fi"
