@@ -1,4 +1,5 @@
-"""The command line: ``python -m bot report | ask | schema | run | push | subscriptions | doctor``.
+"""The command line: ``python -m bot report | ask | schema | run | push | subscriptions | doctor |
+history``.
 
 Heavy libraries are imported inside the commands that need them, so ``report --sample``
 starts fast.
@@ -74,6 +75,10 @@ def _parser() -> argparse.ArgumentParser:
     from bot.cli_delivery import add_parsers
 
     add_parsers(commands)  # push, subscriptions
+
+    from bot.cli_history import add_parser as add_history_parser
+
+    add_history_parser(commands)
     return parser
 
 
@@ -113,6 +118,10 @@ def _dispatch(args: argparse.Namespace) -> int:
             return cmd_run(args)
         if args.command == "doctor":
             return cmd_doctor()
+        if args.command == "history":
+            from bot.cli_history import cmd_history
+
+            return cmd_history(args)
         if args.command in ("push", "subscriptions"):
             from bot import cli_delivery
 

@@ -1,4 +1,4 @@
-"""Backfill: a year (or ``days``) of daily closes for every series the report reads.
+"""Backfill: a trading year (or ``days``) of daily closes for every series the report reads.
 
 Each series has its sources, tried in order until one gives closes:
 
@@ -12,8 +12,8 @@ Each series has its sources, tried in order until one gives closes:
 
 Only closes of completed sessions are kept (``market_data.closes``). Every request goes through
 one ``Fetcher`` (the product's retry policy and per-upstream limits). A series that no source
-could give is named with the reason; the others are kept. Nothing here writes: the caller
-stores the returned ``History``.
+could give is named with the reason; the others are kept. ``backfill_into`` stores what came
+back in the history store (an upsert: running it again refreshes, never duplicates).
 """
 
 from __future__ import annotations
@@ -39,10 +39,13 @@ from services.market_data.instruments import (
 )
 from services.market_data.providers import defillama, eastmoney, yahoo
 from services.market_data.providers.base import RetryPolicy, decode_json
-from services.market_data.transport import HttpClients
+from services.market_data.transport import HttpClients, open_clients
 from services.models.history import History, Series, Unit
+from services.storage.closes import Appended, ClosesStore
 
-DEFAULT_DAYS = 365
+# About thirteen months: a trading year of 250 sessions or more on every calendar (Shanghai
+# has about 243 sessions in 365 days, Hong Kong 247, New York 251).
+DEFAULT_DAYS = 400
 MAX_DAYS = 20 * 366
 BACKFILL_DEADLINE_S = 120.0
 # Yahoo's ranges, shortest first, with the calendar days each covers.
@@ -200,3 +203,22 @@ class Backfiller:
         points = defillama.parse_supply_chart(payload, now=now).value
         return (tuple((p.day, p.circulating_usd) for p in points),
                 f"defillama stablecoin {stablecoin} circulating USD")
+
+
+async def backfill_into(store: ClosesStore, clients: HttpClients, settings: BackfillSettings,
+                        *, now: datetime, days: int = DEFAULT_DAYS,
+                        calendars: Calendars | None,
+                        ids: Collection[str] | None = None) -> tuple[Backfill, Appended]:
+    """Fetch the closes and store them; what each series got, and what the store did."""
+    result = await Backfiller(clients, settings, calendars=calendars).run(now, days, ids)
+    appended = await store.import_history(result.history, now.date(), fetched_at=now)
+    return result, appended
+
+
+async def backfill_live(store: ClosesStore, settings: BackfillSettings, *, now: datetime,
+                        days: int = DEFAULT_DAYS) -> tuple[Backfill, Appended]:
+    """``backfill_into`` with the process's own HTTP clients and the trading calendars."""
+    calendars = await asyncio.to_thread(Calendars.load)
+    async with open_clients(settings.provider_timeout_s) as clients:
+        return await backfill_into(store, clients, settings, now=now, days=days,
+                                   calendars=calendars)
