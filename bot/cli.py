@@ -310,13 +310,14 @@ def write_charts(report: object, directory: str, colours: dict[str, str] | None 
 
 def snapshot_source(args: argparse.Namespace) -> object | None:
     """A fixed source for --input/--sample, else None (live data)."""
+    from services.history_io import load_sample_history
     from services.report.editions import FixedSource
     from services.snapshot_io import load_sample, load_snapshot_file
 
     if getattr(args, "input", None):
         return FixedSource(load_snapshot_file(args.input))
-    if getattr(args, "sample", False):
-        return FixedSource(load_sample())
+    if getattr(args, "sample", False):  # the sample day with its bundled year of closes
+        return FixedSource(load_sample(), history=load_sample_history())
     return None
 
 

@@ -98,5 +98,7 @@ def analyze(snapshot: MarketSnapshot, as_of: datetime, zone: tzinfo,
         as_of=as_of, edition_date=edition, session_note=weekend_note(edition, (us, hk, cn)),
         generated_at=snapshot.generated_at, sentiment=sentiment, crypto=crypto,
         us=us, hk=hk, cn=cn, divergences=divergences, flows=flow_map(crypto, us, hk, cn),
-        risks=risks, ideas=ideas, warnings=warnings, sources=source_times(snapshot),
+        risks=risks, ideas=ideas, sources=source_times(snapshot),
+        # a history that could not be read is named, and changes nothing else
+        warnings=warnings + tuple(f"history: {gap}" for gap in history.gaps),
         thresholds=dict(rules.THRESHOLDS))
