@@ -9,8 +9,9 @@ from services.analysis import rules
 from services.analysis.crypto import analyze_crypto
 from services.analysis.divergences import rank_divergences
 from services.analysis.flows import flow_map
+from services.analysis.macro import macro_readings
 from services.analysis.markets import INDICES, equity_market
-from services.analysis.moves import all_moves, latest_equity_session
+from services.analysis.moves import all_moves, latest_equity_session, market_session
 from services.analysis.plan import PlanInputs, action_plan
 from services.analysis.risk import RiskInputs, risk_matrix
 from services.analysis.sentiment import analyze_sentiment
@@ -101,4 +102,5 @@ def analyze(snapshot: MarketSnapshot, as_of: datetime, zone: tzinfo,
         risks=risks, ideas=ideas, sources=source_times(snapshot),
         # a history that could not be read is named, and changes nothing else
         warnings=warnings + tuple(f"history: {gap}" for gap in history.gaps),
+        macro=macro_readings(snapshot, history, market_session(snapshot, "US")),
         thresholds=dict(rules.THRESHOLDS))

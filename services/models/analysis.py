@@ -295,6 +295,25 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class MacroReading:
+    """One macro figure (the dollar, the 10-year yield, gold, oil, VIX, the offshore yuan):
+    its close and day change from the snapshot's quote, or, when the snapshot has no such
+    quote, from the history's closes of the same session (``from_history``). A yield's change
+    is in basis points (``change_bp``), everything else's in percent (``change_pct``).
+    ``close`` None: the figure is missing."""
+
+    id: str
+    label: str
+    kind: str  # fx | rate | commodity | volatility
+    close: float | None
+    change_pct: float | None
+    change_bp: float | None
+    session: date | None
+    source: str | None
+    from_history: bool = False
+
+
+@dataclass(frozen=True)
 class Analysis:
     as_of: datetime
     edition_date: date
@@ -313,3 +332,4 @@ class Analysis:
     thresholds: dict[str, float] = field(default_factory=dict)
     session_note: str | None = None  # a weekend edition: equities closed, last sessions named
     evidence: Mapping[str, Evidence] = field(default_factory=dict)  # by quote id
+    macro: tuple[MacroReading, ...] = ()  # in MACRO order: every one, missing or not
