@@ -20,8 +20,6 @@ from services.storage.db import Database
 from services.storage.tables import DailyCloseRow
 
 DEFAULT_RETENTION_DAYS = 3 * 365 + 1  # three years, a leap day included
-# Rows per INSERT: 6 parameters each stays far below SQLite's and asyncpg's parameter limits.
-CHUNK = 1000
 
 
 @dataclass(frozen=True)
@@ -78,8 +76,8 @@ class ClosesStore:
                 "fetched_at": at}
         values = list(rows.values())
         async with self._db.sessions.begin() as session:
-            for start in range(0, len(values), CHUNK):
-                await session.execute(self._upsert(values[start:start + CHUNK]))
+            if values:  # one statement, its rows sent in batches ("insertmanyvalues")
+                await session.execute(self._upsert(), values)
             result = await session.execute(
                 delete(DailyCloseRow).where(DailyCloseRow.session_date < cutoff))
         return Appended(len(values), int(getattr(result, "rowcount", 0) or 0))
@@ -92,11 +90,11 @@ class ClosesStore:
                                   for series in history for day, value in series.closes),
                                  today, fetched_at)
 
-    def _upsert(self, values: Sequence[dict[str, Any]]) -> Any:
+    def _upsert(self) -> Any:
         from sqlalchemy.dialects import postgresql, sqlite
 
         dialect = postgresql if self._db.dialect == "postgresql" else sqlite
-        insert = dialect.insert(DailyCloseRow).values(list(values))
+        insert = dialect.insert(DailyCloseRow)
         return insert.on_conflict_do_update(
             index_elements=["instrument_id", "session_date"],
             set_={"close": insert.excluded.close, "source": insert.excluded.source,
