@@ -43,7 +43,8 @@ def walk(base: float, days: list[date], seed: int) -> list[tuple[date, float | N
     """A price path over ``days``: small moves that repeat, never a close equal to the day
     before."""
     moves = (0.004, -0.006, 0.0025, -0.0015, 0.0059, -0.0031, 0.0012)
-    price, out = base, []
+    price = base
+    out: list[tuple[date, float | None]] = []
     for i, day in enumerate(days):
         price *= 1 + moves[(i + seed) % len(moves)]
         out.append((day, round(price, 4)))
