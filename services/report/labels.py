@@ -39,6 +39,7 @@ CELLS: frozenset[str] = frozenset({
 # Leads the report builder writes itself (the section builders' leads are sentences' parts).
 MISSING_INPUTS = N_("Missing inputs:")
 READING = N_("Reading:")
+CHECKED = N_("Checked against history:")
 
 
 def localise(blocks: tuple[Block, ...], tr: Translator) -> tuple[Block, ...]:

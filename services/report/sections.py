@@ -253,6 +253,17 @@ def index_table(market: EquityMarket) -> Table:
         for m in market.moves if m.kind in (None, "index")), "lrrl")
 
 
+def checked_notes(a: Analysis, market: EquityMarket) -> tuple[Block, ...]:
+    """What the cross-check found about this market's quotes: both readings, both sources."""
+    ids = {m.id for m in market.moves}
+    lines = [line for check, line in zip(a.checks, a.history_notes, strict=False)
+             if check.id in ids]
+    if not lines:
+        return ()
+    return (Heading("Checked against history"),
+            Bullets(tuple(Paragraph(line + ".") for line in lines)))
+
+
 def dispersion(market: EquityMarket) -> tuple[Block, ...]:
     lines = [p for s in market.splits if (p := split_line(s, f"{short_name(s.a)} - "
                                                             f"{short_name(s.b)}:"))]
@@ -271,7 +282,8 @@ def session_note(market: EquityMarket) -> tuple[Block, ...]:
 
 def us(a: Analysis) -> tuple[Block, ...]:
     m = a.us
-    blocks: list[Block] = [index_table(m), *session_note(m), *dispersion(m)]
+    blocks: list[Block] = [index_table(m), *checked_notes(a, m), *session_note(m),
+                           *dispersion(m)]
     r = m.sectors
     if r is not None:
         blocks += [Heading("Sector rotation"), Paragraph(
@@ -291,15 +303,15 @@ def us(a: Analysis) -> tuple[Block, ...]:
 def hk(a: Analysis) -> tuple[Block, ...]:
     m = a.hk
     link = next(link for link in a.sentiment.links if link.key == "us_hk")
-    blocks: list[Block] = [index_table(m), *session_note(m), *dispersion(m),
-                           Heading("Against the US"), Bullets((link_line(link),))]
+    blocks: list[Block] = [index_table(m), *checked_notes(a, m), *session_note(m),
+                           *dispersion(m), Heading("Against the US"), Bullets((link_line(link),))]
     return tuple(blocks) + _missing(m.missing)
 
 
 def a_shares(a: Analysis) -> tuple[Block, ...]:
     m = a.cn
-    blocks: list[Block] = [index_table(m), *session_note(m), *dispersion(m),
-                           Heading("Internals")]
+    blocks: list[Block] = [index_table(m), *checked_notes(a, m), *session_note(m),
+                           *dispersion(m), Heading("Internals")]
     b = m.breadth
     internals: list[Paragraph] = []
     if b is not None and b.advancers is not None and b.decliners is not None:
