@@ -198,8 +198,9 @@ class EditionCache:
         history = await self.history.read(snapshot) if self.history else EMPTY_HISTORY
         edition = await make_edition(snapshot, self._narrator, self._zone, self._clock(),
                                      history, language=self.language)
-        if self.history is not None:
-            await self.history.record(snapshot, history)
+        if self.history is not None:  # never a quote the cross-check found stale or in conflict
+            await self.history.record(snapshot, history,
+                                      tuple(c.id for c in edition.report.analysis.checks))
         self.builds += 1
         self._current = edition
         if self._on_build is not None:

@@ -82,12 +82,18 @@ def test_macro_quotes_come_first_and_a_missing_one_is_missing() -> None:
     assert (readings["DXY"].close, readings["DXY"].source) == (100.1, "yahoo")
     assert readings["GOLD_FUT"].close is None and readings["GOLD_FUT"].source is None
 
-    report = report_from_snapshot(snapshot, HK, history=load_sample_history())
+    sample = load_sample_history()
+    without_tnx = History({s.id: s for s in sample if s.id != "TNX"})
+    report = report_from_snapshot(snapshot, HK, history=without_tnx)
     rows = {row[0]: row for row in _table(report.section("us")).rows}
-    # 4.47 % against the history's 4.39 % for the same session: the cross-check replaces it
-    assert rows["US 10-year"] == ("US 10-year", "4.39%", "+11 bp", "history, Yahoo ^TNX")
+    assert rows["US 10-year"] == ("US 10-year", "4.47%", "+8 bp", "yahoo")  # the quote wins
     assert rows["Dollar index"][1:] == ("100.10", "+0.45%", "yahoo")  # agrees: the quote wins
     assert rows["Gold"] == ("Gold", "4,570.40", "-0.66%", "(source: history)")
+    # against the history's 4.39 for that session the quote is in conflict: the cross-check
+    # shows the history's close, and its move in bp from the history's session before
+    report = report_from_snapshot(snapshot, HK, history=sample)
+    rows = {row[0]: row for row in _table(report.section("us")).rows}
+    assert rows["US 10-year"] == ("US 10-year", "4.39%", "+11 bp", "history, Yahoo ^TNX")
     without_history = report_from_snapshot(snapshot, HK)
     rows = {row[0]: row for row in _table(without_history.section("us")).rows}
     assert rows["Gold"] == ("Gold", "n/a", "n/a", "n/a")
