@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
+from services.analysis.macro import MACRO
 from services.models.analysis import Finding, QuoteCheck
 from services.models.history import History, Series
 from services.models.snapshot import MarketSnapshot, Quote
@@ -37,6 +38,10 @@ CONFLICT_CLOSE_PCT = 0.5
 CONFLICT_CHANGE_PP = 0.25
 UNCHECKED_MARKETS = ("CRYPTO",)
 HISTORY_SOURCE_PREFIX = "history"
+# Series the report reads without a quote of their own (the macro block takes its closes from
+# the history; supplies are stored for the stablecoin figures): not worth a warning every day.
+READ_WITHOUT_A_QUOTE = frozenset(MACRO)
+SUPPLY_SUFFIX = "_SUPPLY"
 
 
 @dataclass(frozen=True)
@@ -144,7 +149,8 @@ def cross_check(snapshot: MarketSnapshot, history: History) -> CrossChecked:
             check = replace(check, replaced=False)
         checks.append(check)
         quotes.append(fixed)
-    carried = {q.id for q in snapshot.quotes}
-    without = tuple(sorted(s.id for s in history if s.id not in carried))
+    carried = {q.id for q in snapshot.quotes} | READ_WITHOUT_A_QUOTE
+    without = tuple(sorted(s.id for s in history
+                           if s.id not in carried and not s.id.endswith(SUPPLY_SUFFIX)))
     fixed_snapshot = snapshot.model_copy(update={"quotes": tuple(quotes)}) if checks else snapshot
     return CrossChecked(fixed_snapshot, tuple(checks), without)
