@@ -443,6 +443,25 @@ class BaseRate:
 
 
 @dataclass(frozen=True)
+class MacroReading:
+    """One macro figure (the dollar, the 10-year yield, gold, oil, VIX, the offshore yuan):
+    its close and day change from the snapshot's quote, or, when the snapshot has no such
+    quote, from the history's closes of the same session (``from_history``). A yield's change
+    is in basis points (``change_bp``), everything else's in percent (``change_pct``).
+    ``close`` None: the figure is missing."""
+
+    id: str
+    label: str
+    kind: str  # fx | rate | commodity | volatility
+    close: float | None
+    change_pct: float | None
+    change_bp: float | None
+    session: date | None
+    source: str | None
+    from_history: bool = False
+
+
+@dataclass(frozen=True)
 class Analysis:
     as_of: datetime
     edition_date: date
@@ -470,3 +489,4 @@ class Analysis:
     scale_note: str | None = None
     checks: tuple[QuoteCheck, ...] = ()  # quotes the history contradicted (cross-check)
     history_notes: tuple[str, ...] = ()  # the cross-check's lines (also in ``warnings``)
+    macro: tuple[MacroReading, ...] = ()  # in MACRO order: every one, missing or not
