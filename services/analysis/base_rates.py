@@ -30,10 +30,16 @@ from datetime import date
 
 from services.analysis import rules, sessions, stats
 from services.analysis.tape import Tape
-from services.models.analysis import BaseRate, CryptoState, LinkState, Verdict
+from services.models.analysis import (
+    BASE_RATE_MIN_CASES,
+    BaseRate,
+    CryptoState,
+    LinkState,
+    Verdict,
+)
 from services.models.history import History
 
-MIN_CASES = 20
+MIN_CASES = BASE_RATE_MIN_CASES
 
 Condition = Callable[[Tape, date], bool | None]
 

@@ -5,6 +5,7 @@ Changing a threshold here changes the report everywhere; tests cover each rule w
 
 from __future__ import annotations
 
+from services.models.analysis import STRONG_Z as MODEL_STRONG_Z
 from services.models.analysis import CryptoState, LinkState, Verdict
 
 # --- thresholds (percent, percentage points, USD) -------------------------------------------
@@ -26,7 +27,7 @@ REVERSAL_SPREAD_PP = 1.5  # BTC against an equity market, opposite sides, this f
 LIKELIHOOD_HIGH = 2.0  # a condition this many times past its threshold is likely
 LIKELIHOOD_MEDIUM = 1.25
 # --- in each instrument's own units (z: the move over its trailing 60-session volatility) ---
-STRONG_Z = 2.0  # |z| at least this: a strong move for that asset
+STRONG_Z = MODEL_STRONG_Z  # |z| at least this: a strong move for that asset
 QUIET_Z = 0.5  # |z| under this: a quiet session, taking no side (with history)
 
 THRESHOLDS: dict[str, float] = {

@@ -357,7 +357,7 @@ class Evidence:
     @property
     def strong(self) -> bool:
         """|z| ≥ 2: a strong move for this asset (``rules.STRONG_Z``)."""
-        return self.z is not None and abs(self.z) >= 2.0
+        return self.z is not None and abs(self.z) >= STRONG_Z
 
 
 @dataclass(frozen=True)
@@ -407,6 +407,10 @@ class Levels:
     source: str
 
 
+BASE_RATE_MIN_CASES = 20  # fewer cases: "too few cases (n)", never a rate
+STRONG_Z = 2.0  # |z| at least this is a strong move for its asset (``rules.STRONG_Z``)
+
+
 @dataclass(frozen=True)
 class BaseRate:
     """How often a condition held in the history and what followed in the next session.
@@ -430,7 +434,7 @@ class BaseRate:
 
     @property
     def shown(self) -> bool:
-        return self.n >= 20
+        return self.n >= BASE_RATE_MIN_CASES
 
     @property
     def up_share_pct(self) -> float | None:
