@@ -207,3 +207,20 @@ def test_the_sample_days_btc_is_decoupled_not_reversed() -> None:
         "SPX": CryptoState.DECOUPLED, "HSI": CryptoState.DECOUPLED, "SSE": CryptoState.DECOUPLED}
     btc_us = next(d for d in a.divergences if d.key == "btc_us")
     assert "moved against" not in btc_us.explanation
+
+
+def test_an_instrument_with_under_40_sessions_keeps_the_fixed_thresholds() -> None:
+    from services.models.history import History, Series
+
+    spx = HISTORY.get("SPX")
+    assert spx is not None
+    short = Series(spx.id, spx.source, spx.unit, spx.closes[-30:])
+    history = History({**HISTORY.series, "SPX": short})
+    snap = snapshot_of(sample_as_recorded())
+    a = analyze(snap, snap.generated_at, HK, history)
+    assert a.evidence["SPX"].z is None and a.evidence["SPX"].n == 28  # 29 closes before
+    assert a.scale_note is not None and "S&P 500" in a.scale_note
+    assert "fixed thresholds" in a.scale_note and "HSI" not in a.scale_note
+    us_row = {r.market: r for r in a.sentiment.rows}["US"]
+    assert us_row.signal == "strong risk-off"  # -1.51 % by the fixed 1 %, no σ
+    assert a.sentiment.scale == "fixed"
