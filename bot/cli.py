@@ -1,4 +1,5 @@
-"""The command line: ``python -m bot report | ask | schema | run | push | subscriptions | doctor``.
+"""The command line: ``python -m bot report | ask | schema | run | push | subscriptions | doctor |
+history``.
 
 Heavy libraries are imported inside the commands that need them, so ``report --sample``
 starts fast.
@@ -78,6 +79,10 @@ def _parser() -> argparse.ArgumentParser:
     from bot.cli_delivery import add_parsers
 
     add_parsers(commands)  # push, subscriptions
+
+    from bot.cli_history import add_parser as add_history_parser
+
+    add_history_parser(commands)
     return parser
 
 
@@ -117,6 +122,10 @@ def _dispatch(args: argparse.Namespace) -> int:
             return cmd_run(args)
         if args.command == "doctor":
             return cmd_doctor()
+        if args.command == "history":
+            from bot.cli_history import cmd_history
+
+            return cmd_history(args)
         if args.command in ("push", "subscriptions"):
             from bot import cli_delivery
 
@@ -337,13 +346,14 @@ def write_charts(report: object, directory: str, colours: dict[str, str] | None 
 
 def snapshot_source(args: argparse.Namespace) -> object | None:
     """A fixed source for --input/--sample, else None (live data)."""
+    from services.history_io import load_sample_history
     from services.report.editions import FixedSource
     from services.snapshot_io import load_sample, load_snapshot_file
 
     if getattr(args, "input", None):
         return FixedSource(load_snapshot_file(args.input))
-    if getattr(args, "sample", False):
-        return FixedSource(load_sample())
+    if getattr(args, "sample", False):  # the sample day with its bundled year of closes
+        return FixedSource(load_sample(), history=load_sample_history())
     return None
 
 

@@ -31,10 +31,15 @@ from datetime import date
 
 from services.analysis import risk_history, rules, sessions, stats
 from services.analysis.tape import Tape
-from services.models.analysis import BaseRate, CryptoState, LinkState
+from services.models.analysis import (
+    BASE_RATE_MIN_CASES,
+    BaseRate,
+    CryptoState,
+    LinkState,
+)
 from services.models.history import History
 
-MIN_CASES = 20
+MIN_CASES = BASE_RATE_MIN_CASES
 
 Condition = Callable[[Tape, date], bool | None]
 
@@ -52,14 +57,18 @@ class Cases:
     last: date | None
 
 
-def cases(tape: Tape, condition: Condition, clock: str, target: str,
-          until: date | None = None) -> Cases:
+Reader = Callable[[Tape, date], object]
+
+
+def cases_by(tape: Tape, reader: Reader, clock: str, target: str, until: date | None = None
+             ) -> tuple[int, dict[object, list[tuple[date, float]]]]:
+    """One walk over ``clock``'s sessions: the days that could be read, and for each state
+    ``reader`` gave (None: not readable) the days in it with ``target``'s next change."""
     clock_track, target_track = tape.track(clock), tape.track(target)
     if clock_track is None or target_track is None:
-        return Cases(0, (), None, None)
+        return 0, {}
     days = 0
-    outcomes: list[float] = []
-    first = last = None
+    found: dict[object, list[tuple[date, float]]] = {}
     targets, returns = target_track.dates, target_track.values
     at = 0  # the first target session after ``day`` (both lists are sorted)
     for day in clock_track.dates:
@@ -71,15 +80,23 @@ def cases(tape: Tape, condition: Condition, clock: str, target: str,
             break
         if until is not None and targets[at] > until:
             continue
-        held = condition(tape, day)
-        if held is None:
+        state = reader(tape, day)
+        if state is None:
             continue
         days += 1
-        if held:
-            outcomes.append(returns[at])
-            first = first or day
-            last = day
-    return Cases(days, tuple(outcomes), first, last)
+        found.setdefault(state, []).append((day, returns[at]))
+    return days, found
+
+
+def _cases(days: int, held: list[tuple[date, float]]) -> Cases:
+    return Cases(days, tuple(o for _, o in held), held[0][0] if held else None,
+                 held[-1][0] if held else None)
+
+
+def cases(tape: Tape, condition: Condition, clock: str, target: str,
+          until: date | None = None) -> Cases:
+    days, found = cases_by(tape, condition, clock, target, until)
+    return _cases(days, found.get(True, []))
 
 
 def rate_of(key: str, label: str, target: str, found: Iterable[Cases]) -> BaseRate:
@@ -160,7 +177,7 @@ def _btc_spx_state(tape: Tape, day: date) -> CryptoState | None:
     equity, coin = spx.ret(day), btc.ret(day)
     if equity is None or coin is None:
         return None
-    return rules.classify_crypto(equity, coin)
+    return rules.classify_crypto_scaled(equity, coin, spx.z(day), btc.z(day))
 
 
 def us_band_on(tape: Tape, day: date) -> str | None:
@@ -182,7 +199,7 @@ def hk_fails_us_lead(tape: Tape, hk_day: date) -> bool | None:
     return state in (LinkState.BROKEN, LinkState.MUTED) and abs(gap) >= rules.SPLIT_PP
 
 
-def _is(reader: Callable[[Tape, date], object], value: object) -> Condition:
+def _is(reader: Reader, value: object) -> Condition:
     def condition(tape: Tape, day: date) -> bool | None:
         state = reader(tape, day)
         return None if state is None else state == value
@@ -196,46 +213,59 @@ US_HK_WORDS = {
     LinkState.MUTED: "HK stayed quiet after a US move",
     LinkState.NO_LEAD: "a quiet US session before HK's",
 }
+US_BAND_WORDS = {band: f"S&P 500 session {band.replace('_', ' ')}" for band in US_BANDS}
 
 
-# (key, label, clock, target, condition); ``index_drawdown`` is pooled over the indices.
-def _catalog() -> tuple[tuple[str, str, str, str, Condition], ...]:
-    found: list[tuple[str, str, str, str, Condition]] = []
-    for state, words in US_HK_WORDS.items():
-        found.append((f"chain.us_hk.{state.value}", words, "HSI", "HSI",
-                      _is(us_hk_state, state)))
-    for state in (LinkState.TOGETHER, LinkState.APART):
-        found.append((f"chain.hk_cn.{state.value}", f"HK and A-shares {state.value}", "SSE",
-                      "SSE", _is(hk_cn_state, state)))
-    for crypto in (CryptoState.AMPLIFYING, CryptoState.TRACKING, CryptoState.DECOUPLED,
-                   CryptoState.REVERSED):
-        found.append((f"chain.btc_spx.{crypto.value}",
-                      f"BTC {crypto.value} the S&P 500", "BTC", "BTC",
-                      _is(btc_spx_state, crypto)))
-    for band in US_BANDS:
-        words = band.replace("_", " ")
-        found.append((f"setup.us.{band}", f"S&P 500 session {words}", "SPX", "HSI",
-                      _is(us_band_on, band)))
-        found.append((f"setup.us.{band}.cn", f"S&P 500 session {words}", "SPX", "SSE",
-                      _is(us_band_on, band)))
-    found += [
-        ("risk.hk_fails_us_lead", "Hong Kong split from the US lead", "HSI", "HSI",
-         hk_fails_us_lead),
-        *risk_history.RISK_CONDITIONS,
-    ]
-    return tuple(found)
+@dataclass(frozen=True)
+class Group:
+    """States of one reader on one clock, each a base rate of ``target``'s next session."""
+
+    prefix: str
+    reader: Reader
+    clock: str
+    target: str
+    states: tuple[tuple[object, str, str], ...]  # (state, key suffix, label)
 
 
-CONDITIONS = _catalog()
+GROUPS: tuple[Group, ...] = (
+    Group("chain.us_hk", us_hk_state, "HSI", "HSI",
+          tuple((s, s.value, w) for s, w in US_HK_WORDS.items())),
+    Group("chain.hk_cn", hk_cn_state, "SSE", "SSE",
+          tuple((s, s.value, f"HK and A-shares {s.value}")
+                for s in (LinkState.TOGETHER, LinkState.APART))),
+    Group("chain.btc_spx", btc_spx_state, "BTC", "BTC",
+          tuple((s, s.value, f"BTC {s.value} the S&P 500")
+                for s in (CryptoState.AMPLIFYING, CryptoState.TRACKING, CryptoState.DECOUPLED,
+                          CryptoState.REVERSED))),
+    Group("setup.us", us_band_on, "SPX", "HSI",
+          tuple((b, b, w) for b, w in US_BAND_WORDS.items())),
+    Group("setup.us", us_band_on, "SPX", "SSE",
+          tuple((b, f"{b}.cn", w) for b, w in US_BAND_WORDS.items())),
+    Group("risk", hk_fails_us_lead, "HSI", "HSI",
+          ((True, "hk_fails_us_lead", "Hong Kong split from the US lead"),)),
+    *(Group("risk", condition, clock, target, ((True, key.removeprefix("risk."), label),))
+      for key, label, clock, target, condition in risk_history.RISK_CONDITIONS),
+)
+
+# Every named condition as (key, label, clock, target, condition), for one-off use with
+# ``base_rate``; ``risk.index_drawdown`` is pooled over the indices (``INDEX_IDS``).
+CONDITIONS: tuple[tuple[str, str, str, str, Condition], ...] = tuple(
+    (f"{g.prefix}.{suffix}", label, g.clock, g.target, _is(g.reader, state))
+    for g in GROUPS for state, suffix, label in g.states)
 
 
 def base_rates(history: History | Tape, until: date | None = None) -> dict[str, BaseRate]:
-    """Every named condition's base rate over the history up to ``until``."""
+    """Every named condition's base rate over the history up to ``until`` (one walk per
+    group of states)."""
     tape = history if isinstance(history, Tape) else Tape(history)
     if not tape:
         return {}
-    found = {key: rate_of(key, label, target, [cases(tape, condition, clock, target, until)])
-             for key, label, clock, target, condition in CONDITIONS}
+    found = {}
+    for g in GROUPS:
+        days, by_state = cases_by(tape, g.reader, g.clock, g.target, until)
+        for state, suffix, label in g.states:
+            key = f"{g.prefix}.{suffix}"
+            found[key] = rate_of(key, label, g.target, [_cases(days, by_state.get(state, []))])
     found["risk.index_drawdown"] = rate_of(
         "risk.index_drawdown", "an index falling sharply in a session", "the same index",
         [cases(tape, risk_history.index_fell(i), i, i, until) for i in INDEX_IDS])

@@ -6,11 +6,12 @@ user's ``--input`` and on the live path against the stored history.
 
 Rules (issue "History", item 7), for a quote whose stated session the history has:
 
-- **stale**: the quote's close equals (within ``STALE_TOLERANCE_PCT``) the close of an *earlier*
-  session, and the history's close for the stated session is different. The earlier date is
-  named ("equals the close of 2025-09-26").
 - **conflict**: the closes differ by more than ``CONFLICT_CLOSE_PCT``, or the day's changes
   differ by more than ``CONFLICT_CHANGE_PP``. A quote without a close is checked by its change.
+- **stale**: a conflict whose close equals (within ``STALE_TOLERANCE_PCT``) the close of an
+  *earlier* session. The earlier date is named ("equals the close of 2025-09-26"). A quote
+  that agrees with the history is never called stale because its close happens to equal an
+  older one (a quiet dollar index revisits its levels).
 
 A stale or conflicting quote is never read as today's move: the history's close for the stated
 session (and its change from the session before) replaces it, with the history's source. When
@@ -27,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
+from services.analysis.macro import MACRO
 from services.models.analysis import Finding, QuoteCheck
 from services.models.history import History, Series
 from services.models.snapshot import MarketSnapshot, Quote
@@ -36,6 +38,10 @@ CONFLICT_CLOSE_PCT = 0.5
 CONFLICT_CHANGE_PP = 0.25
 UNCHECKED_MARKETS = ("CRYPTO",)
 HISTORY_SOURCE_PREFIX = "history"
+# Series the report reads without a quote of their own (the macro block takes its closes from
+# the history; supplies are stored for the stablecoin figures): not worth a warning every day.
+READ_WITHOUT_A_QUOTE = frozenset(MACRO)
+SUPPLY_SUFFIX = "_SUPPLY"
 
 
 @dataclass(frozen=True)
@@ -109,16 +115,13 @@ def check_quote(quote: Quote, series: Series) -> QuoteCheck | None:
         return QuoteCheck(quote.id, finding, session, quote.close, quote.change_pct,
                           quote.source, h_close, h_change, history_label(series), earlier)
 
-    if quote.close is not None and not _same(quote.close, h_close, STALE_TOLERANCE_PCT):
-        earlier = _earlier_match(series, quote, at)
-        if earlier is not None:
-            return found(Finding.STALE, earlier)
-    if quote.close is not None and not _same(quote.close, h_close, CONFLICT_CLOSE_PCT):
-        return found(Finding.CONFLICT)
-    if (check_change and quote.change_pct is not None and h_change is not None
-            and abs(quote.change_pct - h_change) > CONFLICT_CHANGE_PP):
-        return found(Finding.CONFLICT)
-    return None
+    close_off = quote.close is not None and not _same(quote.close, h_close, CONFLICT_CLOSE_PCT)
+    change_off = (check_change and quote.change_pct is not None and h_change is not None
+                  and abs(quote.change_pct - h_change) > CONFLICT_CHANGE_PP)
+    if not (close_off or change_off):
+        return None
+    earlier = _earlier_match(series, quote, at) if quote.close is not None else None
+    return found(Finding.STALE, earlier) if earlier is not None else found(Finding.CONFLICT)
 
 
 def _corrected(quote: Quote, check: QuoteCheck) -> Quote:
@@ -146,7 +149,8 @@ def cross_check(snapshot: MarketSnapshot, history: History) -> CrossChecked:
             check = replace(check, replaced=False)
         checks.append(check)
         quotes.append(fixed)
-    carried = {q.id for q in snapshot.quotes}
-    without = tuple(sorted(s.id for s in history if s.id not in carried))
+    carried = {q.id for q in snapshot.quotes} | READ_WITHOUT_A_QUOTE
+    without = tuple(sorted(s.id for s in history
+                           if s.id not in carried and not s.id.endswith(SUPPLY_SUFFIX)))
     fixed_snapshot = snapshot.model_copy(update={"quotes": tuple(quotes)}) if checks else snapshot
     return CrossChecked(fixed_snapshot, tuple(checks), without)

@@ -53,9 +53,11 @@ def explain_cross_equity(a: Move, b: Move, spread: float) -> tuple[str, str]:
             f"own factors added to the move")
 
 
-def explain_crypto_equity(btc: Move, eq: Move, spread: float) -> tuple[str, str]:
+def explain_crypto_equity(btc: Move, eq: Move, spread: float,
+                          state: CryptoState | None = None) -> tuple[str, str]:
+    """``state`` is BTC against ``eq`` in each one's own σ when the history gives them."""
     assert btc.change_pct is not None and eq.change_pct is not None
-    state = rules.classify_crypto(eq.change_pct, btc.change_pct)
+    state = state or rules.classify_crypto(eq.change_pct, btc.change_pct)
     name = short_name(eq)
     if state is CryptoState.REVERSED:
         return (f"BTC {_went(btc.change_pct)} while {name} {_went(eq.change_pct)}: crypto "
@@ -69,7 +71,8 @@ def explain_crypto_equity(btc: Move, eq: Move, spread: float) -> tuple[str, str]
                 f"Crypto amplified {name}'s move today; one day's ratio is not a beta")
     if state is CryptoState.DECOUPLED:
         return (f"BTC {_went(btc.change_pct)}; {name} {_went(eq.change_pct)}: one side was "
-                f"flat", "No shared direction today; treat crypto and this market separately")
+                f"flat or quiet for its own volatility",
+                "No shared direction today; treat crypto and this market separately")
     return (f"BTC moved with {name}, by less", "Crypto followed equities without leverage")
 
 
@@ -97,8 +100,10 @@ def explain_crypto_internal(a: Move, b: Move, spread: float) -> tuple[str, str]:
             "A wide ETH-BTC gap shifts risk along the crypto curve")
 
 
-EXPLAIN = {"cross_equity": explain_cross_equity, "crypto_equity": explain_crypto_equity,
-           "intra": explain_intra, "crypto_internal": explain_crypto_internal}
+Explain = Callable[[Move, Move, float], tuple[str, str]]
+EXPLAIN: dict[str, Explain] = {
+    "cross_equity": explain_cross_equity, "crypto_equity": explain_crypto_equity,
+    "intra": explain_intra, "crypto_internal": explain_crypto_internal}
 
 
 def pair_divergence(key: str, a: Move | None, b: Move | None, kind: str,
@@ -108,8 +113,12 @@ def pair_divergence(key: str, a: Move | None, b: Move | None, kind: str,
     assert a is not None and b is not None and a.change_pct is not None \
         and b.change_pct is not None
     spread = a.change_pct - b.change_pct
-    explanation, implication = EXPLAIN[kind](a, b, spread)
     za, zb = z_of(a), z_of(b)
+    if kind == "crypto_equity":
+        state = rules.classify_crypto_scaled(b.change_pct, a.change_pct, zb, za)
+        explanation, implication = explain_crypto_equity(a, b, spread, state)
+    else:
+        explanation, implication = EXPLAIN[kind](a, b, spread)
     return Divergence(key, kind, short_name(a), short_name(b), a.change_pct, b.change_pct,
                       spread, None, explanation, implication,
                       za - zb if za is not None and zb is not None else None)

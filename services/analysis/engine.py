@@ -13,8 +13,14 @@ from services.analysis.divergences import rank_divergences
 from services.analysis.evidence import evidence_for
 from services.analysis.flows import flow_map
 from services.analysis.history_read import read_history, scale_note
+from services.analysis.macro import macro_readings
 from services.analysis.markets import INDICES, equity_market
-from services.analysis.moves import SHORT_NAME, all_moves, latest_equity_session
+from services.analysis.moves import (
+    SHORT_NAME,
+    all_moves,
+    latest_equity_session,
+    market_session,
+)
 from services.analysis.plan import PlanInputs, action_plan
 from services.analysis.risk import RiskInputs, risk_matrix
 from services.analysis.risk_history import mark_today, stablecoin_readings
@@ -155,9 +161,12 @@ def analyze(snapshot: MarketSnapshot, as_of: datetime, zone: tzinfo,
         as_of=as_of, edition_date=edition, session_note=weekend_note(edition, (us, hk, cn)),
         generated_at=snapshot.generated_at, sentiment=sentiment, crypto=crypto,
         us=us, hk=hk, cn=cn, divergences=divergences, flows=flow_map(crypto, us, hk, cn),
-        risks=risks, ideas=ideas, warnings=warnings, sources=source_times(snapshot),
-        thresholds=dict(rules.THRESHOLDS), checks=checked.checks,
-        history_notes=notes, evidence=readings.evidence, levels=found.levels,
-        comovement=found.comovement, base_rates=mark_today(found.base_rates, risks),
+        risks=risks, ideas=ideas, sources=source_times(snapshot),
+        # a history that could not be read is named, and changes nothing else
+        warnings=warnings + tuple(f"history: {gap}" for gap in history.gaps),
+        macro=macro_readings(snapshot, history, market_session(snapshot, "US")),
+        thresholds=dict(rules.THRESHOLDS), checks=checked.checks, history_notes=notes,
+        evidence=readings.evidence, levels=found.levels, comovement=found.comovement,
+        base_rates=mark_today(found.base_rates, risks),
         scale_note=scale_note(moves, readings.evidence, bool(history)))
     return replace(analysis, since_previous=compare(previous, analysis))

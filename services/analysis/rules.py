@@ -5,6 +5,7 @@ Changing a threshold here changes the report everywhere; tests cover each rule w
 
 from __future__ import annotations
 
+from services.models.analysis import STRONG_Z as MODEL_STRONG_Z
 from services.models.analysis import CryptoState, LinkState, Verdict
 
 # --- thresholds (percent, percentage points, USD) -------------------------------------------
@@ -29,7 +30,7 @@ SEVERITY_MEDIUM_Z = 2.0  # at least this many σ: medium; below: low
 FIXED_AS_Z = 2.0  # without history, a reading at its fixed threshold counts as this many σ
 BACKGROUND_SHARE_PCT = 50.0  # a condition holding on more days than this is background
 # --- in each instrument's own units (z: the move over its trailing 60-session volatility) ---
-STRONG_Z = 2.0  # |z| at least this: a strong move for that asset
+STRONG_Z = MODEL_STRONG_Z  # |z| at least this: a strong move for that asset
 QUIET_Z = 0.5  # |z| under this: a quiet session, taking no side (with history)
 
 THRESHOLDS: dict[str, float] = {
@@ -179,6 +180,25 @@ def classify_crypto(equity_pct: float, btc_pct: float) -> CryptoState:
     if eq != btc:
         return CryptoState.REVERSED
     if abs(btc_pct) >= abs(equity_pct):
+        return CryptoState.AMPLIFYING
+    return CryptoState.TRACKING
+
+
+def classify_crypto_scaled(equity_pct: float, btc_pct: float, equity_z: float | None,
+                           btc_z: float | None) -> CryptoState:
+    """``classify_crypto`` in each asset's own σ when both are known: BTC +0.9 % on a day
+    when that is +0.3σ for it is quiet (decoupled from a falling equity market), not reversed;
+    amplifying means BTC moved more of its own σ than the equity market did of its own."""
+    if equity_z is None or btc_z is None:
+        return classify_crypto(equity_pct, btc_pct)
+    eq, btc = z_direction(equity_z), z_direction(btc_z)
+    if eq == 0 and btc == 0:
+        return CryptoState.TRACKING
+    if eq == 0 or btc == 0:
+        return CryptoState.DECOUPLED
+    if eq != btc:
+        return CryptoState.REVERSED
+    if abs(btc_z) >= abs(equity_z):
         return CryptoState.AMPLIFYING
     return CryptoState.TRACKING
 

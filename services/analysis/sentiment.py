@@ -184,8 +184,11 @@ def us_hk_link(us: Move | None, hk: Move | None, readings: Readings) -> ChainLin
 
 
 def _past_z(move: Move, readings: Readings) -> float | None:
+    """The z of a move read from the history (its change over the session's trailing σ)."""
     track = readings.tape.track(move.id)
-    return track.z(move.session) if track is not None and move.session is not None else None
+    if track is None or move.session is None:
+        return None
+    return track.z(move.session, move.change_pct)
 
 
 def hk_cn_link(hk: Move | None, cn: Move | None, readings: Readings) -> ChainLink:
@@ -279,9 +282,11 @@ def crypto_links(moves: dict[str, Move], readings: Readings = NO_READINGS
         coin = matched or btc
         assert coin.change_pct is not None
         window = coin.window or "24 h"
+        btc_z = _past_z(coin, readings) if matched else readings.z(btc)
         links.append(CryptoLink(
             equity=equity, btc=coin,
-            state=rules.classify_crypto(equity.change_pct, coin.change_pct),
+            state=rules.classify_crypto_scaled(equity.change_pct, coin.change_pct,
+                                               readings.z(equity), btc_z),
             move_ratio=rules.move_ratio(coin.change_pct, equity.change_pct),
             spread_pp=coin.change_pct - equity.change_pct,
             window=window if matched else f"{window} (not matched to the session)",

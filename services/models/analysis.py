@@ -394,7 +394,7 @@ class Evidence:
     @property
     def strong(self) -> bool:
         """|z| ≥ 2: a strong move for this asset (``rules.STRONG_Z``)."""
-        return self.z is not None and abs(self.z) >= 2.0
+        return self.z is not None and abs(self.z) >= STRONG_Z
 
 
 @dataclass(frozen=True)
@@ -444,6 +444,10 @@ class Levels:
     source: str
 
 
+BASE_RATE_MIN_CASES = 20  # fewer cases: "too few cases (n)", never a rate
+STRONG_Z = 2.0  # |z| at least this is a strong move for its asset (``rules.STRONG_Z``)
+
+
 @dataclass(frozen=True)
 class BaseRate:
     """How often a condition held in the history and what followed in the next session.
@@ -467,7 +471,7 @@ class BaseRate:
 
     @property
     def shown(self) -> bool:
-        return self.n >= 20
+        return self.n >= BASE_RATE_MIN_CASES
 
     @property
     def up_share_pct(self) -> float | None:
@@ -477,6 +481,25 @@ class BaseRate:
     def held_share_pct(self) -> float | None:
         """Share of the tested days on which the condition held (its firing rate)."""
         return 100 * self.n / self.days if self.days else None
+
+
+@dataclass(frozen=True)
+class MacroReading:
+    """One macro figure (the dollar, the 10-year yield, gold, oil, VIX, the offshore yuan):
+    its close and day change from the snapshot's quote, or, when the snapshot has no such
+    quote, from the history's closes of the same session (``from_history``). A yield's change
+    is in basis points (``change_bp``), everything else's in percent (``change_pct``).
+    ``close`` None: the figure is missing."""
+
+    id: str
+    label: str
+    kind: str  # fx | rate | commodity | volatility
+    close: float | None
+    change_pct: float | None
+    change_bp: float | None
+    session: date | None
+    source: str | None
+    from_history: bool = False
 
 
 @dataclass(frozen=True)
@@ -537,4 +560,5 @@ class Analysis:
     scale_note: str | None = None
     checks: tuple[QuoteCheck, ...] = ()  # quotes the history contradicted (cross-check)
     history_notes: tuple[str, ...] = ()  # the cross-check's lines (also in ``warnings``)
+    macro: tuple[MacroReading, ...] = ()  # in MACRO order: every one, missing or not
     since_previous: SincePrevious = SincePrevious(None)  # against the previous stored edition

@@ -36,8 +36,8 @@ BREADTH_SCOPE = "SSE + SZSE (BSE not included)"
 # DefiLlama /protocols categories that are not DeFi: exchange reserves and whole chains.
 NOT_DEFI_CATEGORIES: tuple[str, ...] = ("CEX", "Chain")
 
-Market = Literal["US", "HK", "CN", "CRYPTO"]
-MARKETS: tuple[str, ...] = ("US", "HK", "CN", "CRYPTO")
+Market = Literal["US", "HK", "CN", "CRYPTO", "MACRO"]
+MARKETS: tuple[str, ...] = ("US", "HK", "CN", "CRYPTO", "MACRO")
 
 # No price, amount or flow reaches a quadrillion (in USD or CNY: ten times every stock market
 # together); beyond it a figure is no data, and sums of such figures overflow to infinity.

@@ -71,7 +71,7 @@ def level_words(lv: Levels) -> str:
     return "; ".join(parts)
 
 
-COMOVE_NAMES = {"btc_spx": "BTC / S&P 500", "hsi_us": "HSI / the US session before",
+COMOVE_NAMES = {"btc_spx": "BTC / S&P 500", "hsi_us": "HSI / the US session that led it",
                 "chinext_sse": "ChiNext / SSE"}
 
 

@@ -14,6 +14,7 @@ from services.models.analysis import (
     EquityMarket,
     Idea,
     LinkState,
+    MacroReading,
     Move,
     Mover,
     Risk,
@@ -160,6 +161,8 @@ def risk_sentiment(a: Analysis) -> tuple[Block, ...]:
         signal = f"{fmt.sigma(e.z)} {row.signal}" if e is not None and e.z is not None \
             and not (m and (m.closed or m.stale)) else row.signal
         rows.append((row.label, close, fmt.pct(m.change_pct if m else None), signal))
+    rows += [(*macro_figures(r), FROM_HISTORY if r.from_history else
+              "" if r.close is not None else "missing") for r in a.macro]
     chain: list[Paragraph] = [link_line(link, a) for link in s.links]
     setup = setup_line(a)
     if setup:
@@ -184,6 +187,30 @@ def risk_sentiment(a: Analysis) -> tuple[Block, ...]:
 SCALE_NOTE = ("σ is a move over its instrument's volatility of daily returns in the 60 sessions "
               "before it (strong at 2σ, quiet under 0.5σ); ranks are among the last year's "
               "sessions; a beta is cov/var over 60 matched sessions, never one day's ratio. ")
+# The label of a figure taken from the history's closes because the snapshot has none.
+FROM_HISTORY = "(source: history)"
+
+
+def macro_figures(r: MacroReading) -> tuple[str, str, str]:
+    """Label, close and day change of one macro figure: a yield in percent and its move in
+    bp, an exchange rate to four decimals, the rest as levels."""
+    if r.id == "TNX":
+        close = fmt.pct(r.close, signed=False)
+        change = fmt.bp(r.change_bp)
+    else:
+        close = fmt.ratio(r.close, 4) if r.kind == "fx" and r.id != "DXY" else fmt.level(r.close)
+        change = fmt.pct(r.change_pct)
+    return r.label, close, change
+
+
+def macro_block(a: Analysis) -> tuple[Block, ...]:
+    """The macro figures of the US section: close, day change and where each came from."""
+    if not a.macro:
+        return ()
+    rows = tuple((*macro_figures(r), FROM_HISTORY if r.from_history else
+                  (r.source or fmt.missing()) if r.close is not None else fmt.missing())
+                 for r in a.macro)
+    return (Heading("Macro"), Table(("Macro", "Close", "Change", "Source"), rows, "lrrl"))
 
 
 # --- 3. crypto and DeFi --------------------------------------------------------------------
@@ -357,6 +384,7 @@ def us(a: Analysis) -> tuple[Block, ...]:
         blocks.append(Paragraph("sector ETF moves are not in this snapshot, so no "
                                 "defensive-vs-growth reading is made.", lead="Sectors:",
                                 note=True))
+    blocks += macro_block(a)
     blocks += levels_block(a, m)
     setup = setup_line(a, with_rank=False)  # the rank is in the levels above
     if setup is not None:

@@ -9,7 +9,7 @@ import pytest
 
 from services.analysis import analyze, rules
 from services.history_io import load_sample_history
-from services.models.analysis import Analysis, LinkState, Timing, Verdict
+from services.models.analysis import Analysis, CryptoState, LinkState, Timing, Verdict
 from tests.support.snapshots import HK, analysis_of, quote, sample_dict, snapshot_of
 
 HISTORY = load_sample_history()
@@ -186,3 +186,41 @@ def test_classify_lead(lead: float, follow: float, lead_z: float | None,
 ])
 def test_same_hours_state(a: int, b: int, state: LinkState) -> None:
     assert rules.same_hours_state(a, b) is state
+
+
+@pytest.mark.parametrize(("equity", "btc", "equity_z", "btc_z", "state"), [
+    (-1.51, 0.87, -2.03, 0.29, CryptoState.DECOUPLED),  # the sample day: BTC quiet in σ
+    (-1.51, 0.87, None, None, CryptoState.REVERSED),  # the same day in percent
+    (-1.51, -4.0, -2.0, -1.4, CryptoState.TRACKING),  # BTC fell more %, fewer of its σ
+    (-1.51, -8.0, -2.0, -2.9, CryptoState.AMPLIFYING),
+    (1.2, -3.0, 1.5, -1.1, CryptoState.REVERSED),
+])
+def test_btc_against_an_equity_market_in_own_units(equity: float, btc: float,
+                                                   equity_z: float | None, btc_z: float | None,
+                                                   state: CryptoState) -> None:
+    assert rules.classify_crypto_scaled(equity, btc, equity_z, btc_z) is state
+
+
+def test_the_sample_days_btc_is_decoupled_not_reversed() -> None:
+    a = with_history(sample_as_recorded())
+    assert {c.equity.id: c.state for c in a.sentiment.crypto_links} == {
+        "SPX": CryptoState.DECOUPLED, "HSI": CryptoState.DECOUPLED, "SSE": CryptoState.DECOUPLED}
+    btc_us = next(d for d in a.divergences if d.key == "btc_us")
+    assert "moved against" not in btc_us.explanation
+
+
+def test_an_instrument_with_under_40_sessions_keeps_the_fixed_thresholds() -> None:
+    from services.models.history import History, Series
+
+    spx = HISTORY.get("SPX")
+    assert spx is not None
+    short = Series(spx.id, spx.source, spx.unit, spx.closes[-30:])
+    history = History({**HISTORY.series, "SPX": short})
+    snap = snapshot_of(sample_as_recorded())
+    a = analyze(snap, snap.generated_at, HK, history)
+    assert a.evidence["SPX"].z is None and a.evidence["SPX"].n == 28  # 29 closes before
+    assert a.scale_note is not None and "S&P 500" in a.scale_note
+    assert "fixed thresholds" in a.scale_note and "HSI" not in a.scale_note
+    us_row = {r.market: r for r in a.sentiment.rows}["US"]
+    assert us_row.signal == "strong risk-off"  # -1.51 % by the fixed 1 %, no σ
+    assert a.sentiment.scale == "fixed"

@@ -57,6 +57,7 @@ YEAR = [(date(2026, 3, 16), 100.0), (date(2026, 3, 17), 110.0), (date(2026, 3, 1
     (None, -1.8, None, None),                           # 0.2 pp: agrees
     (110.0, 10.0, Finding.STALE, date(2026, 3, 17)),    # repeats 2026-03-17's bar
     (104.005, None, Finding.STALE, date(2026, 3, 18)),  # within 0.01 % of an earlier close
+    (98.0, -5.0, Finding.CONFLICT, None),               # today's close, another day's change
 ])
 def test_each_rule(close: float | None, change: float | None, finding: Finding | None,
                    earlier: date | None) -> None:
@@ -80,6 +81,12 @@ def test_of_two_equal_earlier_closes_the_one_whose_change_matches_wins() -> None
     assert check.earlier_session == date(2026, 3, 18)  # both match: the latest
     (check,) = cross_check(_snapshot(100.0, 0.0), History({"X": _series(closes)})).checks
     assert check.finding is Finding.STALE and check.earlier_session == date(2026, 3, 17)
+
+
+def test_a_close_that_agrees_is_not_stale_for_equalling_an_older_one() -> None:
+    closes = [(date(2026, 3, 18), 100.00), (date(2026, 3, 19), 99.90), (D, 100.30)]
+    quote = _snapshot(100.00, 0.40)  # 0.3 % off today's close, change +0.40 vs +0.40
+    assert cross_check(quote, History({"X": _series(closes)})).checks == ()
 
 
 def test_what_is_not_checked() -> None:
@@ -117,7 +124,7 @@ def test_the_sample_day_us_block_is_stale_and_replaced_by_the_history() -> None:
     assert round(quotes["IXIC"].change_pct or 0, 2) == -2.01
     assert round(quotes["DJI"].change_pct or 0, 2) == -0.96
     assert quotes["HSI"].close == 25277.32 and quotes["HSI"].source == "reference"
-    assert "DXY" in result.without_quote and "SPX" not in result.without_quote
+    assert result.without_quote == ("DGS10", "USDCNY_FIXING", "WTI_SPOT")  # macro, supplies read
 
 
 def test_the_analysis_never_reads_the_stale_figure_as_todays_move() -> None:
