@@ -258,6 +258,14 @@ def in_language(display: str, language: str) -> str:
     return sign + _body_zh(Amount(Decimal(num), exponent, places), m.group("cur"))
 
 
+def with_change(value: str, change: str) -> str:
+    """``$2.50T (+0.31%)``; a missing change is left out and two missing figures are one
+    ``n/a``, never ``n/a (n/a)``."""
+    if change in MISSING_BY_LANGUAGE.values():
+        return value
+    return f"{value} ({change})"
+
+
 @dataclass(frozen=True)
 class Figures:
     """Every function above for one language: ``figures("zh").pct(0.59)``."""

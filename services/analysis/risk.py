@@ -184,10 +184,10 @@ def index_drawdown(x: RiskInputs) -> Risk | None:
     hits.sort(key=lambda m: -strength(m).sigmas)
     worst = hits[0]
     level = near_level(worst, x.levels, "below", short_name(worst))
-    line = (f"{fmt.sigma(-rules.STRONG_Z)}" if x.z(worst) is not None
-            else fmt.pct(rules.TECH_DRAWDOWN_PCT))
+    line = (f"{fmt.sigma(rules.STRONG_Z, 0, signed=False)} or more" if x.z(worst) is not None
+            else f"{fmt.pct(-rules.TECH_DRAWDOWN_PCT, 0, signed=False)} or more")
     watch = (f"{describe(level)} would turn a sharp day into a break of trend" if level else
-             f"Another session below {line} for {short_name(worst)} would mark a "
+             f"Another session down {line} for {short_name(worst)} would mark a "
              f"trend, not a one-day shake-out")
     return _risk("index_drawdown", f"{short_name(worst)} sharp fall", _listed(x, hits), watch,
                  "medium", strength(worst), level, short_name(worst), worst.id)

@@ -5,6 +5,7 @@ Changing a threshold here changes the report everywhere; tests cover each rule w
 
 from __future__ import annotations
 
+from services.format import MISSING
 from services.models.analysis import STRONG_Z as MODEL_STRONG_Z
 from services.models.analysis import CryptoState, LinkState, Verdict
 
@@ -92,7 +93,7 @@ def z_signal(z: float) -> str:
 
 def scaled_signal(change_pct: float | None, z: float | None) -> str:
     if change_pct is None:
-        return "missing"
+        return MISSING
     return z_signal(z) if z is not None else signal(change_pct)
 
 
@@ -136,7 +137,7 @@ def same_hours_state(a_direction: int, b_direction: int) -> LinkState:
 def signal(change_pct: float | None) -> str:
     """The signal column of the risk-sentiment table."""
     if change_pct is None:
-        return "missing"
+        return MISSING
     if change_pct >= STRONG_PCT:
         return "strong risk-on"
     if change_pct >= FLAT_PCT:

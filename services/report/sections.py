@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from services import format as fmt
 from services.analysis import rules
-from services.analysis.moves import SHORT_NAME, short_name, table_name
+from services.analysis.moves import short_name, table_name
 from services.analysis.plan import DISCLAIMER
 from services.models.analysis import (
     Analysis,
@@ -29,9 +31,18 @@ from services.report.evidence_text import (
     comovement_words,
     evidence_of,
     level_words,
+    rank_words,
     sigma_words,
 )
+from services.report.said import Said, move_key
 
+
+def absent(why: str) -> str:
+    """The one wording for something missing, with why: ``n/a (not in this snapshot)``."""
+    return f"{fmt.MISSING} ({why})"
+
+
+NO_QUOTE = absent("no quote for this market in this snapshot")
 TOP_PROTOCOLS = 8
 TOP_DEXES = 6
 
@@ -58,13 +69,6 @@ def _signal_or_session(move: Move, a: Analysis | None = None) -> str:
 LINK_NAME = {"us_hk": "US → HK", "hk_cn": "HK and A-shares"}
 
 
-def _moved(move: Move, z: float | None, with_session: bool = False) -> str:
-    """``S&P 500 -0.27% (-0.4σ)``, with its session when asked."""
-    when = f" {fmt.day(move.session)}" if with_session and move.session else ""
-    sigma = f" ({fmt.sigma(z)})" if z is not None else ""
-    return f"{short_name(move)}{when} {fmt.pct(move.change_pct)}{sigma}"
-
-
 def _base_rate_clause(a: Analysis | None, key: str, what: str) -> str:
     rate = a.base_rates.get(key) if a is not None else None
     if rate is None:
@@ -72,7 +76,11 @@ def _base_rate_clause(a: Analysis | None, key: str, what: str) -> str:
     return f" {what}: {base_rate_words(rate)}"
 
 
-def link_line(link: ChainLink, a: Analysis | None = None) -> Paragraph:
+def link_line(link: ChainLink, a: Analysis | None = None, said: Said | None = None
+              ) -> Paragraph:
+    """One link of the chain in full: both sessions, the state and what followed such days.
+    A reading the section already printed twice is named, not reprinted."""
+    said = said or Said()
     name = LINK_NAME.get(link.key, link.key)
     lead, follow = link.leader, link.follower
     if link.state is LinkState.NOT_COMPARABLE:
@@ -80,10 +88,10 @@ def link_line(link: ChainLink, a: Analysis | None = None) -> Paragraph:
     assert lead is not None and follow is not None
     if link.timing is Timing.SAME_HOURS:
         text = (f"{link.state.value} (same hours, neither leads). "
-                f"{_moved(lead, link.leader_z)}, {_moved(follow, link.follower_z)}")
+                f"{said.move(lead, link.leader_z)}, {said.move(follow, link.follower_z)}")
     else:
-        text = (f"{link.state.value}. {_moved(lead, link.leader_z, True)}, then "
-                f"{_moved(follow, link.follower_z, True)}")
+        text = (f"{link.state.value}. {said.move(lead, link.leader_z, True)}, then "
+                f"{said.move(follow, link.follower_z, True)}")
         if link.ratio is not None and link.state in (LinkState.FOLLOWED, LinkState.AMPLIFIED):
             text += f" (move ratio {fmt.ratio(link.ratio)})"
         elif link.spread_pp is not None and link.state is LinkState.BROKEN:
@@ -95,13 +103,16 @@ def link_line(link: ChainLink, a: Analysis | None = None) -> Paragraph:
     return Paragraph(text.rstrip(".") + ".", lead=f"{name}:")
 
 
-def setup_line(a: Analysis, with_rank: bool = True) -> Paragraph | None:
+def setup_line(a: Analysis, with_rank: bool = True, said: Said | None = None
+               ) -> Paragraph | None:
     """Today's US session sets up Asia's next session, with what followed such sessions (its
     move is in the table above it)."""
     setup = a.sentiment.setup
     if setup is None or not setup.followers:
         return None
-    sigma = sigma_words(evidence_of(a, setup.us), with_rank)
+    said = said or Said()
+    sigma = sigma_words(evidence_of(a, setup.us), with_rank) \
+        if said.again(move_key(setup.us)) else None
     asia = " and ".join({"HK": "Hong Kong's", "CN": "the A-shares'"}[m]
                         for m in setup.followers)
     text = (f"the S&P 500's {fmt.day(setup.us.session)} session"
@@ -124,17 +135,22 @@ def comovement_line(a: Analysis) -> Paragraph | None:
     return Paragraph("; ".join(parts) + ".", lead="60-session co-movement:")
 
 
-def split_line(split: Split | None, label: str) -> Paragraph | None:
+def split_line(split: Split | None, label: str, said: Said | None = None) -> Paragraph | None:
     if split is None:
         return None
+    said = said or Said()
     shape = "split" if split.opposite else "same direction"
-    return Paragraph(f"{short_name(split.a)} {fmt.pct(split.a.change_pct)} vs "
-                     f"{short_name(split.b)} {fmt.pct(split.b.change_pct)}: {shape}, "
-                     f"{fmt.pp(split.spread_pp)}.", lead=label)
+    a, b = said.move(split.a), said.move(split.b)
+    named = a == short_name(split.a) and b == short_name(split.b) and \
+        label.startswith(short_name(split.a))
+    pair = "" if named else f"{a} vs {b}: "  # the lead names them and their moves were said
+    return Paragraph(f"{pair}{shape}, {fmt.pp(split.spread_pp)}.", lead=label)
 
 
-def crypto_link_line(links: tuple[CryptoLink, ...]) -> Paragraph:
-    """BTC against each equity session, grouped by the window BTC's move covers."""
+def crypto_link_line(links: tuple[CryptoLink, ...], said: Said | None = None) -> Paragraph:
+    """BTC against each equity session, grouped by the window BTC's move covers; an equity
+    move the section already printed twice is named, not reprinted."""
+    said = said or Said()
     if not links:
         return Paragraph("not comparable: BTC or every equity headline is missing or closed.",
                          lead="Crypto vs equities:")
@@ -143,15 +159,36 @@ def crypto_link_line(links: tuple[CryptoLink, ...]) -> Paragraph:
         by_window.setdefault((link.window, link.btc.change_pct), []).append(link)
     groups = []
     for (window, change), group in by_window.items():
-        parts = [f"{link.state.value} against {short_name(link.equity)} "
-                 f"({fmt.pct(link.equity.change_pct)}; BTC {fmt.pp(link.spread_pp)})"
-                 for link in group]
+        parts = [f"{link.state.value} against {said.move(link.equity)} "
+                 f"(BTC {fmt.pp(link.spread_pp)})" for link in group]
         groups.append(f"BTC {fmt.pct(change)} ({window}): " + "; ".join(parts))
     return Paragraph(". ".join(groups) + ".", lead="Crypto vs equities:")
 
 
+def link_brief(link: ChainLink, said: Said) -> Paragraph:
+    """The link as a market section states it: the state and both moves, once; what followed
+    such days is in the chain (section 2)."""
+    name = LINK_NAME.get(link.key, link.key)
+    if link.state is LinkState.NOT_COMPARABLE or link.leader is None or link.follower is None:
+        return Paragraph(f"not comparable: {link.note}.", lead=f"{name}:")
+    timed = link.timing is not Timing.SAME_HOURS
+    return Paragraph(f"{said.move(link.follower, link.follower_z, timed)} after "
+                     f"{said.move(link.leader, link.leader_z, timed)}: {link.state.value}; "
+                     f"the chain has what followed such days.", lead=f"{name}:")
+
+
+_FIGURE_AFTER_NAME = re.compile(r" [+-]?\d[\d,]*(?:\.\d+)?(?:σ|%| pp)")
+
+
+def named_only(text: str) -> str:
+    """A reason that lists markets with their figures, named only (the table above has each
+    figure): ``down: US S&P 500 -2.0σ, CN SSE -1.6σ`` → ``down: US S&P 500, CN SSE``."""
+    return _FIGURE_AFTER_NAME.sub("", text)
+
+
 def risk_sentiment(a: Analysis) -> tuple[Block, ...]:
     s = a.sentiment
+    said = Said()
     rows = []
     for row in s.rows:
         m = row.move
@@ -161,23 +198,26 @@ def risk_sentiment(a: Analysis) -> tuple[Block, ...]:
         signal = f"{fmt.sigma(e.z)} {row.signal}" if e is not None and e.z is not None \
             and not (m and (m.closed or m.stale)) else row.signal
         rows.append((row.label, close, fmt.pct(m.change_pct if m else None), signal))
+        if m is not None:
+            said.shown(move_key(m))
     rows += [(*macro_figures(r), FROM_HISTORY if r.from_history else
-              "" if r.close is not None else "missing") for r in a.macro]
-    chain: list[Paragraph] = [link_line(link, a) for link in s.links]
-    setup = setup_line(a)
+              "" if r.close is not None else fmt.MISSING) for r in a.macro
+             if any(m.close is not None for m in a.macro)]  # no rows of n/a alone
+    chain: list[Paragraph] = [link_line(link, a, said) for link in s.links]
+    setup = setup_line(a, said=said)
     if setup:
         chain.append(setup)
-    cn_split = split_line(s.cn_split, "Inside A-shares:")
+    cn_split = split_line(s.cn_split, "Inside A-shares:", said)
     if cn_split:
         chain.append(cn_split)
-    chain.append(crypto_link_line(s.crypto_links))
+    chain.append(crypto_link_line(s.crypto_links, said))
     comove = comovement_line(a)
     if comove:
         chain.append(comove)
     blocks: list[Block] = [
         Table(("Market", "Close", "Change", "Signal"), tuple(rows), "lrrl"),
         Heading("Transmission chain"), Bullets(tuple(chain)),
-        Paragraph(f"{s.verdict.value} - {s.verdict_reason}.", lead="Verdict:"),
+        Paragraph(f"{s.verdict.value} - {named_only(s.verdict_reason)}.", lead="Verdict:"),
         Paragraph(f"{crypto_window_note(a)}; equity changes are session over session. "
                   f"{SCALE_NOTE if a.evidence else ''}{a.scale_note or ''}".strip(), note=True),
     ]
@@ -204,9 +244,13 @@ def macro_figures(r: MacroReading) -> tuple[str, str, str]:
 
 
 def macro_block(a: Analysis) -> tuple[Block, ...]:
-    """The macro figures of the US section: close, day change and where each came from."""
+    """The macro figures of the US section: close, day change and where each came from (one
+    line when every one is missing)."""
     if not a.macro:
         return ()
+    if all(r.close is None for r in a.macro):
+        return (Paragraph(absent("no macro quote in this snapshot and no history to read them "
+                                 "from"), lead="Macro:"),)
     rows = tuple((*macro_figures(r), FROM_HISTORY if r.from_history else
                   (r.source or fmt.missing()) if r.close is not None else fmt.missing())
                  for r in a.macro)
@@ -249,9 +293,9 @@ def crypto_defi(a: Analysis) -> tuple[Block, ...]:
         if m is not None:
             price.append(Paragraph(f"{fmt.price_usd(m.close)}, {fmt.pct(m.change_pct)} "
                                    f"({m.window or '24 h'})", lead=f"{short_name(m)}:"))
-    price.append(Paragraph(f"{fmt.usd(c.total_market_cap_usd)} "
-                           f"({fmt.pct(c.market_cap_change_pct)}), 24 h volume "
-                           f"{fmt.usd(c.total_volume_usd)}", lead="Total market cap:"))
+    cap = fmt.with_change(fmt.usd(c.total_market_cap_usd), fmt.pct(c.market_cap_change_pct))
+    price.append(Paragraph(f"{cap}, 24 h volume {fmt.usd(c.total_volume_usd)}",
+                           lead="Total market cap:"))
     if c.eth_btc_spread_pp is not None:
         price.append(Paragraph(fmt.pp(c.eth_btc_spread_pp), lead="ETH minus BTC:"))
     blocks: list[Block] = [Heading("Price action"), Bullets(tuple(price))]
@@ -269,11 +313,10 @@ def crypto_defi(a: Analysis) -> tuple[Block, ...]:
                                     f"minus the supply a day earlier implied by its 1-day %.",
                                     lead="Net change:"))
         else:
-            blocks.append(Paragraph(f"not computed: {', '.join(s.missing)} lack supply or "
-                                    f"change.", lead="Net change:"))
+            blocks.append(Paragraph(absent(f"{', '.join(s.missing)} without a supply or a "
+                                           f"change"), lead="Net change:"))
     else:
-        blocks.append(Paragraph("stablecoin supply is not in this snapshot.", lead="Missing:",
-                                note=True))
+        blocks.append(Paragraph(absent("not in this snapshot"), note=True))
 
     blocks.append(Heading("TVL by category"))
     cats = [cat for cat in c.categories]
@@ -298,7 +341,7 @@ def crypto_defi(a: Analysis) -> tuple[Block, ...]:
                "excluded.")
         blocks.append(Paragraph(f"{how} {NOT_DEFI_NOTE}", note=True))
     else:
-        blocks.append(Paragraph("DeFi TVL is not in this snapshot.", lead="Missing:", note=True))
+        blocks.append(Paragraph(absent("not in this snapshot"), note=True))
 
     blocks.append(Heading("DEX volume"))
     if c.dexes:
@@ -311,7 +354,7 @@ def crypto_defi(a: Analysis) -> tuple[Block, ...]:
                           f"({fmt.usd(d.change_usd, signed=True)})", lead=f"{d.name}:")
                 for d in prior)))
     else:
-        blocks.append(Paragraph("DEX volume is not in this snapshot.", lead="Missing:", note=True))
+        blocks.append(Paragraph(absent("not in this snapshot"), note=True))
 
     if c.anomalies:
         blocks.append(Heading("Anomalies (not read as signals)"))
@@ -323,15 +366,29 @@ def crypto_defi(a: Analysis) -> tuple[Block, ...]:
 
 # --- 4-6. equity markets -------------------------------------------------------------------
 
-def index_table(market: EquityMarket, a: Analysis | None = None) -> Table:
+def index_table(market: EquityMarket, a: Analysis | None = None, said: Said | None = None
+                ) -> Table | Paragraph:
+    """The market's indices, or one line saying there is none (never an empty table)."""
+    shown = [m for m in market.moves if m.kind in (None, "index")]
+    if not shown:
+        return Paragraph(NO_QUOTE, lead="Indices:")
+    for m in shown:
+        if said is not None:
+            said.shown(move_key(m))
     return Table(("Index", "Close", "Change", "Signal"), tuple(
         (table_name(m), fmt.level(m.close), fmt.pct(m.change_pct), _signal_or_session(m, a))
-        for m in market.moves if m.kind in (None, "index")), "lrrl")
+        for m in shown), "lrrl")
 
 
-def checked_notes(a: Analysis, market: EquityMarket) -> tuple[Block, ...]:
-    """What the cross-check found about this market's quotes: both readings, both sources."""
+def checked_notes(a: Analysis, market: EquityMarket, said: Said | None = None
+                  ) -> tuple[Block, ...]:
+    """What the cross-check found about this market's quotes: both readings, both sources
+    (each reading it shows counts as said)."""
     ids = {m.id for m in market.moves}
+    if said is not None:
+        for m in market.moves:
+            if any(check.id == m.id for check in a.checks):
+                said.shown(move_key(m))
     lines = [line for check, line in zip(a.checks, a.history_notes, strict=False)
              if check.id in ids]
     if not lines:
@@ -340,13 +397,14 @@ def checked_notes(a: Analysis, market: EquityMarket) -> tuple[Block, ...]:
             Bullets(tuple(Paragraph(line + ".") for line in lines)))
 
 
-def dispersion(market: EquityMarket) -> tuple[Block, ...]:
+def dispersion(market: EquityMarket, said: Said | None = None) -> tuple[Block, ...]:
     lines = [p for s in market.splits if (p := split_line(s, f"{short_name(s.a)} - "
-                                                            f"{short_name(s.b)}:"))]
+                                                            f"{short_name(s.b)}:", said))]
     return (Heading("Dispersion"), Bullets(tuple(lines))) if lines else ()
 
 
-def levels_block(a: Analysis, market: EquityMarket) -> tuple[Block, ...]:
+def levels_block(a: Analysis, market: EquityMarket, said: Said | None = None
+                 ) -> tuple[Block, ...]:
     """Each index against its own year: today's rank, the 52-week high and low, the 50- and
     200-session averages and the streak (from the history; nothing without it)."""
     lines = []
@@ -355,7 +413,9 @@ def levels_block(a: Analysis, market: EquityMarket) -> tuple[Block, ...]:
         if lv is None or m.kind not in (None, "index") or m.closed or m.stale:
             continue
         e = evidence_of(a, m)
-        today = f"{sigma_words(e)}; " if sigma_words(e) else ""
+        words = sigma_words(e) if said is None or said.again(move_key(m)) else (
+            rank_words(e) if e is not None else None)
+        today = f"{words}; " if words else ""
         lines.append(Paragraph(f"{today}{level_words(lv)}.", lead=f"{short_name(m)}:"))
     return (Heading("Levels and trend"), Bullets(tuple(lines))) if lines else ()
 
@@ -372,8 +432,9 @@ def session_note(market: EquityMarket) -> tuple[Block, ...]:
 
 def us(a: Analysis) -> tuple[Block, ...]:
     m = a.us
-    blocks: list[Block] = [index_table(m, a), *checked_notes(a, m), *session_note(m),
-                           *dispersion(m)]
+    said = Said()
+    blocks: list[Block] = [index_table(m, a, said), *checked_notes(a, m, said), *session_note(m),
+                           *dispersion(m, said)]
     r = m.sectors
     if r is not None:
         blocks += [Heading("Sector rotation"), Paragraph(
@@ -381,12 +442,12 @@ def us(a: Analysis) -> tuple[Block, ...]:
             f"vs growth ({', '.join(x.id for x in r.growth)}) {fmt.pct(r.growth_avg_pct)}: "
             f"{fmt.pp(r.spread_pp)}, {r.leader} leading.", lead="Defensive vs growth:")]
     else:
-        blocks.append(Paragraph("sector ETF moves are not in this snapshot, so no "
-                                "defensive-vs-growth reading is made.", lead="Sectors:",
+        blocks.append(Paragraph(absent("no sector ETF moves in this snapshot, so no "
+                                       "defensive-vs-growth reading"), lead="Sectors:",
                                 note=True))
     blocks += macro_block(a)
-    blocks += levels_block(a, m)
-    setup = setup_line(a, with_rank=False)  # the rank is in the levels above
+    blocks += levels_block(a, m, said)
+    setup = setup_line(a, with_rank=False, said=said)  # the rank is in the levels above
     if setup is not None:
         blocks += [Heading("The lead for Asia"), Bullets((setup,))]
     return tuple(blocks) + _missing(m.missing)
@@ -394,21 +455,24 @@ def us(a: Analysis) -> tuple[Block, ...]:
 
 def hk(a: Analysis) -> tuple[Block, ...]:
     m = a.hk
+    said = Said()
     link = next(link for link in a.sentiment.links if link.key == "us_hk")
-    against = [link_line(link, a)]
+    table = index_table(m, a, said)
+    before = [*checked_notes(a, m, said), *session_note(m), *dispersion(m, said),
+              *levels_block(a, m, said)]
+    against = [link_brief(link, said)]
     if (co := a.comovement.get("hsi_us")) is not None:
         against.append(Paragraph(comovement_words(co) + ".", lead="HSI on the US lead, 60 "
                                                                 "sessions:"))
-    blocks: list[Block] = [index_table(m, a), *checked_notes(a, m), *session_note(m),
-                           *dispersion(m), *levels_block(a, m), Heading("Against the US"),
-                           Bullets(tuple(against))]
+    blocks: list[Block] = [table, *before, Heading("Against the US"), Bullets(tuple(against))]
     return tuple(blocks) + _missing(m.missing)
 
 
 def a_shares(a: Analysis) -> tuple[Block, ...]:
     m = a.cn
-    blocks: list[Block] = [index_table(m, a), *checked_notes(a, m), *session_note(m),
-                           *dispersion(m), Heading("Internals")]
+    said = Said()
+    blocks: list[Block] = [index_table(m, a, said), *checked_notes(a, m, said), *session_note(m),
+                           *dispersion(m, said), Heading("Internals")]
     b = m.breadth
     internals: list[Paragraph] = []
     if b is not None and b.advancers is not None and b.decliners is not None:
@@ -417,22 +481,22 @@ def a_shares(a: Analysis) -> tuple[Block, ...]:
                 f"{fmt.pct(b.advance_share_pct, 1, signed=False)} advancing, {b.reading}")
         if b.divergence and b.divergence_with:
             index = next(x for x in m.moves if x.id == b.divergence_with)
-            text += (f". Breadth divergence: {short_name(index)} {fmt.pct(index.change_pct)} "
-                     f"while most stocks moved the other way")
+            text += (f". Breadth divergence: {said.move(index)} while most stocks moved the "
+                     f"other way")
         internals.append(Paragraph(text + ".", lead=BREADTH_LEAD))
     else:
-        internals.append(Paragraph("missing.", lead=BREADTH_LEAD))
-    internals.append(Paragraph(f"{fmt.cny(m.turnover_cny)}.", lead="Turnover:"))
+        internals.append(Paragraph(fmt.MISSING, lead=BREADTH_LEAD))
+    internals.append(Paragraph(fmt.cny(m.turnover_cny), lead="Turnover:"))
     if m.northbound_net_cny is not None:
-        internals.append(Paragraph(fmt.cny(m.northbound_net_cny, signed=True) + ".",
+        internals.append(Paragraph(fmt.cny(m.northbound_net_cny, signed=True),
                                    lead="Northbound net:"))
     else:
         internals.append(Paragraph(f"{m.northbound_note}.", lead="Northbound net:"))
     link = next(link for link in a.sentiment.links if link.key == "hk_cn")
-    together = [link_line(link, a)]
+    together = [link_brief(link, said)]
     if (co := a.comovement.get("chinext_sse")) is not None:
         together.append(Paragraph(comovement_words(co) + ".", lead="ChiNext on SSE, 60 sessions:"))
-    blocks += [Bullets(tuple(internals)), *levels_block(a, m), Heading("With Hong Kong"),
+    blocks += [Bullets(tuple(internals)), *levels_block(a, m, said), Heading("With Hong Kong"),
                Bullets(tuple(together))]
     return tuple(blocks) + _missing(m.missing)
 
@@ -441,20 +505,21 @@ def a_shares(a: Analysis) -> tuple[Block, ...]:
 
 def divergences(a: Analysis) -> tuple[Block, ...]:
     if not a.divergences:
-        return (Paragraph("no pair of markets has both moves in this snapshot.",
-                          lead="Missing:", note=True),)
+        return (Paragraph(absent("no pair of markets has both moves in this snapshot"),
+                          note=True),)
     scaled = any(d.spread_z is not None for d in a.divergences)
     table = Table(("#", "Pair", "Spread", *(("σ gap",) if scaled else ())), tuple(
         (str(i), f"{d.a_label} vs {d.b_label}", fmt.pp(d.spread_pp),
          *((fmt.sigma(d.spread_z) if d.spread_z is not None else fmt.MISSING,) if scaled else ()))
         for i, d in enumerate(a.divergences, 1)), "lllr" if scaled else "lll")
+    said = Said()
     items = []
     for i, d in enumerate(a.divergences, 1):
         usd_gap = f"; {fmt.usd(d.spread_usd)} apart in USD" if d.spread_usd is not None else ""
-        z_gap = f" ({fmt.sigma(d.spread_z)} in their own units)" if d.spread_z is not None else ""
-        items.append(Paragraph(
-            f"{fmt.pct(d.a_pct)} vs {fmt.pct(d.b_pct)} = {fmt.pp(d.spread_pp)}{z_gap}{usd_gap}. "
-            f"{d.explanation}. → {d.implication}.",
+        a_move = said.figure((d.a_label, d.a_pct), fmt.pct(d.a_pct), f"{d.a_label} as above")
+        b_move = said.figure((d.b_label, d.b_pct), fmt.pct(d.b_pct), f"{d.b_label} as above")
+        items.append(Paragraph(  # the spread and its σ gap are in the table
+            f"{a_move} vs {b_move}{usd_gap}. {d.explanation}. → {d.implication}.",
             lead=f"{i}. {d.a_label} vs {d.b_label}:"))
     ranking = ("Ranked by the σ gap (the first move's z minus the second's, each against its own "
                "60-session volatility) where both have history, then by pp. " if scaled else "")
@@ -470,32 +535,27 @@ def capital_flows(a: Analysis) -> tuple[Block, ...]:
                                      "says so.", note=True))
 
 
-def severity_cell(r: Risk) -> str:
-    """``high · 3.1σ`` in its own σ, ``medium · 1.5x threshold`` without history."""
-    size = (fmt.sigma(r.sigmas, signed=False) if r.scale == "z"
-            else f"{fmt.ratio(r.intensity, 1)}x threshold")
-    return f"{r.severity} · {size}"
+def severity_text(r: Risk) -> str:
+    """What the severity rests on, unless the evidence already prints it: ``3.0x its fixed
+    threshold`` without history, the reading's σ with it."""
+    if r.scale != "z":
+        return f" Severity {r.severity}: {fmt.ratio(r.intensity, 1)}x its fixed threshold."
+    size = fmt.sigma(r.sigmas, signed=False)
+    return "" if size in r.evidence else f" Severity {r.severity}: a {size} reading."
 
 
 def base_rate_cell(rate: BaseRate | None) -> str:
     if rate is None:
         return fmt.MISSING
     if not rate.shown:
-        return f"too few cases (n={rate.n})"
-    return f"{fmt.pct(rate.up_share_pct, 0, signed=False)} up, n={rate.n}"
+        return f"too few cases ({rate.n})"
+    return f"{fmt.pct(rate.up_share_pct, 0, signed=False)} up (n={rate.n})"
 
 
 def base_rate_text(rate: BaseRate | None) -> str:
     if rate is None or rate.n == 0:
         return ""
-    if not rate.shown:
-        return f" Base rate: too few cases in the history (n={rate.n})."
-    target = SHORT_NAME.get(rate.target, rate.target)
-    return (f" Base rate: after {rate.n} such sessions "
-            f"({fmt.pct(rate.held_share_pct, 1, False)} of {fmt.count(rate.days)}), {target}'s "
-            f"next session rose "
-            f"{fmt.pct(rate.up_share_pct, 0, False)} of the time, median "
-            f"{fmt.pct(rate.median_next_pct)}.")
+    return f" Base rate: after such days, {base_rate_words(rate)}."
 
 
 def risk_matrix(a: Analysis) -> tuple[Block, ...]:
@@ -504,16 +564,16 @@ def risk_matrix(a: Analysis) -> tuple[Block, ...]:
     rates = {r.key: a.base_rates.get(f"risk.{r.key}") for r in a.risks}
     with_rates = any(rate is not None for rate in rates.values())
     table = Table(("#", "Risk", "Impact", "Severity", *(("Base rate",) if with_rates else ())),
-                  tuple((str(i), r.title, r.impact, severity_cell(r),
+                  tuple((str(i), r.title, r.impact, r.severity,
                          *((base_rate_cell(rates[r.key]),) if with_rates else ()))
                         for i, r in enumerate(a.risks, 1)), "llll" + ("l" if with_rates else ""))
-    items = tuple(Paragraph(f"{r.evidence}. Trigger to watch: {r.trigger}."
+    items = tuple(Paragraph(f"{r.evidence}.{severity_text(r)} Trigger to watch: {r.trigger}."
                             + base_rate_text(rates[r.key]), lead=f"{i}. {r.title}:")
                   for i, r in enumerate(a.risks, 1))
     note = ("Severity grows with the reading's size in its own standard deviations (σ, over "
-            "60 sessions; 2σ medium, 3σ high); a reading without history is measured against "
-            "its fixed threshold instead (x threshold, 1x counted as 2σ). Ranked by impact, "
-            "then by that size.")
+            "60 sessions; medium from 2σ, high from 3σ); a reading without history is measured "
+            "against its fixed threshold instead (x threshold; at the threshold it is medium). "
+            "Ranked by impact, then by that size.")
     if with_rates:
         note += (" Base rate: how often the next session rose after the same condition in the "
                  "history, shown from 20 cases; it is a count of past days, not a probability.")

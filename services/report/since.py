@@ -40,8 +40,8 @@ def _change(change: StateChange, tr: Translator) -> str:
 def since_blocks(since: SincePrevious, tr: Translator) -> tuple[Block, ...]:
     heading = Heading(tr.gettext(HEADING))
     if since.previous_as_of is None:
-        return (heading, Paragraph(tr.gettext("None: this is the first edition, so there is "
-                                              "nothing to compare yet.")))
+        return (heading, Paragraph(tr.gettext("No previous edition: this is the first one, so "
+                                              "there is nothing to compare yet.")))
     items: list[Paragraph] = []
     verdict = since.verdict
     if verdict is not None:

@@ -33,7 +33,7 @@ async def test_first_edition_says_there_is_none_then_the_next_reads_it(db_url: s
                              previous=store.previous)
         edition = await first.current()
         assert edition.report.analysis.since_previous.previous_as_of is None
-        assert "None: this is the first edition" in _since_text(edition)
+        assert "No previous edition: this is the first one" in _since_text(edition)
         await store.save(edition.id, sample, BUILT, NARRATION)
 
         # an edition of older data is never "the previous one" of a newer edition's data

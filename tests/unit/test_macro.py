@@ -52,7 +52,7 @@ def test_the_sample_day_shows_the_historys_macro_closes_labelled() -> None:
         ("Gold", "4,570.40", "-0.66%", "(source: history)"),
         ("WTI crude", "98.32", "+2.27%", "(source: history)"),
         ("VIX", "26.78", "+11.31%", "(source: history)"),
-        ("USD/CNH", "n/a", "n/a", "missing"))
+        ("USD/CNH", "n/a", "n/a", "n/a"))
     text = markdown.render(report, ("us",))
     assert "### Macro" in text and "US 10-year       4.39%   +11 bp  (source: history)" in text
 
@@ -99,7 +99,7 @@ def test_macro_quotes_come_first_and_a_missing_one_is_missing() -> None:
     assert rows["Gold"] == ("Gold", "n/a", "n/a", "n/a")
     risk = next(b for b in without_history.section("risk_sentiment").blocks
                 if isinstance(b, Table))
-    assert ("Gold", "n/a", "n/a", "missing") in risk.rows
+    assert ("Gold", "n/a", "n/a", "n/a") in risk.rows  # missing is n/a, one wording
     assert ("US 10-year", "4.47%", "+8 bp", "") in risk.rows
 
 

@@ -14,7 +14,7 @@ def test_direction(change: float, expected: int) -> None:
 
 
 @pytest.mark.parametrize(("change", "expected"), [
-    (None, "missing"), (1.04, "strong risk-on"), (1.0, "strong risk-on"), (0.59, "risk-on"),
+    (None, "n/a"), (1.04, "strong risk-on"), (1.0, "strong risk-on"), (0.59, "risk-on"),
     (0.1, "flat"), (-0.1, "flat"), (-0.88, "risk-off"), (-1.0, "strong risk-off"),
     (-1.24, "strong risk-off"),
 ])

@@ -36,7 +36,8 @@ def test_first_edition_has_none() -> None:
                           TemplateNarrator().compose(analysis_of(sample_dict())))
     texts = _texts(report.section("key_insight").blocks)
     assert texts.count("Since the previous edition") == 1
-    assert "None: this is the first edition, so there is nothing to compare yet." in texts
+    assert "No previous edition: this is the first one, so there is nothing to compare yet." \
+        in texts
 
 
 def test_sample_then_crash_day() -> None:
@@ -79,7 +80,7 @@ def test_the_block_is_in_chinese_in_a_chinese_report() -> None:
     zh = build_report(a, TemplateNarrator().compose(a, "zh"), "zh")
     texts = _texts(zh.section("key_insight").blocks)
     assert "与上一期相比" in texts
-    assert "无：这是第一期报告，暂无可对比的内容。" in texts
+    assert "无上一期报告：这是第一期，暂无可对比的内容。" in texts
 
 
 def test_a_changed_link_reads_before_and_after() -> None:
