@@ -51,7 +51,8 @@ def serve(latency: float, pipe: Connection) -> None:
     asyncio.run(run())
 
 
-UPSTREAM_OF = {yahoo.FEED: yahoo.SOURCE, eastmoney.FEED: eastmoney.SOURCE,
+UPSTREAM_OF = {yahoo.FEED: yahoo.SOURCE, yahoo.SPARK_FEED: yahoo.SOURCE,
+               eastmoney.FEED: eastmoney.SOURCE,
                coingecko.PRICE_FEED: coingecko.SOURCE, coingecko.GLOBAL_FEED: coingecko.SOURCE,
                defillama.STABLECOINS_FEED: defillama.SOURCE,
                defillama.PROTOCOLS_FEED: defillama.SOURCE, defillama.DEXES_FEED: defillama.SOURCE}

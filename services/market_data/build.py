@@ -7,6 +7,12 @@ Yahoo) is hedged: its fallback starts when the primary fails or is slower than t
 Trading calendars date and check every equity quote; a calendar past its data gives way to
 sessions inferred from the data. No exception escapes ``MarketData.build``: whatever happens, a
 snapshot comes back.
+
+``build_with_history`` gives, alongside the snapshot, the closed sessions its answers carried (a
+``History``: a year of daily closes per Yahoo daily quote, five days for Hong Kong), for the
+history store to append. Only closed sessions are in it: the bar of a session still trading is
+live, not a close, and with a calendar a bar on a non-session day or a session not yet completed
+is left out too. Each series ends at its quote's own session.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,6 +33,7 @@ from services.market_data.fetcher import Fetcher
 from services.market_data.providers.base import RetryPolicy
 from services.market_data.settings import MarketDataSettings
 from services.market_data.transport import HttpClients
+from services.models.history import History
 from services.models.snapshot import MarketSnapshot
 
 log = logging.getLogger(__name__)
@@ -38,6 +46,14 @@ DEADLINE_MARGIN_S = 0.5
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """A build's snapshot, and the closed sessions of the answers that gave its quotes."""
+
+    snapshot: MarketSnapshot
+    history: History
 
 
 class MarketData:
@@ -71,6 +87,10 @@ class MarketData:
 
     async def build(self) -> MarketSnapshot:
         """Today's snapshot: every figure that arrived in time, and a warning for every gap."""
+        return (await self.build_with_history()).snapshot
+
+    async def build_with_history(self) -> BuildResult:
+        """Today's snapshot, and the closed sessions its answers carried (``History``)."""
         now = self._clock()
         started = time.monotonic()
         deadline = self._settings.build_deadline_s
@@ -102,7 +122,7 @@ class MarketData:
         except TimeoutError:
             assembly.warn("calendar", "trading calendars not loaded before the deadline; "
                                       "session checks skipped", ())
-        return assembly.snapshot(fetcher.traffic)
+        return BuildResult(assembly.snapshot(fetcher.traffic), assembly.history())
 
     def _calendar_future(self) -> asyncio.Future[Calendars]:
         if self._calendars is not None:

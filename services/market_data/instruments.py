@@ -1,10 +1,12 @@
 """The instruments a snapshot carries: our quote ids (the analysis depends on them), names,
-markets and kinds. Vendor symbols live in each provider module, keyed by these ids."""
+markets, kinds and the unit of their closes in a history (``market-history/1``). Vendor symbols
+live in each provider module, keyed by these ids."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.models.history import Unit
 from services.models.snapshot import Market
 
 
@@ -14,6 +16,7 @@ class Instrument:
     name: str
     market: Market
     kind: str
+    unit: Unit = "index"
 
 
 US_INDICES = (
@@ -22,7 +25,7 @@ US_INDICES = (
     Instrument("DJI", "Dow Jones Industrial Average", "US", "index"),
 )
 
-SECTOR_ETFS = tuple(Instrument(ticker, f"{sector} Select Sector SPDR", "US", "etf")
+SECTOR_ETFS = tuple(Instrument(ticker, f"{sector} Select Sector SPDR", "US", "etf", "usd")
                     for ticker, sector in (
                         ("XLK", "Technology"), ("XLF", "Financial"), ("XLE", "Energy"),
                         ("XLV", "Health Care"), ("XLU", "Utilities"), ("XLP", "Consumer Staples"),
@@ -43,8 +46,8 @@ CN_INDICES = (
 )
 
 COINS = (
-    Instrument("BTC", "Bitcoin", "CRYPTO", "coin"),
-    Instrument("ETH", "Ethereum", "CRYPTO", "coin"),
+    Instrument("BTC", "Bitcoin", "CRYPTO", "coin", "usd"),
+    Instrument("ETH", "Ethereum", "CRYPTO", "coin", "usd"),
 )
 
 ALL = US_INDICES + SECTOR_ETFS + HK_INDICES + CN_INDICES + COINS

@@ -62,7 +62,7 @@ def test_report_defaults_to_live_data(live_env: FakeUpstream,
     assert main(["report", "--format", "json"]) == 0
     out = capsys.readouterr().out
     assert '"S&P 500"' in out or "S&P 500" in out
-    assert len(live_env.requests) == 23
+    assert len(live_env.requests) == 9  # three Yahoo spark batches and six other requests
 
 
 def test_no_network_reports_every_source_unreachable_and_exits_3(

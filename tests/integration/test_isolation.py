@@ -71,4 +71,4 @@ async def test_the_running_bot_serves_live_editions_and_stores_the_snapshot(
     assert len(edition.snapshot.quotes) == 22
     assert stored is not None
     assert stored.body == dump_snapshot(edition.snapshot)
-    assert len(upstream.requests) == 23
+    assert len(upstream.requests) == 9  # three Yahoo spark batches and six other requests
