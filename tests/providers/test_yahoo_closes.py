@@ -89,3 +89,17 @@ def test_the_recorded_spark_answer_gives_five_closed_sessions(fixtures_dir: Path
     assert [(b.session, b.close) for b in yahoo.closed_bars(series)] == [
         (date(2021, 4, 27), 134.39), (date(2021, 4, 28), 133.58), (date(2021, 4, 29), 133.48),
         (date(2021, 4, 30), 131.46), (date(2021, 5, 3), 132.54)]
+
+
+def test_a_fresh_market_time_never_dates_an_old_bar(fixtures_dir: Path) -> None:
+    # The answer says the market was priced three days later, at another price: the quote is
+    # still the last bar's close, dated by that bar.
+    payload = recorded(fixtures_dir,
+                       "bradjacobs_spark_v7_AAPL_range-5d_interval-1d_2021-05-03.json")
+    chart = yahoo.split_spark(payload)["AAPL"]
+    meta = chart["chart"]["result"][0]["meta"]
+    meta["regularMarketTime"] = int(datetime(2021, 5, 6, 20, 0, tzinfo=UTC).timestamp())
+    meta["regularMarketPrice"] = 140.0
+    series = yahoo.parse_chart(chart, now=datetime(2021, 5, 7, tzinfo=UTC))
+    daily = yahoo.last_close(series, max_move_pct=25).value
+    assert (daily.session, daily.close) == (date(2021, 5, 3), 132.54)
