@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import Protocol as Typed
 
 from services.errors import UpstreamError, UpstreamTimeout, UpstreamUnreachable
-from services.market_data.instruments import BY_ID
+from services.market_data.instruments import SNAPSHOT
 from services.market_data.providers.base import Rejection
 from services.models.history import History, Series
 from services.models.snapshot import (
@@ -189,8 +189,21 @@ class Assembly:
                     f"{quote_id}: last close is of {quote.session_date.isoformat()}, older than "
                     f"the latest {market} session {latest.isoformat()} (stale)"), (quote_id,))
 
+    def mark_macro_stale(self, oldest: date, latest: date) -> None:
+        """Flag every MACRO quote older than ``oldest``, the New York session before
+        ``latest`` (a round-the-clock quote's latest close may be a session behind)."""
+        for quote_id, quote in list(self.quotes.items()):
+            if quote.market != "MACRO" or quote.session_date is None:
+                continue
+            if quote.session_date < oldest:
+                self.quotes[quote_id] = quote.model_copy(update={"stale": True})
+                self.warn(quote.source or "calendar", (
+                    f"{quote_id}: last close is of {quote.session_date.isoformat()}, more than "
+                    f"a session older than the latest US session {latest.isoformat()} (stale)"),
+                    (quote_id,))
+
     def snapshot(self, traffic: Mapping[str, FeedTraffic] | None = None) -> MarketSnapshot:
-        order = {instrument.id: i for i, instrument in enumerate(BY_ID.values())}
+        order = {instrument.id: i for i, instrument in enumerate(SNAPSHOT)}
         quotes = sorted(self.quotes.values(), key=lambda q: order.get(q.id, len(order)))
         warnings = [*self.warnings, SourceWarning(source="northbound", reason=NORTHBOUND_REASON,
                                                   figures=("northbound_net_cny",))]

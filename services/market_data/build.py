@@ -27,9 +27,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from services.market_data.assembly import Assembly
-from services.market_data.calendars import EXCHANGES, Calendars, CalendarView, InferredSessions
+from services.market_data.calendars import (
+    EXCHANGES,
+    Calendars,
+    CalendarView,
+    InferredSessions,
+    Weekdays,
+)
 from services.market_data.feeds import Feeds
 from services.market_data.fetcher import Fetcher
+from services.market_data.instruments import WEEKDAYS
 from services.market_data.providers.base import RetryPolicy
 from services.market_data.settings import MarketDataSettings
 from services.market_data.transport import HttpClients
@@ -42,6 +49,10 @@ Clock = Callable[[], datetime]
 # Requests end this much before the build deadline (at most 5 % of it), so that the feeds report
 # their own failures, figure by figure, before the build cuts them off.
 DEADLINE_MARGIN_S = 0.5
+# The macro layer trades on every New York session. Its round-the-clock quotes (futures, the
+# dollar index) keep the bar of the New York day live until that day ends, so at an Asian
+# morning their latest close is one session behind New York's; older than that is stale.
+MACRO_CLOCK = "US"
 
 
 def utc_now() -> datetime:
@@ -99,7 +110,9 @@ class MarketData:
 
         views: dict[str, CalendarView | None] = {}
 
-        async def calendar(market: str) -> CalendarView | None:
+        async def calendar(market: str) -> CalendarView | Weekdays | None:
+            if market == WEEKDAYS:
+                return Weekdays()
             if market not in views:  # one view per market and build: it caches its answers
                 views[market] = await self._calendar_at(calendars, market, now)
             return views[market]
@@ -148,10 +161,13 @@ class MarketData:
             return None
         return loaded.at(market, now)
 
-    async def _check_sessions(self, calendar: Callable[[str], Awaitable[CalendarView | None]],
-                              assembly: Assembly) -> None:
+    async def _check_sessions(
+            self, calendar: Callable[[str], Awaitable[CalendarView | Weekdays | None]],
+            assembly: Assembly) -> None:
         for market in EXCHANGES:
             view = await calendar(market)
+            if isinstance(view, Weekdays):  # pragma: no cover - never a market's calendar
+                continue
             if view is None:
                 assembly.warn("calendar", f"{market} trading calendar unavailable; session "
                                           "checks skipped", ())
@@ -169,6 +185,9 @@ class MarketData:
             latest = view.latest_completed()
             if latest is not None:
                 assembly.mark_stale(market, latest)
+                before = view.previous_session(latest) if market == MACRO_CLOCK else None
+                if before is not None:
+                    assembly.mark_macro_stale(before, latest)
 
 
 async def _isolated(feed: str, figures: tuple[str, ...],

@@ -173,6 +173,22 @@ class InferredSessions:
                 f"{self.market} sessions are inferred from the data ({evidence})")
 
 
+@dataclass(frozen=True)
+class Weekdays:
+    """Bars of instruments that trade round the clock on weekdays (futures, FX, the dollar
+    index): a weekend day is no session; any weekday may be one, and which sessions have
+    completed is the data's to say (the live bar of the day still trading is not a close)."""
+
+    def is_session(self, day: date) -> bool | None:
+        return False if day.weekday() >= SATURDAY else None
+
+    def previous_session(self, day: date) -> date | None:
+        return None
+
+    def latest_completed(self) -> date | None:
+        return None
+
+
 CalendarView = MarketCalendar | InferredSessions
 
 

@@ -23,6 +23,7 @@ from services.market_data.instruments import (
     CN_INDICES,
     COINS,
     HK_INDICES,
+    MACRO,
     SECTOR_ETFS,
     US_INDICES,
 )
@@ -106,7 +107,7 @@ def _ids(*groups: tuple[Any, ...]) -> tuple[str, ...]:
 CN = _ids(CN_INDICES)
 COIN_IDS = _ids(COINS)
 
-YAHOO_IDS = _ids(US_INDICES, SECTOR_ETFS, HK_INDICES)
+YAHOO_IDS = _ids(US_INDICES, SECTOR_ETFS, HK_INDICES, MACRO)
 
 PROBES: tuple[Probe, ...] = (
     Probe(yahoo.SPARK_FEED, YAHOO_IDS, yahoo.FEED, YAHOO_IDS,

@@ -31,6 +31,8 @@ from services.market_data.instruments import (
     CN_INDICES,
     COINS,
     HK_INDICES,
+    MACRO,
+    QUOTE_BY_ID,
     SECTOR_ETFS,
     US_INDICES,
     Instrument,
@@ -39,16 +41,21 @@ from services.market_data.providers import coingecko, defillama, eastmoney, yaho
 from services.market_data.providers.base import Fetched, Parsed, Request, decode_json
 from services.market_data.settings import MarketDataSettings
 from services.models.history import Series
-from services.models.snapshot import Breadth, Quote
+from services.models.snapshot import RATE_KIND, Breadth, Quote
 
 T = TypeVar("T")
 
 MAX_INDEX_MOVE_PCT = 25.0
 MAX_COIN_MOVE_PCT = 50.0
+# A session's move beyond which a daily quote of a kind is rejected at the edge (indices and
+# ETFs: ``MAX_INDEX_MOVE_PCT``). The VIX has more than doubled in a day (5 February 2018); a
+# yield's move is bounded in basis points instead (``plausibility``).
+MAX_MOVE_PCT: dict[str, float] = {"volatility": 300.0, "commodity": 60.0, "fx": 20.0,
+                                  RATE_KIND: 1000.0}
 
 # The figures Yahoo serves first hand (in spark batches); A-share indices and coins are asked of
 # it only as fallbacks.
-YAHOO_IDS = tuple(i.id for i in US_INDICES + SECTOR_ETFS + HK_INDICES)
+YAHOO_IDS = tuple(i.id for i in US_INDICES + SECTOR_ETFS + HK_INDICES + MACRO)
 
 CalendarLookup = Callable[[str], Awaitable["yahoo.SessionCalendar | None"]]
 Job = tuple[str, tuple[str, ...], Coroutine[Any, Any, None]]
@@ -135,7 +142,7 @@ class Feeds:
         """One spark batch, each of its figures hedged by its own chart."""
         await self._hedged(lambda answered: self._spark(ids, range_, answered),
                            yahoo.SPARK_FEED, ids, (),
-                           lambda quote_id: self.yahoo_quote(BY_ID[quote_id], range_))
+                           lambda quote_id: self.yahoo_quote(QUOTE_BY_ID[quote_id], range_))
 
     async def _spark(self, ids: tuple[str, ...], range_: str, answered: asyncio.Event) -> None:
         symbols = tuple(yahoo.SYMBOLS[quote_id] for quote_id in ids)
@@ -156,7 +163,7 @@ class Feeds:
                                                 "instead", quote_id)
                 continue
             try:
-                await self._daily(BY_ID[quote_id], chart, fetched, yahoo.SPARK_FEED)
+                await self._daily(QUOTE_BY_ID[quote_id], chart, fetched, yahoo.SPARK_FEED)
             except UpstreamError as exc:
                 self._out.gap(yahoo.SPARK_FEED, f"{what}: {exc.reason}; from its chart instead",
                               quote_id)
@@ -178,10 +185,11 @@ class Feeds:
         """A quote from one chart-shaped answer: its last completed close, dated by its own
         bar (never by the time of the request), and the closed sessions before it."""
         series = yahoo.parse_chart(chart, now=self._out.now)
-        calendar = await self._calendar(instrument.market)
+        calendar = await self._calendar(instrument.sessions)
         closed = yahoo.closed_bars(series, calendar)
         parsed = yahoo.last_close(series, calendar=calendar, closed=closed,
-                                  max_move_pct=MAX_INDEX_MOVE_PCT)
+                                  max_move_pct=MAX_MOVE_PCT.get(instrument.kind,
+                                                                MAX_INDEX_MOVE_PCT))
         daily = parsed.value
         self._out.rejected(feed, parsed.rejected,
                            f"{instrument.id} ({yahoo.SYMBOLS[instrument.id]}): ")
@@ -189,8 +197,11 @@ class Feeds:
             self._out.answered(feed, daily.as_of or fetched.date)
         else:
             self._out.answered_at(feed, daily.as_of)
-        kept = self._out.add_quote(_quote(instrument, daily.close, daily.change_pct,
-                                          daily.session, yahoo.SOURCE))
+        rate = instrument.kind == RATE_KIND  # a yield moves in basis points, not percent
+        kept = self._out.add_quote(_quote(instrument, daily.close,
+                                          None if rate else daily.change_pct, daily.session,
+                                          yahoo.SOURCE, change_bp=daily.change_bp if rate
+                                          else None))
         if kept:
             self._out.keep_closes(Series(
                 instrument.id, yahoo.SOURCE, instrument.unit,
@@ -364,7 +375,8 @@ def _board_problem(quote: eastmoney.IndexQuote | None, latest: date | None) -> s
 
 
 def _quote(instrument: Instrument, close: float | None, change: float | None,
-           session: date | datetime | None, source: str, window: str | None = None) -> Quote:
+           session: date | datetime | None, source: str, window: str | None = None, *,
+           change_bp: float | None = None) -> Quote:
     return Quote(id=instrument.id, name=instrument.name, market=instrument.market,
                  kind=instrument.kind, close=close, change_pct=change, session=session,
-                 source=source, change_window=window)
+                 source=source, change_window=window, change_bp=change_bp)

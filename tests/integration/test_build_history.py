@@ -8,7 +8,7 @@ from typing import Any
 from services.market_data.build import BuildResult, MarketData
 from services.market_data.calendars import Calendars
 from services.market_data.feeds import YAHOO_IDS
-from services.market_data.instruments import BY_ID
+from services.market_data.instruments import QUOTE_BY_ID
 from services.market_data.providers.yahoo import SYMBOLS
 from services.market_data.transport import open_clients
 from tests.integration.conftest import settings_for
@@ -34,7 +34,7 @@ async def test_a_year_of_closes_comes_with_the_snapshot_at_no_extra_request(
     for quote_id in YAHOO_IDS:
         series, quote = history.get(quote_id), snapshot.quote(quote_id)
         assert series is not None and quote is not None
-        assert (series.source, series.unit) == ("yahoo", BY_ID[quote_id].unit)
+        assert (series.source, series.unit) == ("yahoo", QUOTE_BY_ID[quote_id].unit)
         # Each series ends at its quote's own session, with its close.
         assert (series.last, series.closes[-1][1]) == (quote.session, quote.close)
         served = [(day, close) for day, close in world.series[SYMBOLS[quote_id]]

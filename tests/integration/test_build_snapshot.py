@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from services.market_data.instruments import ALL
+from services.market_data.instruments import ALL, SNAPSHOT
 from services.market_data.providers.yahoo import SYMBOLS
 from services.snapshot_io import dump_snapshot, load_snapshot
 from tests.integration.conftest import Build
@@ -23,7 +23,7 @@ def pct(now: float, before: float) -> float:
 async def test_every_figure_served_arrives(build: Build, world: World) -> None:
     snapshot = await build()
 
-    assert [q.id for q in snapshot.quotes] == [i.id for i in ALL]
+    assert [q.id for q in snapshot.quotes] == [i.id for i in SNAPSHOT]
     for quote_id in YAHOO_IDS:
         quote = snapshot.quote(quote_id)
         (_, c0), (day1, c1) = world.series[SYMBOLS[quote_id]][-2:]
@@ -93,11 +93,12 @@ async def test_one_request_per_feed_all_in_one_build(build: Build, upstream: Fak
     batches = sorted((r.query["range"], r.query["symbols"]) for r in yahoo)
     assert batches == sorted([
         ("1y", "^GSPC,^IXIC,^DJI,XLK,XLF,XLE,XLV,XLU,XLP,XLY"),
-        ("1y", "XLI,XLB,XLRE,XLC"),
+        ("1y", "XLI,XLB,XLRE,XLC,DX-Y.NYB,^TNX,GC=F,CL=F,^VIX,CNH=X"),
         ("5d", "^HSI,^HSCE,HSTECH.HK"),
     ])
     symbols = [s for _, batch in batches for s in batch.split(",")]
-    assert sorted(symbols) == sorted(SYMBOLS[i] for i in YAHOO_IDS)
+    assert sorted(symbols) == sorted(SYMBOLS[i.id] for i in SNAPSHOT
+                                     if i.market in ("US", "HK", "MACRO"))
 
 
 async def test_snapshot_round_trips_through_the_input_format(build: Build) -> None:

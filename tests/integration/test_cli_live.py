@@ -48,7 +48,7 @@ def test_snapshot_writes_the_input_format(live_env: FakeUpstream, tmp_path: Path
     out = tmp_path / "today.json"
     assert main(["snapshot", "--out", str(out)]) == 0
     snapshot = load_snapshot_file(out)
-    assert len(snapshot.quotes) == 22 and len(snapshot.stablecoins) == 3
+    assert len(snapshot.quotes) == 28 and len(snapshot.stablecoins) == 3
     assert "wrote" in capsys.readouterr().err
     # Within the TTL a second command reuses the stored snapshot: no request goes out.
     requests = len(live_env.requests)

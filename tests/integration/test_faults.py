@@ -173,7 +173,8 @@ async def test_every_source_down_still_gives_a_snapshot(build: Build, world: Wor
         world.faults[route] = ["html"]
     world.faults.update({f"yahoo:{s}": ["html"] for s in (
         "XLK", "XLF", "XLE", "XLV", "XLU", "XLP", "XLY", "XLI", "XLB", "XLRE", "XLC", "^HSI",
-        "^HSCE", "HSTECH.HK", "000001.SS", "399001.SZ", "399006.SZ", "BTC-USD", "ETH-USD")})
+        "^HSCE", "HSTECH.HK", "000001.SS", "399001.SZ", "399006.SZ", "BTC-USD", "ETH-USD",
+        "DX-Y.NYB", "^TNX", "GC=F", "CL=F", "^VIX", "CNH=X")})
     world.faults.update({f"yahoo:spark:{SYMBOLS[ids[0]]}": ["html"]
                          for _, ids in batches(YAHOO_IDS)})
     snapshot = await build()
@@ -199,4 +200,4 @@ async def test_the_build_deadline_cuts_off_a_slow_source(build: Build, world: Wo
     assert warning.reason == "no answer before the build deadline of 3 s"
     assert warning.figures == ("protocols",)
     assert snapshot.protocols == ()
-    assert len(snapshot.quotes) == 22 and len(snapshot.stablecoins) == 3
+    assert len(snapshot.quotes) == 28 and len(snapshot.stablecoins) == 3

@@ -13,7 +13,13 @@ import pytest
 
 from services.market_data.build import MarketData
 from services.market_data.calendars import Calendars
-from services.market_data.instruments import CN_INDICES, HK_INDICES, SECTOR_ETFS, US_INDICES
+from services.market_data.instruments import (
+    CN_INDICES,
+    HK_INDICES,
+    MACRO,
+    SECTOR_ETFS,
+    US_INDICES,
+)
 from services.market_data.providers import yahoo
 from services.market_data.transport import open_clients
 from services.models.report import resolve_section
@@ -25,7 +31,7 @@ from tests.integration.conftest import settings_for
 from tests.upstream.server import FakeUpstream
 from tests.upstream.world import World
 
-YAHOO_ONLY = [i.id for i in US_INDICES + SECTOR_ETFS + HK_INDICES]
+YAHOO_ONLY = [i.id for i in US_INDICES + SECTOR_ETFS + HK_INDICES + MACRO]
 CN = [i.id for i in CN_INDICES]
 
 
@@ -71,7 +77,7 @@ async def test_yahoo_answering_429_to_everything_costs_a_few_requests_not_the_bu
     assert not spark.ok and spark.reason is not None and "HTTP 429" in spark.reason
     assert spark.requests == yahoo_hits(world)
     assert spark.fallback is not None and spark.fallback.startswith("no fallback for ")
-    assert spark.fallback.endswith(" and 12 more")  # 17 figures
+    assert spark.fallback.endswith(" and 18 more")  # 23 figures
     # The other upstreams are untouched: A-shares from Eastmoney, coins from CoinGecko.
     assert {q.source for q in snapshot.quotes} == {"eastmoney", "coingecko"}
     assert len(snapshot.quotes) == len(CN) + 2

@@ -60,7 +60,7 @@ def test_bad_snapshot_exits_2_with_one_line_per_problem(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         "quotes[3].change_pct: not a number (got the string \"x\")",
-        'quotes[9].market: unknown market "MOON" (expected one of US, HK, CN, CRYPTO)']
+        'quotes[9].market: unknown market "MOON" (expected one of US, HK, CN, CRYPTO, MACRO)']
     assert result.stdout == ""
 
 
