@@ -12,7 +12,8 @@ own warning names the figure.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import logging
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol as Typed
@@ -33,6 +34,8 @@ from services.models.snapshot import (
     SourceWarning,
     Stablecoin,
 )
+
+log = logging.getLogger(__name__)
 
 NORTHBOUND_REASON = "not published since 2024-08-19"
 SHOWN_FIGURES = 5  # figures named in a status's fallback line before "and N more"
@@ -72,7 +75,8 @@ class Assembly:
         self.dexes: tuple[Dex, ...] = ()
         self.breadth: Breadth | None = None
         self.warnings: list[SourceWarning] = []
-        self.closes: dict[str, Series] = {}  # by quote id: the closed sessions of its answer
+        # by quote id: how to read the closed sessions of the answer that gave it
+        self._closes: dict[str, Callable[[], Series]] = {}
         self._feeds: dict[str, _FeedLog] = {}
         self._notes: dict[str, str] = {}  # e.g. a calendar whose sessions were inferred
         self._answers_refused = 0  # failures other than no connection or no answer in time
@@ -160,14 +164,24 @@ class Assembly:
         self.quotes[quote.id] = quote
         return True
 
-    def keep_closes(self, series: Series) -> None:
-        """The closed sessions of the answer that gave a quote (the first answer wins, as for
-        the quote)."""
-        if series.closes and series.id not in self.closes:
-            self.closes[series.id] = series
+    def keep_closes(self, quote_id: str, read: Callable[[], Series]) -> None:
+        """How to read the closed sessions of the answer that gave a quote (the first answer
+        wins, as for the quote); read by ``history``."""
+        self._closes.setdefault(quote_id, read)
 
     def history(self) -> History:
-        return History(self.closes)
+        """The closed sessions of the answers that gave the quotes. An answer whose full read
+        fails (a bar in the future, say) gives none."""
+        series: dict[str, Series] = {}
+        for quote_id, read in self._closes.items():
+            try:
+                closes = read()
+            except UpstreamError as exc:
+                log.warning("closes of %s left out: %s", quote_id, exc.reason)
+                continue
+            if closes.closes:
+                series[quote_id] = closes
+        return History(series)
 
     def latest_session(self, market: str) -> date | None:
         """The latest session among the figures of ``market`` that arrived (breadth included

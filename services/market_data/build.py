@@ -22,8 +22,9 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 from services.market_data.assembly import Assembly
@@ -61,10 +62,15 @@ def utc_now() -> datetime:
 
 @dataclass(frozen=True)
 class BuildResult:
-    """A build's snapshot, and the closed sessions of the answers that gave its quotes."""
+    """A build's snapshot, and the closed sessions of the answers that gave its quotes
+    (``history``: read from those answers when first asked for, after the snapshot)."""
 
     snapshot: MarketSnapshot
-    history: History
+    read_history: Callable[[], History] = field(repr=False, compare=False)
+
+    @cached_property
+    def history(self) -> History:
+        return self.read_history()
 
 
 class MarketData:
@@ -135,7 +141,7 @@ class MarketData:
         except TimeoutError:
             assembly.warn("calendar", "trading calendars not loaded before the deadline; "
                                       "session checks skipped", ())
-        return BuildResult(assembly.snapshot(fetcher.traffic), assembly.history())
+        return BuildResult(assembly.snapshot(fetcher.traffic), assembly.history)
 
     def _calendar_future(self) -> asyncio.Future[Calendars]:
         if self._calendars is not None:

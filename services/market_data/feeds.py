@@ -53,6 +53,10 @@ MAX_COIN_MOVE_PCT = 50.0
 MAX_MOVE_PCT: dict[str, float] = {"volatility": 300.0, "commodity": 60.0, "fx": 20.0,
                                   RATE_KIND: 1000.0}
 
+# The bars a daily quote reads first: its close and the one before, with room for a live bar,
+# a holiday bar and a null close or two.
+QUOTE_BARS = 10
+
 # The figures Yahoo serves first hand (in spark batches); A-share indices and coins are asked of
 # it only as fallbacks.
 YAHOO_IDS = tuple(i.id for i in US_INDICES + SECTOR_ETFS + HK_INDICES + MACRO)
@@ -183,10 +187,17 @@ class Feeds:
     async def _daily(self, instrument: Instrument, chart: Any, fetched: Fetched,
                      feed: str) -> None:
         """A quote from one chart-shaped answer: its last completed close, dated by its own
-        bar (never by the time of the request), and the closed sessions before it."""
-        series = yahoo.parse_chart(chart, now=self._out.now)
+        bar (never by the time of the request), and the closed sessions before it.
+
+        The quote reads the answer's last bars only; its year of closes is read when the
+        build's history is asked for, so that it costs the snapshot no time."""
+        now = self._out.now
+        series = yahoo.parse_chart(chart, now=now, last=QUOTE_BARS)
         calendar = await self._calendar(instrument.sessions)
         closed = yahoo.closed_bars(series, calendar)
+        if len(closed) < 2:  # the last bars were not enough (nulls, a gap): read them all
+            series = yahoo.parse_chart(chart, now=now)
+            closed = yahoo.closed_bars(series, calendar)
         parsed = yahoo.last_close(series, calendar=calendar, closed=closed,
                                   max_move_pct=MAX_MOVE_PCT.get(instrument.kind,
                                                                 MAX_INDEX_MOVE_PCT))
@@ -203,9 +214,11 @@ class Feeds:
                                           yahoo.SOURCE, change_bp=daily.change_bp if rate
                                           else None))
         if kept:
-            self._out.keep_closes(Series(
-                instrument.id, yahoo.SOURCE, instrument.unit,
-                tuple((bar.session, bar.close) for bar in closed)))
+            def closes() -> Series:
+                bars = yahoo.closed_bars(yahoo.parse_chart(chart, now=now), calendar)
+                return Series(instrument.id, yahoo.SOURCE, instrument.unit,
+                              tuple((bar.session, bar.close) for bar in bars))
+            self._out.keep_closes(instrument.id, closes)
 
     async def yahoo_coin(self, instrument: Instrument) -> None:
         """A coin from hourly bars: its price and a true 24-hour change."""

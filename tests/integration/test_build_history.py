@@ -71,3 +71,15 @@ async def test_an_a_share_index_from_its_yahoo_fallback_brings_its_year(
     assert quote is not None and quote.source == "yahoo"
     assert sse is not None and sse.source == "yahoo" and len(sse) >= 240
     assert sse.last == quote.session
+
+
+async def test_a_quote_whose_last_bars_are_null_is_read_from_further_back(
+        calendars: Calendars) -> None:
+    world = World()
+    bars = world.series["^DJI"]
+    bars[-12:] = [(day, None) for day, _ in bars[-12:]]  # Yahoo's nulls over two weeks
+    result = await build_in(world, calendars)
+    dji, history = result.snapshot.quote("DJI"), result.history.get("DJI")
+    day, close = bars[-13]
+    assert dji is not None and (dji.session, dji.close, dji.stale) == (day, close, True)
+    assert history is not None and history.closes[-1] == (day, close)

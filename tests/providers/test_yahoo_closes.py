@@ -103,3 +103,25 @@ def test_a_fresh_market_time_never_dates_an_old_bar(fixtures_dir: Path) -> None:
     series = yahoo.parse_chart(chart, now=datetime(2021, 5, 7, tzinfo=UTC))
     daily = yahoo.last_close(series, max_move_pct=25).value
     assert (daily.session, daily.close) == (date(2021, 5, 3), 132.54)
+
+
+def test_the_last_bars_of_an_answer_give_the_same_close_as_all_of_it(
+        fixtures_dir: Path, calendars: Calendars) -> None:
+    payload = recorded(fixtures_dir, LONG_GSPC)
+    us = calendars.at("US", GSPC_RECORDED)
+    full = yahoo.parse_chart(payload, now=GSPC_RECORDED)
+    tail = yahoo.parse_chart(payload, now=GSPC_RECORDED, last=10)
+    assert len(tail.bars) == 10 and tail.bars == full.bars[-10:]
+    assert (tail.live, tail.as_of) == (full.live, full.as_of)
+    assert yahoo.last_close(tail, max_move_pct=25, calendar=us) == yahoo.last_close(
+        full, max_move_pct=25, calendar=us)
+
+
+def test_an_answer_out_of_order_is_read_in_full(fixtures_dir: Path) -> None:
+    payload = recorded(fixtures_dir, LONG_GSPC)
+    result = payload["chart"]["result"][0]
+    stamps, closes = result["timestamp"], result["indicators"]["quote"][0]["close"]
+    stamps[0], stamps[-1] = stamps[-1], stamps[0]  # the live bar first, the oldest last
+    closes[0], closes[-1] = closes[-1], closes[0]
+    series = yahoo.parse_chart(payload, now=GSPC_RECORDED, last=10)
+    assert len(series.bars) == 291 and series.bars[-1].session == date(2024, 2, 29)

@@ -15,7 +15,9 @@ live, not a close. A coin's change is a true rolling 24 hours, from hourly bars;
 
 from __future__ import annotations
 
+import itertools
 import math
+import operator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from typing import Any, NamedTuple, Protocol
@@ -195,10 +197,14 @@ def split_spark(payload: Any) -> dict[str, Any]:
     return charts
 
 
-def parse_chart(payload: Any, *, now: datetime) -> ChartSeries:
+def parse_chart(payload: Any, *, now: datetime, last: int | None = None) -> ChartSeries:
     """The daily bars of one chart response. Raises ``UpstreamFormatError`` on a wrong shape and
-    ``UpstreamImplausible`` on a timestamp in the future."""
-    meta, zone, as_of, points = _points(payload, now)
+    ``UpstreamImplausible`` on a timestamp in the future.
+
+    With ``last``, only the last ``last`` bars of an answer whose timestamps are in order are
+    read (a quote needs a few; its year of closes can be read later, in full): a bar earlier in
+    such an answer can be neither later nor in the future."""
+    meta, zone, as_of, points = _points(payload, now, last)
     by_date: dict[date, Bar] = {}
     for at, close in points:  # in time order, so the dates come in order too
         day = at.astimezone(zone).date()
@@ -249,10 +255,10 @@ def rolling_change(payload: Any, *, now: datetime, max_move_pct: float
     return Parsed(RollingChange(price, change, window, at), tuple(rejected))
 
 
-def _points(payload: Any, now: datetime
+def _points(payload: Any, now: datetime, last: int | None = None
             ) -> tuple[dict[str, Any], tzinfo, datetime | None, list[Point]]:
     """The meta, exchange zone, last regular-market time and non-null closes of one chart
-    response, oldest first."""
+    response (of its last ``last`` stamps when they are in order), oldest first."""
     chart = mapping(mapping(payload, FEED, "$").get("chart"), FEED, "chart")
     error = chart.get("error")
     if error:
@@ -276,6 +282,8 @@ def _points(payload: Any, now: datetime
     if len(stamps) != len(closes):
         raise UpstreamFormatError(FEED, f"unexpected shape: {len(stamps)} timestamps "
                                         f"for {len(closes)} closes")
+    if last is not None and len(stamps) > last and _in_order(stamps):
+        stamps, closes = stamps[-last:], closes[-last:]
     points: list[Point] = []
     latest = now + FUTURE_TOLERANCE
     for stamp, raw_close in zip(stamps, closes, strict=True):
@@ -288,6 +296,13 @@ def _points(payload: Any, now: datetime
         points.append(Point(at, close))
     points.sort(key=lambda point: point.at)
     return meta, zone, as_of, points
+
+
+def _in_order(stamps: list[Any]) -> bool:
+    """Whether the timestamps are numbers, each later than the one before."""
+    if not all(type(stamp) is int for stamp in stamps):
+        return False
+    return all(map(operator.lt, stamps, itertools.islice(stamps, 1, None)))
 
 
 def _stamp(value: object) -> datetime | None:
