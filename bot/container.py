@@ -14,6 +14,7 @@ from services.alerts.store import AlertStore
 from services.ask.service import AskLimits, AskModel, AskService
 from services.narration.base import Narrator
 from services.narration.template import TemplateNarrator
+from services.ops.metrics import Metrics
 from services.report.editions import ChartRenderer, EditionCache, SnapshotSource
 from services.storage import Database, open_database
 from services.storage.languages import LanguageStore
@@ -44,6 +45,7 @@ class Container:
     languages: LanguageStore | None = None  # what each chat or channel chose with /lang
     watch: WatchService | None = None  # ``/watch``, ``/watchlist``, the briefing's block
     alerts: AlertService | None = None  # ``/alert``
+    metrics: Metrics = field(default_factory=Metrics)  # what /metrics shows (services.ops)
 
     async def close(self) -> None:
         aclose = getattr(self.narrator, "aclose", None)
@@ -61,8 +63,8 @@ def wants_model(settings: Settings) -> bool:
     return settings.narrator == "anthropic"
 
 
-def make_narrator(settings: Settings, http_client: httpx2.AsyncClient | None = None
-                  ) -> Narrator:
+def make_narrator(settings: Settings, http_client: httpx2.AsyncClient | None = None,
+                  metrics: Metrics | None = None) -> Narrator:
     """Claude when configured (``wants_model``), else the template narrator."""
     if not wants_model(settings):
         return TemplateNarrator()
@@ -83,7 +85,8 @@ def make_narrator(settings: Settings, http_client: httpx2.AsyncClient | None = N
                     "template narrator writes", settings.narrator)
         return TemplateNarrator()
     return AnthropicNarrator(sdk, settings.anthropic_model, settings.anthropic_max_tokens,
-                             settings.anthropic_timeout_s, settings.anthropic_effort or None)
+                             settings.anthropic_timeout_s, settings.anthropic_effort or None,
+                             metrics=metrics)
 
 
 def ask_limits(settings: Settings) -> AskLimits:
@@ -169,14 +172,18 @@ def make_watch(settings: Settings, db: Database, quotes: Quotes,
 async def build_container(settings: Settings, source: SnapshotSource,
                           charts: ChartRenderer | None = None,
                           chart_names: tuple[str, ...] = (), quotes: Quotes | None = None,
-                          history: HistoryReader = NO_HISTORY) -> Container:
-    """``quotes`` turns on watchlists and alerts."""
+                          history: HistoryReader = NO_HISTORY,
+                          metrics: Metrics | None = None) -> Container:
+    """``quotes`` turns on watchlists and alerts; ``metrics`` is what counts (a new one
+    without it)."""
+    metrics = metrics or Metrics()
     db = await open_db(settings.database_url)
-    narrator = make_narrator(settings)
-    editions = EditionCache(source, narrator, settings.briefing_zone, language=settings.language)
+    narrator = make_narrator(settings, metrics=metrics)
+    editions = EditionCache(source, narrator, settings.briefing_zone, language=settings.language,
+                            metrics=metrics)
     container = Container(settings, db, SubscriptionStore(db), editions, narrator, charts,
                           chart_names=chart_names, ask=make_ask(settings, db),
-                          languages=LanguageStore(db, settings.language))
+                          languages=LanguageStore(db, settings.language), metrics=metrics)
     if quotes is not None:
         container.watch, container.alerts = make_watch(settings, db, quotes, history)
     return container

@@ -40,8 +40,9 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
@@ -100,6 +101,7 @@ class Enqueued:
 class Recovered:
     rows: int
     workers: tuple[str, ...]
+    by_platform: dict[str, int] = field(default_factory=dict)
 
 
 class Ledger:
@@ -312,7 +314,7 @@ class Ledger:
     async def recover(self, is_alive: Callable[[str], Awaitable[bool]],
                       edition_id: str | None = None) -> Recovered:
         """Put rows claimed by dead workers back to ``pending``, each counted ``in_doubt``."""
-        recovered, dead = 0, []
+        recovered, dead, by_platform = 0, [], Counter[str]()
         for worker, claims in (await self.in_flight(edition_id)).items():
             if worker == self.worker_id or await is_alive(worker):
                 continue
@@ -328,12 +330,14 @@ class Ledger:
                         status=PENDING, claimed_by=None, in_doubt=DeliveryRow.in_doubt + 1,
                         last_error=f"in doubt: worker {worker} died while sending"[
                             :REASON_LIMIT],
-                        updated_at=now))
-                    recovered += result.rowcount  # type: ignore[attr-defined]
+                        updated_at=now).returning(DeliveryRow.platform))
+                    platforms = list(result.scalars())
+                    recovered += len(platforms)
+                    by_platform.update(platforms)
         if recovered:
             log.warning("recovered %d in-flight deliveries of dead workers %s; they are sent "
                         "again (possible duplicates, counted as in_doubt)", recovered, dead)
-        return Recovered(recovered, tuple(dead))
+        return Recovered(recovered, tuple(dead), dict(by_platform))
 
     # ------------------------------------------------------------------ reading
     async def statuses(self, edition_id: str) -> dict[str, int]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
@@ -20,6 +21,7 @@ from services.models.report import Narration, Report
 from services.models.snapshot import MarketSnapshot
 from services.narration.base import Narrator, narrate_in
 from services.narration.template import TemplateNarrator
+from services.ops.metrics import Metrics
 from services.report.builder import build_report
 from services.snapshot_io import dump_snapshot
 
@@ -139,8 +141,9 @@ class EditionCache:
     def __init__(self, source: SnapshotSource, narrator: Narrator, zone: tzinfo,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
                  on_build: Callable[[Edition], Awaitable[None]] | None = None,
-                 language: str = "en") -> None:
+                 language: str = "en", metrics: Metrics | None = None) -> None:
         self._source = source
+        self._metrics = metrics or Metrics()
         self._narrator = narrator
         self._zone = zone
         self.language = language  # each edition is built in it first
@@ -176,9 +179,12 @@ class EditionCache:
         return await asyncio.shield(self._building)
 
     async def _build(self, force: bool = False) -> Edition:
+        started = time.monotonic()
         snapshot = await (self._source.refresh() if force else self._source.get())
         edition = await make_edition(snapshot, self._narrator, self._zone, self._clock(),
                                      language=self.language)
+        self._metrics.edition_built(edition.report.narration.narrator,
+                                    time.monotonic() - started)
         self.builds += 1
         self._current = edition
         if self._on_build is not None:
