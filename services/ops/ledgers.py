@@ -27,12 +27,12 @@ async def read_ledgers(db: Database, metrics: Metrics, now: datetime | None = No
     """Set the gauges from the database (raises what the database raises)."""
     since = (now or datetime.now(UTC)) - timedelta(hours=LEDGER_WINDOW_H)
     async with db.sessions() as session:
-        deliveries = dict((await session.execute(
+        deliveries = {status: n for status, n in await session.execute(
             select(DeliveryRow.status, func.count()).where(DeliveryRow.updated_at >= since)
-            .group_by(DeliveryRow.status))).tuples().all())
-        alerts = dict((await session.execute(
+            .group_by(DeliveryRow.status))}
+        alerts = {status: n for status, n in await session.execute(
             select(AlertMessageRow.status, func.count())
             .where(AlertMessageRow.created_at >= since)
-            .group_by(AlertMessageRow.status))).tuples().all())
+            .group_by(AlertMessageRow.status))}
     metrics.ledger_rows("deliveries", deliveries, DELIVERY_STATES)
     metrics.ledger_rows("alert_messages", alerts, ALERT_STATES)

@@ -29,6 +29,7 @@ chat id, a token or text from outside.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -42,6 +43,8 @@ from prometheus_client import (
     generate_latest,
 )
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+log = logging.getLogger(__name__)
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 BUILD_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0)
@@ -142,8 +145,6 @@ class Metrics:
             self._held_until[platform] = until
 
     # ------------------------------------------------------------------ commands
-    def command(self, platform: str, command: str, seconds: float) -> None:
-        self._commands.labels(platform, command).observe(seconds)
 
     @contextmanager
     def timed(self, platform: str, command: str) -> Iterator[None]:
@@ -153,6 +154,12 @@ class Metrics:
             yield
         finally:
             self.command(platform, command, time.perf_counter() - started)
+
+    def command(self, platform: str, command: str, seconds: float) -> None:
+        """One command answered (or failed) after ``seconds``: observed, and one log line
+        (the chat it was in comes from the log context)."""
+        self._commands.labels(platform, command).observe(seconds)
+        log.info("%s /%s answered in %.0f ms", platform, command, seconds * 1000)
 
     # ------------------------------------------------------------------ narration
     def narration_call(self, outcome: str) -> None:

@@ -4,12 +4,14 @@ connected, and the current edition is younger than a limit.
 A probe is ``() -> Check``; ``check_all`` runs them together, each within a time limit (a
 probe that does not answer in time fails with that as its reason). Details name what is wrong
 in words an operator can act on, and never carry a secret: an error is shown by its class and,
-for an OS error, its reason ("connection refused"), never by its text.
+for an OS error, its reason ("connection refused", from its errno), never by its text (which can name the
+address or the user).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -47,8 +49,8 @@ def describe(exc: BaseException) -> str:
             break
         root, seen = inner, seen + 1
     name = type(root).__name__
-    if isinstance(root, OSError) and root.strerror:
-        return f"{name}: {root.strerror.lower()}"
+    if isinstance(root, OSError) and root.errno:  # not its text: it can name the address
+        return f"{name}: {os.strerror(root.errno).lower()}"
     return name
 
 
