@@ -3,9 +3,9 @@ connected, and the current edition is younger than a limit.
 
 A probe is ``() -> Check``; ``check_all`` runs them together, each within a time limit (a
 probe that does not answer in time fails with that as its reason). Details name what is wrong
-in words an operator can act on, and never carry a secret: an error is shown by its class and,
-for an OS error, its reason ("connection refused", from its errno), never by its text (which can name the
-address or the user).
+in words an operator can act on, and never carry a secret: an error is shown by its class
+and, for an OS error, its reason ("connection refused", from its errno), never by its text
+(which can name the address or the user).
 """
 
 from __future__ import annotations
