@@ -43,6 +43,7 @@ from services.market_data.settings import MarketDataSettings
 from services.market_data.transport import HttpClients
 from services.models.history import History
 from services.models.snapshot import MarketSnapshot
+from services.ops.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +82,9 @@ class MarketData:
                  clock: Clock = utc_now,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
                  jitter: Callable[[], float] = random.random,
-                 calendars: Calendars | None = None) -> None:
+                 calendars: Calendars | None = None, metrics: Metrics | None = None) -> None:
         self._clients = clients
+        self._metrics = metrics or Metrics()
         self._settings = settings
         self._clock = clock
         self._policy = RetryPolicy(timeout_s=settings.provider_timeout_s,
@@ -124,7 +126,8 @@ class MarketData:
             return views[market]
 
         fetcher = Fetcher(self._clients, self._policy, deadline_s=deadline,
-                          margin_s=min(DEADLINE_MARGIN_S, deadline * 0.05))
+                          margin_s=min(DEADLINE_MARGIN_S, deadline * 0.05),
+                          metrics=self._metrics)
         feeds = Feeds(fetcher, self._settings, assembly, calendar)
         work = {asyncio.create_task(_isolated(feed, figures, job, assembly)): (feed, figures)
                 for feed, figures, job in feeds.all()}

@@ -117,6 +117,7 @@ class Feeds:
                 await asyncio.wait({first})
             backups = {figure: asyncio.ensure_future(fallback(figure)) for figure in served
                        if not self._out.delivered(figure)}
+            self._fetcher.metrics.source_fallback(feed, len(backups))
             pending: set[asyncio.Future[None]] = {first, *backups.values()}
             while pending:
                 _, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
