@@ -1,4 +1,5 @@
-"""The command line: ``python -m bot report | ask | schema | run | push | subscriptions | doctor``.
+"""The command line: ``python -m bot report | ask | schema | run | push | subscriptions | doctor |
+history``.
 
 Heavy libraries are imported inside the commands that need them, so ``report --sample``
 starts fast.
@@ -16,11 +17,12 @@ import traceback
 from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING
 
-from services.errors import BotError, ConfigError, InputError, SnapshotError
+from services.errors import BotError, ConfigError, HistoryError, InputError, SnapshotError
 
 if TYPE_CHECKING:  # for annotations only: report --sample must not import the live path
     from bot.config import Settings
     from bot.container import Container
+    from services.models.history import History
     from services.models.snapshot import MarketSnapshot
     from services.renderers.charts import ChartPool
 
@@ -40,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     source = report.add_mutually_exclusive_group()
     source.add_argument("--input", metavar="FILE", help="a market-snapshot/1 JSON file")
     source.add_argument("--sample", action="store_true", help="the bundled sample day (offline)")
+    add_history_argument(report)
     report.add_argument("--section", metavar="KEY",
                         help="one section: a key (risk_sentiment …) or an alias (us, hk, cn, "
                              "crypto, defi, divergences, flows, risks, plan)")
@@ -57,7 +60,9 @@ def _parser() -> argparse.ArgumentParser:
 
     add_ask_parser(commands)
 
-    commands.add_parser("schema", help="print the JSON Schema of market-snapshot/1")
+    schema = commands.add_parser("schema", help="print the JSON Schema of market-snapshot/1")
+    schema.add_argument("--history", action="store_true",
+                        help="print the JSON Schema of market-history/1 instead")
 
     snapshot = commands.add_parser("snapshot", help="fetch today's live data as market-snapshot/1")
     snapshot.add_argument("--out", metavar="FILE", required=True,
@@ -74,6 +79,10 @@ def _parser() -> argparse.ArgumentParser:
     from bot.cli_delivery import add_parsers
 
     add_parsers(commands)  # push, subscriptions
+
+    from bot.cli_history import add_parser as add_history_parser
+
+    add_history_parser(commands)
     return parser
 
 
@@ -83,7 +92,7 @@ def main(argv: Sequence[str] | None = None, *, process: bool = False) -> int:
     until the interpreter exits."""
     args = _parser().parse_args(argv)
     if args.command == "schema":
-        return cmd_schema()
+        return cmd_schema(args.history)
     from bot.config import load_settings
 
     try:
@@ -113,13 +122,17 @@ def _dispatch(args: argparse.Namespace) -> int:
             return cmd_run(args)
         if args.command == "doctor":
             return cmd_doctor()
+        if args.command == "history":
+            from bot.cli_history import cmd_history
+
+            return cmd_history(args)
         if args.command in ("push", "subscriptions"):
             from bot import cli_delivery
 
             if args.command == "push":
                 return cli_delivery.cmd_push(args)
             return cli_delivery.cmd_subscriptions(args)
-    except SnapshotError as exc:
+    except (SnapshotError, HistoryError) as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return EXIT_INPUT
@@ -138,11 +151,39 @@ def _dispatch(args: argparse.Namespace) -> int:
     return EXIT_INPUT
 
 
-def cmd_schema() -> int:
+def cmd_schema(history: bool = False) -> int:
+    if history:
+        from services.history_io import history_json_schema
+
+        print(json.dumps(history_json_schema(), indent=2, ensure_ascii=False))
+        return EXIT_OK
     from services.snapshot_io import json_schema
 
     print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
     return EXIT_OK
+
+
+def add_history_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--history", metavar="FILE|DIR",
+                        help="daily closes to read the day against: a market-history/1 file or "
+                             "a folder of ID.csv files (--sample brings its own year)")
+
+
+def given_history(args: argparse.Namespace) -> History:
+    """The history a command reads the day against: ``--history``, else the sample's own year
+    with ``--sample``, else none (said once on stderr for ``--input``)."""
+    from services.history_io import load_history_path, load_sample_history
+    from services.models.history import EMPTY_HISTORY
+
+    path = getattr(args, "history", None)
+    if path:
+        return load_history_path(path)
+    if getattr(args, "sample", False):
+        return load_sample_history()
+    if getattr(args, "input", None):
+        print("note: no history given (--history FILE|DIR), so moves are not cross-checked "
+              "or read against their own past", file=sys.stderr)
+    return EMPTY_HISTORY
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -160,10 +201,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         snapshot = load_sample()
     else:
         snapshot = fetch_live(settings)
+    history = given_history(args)
     if narrates(settings):
-        report = narrated(snapshot, settings, language)
+        report = narrated(snapshot, settings, language, history)
     else:
-        report = report_from_snapshot(snapshot, settings.briefing_zone, language=language)
+        report = report_from_snapshot(snapshot, settings.briefing_zone, history=history,
+                                      language=language)
     print(render(report, args.format, keys), end="")
     if args.charts:
         write_charts(report, args.charts, settings.chart_colours)
@@ -182,7 +225,8 @@ def narrates(settings: Settings) -> bool:
                                                 and settings.anthropic_key is not None)
 
 
-def narrated(snapshot: MarketSnapshot, settings: Settings, language: str = "en") -> object:
+def narrated(snapshot: MarketSnapshot, settings: Settings, language: str = "en",
+             history: History | None = None) -> object:
     """The report narrated by Claude, as editions are: one call (and one retry for rejected
     figures) within ANTHROPIC_TIMEOUT_S; the template wherever Claude fails. One line on
     stderr says who narrated what."""
@@ -199,7 +243,8 @@ def narrated(snapshot: MarketSnapshot, settings: Settings, language: str = "en")
             raise ConfigError("Claude has no credentials: set ANTHROPIC_API_KEY, or run with "
                               "--narrator template")
         try:
-            return await narrated_report(snapshot, settings.briefing_zone, narrator, language)
+            return await narrated_report(snapshot, settings.briefing_zone, narrator, language,
+                                         history)
         finally:
             aclose = getattr(narrator, "aclose", None)
             if aclose is not None:
@@ -301,13 +346,14 @@ def write_charts(report: object, directory: str, colours: dict[str, str] | None 
 
 def snapshot_source(args: argparse.Namespace) -> object | None:
     """A fixed source for --input/--sample, else None (live data)."""
+    from services.history_io import load_sample_history
     from services.report.editions import FixedSource
     from services.snapshot_io import load_sample, load_snapshot_file
 
     if getattr(args, "input", None):
         return FixedSource(load_snapshot_file(args.input))
-    if getattr(args, "sample", False):
-        return FixedSource(load_sample())
+    if getattr(args, "sample", False):  # the sample day with its bundled year of closes
+        return FixedSource(load_sample(), history=load_sample_history())
     return None
 
 

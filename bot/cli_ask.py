@@ -1,4 +1,5 @@
-"""``python -m bot ask "QUESTION" [--input FILE | --sample]``: ``/ask`` from the terminal.
+"""``python -m bot ask "QUESTION" [--input FILE | --sample] [--history FILE|DIR]``: ``/ask``
+from the terminal.
 
 The edition is built as ``report`` builds it; Claude answers when it narrates (NARRATOR, or
 ``--narrator``), its tokens counted in the bot's daily budget (the database); otherwise the
@@ -20,6 +21,9 @@ def add_parser(commands: Any) -> None:
     source = ask.add_mutually_exclusive_group()
     source.add_argument("--input", metavar="FILE", help="a market-snapshot/1 JSON file")
     source.add_argument("--sample", action="store_true", help="the bundled sample day (offline)")
+    from bot.cli import add_history_argument
+
+    add_history_argument(ask)
     ask.add_argument("--narrator", choices=("template", "anthropic"),
                      help="template: keyword routing only; anthropic: Claude answers "
                           "(default: the NARRATOR setting)")
@@ -30,7 +34,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     import asyncio
     from datetime import UTC, datetime
 
-    from bot.cli import EXIT_OK, fetch_live, with_narrator
+    from bot.cli import EXIT_OK, fetch_live, given_history, with_narrator
     from bot.config import Settings
     from bot.container import ask_limits, make_ask_model
     from services.ask.service import AskService
@@ -51,6 +55,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         snapshot = load_sample()
     else:
         snapshot = fetch_live(settings)
+    history = given_history(args)
 
     async def run() -> tuple[Any, Any]:
         db = await open_database(settings.database_url) if model is not None else None
@@ -58,7 +63,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             service.usage = UsageStore(db)
         try:
             edition = await make_edition(snapshot, TemplateNarrator(), settings.briefing_zone,
-                                         datetime.now(UTC),
+                                         datetime.now(UTC), history=history,
                                          language=question.language.value)
             return await service.answer(edition, question), edition.report
         finally:

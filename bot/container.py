@@ -14,8 +14,10 @@ from services.alerts.store import AlertStore
 from services.ask.service import AskLimits, AskModel, AskService
 from services.narration.base import Narrator
 from services.narration.template import TemplateNarrator
-from services.report.editions import ChartRenderer, EditionCache, SnapshotSource
+from services.report.editions import ChartRenderer, EditionCache, FixedSource, SnapshotSource
+from services.report.history import FixedHistory, StoredHistory
 from services.storage import Database, open_database
+from services.storage.closes import ClosesStore
 from services.storage.languages import LanguageStore
 from services.storage.subscriptions import SubscriptionStore
 from services.storage.usage import UsageStore
@@ -44,6 +46,7 @@ class Container:
     languages: LanguageStore | None = None  # what each chat or channel chose with /lang
     watch: WatchService | None = None  # ``/watch``, ``/watchlist``, the briefing's block
     alerts: AlertService | None = None  # ``/alert``
+    closes: ClosesStore | None = None  # the history: daily closes per instrument
 
     async def close(self) -> None:
         aclose = getattr(self.narrator, "aclose", None)
@@ -166,17 +169,33 @@ def make_watch(settings: Settings, db: Database, quotes: Quotes,
     return watch, alerts
 
 
+def edition_history(source: SnapshotSource, closes: ClosesStore
+                    ) -> FixedHistory | StoredHistory:
+    """What editions are read against: a fixed source's own history (the sample's bundled
+    year), else the store; editions of live data record their closes in it, editions of a
+    given file do not."""
+    if isinstance(source, FixedSource):
+        if source.history is not None:
+            return FixedHistory(source.history)
+        return StoredHistory(closes, record=False)
+    return StoredHistory(closes)
+
+
 async def build_container(settings: Settings, source: SnapshotSource,
                           charts: ChartRenderer | None = None,
                           chart_names: tuple[str, ...] = (), quotes: Quotes | None = None,
-                          history: HistoryReader = NO_HISTORY) -> Container:
-    """``quotes`` turns on watchlists and alerts."""
+                          history: HistoryReader | None = None) -> Container:
+    """``quotes`` turns on watchlists and alerts; their z reads ``history`` (by default the
+    history store)."""
     db = await open_db(settings.database_url)
     narrator = make_narrator(settings)
-    editions = EditionCache(source, narrator, settings.briefing_zone, language=settings.language)
+    closes = ClosesStore(db, settings.history_retention_days)
+    editions = EditionCache(source, narrator, settings.briefing_zone, language=settings.language,
+                            history=edition_history(source, closes))
     container = Container(settings, db, SubscriptionStore(db), editions, narrator, charts,
                           chart_names=chart_names, ask=make_ask(settings, db),
-                          languages=LanguageStore(db, settings.language))
+                          languages=LanguageStore(db, settings.language), closes=closes)
     if quotes is not None:
-        container.watch, container.alerts = make_watch(settings, db, quotes, history)
+        container.watch, container.alerts = make_watch(
+            settings, db, quotes, closes if history is None else history)
     return container

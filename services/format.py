@@ -34,6 +34,7 @@ MISSING_BY_LANGUAGE = {EN: MISSING, ZH: "暂无"}
 # Chinese amounts end in the currency's name, as Chinese financial text writes them.
 CURRENCY_NAMES_ZH = {"$": "美元", "¥": "元"}
 POINTS_ZH = "个百分点"
+BASIS_POINTS_ZH = "个基点"
 WIDE_DIGITS = 400  # a float has at most 309 digits before the point
 
 
@@ -69,6 +70,18 @@ def pp(value: float | None, digits: int = 2, language: str = EN) -> str:
         return missing(language)
     rounded = round(value, digits)
     return f"{_sign(rounded)}{_digits(rounded, digits, language)}{_points(language)}"
+
+
+def bp(value: float | None, language: str = EN) -> str:
+    """A yield's move in basis points, whole: ``8.0`` → ``+8 bp`` (``+8个基点``)."""
+    if value is None:
+        return missing(language)
+    rounded = round(value)
+    return f"{_sign(rounded)}{_digits(rounded, 0, language)}{_basis_points(language)}"
+
+
+def _basis_points(language: str) -> str:
+    return BASIS_POINTS_ZH if language == ZH else " bp"
 
 
 def gap(value: float | None, digits: int = 2, language: str = EN) -> str:
@@ -229,6 +242,8 @@ def in_language(display: str, language: str) -> str:
         return missing(language)
     if display.endswith(" pp"):
         return display.removesuffix(" pp") + _points(language)
+    if display.endswith(" bp"):
+        return display.removesuffix(" bp") + _basis_points(language)
     m = _EN_AMOUNT.match(display)
     if m is None or language != ZH:
         return display
@@ -259,6 +274,9 @@ class Figures:
 
     def gap(self, value: float | None, digits: int = 2) -> str:
         return gap(value, digits, self.language)
+
+    def bp(self, value: float | None) -> str:
+        return bp(value, self.language)
 
     def money(self, value: float | None, symbol: str = "$", signed: bool = False,
               digits: int | None = None) -> str:

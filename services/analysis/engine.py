@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, tzinfo
 
 from services import format as fmt
 from services.analysis import rules
+from services.analysis.crosscheck import CrossChecked, cross_check
 from services.analysis.crypto import analyze_crypto
 from services.analysis.divergences import rank_divergences
 from services.analysis.flows import flow_map
+from services.analysis.macro import macro_readings
 from services.analysis.markets import INDICES, equity_market
-from services.analysis.moves import all_moves, latest_equity_session
+from services.analysis.moves import (
+    SHORT_NAME,
+    all_moves,
+    latest_equity_session,
+    market_session,
+)
 from services.analysis.plan import PlanInputs, action_plan
 from services.analysis.risk import RiskInputs, risk_matrix
 from services.analysis.sentiment import analyze_sentiment
-from services.models.analysis import Analysis, EquityMarket
+from services.models.analysis import Analysis, EquityMarket, Finding, Move, QuoteCheck
 from services.models.history import EMPTY_HISTORY, History
 from services.models.snapshot import BREADTH_SCOPE, MarketSnapshot
 
@@ -79,24 +87,68 @@ def weekend_note(edition: date, markets: tuple[EquityMarket, ...]) -> str | None
             f"clock, so crypto and DeFi carry today's news.")
 
 
+def check_warning(check: QuoteCheck) -> str:
+    """One line per quote the history contradicted: both readings, both sources, the figure
+    used ("S&P 500 stale: the feed (reference) gave 6,643.70, +0.59%, which equals the close
+    of 2025-09-26; shown: 6,506.48, -1.51% for 2026-03-20 (source: history, Yahoo ^GSPC)")."""
+    name = SHORT_NAME.get(check.id, check.id)
+    said = ", ".join(x for x in (fmt.level(check.quote_close) if check.quote_close is not None
+                                 else None, fmt.pct(check.quote_change_pct)) if x)
+    feed = f"the feed ({check.quote_source})" if check.quote_source else "the feed"
+    if check.finding is Finding.STALE:
+        what = f"stale: {feed} gave {said}, which equals the close of " \
+               f"{fmt.day(check.earlier_session)}"
+    else:
+        what = f"conflict: {feed} gave {said} for {fmt.day(check.session)}"
+    if check.replaced:
+        used = (f"shown: {fmt.level(check.history_close)}, {fmt.pct(check.history_change_pct)} "
+                f"for {fmt.day(check.session)} (source: {check.history_source})")
+    else:
+        used = "left out of today's reading (the history has no change for that session)"
+    return f"{name} {what}; {used}"
+
+
+def history_warnings(checked: CrossChecked) -> tuple[str, ...]:
+    lines = [check_warning(c) for c in checked.checks]
+    if checked.without_quote:
+        lines.append(f"history kept for series without a quote today: "
+                     f"{', '.join(checked.without_quote)}")
+    return tuple(lines)
+
+
+def _mark_checked(moves: dict[str, Move], checks: tuple[QuoteCheck, ...]) -> dict[str, Move]:
+    found = {c.id: c.finding for c in checks}
+    return {key: replace(m, checked=found[key]) if key in found else m
+            for key, m in moves.items()}
+
+
 def analyze(snapshot: MarketSnapshot, as_of: datetime, zone: tzinfo,
             history: History = EMPTY_HISTORY) -> Analysis:
     """Every figure of the report, computed from ``snapshot`` for an edition at ``as_of``.
 
-    ``history`` holds the daily closes the day is read against (empty when none was given)."""
-    moves = all_moves(snapshot)
+    ``history`` holds the daily closes the day is read against (empty when none was given).
+    Every quote is first cross-checked against it: a stale or conflicting quote is read as the
+    history's close for its session (``crosscheck``)."""
+    checked = cross_check(snapshot, history)
+    snapshot = checked.snapshot
+    moves = _mark_checked(all_moves(snapshot), checked.checks)
     latest = latest_equity_session(snapshot)
     sentiment = analyze_sentiment(moves, latest)
     crypto = analyze_crypto(snapshot, moves)
     us, hk, cn = (equity_market(m, snapshot, moves) for m in ("US", "HK", "CN"))
     divergences = rank_divergences(moves, crypto.stablecoins)
-    warnings = coverage_warnings(snapshot)
-    risks = risk_matrix(RiskInputs(sentiment, crypto, us, hk, cn, warnings))
+    notes = history_warnings(checked)
+    coverage = coverage_warnings(snapshot)
+    warnings = coverage + notes
+    risks = risk_matrix(RiskInputs(sentiment, crypto, us, hk, cn, coverage))
     ideas = action_plan(PlanInputs(sentiment, crypto, divergences, risks))
     edition = as_of.astimezone(zone).date()
     return Analysis(
         as_of=as_of, edition_date=edition, session_note=weekend_note(edition, (us, hk, cn)),
         generated_at=snapshot.generated_at, sentiment=sentiment, crypto=crypto,
         us=us, hk=hk, cn=cn, divergences=divergences, flows=flow_map(crypto, us, hk, cn),
-        risks=risks, ideas=ideas, warnings=warnings, sources=source_times(snapshot),
-        thresholds=dict(rules.THRESHOLDS))
+        risks=risks, ideas=ideas, sources=source_times(snapshot),
+        # a history that could not be read is named, and changes nothing else
+        warnings=warnings + tuple(f"history: {gap}" for gap in history.gaps),
+        macro=macro_readings(snapshot, history, market_session(snapshot, "US")),
+        thresholds=dict(rules.THRESHOLDS), checks=checked.checks, history_notes=notes)

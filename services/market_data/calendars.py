@@ -209,6 +209,18 @@ class Calendars:
             return cls({market: exchange_calendars.get_calendar(code)
                         for market, code in EXCHANGES.items()})
 
+    def sessions(self, market: str, start: date, end: date) -> tuple[date, ...]:
+        """The sessions of ``market`` from ``start`` to ``end`` (both included) that the
+        calendar records; empty for a market it does not know."""
+        calendar = self._calendars.get(market)
+        if calendar is None:
+            return ()
+        first, last = max(start, _day(calendar.first_session)), min(end, _day(
+            calendar.last_session))
+        if first > last:
+            return ()
+        return tuple(_day(s) for s in calendar.sessions_in_range(_ts(first), _ts(last)))
+
     def at(self, market: str, now: datetime) -> CalendarView | None:
         calendar = self._calendars.get(market)
         if calendar is None:

@@ -65,6 +65,31 @@ class Move:
     closed: bool = False  # its market's last session is older than the edition's latest
     stale: bool = False  # older than its market's latest completed session (provider flag)
     window: str | None = None  # change_pct's window when not the usual one ("since 00:00 UTC")
+    checked: Finding | None = None  # the history contradicted the feed; its figures are shown
+
+
+class Finding(StrEnum):
+    """What the cross-check against the history found about a quote."""
+
+    STALE = "stale"  # the feed repeats an earlier session's close
+    CONFLICT = "conflict"  # the feed and the history disagree on the same session
+
+
+@dataclass(frozen=True)
+class QuoteCheck:
+    """One quote the history contradicts: both readings, both sources, and what was used."""
+
+    id: str
+    finding: Finding
+    session: date
+    quote_close: float | None
+    quote_change_pct: float | None
+    quote_source: str | None
+    history_close: float
+    history_change_pct: float | None
+    history_source: str
+    earlier_session: date | None = None  # stale: the session whose close the quote repeats
+    replaced: bool = True  # the history's figures are what the report reads
 
 
 @dataclass(frozen=True)
@@ -295,6 +320,25 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class MacroReading:
+    """One macro figure (the dollar, the 10-year yield, gold, oil, VIX, the offshore yuan):
+    its close and day change from the snapshot's quote, or, when the snapshot has no such
+    quote, from the history's closes of the same session (``from_history``). A yield's change
+    is in basis points (``change_bp``), everything else's in percent (``change_pct``).
+    ``close`` None: the figure is missing."""
+
+    id: str
+    label: str
+    kind: str  # fx | rate | commodity | volatility
+    close: float | None
+    change_pct: float | None
+    change_bp: float | None
+    session: date | None
+    source: str | None
+    from_history: bool = False
+
+
+@dataclass(frozen=True)
 class Analysis:
     as_of: datetime
     edition_date: date
@@ -313,3 +357,6 @@ class Analysis:
     thresholds: dict[str, float] = field(default_factory=dict)
     session_note: str | None = None  # a weekend edition: equities closed, last sessions named
     evidence: Mapping[str, Evidence] = field(default_factory=dict)  # by quote id
+    checks: tuple[QuoteCheck, ...] = ()  # quotes the history contradicted (cross-check)
+    history_notes: tuple[str, ...] = ()  # the cross-check's lines (also in ``warnings``)
+    macro: tuple[MacroReading, ...] = ()  # in MACRO order: every one, missing or not

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from services import format as fmt
 from services.analysis.coverage import grouped
+from services.analysis.moves import SHORT_NAME
 from services.i18n import N_, Translator, translator
-from services.models.analysis import Analysis
+from services.models.analysis import Analysis, Finding, QuoteCheck
 from services.models.report import (
     SECTION_KEYS,
     SECTION_TITLES,
@@ -25,15 +26,37 @@ from services.report.sections import BUILDERS
 TITLE = N_("Market Intelligence Report - {date}")
 
 
+def checked_summary(analysis: Analysis) -> str:
+    """One line for the Key Insight: which feeds the history overruled (details per market)."""
+    stale = [c for c in analysis.checks if c.finding is Finding.STALE]
+    conflict = [c for c in analysis.checks if c.finding is Finding.CONFLICT]
+    parts = []
+    if stale:
+        parts.append(f"stale feed for {_names(stale)}")
+    if conflict:
+        parts.append(f"the feed disagrees with the history for {_names(conflict)}")
+    used = [c for c in analysis.checks if c.replaced]
+    tail = (f"; the history's closes are used ({_names(used)})" if used else "")
+    return "; ".join(parts) + tail + "."
+
+
+def _names(checks: list[QuoteCheck]) -> str:
+    return ", ".join(SHORT_NAME.get(c.id, c.id) for c in checks)
+
+
 def key_insight_blocks(analysis: Analysis, narration: Narration,
                        tr: Translator | None = None) -> tuple[Block, ...]:
     tr = tr or translator("en")
     blocks: list[Block] = [Paragraph(narration.key_insight)]
     if analysis.session_note:
         blocks.append(Paragraph(analysis.session_note, note=True))
-    if analysis.warnings:
-        blocks.append(Paragraph("; ".join(grouped(analysis.warnings)),
+    missing = tuple(w for w in analysis.warnings if w not in analysis.history_notes)
+    if missing:
+        blocks.append(Paragraph("; ".join(grouped(missing)),
                                 lead=tr.gettext(labels.MISSING_INPUTS), note=True))
+    if analysis.checks:
+        blocks.append(Paragraph(checked_summary(analysis), lead=tr.gettext(labels.CHECKED),
+                                note=True))
     return tuple(blocks)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from typing import Protocol
@@ -40,11 +40,28 @@ class ChartRenderer(Protocol):
     async def __call__(self, name: str, report: Report) -> bytes: ...
 
 
+class EditionHistory(Protocol):
+    """Where an edition's history comes from and where its closes go
+    (``services.report.history``: the store, or a history given up front)."""
+
+    async def read(self, snapshot: MarketSnapshot) -> History:
+        """The closes the snapshot is read against. Never raises: a history that cannot be
+        read is an empty ``History`` whose ``gaps`` say why."""
+        ...
+
+    async def record(self, snapshot: MarketSnapshot, history: History,
+                     doubtful: Collection[str] = ()) -> int:
+        """Append the day's closes (best effort); how many were written."""
+        ...
+
+
 @dataclass(frozen=True)
 class FixedSource:
-    """A snapshot given up front: the sample day or ``--input FILE``."""
+    """A snapshot given up front: the sample day or ``--input FILE``, with the history it
+    comes with (the sample's bundled year), if any."""
 
     snapshot: MarketSnapshot
+    history: History | None = None
 
     async def get(self) -> MarketSnapshot:
         return self.snapshot
@@ -139,8 +156,9 @@ class EditionCache:
     def __init__(self, source: SnapshotSource, narrator: Narrator, zone: tzinfo,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
                  on_build: Callable[[Edition], Awaitable[None]] | None = None,
-                 language: str = "en") -> None:
+                 language: str = "en", history: EditionHistory | None = None) -> None:
         self._source = source
+        self.history = history  # read before each build; the day's closes recorded after
         self._narrator = narrator
         self._zone = zone
         self.language = language  # each edition is built in it first
@@ -177,8 +195,12 @@ class EditionCache:
 
     async def _build(self, force: bool = False) -> Edition:
         snapshot = await (self._source.refresh() if force else self._source.get())
+        history = await self.history.read(snapshot) if self.history else EMPTY_HISTORY
         edition = await make_edition(snapshot, self._narrator, self._zone, self._clock(),
-                                     language=self.language)
+                                     history, language=self.language)
+        if self.history is not None:  # never a quote the cross-check found stale or in conflict
+            await self.history.record(snapshot, history,
+                                      tuple(c.id for c in edition.report.analysis.checks))
         self.builds += 1
         self._current = edition
         if self._on_build is not None:

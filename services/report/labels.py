@@ -1,5 +1,5 @@
-"""The report's fixed labels (table headers, headings), marked for the catalogs, and the pass
-that shows them in the report's language.
+"""The report's fixed labels (table headers, headings, word cells), marked for the catalogs,
+and the pass that shows them in the report's language.
 
 The section builders write these labels in English (``services.report.sections``); a report in
 another language gets each one translated here, after the blocks are built. The sentences of
@@ -21,6 +21,7 @@ TABLE_HEADERS: frozenset[str] = frozenset({
     N_("Protocol"), N_("TVL"), N_("1d"), N_("DEX"), N_("Volume 24h"),
     N_("Index"), N_("#"), N_("Pair"), N_("Spread"),
     N_("Risk"), N_("Impact"), N_("Likelihood"),
+    N_("Macro"), N_("Source"),
 })
 HEADINGS: frozenset[str] = frozenset({
     N_("Transmission chain"), N_("Price action"), N_("Stablecoin supply"),
@@ -28,10 +29,17 @@ HEADINGS: frozenset[str] = frozenset({
     N_("Dispersion"), N_("Sector rotation"), N_("The lead for Asia"), N_("Against the US"),
     N_("Internals"), N_("Against Hong Kong"),
     N_("Conservative"), N_("Moderate"), N_("Aggressive"),
+    N_("Macro"),
+})
+# Table cells that are words, not figures: the macro figures' names and where they came from.
+CELLS: frozenset[str] = frozenset({
+    N_("Dollar index"), N_("US 10-year"), N_("Gold"), N_("WTI crude"), N_("VIX"),
+    N_("USD/CNH"), N_("(source: history)"),
 })
 # Leads the report builder writes itself (the section builders' leads are sentences' parts).
 MISSING_INPUTS = N_("Missing inputs:")
 READING = N_("Reading:")
+CHECKED = N_("Checked against history:")
 
 
 def localise(blocks: tuple[Block, ...], tr: Translator) -> tuple[Block, ...]:
@@ -44,7 +52,9 @@ def localise(blocks: tuple[Block, ...], tr: Translator) -> tuple[Block, ...]:
 def _block(block: Block, tr: Translator) -> Block:
     if isinstance(block, Table):
         return replace(block, columns=tuple(tr.gettext(c) if c in TABLE_HEADERS else c
-                                            for c in block.columns))
+                                            for c in block.columns),
+                       rows=tuple(tuple(tr.gettext(c) if c in CELLS else c for c in row)
+                                  for row in block.rows))
     if isinstance(block, Heading) and block.text in HEADINGS:
         return Heading(tr.gettext(block.text))
     return block

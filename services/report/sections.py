@@ -12,6 +12,7 @@ from services.models.analysis import (
     CryptoLink,
     EquityMarket,
     LinkState,
+    MacroReading,
     Move,
     Mover,
     Split,
@@ -92,6 +93,8 @@ def risk_sentiment(a: Analysis) -> tuple[Block, ...]:
         close = fmt.price_usd(m.close) if m and row.market == "CRYPTO" else \
             fmt.level(m.close if m else None)
         rows.append((row.label, close, fmt.pct(m.change_pct if m else None), row.signal))
+    rows += [(*macro_figures(r), FROM_HISTORY if r.from_history else
+              "" if r.close is not None else "missing") for r in a.macro]
     chain: list[Paragraph] = [link_line(link) for link in s.links]
     cn_split = split_line(s.cn_split, "Inside A-shares:")
     if cn_split:
@@ -106,6 +109,32 @@ def risk_sentiment(a: Analysis) -> tuple[Block, ...]:
                   "BTC's one-day beta is its move divided by the S&P 500's move.", note=True),
     ]
     return tuple(blocks)
+
+
+# The label of a figure taken from the history's closes because the snapshot has none.
+FROM_HISTORY = "(source: history)"
+
+
+def macro_figures(r: MacroReading) -> tuple[str, str, str]:
+    """Label, close and day change of one macro figure: a yield in percent and its move in
+    bp, an exchange rate to four decimals, the rest as levels."""
+    if r.id == "TNX":
+        close = fmt.pct(r.close, signed=False)
+        change = fmt.bp(r.change_bp)
+    else:
+        close = fmt.ratio(r.close, 4) if r.kind == "fx" and r.id != "DXY" else fmt.level(r.close)
+        change = fmt.pct(r.change_pct)
+    return r.label, close, change
+
+
+def macro_block(a: Analysis) -> tuple[Block, ...]:
+    """The macro figures of the US section: close, day change and where each came from."""
+    if not a.macro:
+        return ()
+    rows = tuple((*macro_figures(r), FROM_HISTORY if r.from_history else
+                  (r.source or fmt.missing()) if r.close is not None else fmt.missing())
+                 for r in a.macro)
+    return (Heading("Macro"), Table(("Macro", "Close", "Change", "Source"), rows, "lrrl"))
 
 
 # --- 3. crypto and DeFi --------------------------------------------------------------------
@@ -224,6 +253,17 @@ def index_table(market: EquityMarket) -> Table:
         for m in market.moves if m.kind in (None, "index")), "lrrl")
 
 
+def checked_notes(a: Analysis, market: EquityMarket) -> tuple[Block, ...]:
+    """What the cross-check found about this market's quotes: both readings, both sources."""
+    ids = {m.id for m in market.moves}
+    lines = [line for check, line in zip(a.checks, a.history_notes, strict=False)
+             if check.id in ids]
+    if not lines:
+        return ()
+    return (Heading("Checked against history"),
+            Bullets(tuple(Paragraph(line + ".") for line in lines)))
+
+
 def dispersion(market: EquityMarket) -> tuple[Block, ...]:
     lines = [p for s in market.splits if (p := split_line(s, f"{short_name(s.a)} - "
                                                             f"{short_name(s.b)}:"))]
@@ -242,7 +282,8 @@ def session_note(market: EquityMarket) -> tuple[Block, ...]:
 
 def us(a: Analysis) -> tuple[Block, ...]:
     m = a.us
-    blocks: list[Block] = [index_table(m), *session_note(m), *dispersion(m)]
+    blocks: list[Block] = [index_table(m), *checked_notes(a, m), *session_note(m),
+                           *dispersion(m)]
     r = m.sectors
     if r is not None:
         blocks += [Heading("Sector rotation"), Paragraph(
@@ -253,6 +294,7 @@ def us(a: Analysis) -> tuple[Block, ...]:
         blocks.append(Paragraph("sector ETF moves are not in this snapshot, so no "
                                 "defensive-vs-growth reading is made.", lead="Sectors:",
                                 note=True))
+    blocks += macro_block(a)
     link = next(link for link in a.sentiment.links if link.key == "us_hk")
     blocks += [Heading("The lead for Asia"), Bullets((link_line(link),))]
     return tuple(blocks) + _missing(m.missing)
@@ -261,15 +303,15 @@ def us(a: Analysis) -> tuple[Block, ...]:
 def hk(a: Analysis) -> tuple[Block, ...]:
     m = a.hk
     link = next(link for link in a.sentiment.links if link.key == "us_hk")
-    blocks: list[Block] = [index_table(m), *session_note(m), *dispersion(m),
-                           Heading("Against the US"), Bullets((link_line(link),))]
+    blocks: list[Block] = [index_table(m), *checked_notes(a, m), *session_note(m),
+                           *dispersion(m), Heading("Against the US"), Bullets((link_line(link),))]
     return tuple(blocks) + _missing(m.missing)
 
 
 def a_shares(a: Analysis) -> tuple[Block, ...]:
     m = a.cn
-    blocks: list[Block] = [index_table(m), *session_note(m), *dispersion(m),
-                           Heading("Internals")]
+    blocks: list[Block] = [index_table(m), *checked_notes(a, m), *session_note(m),
+                           *dispersion(m), Heading("Internals")]
     b = m.breadth
     internals: list[Paragraph] = []
     if b is not None and b.advancers is not None and b.decliners is not None:

@@ -28,6 +28,9 @@ from tests.fakes.messages_server import PRESETS, load_script, serving
 from tests.narration import scripted as narration_scripted
 from tests.narration.conftest import ZONE
 
+# The scripted narrations describe the sample snapshot read alone (its stale US block
+# included), so these runs give the snapshot without the sample's history.
+SAMPLE_ALONE = ["--input", str(ROOT / "services" / "sample" / "2026-03-20.snapshot.json")]
 PROXIES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
 
 
@@ -49,7 +52,7 @@ def model_env(sqlite_url: str, url: str, **extra: str) -> dict[str, str]:
 def test_report_with_a_key_calls_claude_once_and_ships_its_key_insight(
         sqlite_url: str, tmp_path: Path) -> None:
     with serving(load_script("good")) as fake:
-        done = run_bot(["report", "--sample", "--format", "json"],
+        done = run_bot(["report", *SAMPLE_ALONE, "--format", "json"],
                        model_env(sqlite_url, fake.url), tmp_path)
         assert done.returncode == 0, done.stderr
         assert fake.count("narration") == 1 and fake.count() == 1
@@ -67,7 +70,7 @@ def test_report_with_a_key_calls_claude_once_and_ships_its_key_insight(
 def test_report_with_a_wrong_answer_calls_twice_then_ships_the_template(
         sqlite_url: str, tmp_path: Path) -> None:
     with serving(load_script("wrong")) as fake:
-        done = run_bot(["report", "--sample", "--format", "json"],
+        done = run_bot(["report", *SAMPLE_ALONE, "--format", "json"],
                        model_env(sqlite_url, fake.url), tmp_path)
         assert done.returncode == 0, done.stderr
         assert fake.count("narration") == 2
@@ -106,7 +109,7 @@ def test_narrator_anthropic_overrides_narrator_template(sqlite_url: str, tmp_pat
         for key, value in model_env(sqlite_url, fake.url, NARRATOR="template").items():
             monkeypatch.setenv(key, value)
         monkeypatch.chdir(tmp_path)
-        assert main(["report", "--sample", "--section", "crypto",
+        assert main(["report", *SAMPLE_ALONE, "--section", "crypto",
                      "--narrator", "anthropic"]) == 0
         assert fake.count("narration") == 1
     out = capsys.readouterr().out

@@ -491,6 +491,7 @@ def fault_reply(mode: str, payload: Any) -> Reply:
 def endpoints(url: str) -> dict[str, str]:
     """The settings that point every upstream at the fake at ``url``."""
     return {"yahoo_base_url": f"{url}/yahoo", "eastmoney_base_url": f"{url}/eastmoney",
+            "eastmoney_history_url": f"{url}/eastmoneyhis",
             "coingecko_base_url": f"{url}/coingecko/api/v3", "defillama_base_url": f"{url}/llama",
             "defillama_stablecoins_url": f"{url}/stablecoins"}
 
