@@ -176,7 +176,8 @@ class InferredSessions:
 class Weekdays:
     """Bars of instruments that trade round the clock on weekdays (futures, FX, the dollar
     index): a weekend day is no session; any weekday may be one, and which sessions have
-    completed is the data's to say (the live bar of the day still trading is not a close)."""
+    completed is not known here: every day before today, in the exchange's time zone, has
+    (``yahoo.closed_bars``), and the bar Yahoo marks live is not a close."""
 
     def is_session(self, day: date) -> bool | None:
         return False if day.weekday() >= SATURDAY else None
