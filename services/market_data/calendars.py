@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from exchange_calendars import ExchangeCalendar
 
 EXCHANGES: dict[str, str] = {"US": "XNYS", "HK": "XHKG", "CN": "XSHG"}
-WINDOW_DAYS = 60  # a Yahoo range of one month, and then some
+WINDOW_DAYS = 400  # a Yahoo range of one year (a build's), and then some
 # Each market's regular close, local time (for sessions inferred from the data).
 CLOSES: dict[str, tuple[str, time]] = {"US": ("America/New_York", time(16, 0)),
                                        "HK": ("Asia/Hong_Kong", time(16, 0)),
@@ -59,14 +59,18 @@ class MarketCalendar:
 
     @cached_property
     def _window(self) -> tuple[date, date, tuple[date, ...]]:
-        """The sessions of the weeks around ``now``, read from the calendar once (pandas calls
-        are slow and a build asks about the same few days many times)."""
+        """The sessions of the year or so before ``now``, read from the calendar once (pandas
+        calls are slow, and a build asks about every bar of a year of daily bars)."""
         start = max(self.first_day, self.local_day - timedelta(days=WINDOW_DAYS))
         end = min(self.last_day, self.local_day + timedelta(days=7))
         if start > end:
             return start, end, ()
         sessions = self.calendar.sessions_in_range(_ts(start), _ts(end))
-        return start, end, tuple(_day(s) for s in sessions)
+        return start, end, tuple(sessions.date)  # a build makes this view: keep it quick
+
+    @cached_property
+    def _in_window(self) -> frozenset[date]:
+        return frozenset(self._window[2])
 
     def known(self, day: date) -> bool:
         return self.first_day <= day <= self.last_day
@@ -74,9 +78,9 @@ class MarketCalendar:
     def is_session(self, day: date) -> bool | None:
         if not self.known(day):
             return None
-        start, end, sessions = self._window
+        start, end, _ = self._window
         if start <= day <= end:
-            return day in sessions
+            return day in self._in_window
         return bool(self.calendar.is_session(_ts(day)))
 
     def previous_session(self, day: date) -> date | None:
@@ -115,8 +119,7 @@ class MarketCalendar:
             return local_day < self.first_day  # before the calendar: coverage_problem says so
         start = max(self.first_day, date(local_day.year, 1, 1))
         end = min(self.last_day, date(local_day.year, 12, 31))
-        weekdays = sum(1 for n in range((end - start).days + 1)
-                       if (start + timedelta(days=n)).weekday() < SATURDAY)
+        weekdays = _weekdays(start, end)
         sessions = len(self.calendar.sessions_in_range(_ts(start), _ts(end)))
         return sessions < weekdays
 
@@ -169,6 +172,23 @@ class InferredSessions:
                 f"{self.market} sessions are inferred from the data ({evidence})")
 
 
+@dataclass(frozen=True)
+class Weekdays:
+    """Bars of instruments that trade round the clock on weekdays (futures, FX, the dollar
+    index): a weekend day is no session; any weekday may be one, and which sessions have
+    completed is not known here: every day before today, in the exchange's time zone, has
+    (``yahoo.closed_bars``), and the bar Yahoo marks live is not a close."""
+
+    def is_session(self, day: date) -> bool | None:
+        return False if day.weekday() >= SATURDAY else None
+
+    def previous_session(self, day: date) -> date | None:
+        return None
+
+    def latest_completed(self) -> date | None:
+        return None
+
+
 CalendarView = MarketCalendar | InferredSessions
 
 
@@ -210,6 +230,14 @@ class Calendars:
             return view
         zone, close = CLOSES[market]
         return InferredSessions(market, view.exchange, now, ZoneInfo(zone), close)
+
+
+def _weekdays(start: date, end: date) -> int:
+    """Monday to Friday from ``start`` to ``end``, both included."""
+    days = (end - start).days + 1
+    weeks, rest = divmod(days, 7)
+    return weeks * 5 + sum(1 for n in range(rest)
+                           if (start.weekday() + n) % 7 < SATURDAY)
 
 
 def _ts(day: date) -> Any:

@@ -200,8 +200,7 @@ def risk_sentiment(a: Analysis) -> tuple[Block, ...]:
         rows.append((row.label, close, fmt.pct(m.change_pct if m else None), signal))
         if m is not None:
             said.shown(move_key(m))
-    rows += [(*macro_figures(r), FROM_HISTORY if r.from_history else
-              "" if r.close is not None else fmt.MISSING) for r in a.macro
+    rows += [(*macro_figures(r), "") for r in a.macro
              if any(m.close is not None for m in a.macro)]  # no rows of n/a alone
     chain: list[Paragraph] = [link_line(link, a, said) for link in s.links]
     setup = setup_line(a, said=said)
@@ -216,6 +215,7 @@ def risk_sentiment(a: Analysis) -> tuple[Block, ...]:
         chain.append(comove)
     blocks: list[Block] = [
         Table(("Market", "Close", "Change", "Signal"), tuple(rows), "lrrl"),
+        *macro_history_note(a),
         Heading("Transmission chain"), Bullets(tuple(chain)),
         Paragraph(f"{s.verdict.value} - {named_only(s.verdict_reason)}.", lead="Verdict:"),
         Paragraph(f"{crypto_window_note(a)}; equity changes are session over session. "
@@ -227,8 +227,18 @@ def risk_sentiment(a: Analysis) -> tuple[Block, ...]:
 SCALE_NOTE = ("σ is a move over its instrument's volatility of daily returns in the 60 sessions "
               "before it (strong at 2σ, quiet under 0.5σ); ranks are among the last year's "
               "sessions; a beta is cov/var over 60 matched sessions, never one day's ratio. ")
-# The label of a figure taken from the history's closes because the snapshot has none.
-FROM_HISTORY = "(source: history)"
+# The source of a figure taken from the history's closes because the snapshot has none.
+FROM_HISTORY = "history"
+
+
+def macro_history_note(a: Analysis) -> tuple[Block, ...]:
+    """Under the risk table: which macro figures are the history's closes (no live quote)."""
+    taken = [r for r in a.macro if r.from_history and r.close is not None]
+    if not taken:
+        return ()
+    names = ", ".join(r.label for r in taken)
+    return (Paragraph(f"{names}: closes of {fmt.day(taken[0].session)} (source: history).",
+                      note=True),)
 
 
 def macro_figures(r: MacroReading) -> tuple[str, str, str]:
