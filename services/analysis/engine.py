@@ -27,6 +27,7 @@ from services.analysis.risk_history import mark_today, stablecoin_readings
 from services.analysis.sentiment import Readings, analyze_sentiment
 from services.analysis.since import compare
 from services.analysis.tape import Tape
+from services.analysis.trading_days import holiday_note, trading_days
 from services.models.analysis import Analysis, EquityMarket, Finding, Move, QuoteCheck
 from services.models.history import EMPTY_HISTORY, History
 from services.models.snapshot import BREADTH_SCOPE, MarketSnapshot
@@ -157,8 +158,11 @@ def analyze(snapshot: MarketSnapshot, as_of: datetime, zone: tzinfo,
     ideas = action_plan(PlanInputs(sentiment, crypto, divergences, risks, readings.evidence,
                                    watch))
     edition = as_of.astimezone(zone).date()
+    days = trading_days(snapshot, as_of, {"US": us, "HK": hk, "CN": cn})
+    day_notes = [n for n in (weekend_note(edition, (us, hk, cn)), holiday_note(days)) if n]
     analysis = Analysis(
-        as_of=as_of, edition_date=edition, session_note=weekend_note(edition, (us, hk, cn)),
+        as_of=as_of, edition_date=edition, session_note=" ".join(day_notes) or None,
+        trading_days=days,
         generated_at=snapshot.generated_at, sentiment=sentiment, crypto=crypto,
         us=us, hk=hk, cn=cn, divergences=divergences, flows=flow_map(crypto, us, hk, cn),
         risks=risks, ideas=ideas, sources=source_times(snapshot),

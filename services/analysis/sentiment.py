@@ -289,7 +289,7 @@ def crypto_links(moves: dict[str, Move], readings: Readings = NO_READINGS
                                                readings.z(equity), btc_z),
             move_ratio=rules.move_ratio(coin.change_pct, equity.change_pct),
             spread_pp=coin.change_pct - equity.change_pct,
-            window=window if matched else f"{window} (not matched to the session)",
+            window=window if matched else f"{window}, not matched to the session",
             matched=matched is not None))
     return tuple(links)
 

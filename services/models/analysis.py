@@ -503,6 +503,24 @@ class MacroReading:
 
 
 @dataclass(frozen=True)
+class MarketDay:
+    """One equity market on the edition's day, read from its exchange calendar (the snapshot's
+    ``calendars``; ``analysis.trading_days``). ``today`` is the market's own date at the
+    edition's time. ``closed_today``: a weekday that is not a session (a holiday);
+    ``reopens_today``: it trades today after missing a weekday since ``last_session``;
+    ``absorbs``: for a market shut today, the US sessions between its last close and its next
+    open (what its next session has to take in)."""
+
+    market: str
+    today: date
+    last_session: date | None
+    next_session: date | None
+    closed_today: bool
+    reopens_today: bool
+    absorbs: tuple[date, ...] = ()
+
+
+@dataclass(frozen=True)
 class StateChange:
     """One reading in the previous edition and in this one (``before`` None: not read then)."""
 
@@ -562,3 +580,5 @@ class Analysis:
     history_notes: tuple[str, ...] = ()  # the cross-check's lines (also in ``warnings``)
     macro: tuple[MacroReading, ...] = ()  # in MACRO order: every one, missing or not
     since_previous: SincePrevious = SincePrevious(None)  # against the previous stored edition
+    # By market (US, HK, CN): when each trades, from the snapshot's calendars (empty without).
+    trading_days: Mapping[str, MarketDay] = field(default_factory=dict)

@@ -18,8 +18,12 @@ def verdict_sentence(a: Analysis) -> str:
     s = a.sentiment
     moves = [text for r in s.rows if (text := _move(r.move))]
     listing = ", ".join(moves) if moves else "no current market moves"
-    closed = [r.label for r in s.rows if r.move is not None and r.move.closed]
-    tail = f"; closed: {', '.join(closed)}" if closed else ""
+    older = [r for r in s.rows if r.move is not None and r.move.closed]
+    reopening = [r.label for r in older
+                 if (day := a.trading_days.get(r.market)) is not None and day.reopens_today]
+    closed = [r.label for r in older if r.label not in reopening]
+    tail = (f"; closed: {', '.join(closed)}" if closed else "") + (
+        f"; trading again today after a holiday: {', '.join(reopening)}" if reopening else "")
     if s.verdict is Verdict.UNKNOWN:
         return f"Risk sentiment cannot be read: {listing}{tail}."
     return f"Risk sentiment is {s.verdict.value} ({listing}{tail})."

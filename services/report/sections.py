@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from services import format as fmt
-from services.analysis import rules
+from services.analysis import rules, sessions
 from services.analysis.moves import short_name, table_name
 from services.analysis.plan import DISCLAIMER
+from services.analysis.trading_days import counted, listed_dates
 from services.models.analysis import (
     Analysis,
     BaseRate,
@@ -51,11 +52,23 @@ def _missing(items: list[str] | tuple[str, ...]) -> tuple[Block, ...]:
     return (Paragraph(", ".join(items), lead="Missing:", note=True),) if items else ()
 
 
+def closed_label(move: Move, a: Analysis | None) -> str:
+    """An older session's label, with what the calendar says about today: a market that
+    reopens today is not closed; one shut for a holiday says until when."""
+    day = a.trading_days.get(move.market) if a is not None else None
+    last = fmt.day(move.session)
+    if day is not None and day.reopens_today:
+        return f"trades today - last session {last}"
+    if day is not None and day.closed_today and day.next_session is not None:
+        return f"closed until {fmt.day(day.next_session)} - last session {last}"
+    return f"closed - last session {last}"
+
+
 def _signal_or_session(move: Move, a: Analysis | None = None) -> str:
     """The signal column: in the move's own σ when its history gives one (``-2.0σ, strong
     risk-off``), else by the fixed thresholds."""
     if move.closed:
-        return f"closed - last session {fmt.day(move.session)}"
+        return closed_label(move, a)
     if move.stale:
         return f"stale - {fmt.day(move.session)}"
     e = evidence_of(a, move) if a is not None else None
@@ -111,12 +124,22 @@ def setup_line(a: Analysis, with_rank: bool = True, said: Said | None = None
     if setup is None or not setup.followers:
         return None
     said = said or Said()
+    later = [m for m in setup.followers if _led_by_a_later_us_session(a, m)]
+    followers = [m for m in setup.followers if m not in later]
     sigma = sigma_words(evidence_of(a, setup.us), with_rank) \
         if said.again(move_key(setup.us)) else None
-    asia = " and ".join({"HK": "Hong Kong's", "CN": "the A-shares'"}[m]
-                        for m in setup.followers)
-    text = (f"the S&P 500's {fmt.day(setup.us.session)} session"
-            f"{f' ({sigma})' if sigma else ''} sets up {asia} next session.")
+    names = {"HK": "Hong Kong's", "CN": "the A-shares'"}
+    subjects = {"HK": "Hong Kong's", "CN": "The A-shares'"}
+    text = f"the S&P 500's {fmt.day(setup.us.session)} session{f' ({sigma})' if sigma else ''}"
+    text += (f" sets up {' and '.join(names[m] for m in followers)} next session."
+             if followers else " leads no Asian session directly.")
+    us_next = a.trading_days["US"].next_session if later else None
+    for market in later:
+        day = a.trading_days[market]
+        text += (f" {subjects[market]} next session "
+                 f"({day.next_session.strftime('%A') if day.next_session else ''} "
+                 f"{fmt.day(day.next_session)}) comes after the US session of "
+                 f"{fmt.day(us_next)} too.")
     if setup.base_rate_key and setup.base_rate_key in a.base_rates:
         rate = a.base_rates[setup.base_rate_key]
         text += f" After US sessions like it ({rate.label.split('session ')[-1]}): "
@@ -126,6 +149,16 @@ def setup_line(a: Analysis, with_rank: bool = True, said: Said | None = None
             text += f"; {base_rate_words(cn)}"
         text += "."
     return Paragraph(text, lead="US → Asia next:")
+
+
+def _led_by_a_later_us_session(a: Analysis, market: str) -> bool:
+    """Whether ``market``'s next session opens after the next US session closes (a holiday in
+    Asia): then today's US session is not the one that leads it."""
+    us, asia = a.trading_days.get("US"), a.trading_days.get(market)
+    if us is None or asia is None or us.next_session is None or asia.next_session is None:
+        return False
+    return (sessions.session_close("US", us.next_session)
+            <= sessions.session_open(market, asia.next_session))
 
 
 def comovement_line(a: Analysis) -> Paragraph | None:
@@ -197,6 +230,8 @@ def risk_sentiment(a: Analysis) -> tuple[Block, ...]:
         e = evidence_of(a, m)
         signal = f"{fmt.sigma(e.z)} {row.signal}" if e is not None and e.z is not None \
             and not (m and (m.closed or m.stale)) else row.signal
+        if m is not None and m.closed:
+            signal = closed_label(m, a)
         rows.append((row.label, close, fmt.pct(m.change_pct if m else None), signal))
         if m is not None:
             said.shown(move_key(m))
@@ -430,20 +465,32 @@ def levels_block(a: Analysis, market: EquityMarket, said: Said | None = None
     return (Heading("Levels and trend"), Bullets(tuple(lines))) if lines else ()
 
 
-def session_note(market: EquityMarket) -> tuple[Block, ...]:
+def session_note(market: EquityMarket, a: Analysis | None = None) -> tuple[Block, ...]:
     h = market.headline
     if h is None:
         return ()
+    day = a.trading_days.get(market.market) if a is not None else None
     if market.closed:
-        return (Paragraph(f"Closed - last session {fmt.day(h.session)}; its moves are from that "
-                          f"session and are not compared with today's lead.", lead="Session:"),)
+        older = "its moves are from that session and are not compared with today's lead"
+        if day is not None and day.reopens_today:
+            return (Paragraph(f"last {fmt.day(h.session)}; it trades again today "
+                              f"({fmt.day(day.today)}) after a holiday, so it is not closed, "
+                              f"but {older}.", lead="Session:"),)
+        if day is not None and day.closed_today and day.next_session is not None:
+            absorbs = (f" Its next session follows {counted(len(day.absorbs), 'US session')}: "
+                       f"{listed_dates(day.absorbs)}." if day.absorbs else "")
+            return (Paragraph(f"closed for a holiday until {day.next_session.strftime('%A')} "
+                              f"{fmt.day(day.next_session)} - last session "
+                              f"{fmt.day(h.session)}; {older}.{absorbs}", lead="Session:"),)
+        return (Paragraph(f"closed - last session {fmt.day(h.session)}; {older}.",
+                          lead="Session:"),)
     return (Paragraph(fmt.day(h.session), lead="Session:"),)
 
 
 def us(a: Analysis) -> tuple[Block, ...]:
     m = a.us
     said = Said()
-    blocks: list[Block] = [index_table(m, a, said), *checked_notes(a, m, said), *session_note(m),
+    blocks: list[Block] = [index_table(m, a, said), *checked_notes(a, m, said), *session_note(m, a),
                            *dispersion(m, said)]
     r = m.sectors
     if r is not None:
@@ -468,7 +515,7 @@ def hk(a: Analysis) -> tuple[Block, ...]:
     said = Said()
     link = next(link for link in a.sentiment.links if link.key == "us_hk")
     table = index_table(m, a, said)
-    before = [*checked_notes(a, m, said), *session_note(m), *dispersion(m, said),
+    before = [*checked_notes(a, m, said), *session_note(m, a), *dispersion(m, said),
               *levels_block(a, m, said)]
     against = [link_brief(link, said)]
     if (co := a.comovement.get("hsi_us")) is not None:
@@ -481,7 +528,7 @@ def hk(a: Analysis) -> tuple[Block, ...]:
 def a_shares(a: Analysis) -> tuple[Block, ...]:
     m = a.cn
     said = Said()
-    blocks: list[Block] = [index_table(m, a, said), *checked_notes(a, m, said), *session_note(m),
+    blocks: list[Block] = [index_table(m, a, said), *checked_notes(a, m, said), *session_note(m, a),
                            *dispersion(m, said), Heading("Internals")]
     b = m.breadth
     internals: list[Paragraph] = []
