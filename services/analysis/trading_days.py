@@ -18,7 +18,11 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
+from babel.lists import format_list
+
 from services.analysis import sessions
+from services.i18n import N_, Translator, translator
 from services.models.analysis import EquityMarket, MarketDay
 from services.models.snapshot import MarketSnapshot
 
@@ -70,41 +74,63 @@ def trading_days(snapshot: MarketSnapshot, as_of: datetime,
     return found
 
 
-NAMES = {"US": ("the US", "is"), "HK": ("Hong Kong", "is"), "CN": ("the A-shares", "are")}
+# Each market as the subject of a sentence (singular, so one wording fits every market).
+NAMES: dict[str, str] = {"US": N_("the US market"), "HK": N_("Hong Kong"),
+                         "CN": N_("the A-share market")}
 COUNTS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
 
 
-def counted(n: int, noun: str) -> str:
-    """``three US sessions``, ``one US session``."""
-    return f"{COUNTS.get(n, str(n))} {noun}{'' if n == 1 else 's'}"
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
-def listed_dates(days: tuple[date, ...]) -> str:
-    shown = [d.isoformat() for d in days]
-    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+def counted(n: int) -> str:
+    """``three US sessions`` (English)."""
+    return _sessions(n, translator("en"))
 
 
-def holiday_note(days: Mapping[str, MarketDay]) -> str | None:
-    """What the calendars say about the edition's day: a market shut today until its next
-    session (and the US sessions it will absorb), a market reopening today after a holiday."""
+def _sessions(n: int, tr: Translator) -> str:
+    """``three US sessions`` in English (a word for a small count), ``3个美股交易日``."""
+    if tr.language == "en":
+        return f"{COUNTS.get(n, str(n))} US session{'' if n == 1 else 's'}"
+    return tr.ngettext("{n} US session", "{n} US sessions", n)
+
+
+def listed_dates(days: tuple[date, ...], tr: Translator | None = None) -> str:
+    """``2026-04-02, 2026-04-06, and 2026-04-07`` (``…和…`` in Chinese)."""
+    tr = tr or translator("en")
+    return format_list([d.isoformat() for d in days], locale=tr.locale)
+
+
+def weekday(day: date, tr: Translator | None = None) -> str:
+    tr = tr or translator("en")
+    return format_date(day, "EEEE", locale=tr.locale)
+
+
+def holiday_note(days: Mapping[str, MarketDay], tr: Translator | None = None) -> str | None:
+    """What the calendars say about the edition's day, in ``tr``'s language: a market shut
+    today until its next session (and the US sessions it will absorb), a market reopening
+    today after a holiday."""
+    tr = tr or translator("en")
     lines = []
     for market in ("HK", "CN", "US"):
         day = days.get(market)
         if day is None:
             continue
-        name, verb = NAMES[market]
+        name = tr.gettext(NAMES[market])
         if day.closed_today and day.next_session is not None:
-            line = (f"{name[0].upper()}{name[1:]} {verb} shut for a holiday until "
-                    f"{day.next_session.strftime('%A')} {day.next_session.isoformat()}")
-            if day.absorbs:
-                line += (f": its next session will absorb "
-                         f"{counted(len(day.absorbs), 'US session')} "
-                         f"({listed_dates(day.absorbs)})")
-            lines.append(line + ".")
+            when = {"weekday": weekday(day.next_session, tr), "date": day.next_session.isoformat()}
+            lines.append(_capital(
+                tr.gettext("{market} is shut for a holiday until {weekday} {date}: its next "
+                           "session will absorb {sessions} ({dates}).", market=name,
+                           sessions=_sessions(len(day.absorbs), tr),
+                           dates=listed_dates(day.absorbs, tr), **when)
+                if day.absorbs else
+                tr.gettext("{market} is shut for a holiday until {weekday} {date}.",
+                           market=name, **when)))
         elif day.reopens_today and day.last_session is not None:
-            lines.append(f"{name[0].upper()}{name[1:]} reopen{'s' if verb == 'is' else ''} "
-                         f"today ({day.today.isoformat()}) after a holiday: not closed, but "
-                         f"{'its' if verb == 'is' else 'their'} last session "
-                         f"({day.last_session.isoformat()}) is older than the US lead, so "
-                         f"{'it is' if verb == 'is' else 'they are'} not compared with it.")
-    return " ".join(lines) or None
+            lines.append(_capital(tr.gettext(
+                "{market} reopens today ({date}) after a holiday: not closed, but its last "
+                "session ({last}) is older than the US lead, so it is not compared with it.",
+                market=name, date=day.today.isoformat(), last=day.last_session.isoformat())))
+    return tr.pgettext("sentence separator", " ").join(lines) or None

@@ -477,7 +477,7 @@ def session_note(market: EquityMarket, a: Analysis | None = None) -> tuple[Block
                               f"({fmt.day(day.today)}) after a holiday, so it is not closed, "
                               f"but {older}.", lead="Session:"),)
         if day is not None and day.closed_today and day.next_session is not None:
-            absorbs = (f" Its next session follows {counted(len(day.absorbs), 'US session')}: "
+            absorbs = (f" Its next session follows {counted(len(day.absorbs))}: "
                        f"{listed_dates(day.absorbs)}." if day.absorbs else "")
             return (Paragraph(f"closed for a holiday until {day.next_session.strftime('%A')} "
                               f"{fmt.day(day.next_session)} - last session "

@@ -131,7 +131,7 @@ async def test_the_easter_edition_knows_who_is_shut_and_who_reopens(
     assert window == HOLIDAY_SESSIONS  # the odd-day test input is the calendars' own
     text = markdown.render(report_from_snapshot(snapshot, HK), None)
     assert "Hong Kong is shut for a holiday until Wednesday 2026-04-08: its next session will " \
-           "absorb three US sessions (2026-04-02, 2026-04-06 and 2026-04-07)." in text
+           "absorb three US sessions (2026-04-02, 2026-04-06, and 2026-04-07)." in text
     assert "trades today - last session 2026-04-03" in text
 
 

@@ -43,8 +43,8 @@ def test_hong_kong_is_shut_until_wednesday_and_absorbs_the_us_sessions() -> None
     note = HOLIDAY.analysis.session_note or ""
     assert note.startswith("Hong Kong is shut for a holiday until Wednesday 2026-04-08: its "
                            "next session will absorb three US sessions (2026-04-02, "
-                           "2026-04-06 and 2026-04-07).")
-    assert "The A-shares reopen today (2026-04-07) after a holiday" in note
+                           "2026-04-06, and 2026-04-07).")
+    assert "The A-share market reopens today (2026-04-07) after a holiday: not closed" in note
     insight = markdown.render_section(HOLIDAY.section("key_insight"))
     assert note in insight.replace("_", "")
 
@@ -93,3 +93,16 @@ def test_crypto_only_gives_no_equity_verdict() -> None:
     assert a.sentiment.verdict is Verdict.UNKNOWN
     assert not a.risks or all(r.key not in ("broad_risk_off", "hk_fails_us_lead")
                               for r in a.risks)
+
+
+def test_the_holiday_note_in_a_chinese_report_is_chinese() -> None:
+    from services.report.pipeline import report_from_snapshot
+    from tests.support.snapshots import HK, snapshot_of
+
+    zh = report_from_snapshot(snapshot_of(hk_holiday()), HK, language="zh")
+    notes = [b.text for b in zh.section("key_insight").blocks
+             if isinstance(b, Paragraph) and b.note]
+    assert notes[0].startswith("港股因假期休市，至2026-04-08（星期三）恢复交易："
+                               "复市首个交易日将消化3个美股交易日"
+                               "（2026-04-02、2026-04-06和2026-04-07）。")
+    assert "A股市场假期后于今日（2026-04-07）复市" in notes[0]
