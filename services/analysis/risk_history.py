@@ -17,17 +17,15 @@ The net stablecoin flow is read from the three tracked coins' supply series adde
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
-from itertools import pairwise
 
-from services.analysis import rules, stats
+from services.analysis import rules
 from services.analysis.levels import levels
-from services.analysis.tape import MIN_RETURNS, VOL_WINDOW, Tape, Track
+from services.analysis.tape import Tape, Track
 from services.models.analysis import BaseRate, CryptoAnalysis, CryptoState, Levels, Risk, Verdict
-from services.models.history import History
+from services.models.history import History, Series
 
 Condition = Callable[[Tape, date], bool | None]
 
@@ -63,45 +61,29 @@ def _read(tape: Tape, series_id: str, day: date) -> tuple[float, float | None] |
 
 # --- the net stablecoin flow of the tracked coins ------------------------------------------
 
-@dataclass(frozen=True)
-class NetFlow:
-    """The tracked coins' supply added up, day by day (dates every coin has)."""
-
-    dates: tuple[date, ...]
-    change_usd: tuple[float, ...]  # each day's net change
-    change_pct: tuple[float, ...]  # as a share of the day before's total
-
-    def at(self, day: date) -> int | None:
-        at = bisect.bisect_left(self.dates, day)
-        return at if at < len(self.dates) and self.dates[at] == day else None
-
-    def z(self, day: date, change_pct: float) -> float | None:
-        """``change_pct`` over the volatility of the ``VOL_WINDOW`` daily changes before
-        ``day`` (None with fewer than ``MIN_RETURNS``)."""
-        end = bisect.bisect_left(self.dates, day)
-        window = self.change_pct[max(0, end - VOL_WINDOW):end]
-        vol = stats.stdev(window) if len(window) >= MIN_RETURNS else None
-        return change_pct / vol if vol else None
+NET_SERIES = "TRACKED_STABLECOINS"
 
 
-def net_flow(history: History) -> NetFlow | None:
+def net_supply(history: History) -> Series | None:
+    """The tracked coins' supplies added up, on the dates every one of them has."""
     series = [history.get(i) for i in STABLECOIN_SUPPLY]
-    if any(s is None for s in series):
-        return None
     found = [s for s in series if s is not None]
+    if len(found) < len(STABLECOIN_SUPPLY):
+        return None
     common = sorted(set.intersection(*(set(s.dates) for s in found)))
-    totals = [(day, sum(s.close_on(day) or 0.0 for s in found)) for day in common]
-    days, usd, pct = [], [], []
-    for (_, before), (day, after) in pairwise(totals):
-        if before > 0:
-            days.append(day)
-            usd.append(after - before)
-            pct.append((after / before - 1) * 100)
-    return NetFlow(tuple(days), tuple(usd), tuple(pct))
+    totals = tuple((day, sum(s.close_on(day) or 0.0 for s in found)) for day in common)
+    return Series(NET_SERIES, "USDT + USDC + DAI supply", "usd", totals)
 
 
-def net_flow_of(tape: Tape) -> NetFlow | None:
-    return tape.memo("net_flow", date.min, lambda: net_flow(tape.history))
+def net_track(tape: Tape) -> Track | None:
+    """The net supply as a track: its daily change in percent, and that change's trailing
+    volatility (a z like any move's)."""
+    def read() -> Track | None:
+        series = net_supply(tape.history)
+        if series is None or len(series) < 2:
+            return None
+        return FixedTrack(series) if isinstance(tape, FixedTape) else Track(series)
+    return tape.memo("net_track", date.min, read)
 
 
 # --- risk conditions -----------------------------------------------------------------------
@@ -133,13 +115,19 @@ def crypto_equity_snapback(tape: Tape, day: date) -> bool | None:
 
 
 def _net(tape: Tape, day: date) -> tuple[float, float | None] | None:
-    flow = net_flow_of(tape)
-    at = flow.at(day) if flow is not None else None
-    if flow is None or at is None:
+    """The day's net change in USD, and in its own σ."""
+    return tape.memo("net", day, lambda: _read_net(tape, day))
+
+
+def _read_net(tape: Tape, day: date) -> tuple[float, float | None] | None:
+    track = net_track(tape)
+    if track is None or track.ret(day) is None:
         return None
-    fixed = isinstance(tape, FixedTape)
-    z = None if fixed else flow.z(day, flow.change_pct[at])
-    return flow.change_usd[at], z
+    at = track.series.index_of(day)
+    if at is None or at == 0:
+        return None
+    usd = track.series.closes[at][1] - track.series.closes[at - 1][1]
+    return usd, track.z(day)
 
 
 def stablecoin_outflow(tape: Tape, day: date) -> bool | None:
@@ -267,12 +255,12 @@ def stablecoin_z(tape: Tape, day: date, net_usd: float | None, total_usd: float 
         found = track.z(day, change)
         if found is not None:
             coins[symbol] = found
-    flow = net_flow_of(tape)
+    track = net_track(tape)
     net_z = None
-    if flow is not None and flow.dates and net_usd is not None and total_usd:
+    if track is not None and track.dates and net_usd is not None and total_usd:
         prior = total_usd - net_usd
-        if prior > 0 and (day - flow.dates[-1]).days <= MAX_GAP_DAYS:
-            net_z = flow.z(day, net_usd / prior * 100)
+        if prior > 0 and (day - track.dates[-1]).days <= MAX_GAP_DAYS:
+            net_z = track.z(day, net_usd / prior * 100)
     return net_z, coins
 
 
