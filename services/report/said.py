@@ -40,10 +40,10 @@ class Said:
         return text if self.again(key) else reference
 
     def move(self, move: Move, z: float | None = None, with_session: bool = False) -> str:
-        """``S&P 500 2026-03-19 -0.27% (-0.4σ)``, or just ``S&P 500`` once it was said."""
+        """``S&P 500 2026-03-19 -0.27% (-0.4σ)``, or ``S&P 500 (above)`` once it was said."""
         name = short_name(move)
         when = f" {fmt.day(move.session)}" if with_session and move.session else ""
         if not self.again(move_key(move)):
-            return f"{name}{when}"
+            return f"{name}{when} (above)"
         sigma = f" ({fmt.sigma(z)})" if z is not None else ""
         return f"{name}{when} {fmt.pct(move.change_pct)}{sigma}"

@@ -174,8 +174,8 @@ def split_line(split: Split | None, label: str, said: Said | None = None) -> Par
     said = said or Said()
     shape = "split" if split.opposite else "same direction"
     a, b = said.move(split.a), said.move(split.b)
-    named = a == short_name(split.a) and b == short_name(split.b) and \
-        label.startswith(short_name(split.a))
+    named = a == f"{short_name(split.a)} (above)" and b == f"{short_name(split.b)} (above)" \
+        and label.startswith(short_name(split.a))
     pair = "" if named else f"{a} vs {b}: "  # the lead names them and their moves were said
     return Paragraph(f"{pair}{shape}, {fmt.pp(split.spread_pp)}.", lead=label)
 
@@ -192,8 +192,8 @@ def crypto_link_line(links: tuple[CryptoLink, ...], said: Said | None = None) ->
         by_window.setdefault((link.window, link.btc.change_pct), []).append(link)
     groups = []
     for (window, change), group in by_window.items():
-        parts = [f"{link.state.value} against {said.move(link.equity)} "
-                 f"(BTC {fmt.pp(link.spread_pp)})" for link in group]
+        parts = [f"{link.state.value} against {said.move(link.equity)}, "
+                 f"{fmt.pp(link.spread_pp)} apart" for link in group]
         groups.append(f"BTC {fmt.pct(change)} ({window}): " + "; ".join(parts))
     return Paragraph(". ".join(groups) + ".", lead="Crypto vs equities:")
 
@@ -205,7 +205,8 @@ def link_brief(link: ChainLink, said: Said) -> Paragraph:
     if link.state is LinkState.NOT_COMPARABLE or link.leader is None or link.follower is None:
         return Paragraph(f"not comparable: {link.note}.", lead=f"{name}:")
     timed = link.timing is not Timing.SAME_HOURS
-    return Paragraph(f"{said.move(link.follower, link.follower_z, timed)} after "
+    order = "after" if timed else "with"
+    return Paragraph(f"{said.move(link.follower, link.follower_z, timed)} {order} "
                      f"{said.move(link.leader, link.leader_z, timed)}: {link.state.value}; "
                      f"the chain has what followed such days.", lead=f"{name}:")
 
