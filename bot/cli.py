@@ -382,7 +382,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 async def open_container(settings: Settings, source: object | None, warm: bool = True
                          ) -> AsyncIterator[Container]:
     """The container for ``run`` and ``push``: ``source`` (``--input``/``--sample``) or live
-    data (one HTTP client for the process, snapshots stored), and the chart worker pool
+    data (one HTTP client for the process, snapshots stored, the year of closes each build
+    fetched recorded in the history store), and the chart worker pool
     (its workers started now with ``warm``; else by ``bot.runtime.warm_charts`` or the first
     chart)."""
     from contextlib import AsyncExitStack
@@ -397,6 +398,7 @@ async def open_container(settings: Settings, source: object | None, warm: bool =
         snapshots = source
         if snapshots is None:
             from services.market_data.live import open_live_source
+            from services.market_data.recorder import BuildRecorder
             from services.storage.snapshots import SnapshotStore
 
             snapshots = await stack.enter_async_context(
@@ -409,8 +411,10 @@ async def open_container(settings: Settings, source: object | None, warm: bool =
                                           quotes=QuoteFetcher(clients, settings,
                                                               metrics=metrics),
                                           metrics=metrics)
-        if source is None:
-            snapshots.attach_store(SnapshotStore(container.db))  # type: ignore[attr-defined]
+        if source is None:  # live builds are stored, and so are the closes they fetched
+            recorder = BuildRecorder(container.closes) if container.closes else None
+            snapshots.attach_store(SnapshotStore(container.db),  # type: ignore[attr-defined]
+                                   recorder)
         try:
             yield container
         finally:
