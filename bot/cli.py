@@ -186,6 +186,29 @@ def given_history(args: argparse.Namespace) -> History:
     return EMPTY_HISTORY
 
 
+async def read_stored_history(settings: Settings, snapshot: MarketSnapshot) -> History:
+    """What an edition of ``snapshot`` reads from the history store, as ``run`` reads it, and
+    read only: nothing when the database does not exist yet (none is created); a store that
+    cannot be read gives an empty history whose gap the warnings name."""
+    from bot.failures import database_errors
+    from services.models.history import EMPTY_HISTORY
+    from services.report.history import StoredHistory, unreadable
+    from services.storage.closes import ClosesStore
+    from services.storage.db import open_read_only
+
+    try:
+        db = await open_read_only(settings.database_url)
+    except database_errors() as exc:
+        return unreadable(type(exc).__name__)
+    if db is None:
+        return EMPTY_HISTORY
+    try:
+        store = ClosesStore(db, settings.history_retention_days)
+        return await StoredHistory(store, record=False).read(snapshot)
+    finally:
+        await db.close()
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from bot.config import load_settings
     from services.models.report import resolve_section

@@ -116,6 +116,14 @@ def _unit(quote: Quote) -> Unit:
     return "usd" if quote.kind == "etf" else "index"
 
 
+def unreadable(why: str) -> History:
+    """The history of an edition whose store could not be read: empty, the gap named (the
+    analysis lists it in the warnings)."""
+    log.warning("history store unreadable (%s); the edition is read without history", why)
+    return History(gaps=(f"the history store could not be read ({why}); this edition is read "
+                         "without history",))
+
+
 class StoredHistory:
     """The history store as an edition's history (``services.report.editions.EditionHistory``);
     ``record`` false reads only (an edition of a given file must not write its quotes into the
@@ -136,10 +144,7 @@ class StoredHistory:
                 return await self._store.read_all(since)
         except (SQLAlchemyError, OSError, TimeoutError) as exc:
             why = "no answer in time" if isinstance(exc, TimeoutError) else type(exc).__name__
-            log.warning("history store unreadable (%s); the edition is read without history",
-                        why)
-            return History(gaps=(f"the history store could not be read ({why}); this edition "
-                                 "is read without history",))
+            return unreadable(why)
 
     async def record(self, snapshot: MarketSnapshot, history: History,
                      doubtful: Collection[str] = ()) -> int:
