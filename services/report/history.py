@@ -1,9 +1,17 @@
 """The history an edition is read against, and the day's closes it leaves behind.
 
 ``StoredHistory`` reads the history store before an edition is analysed and, once the edition
-is built, appends the snapshot's closes (``record``). Reading never fails an edition: a store
-that cannot be read within ``READ_TIMEOUT_S`` gives an empty ``History`` whose ``gaps`` name the
-failure (the analysis lists it in the warnings) and the day is read as without history.
+is built, appends the snapshot's closes (``record``). It reads the series an edition reads
+(``edition_ids``): those of the snapshot's quotes, and the macro series the macro block takes
+from the history when the snapshot lacks them. The store also keeps what it was given for other
+readers (an imported year of a FRED series, the stablecoin supplies, a watchlist's listings);
+an edition does not read those, so its warnings never list them as "history kept for series
+without a quote today", day after day. That line stays for a history given with the day
+(``--history``, the sample's year), whose extra series are listed once.
+
+Reading never fails an edition: a store that cannot be read within ``READ_TIMEOUT_S`` gives an
+empty ``History`` whose ``gaps`` name the failure (the analysis lists it in the warnings) and
+the day is read as without history.
 Recording is best effort: a failure is logged, the edition stands.
 
 Which closes are recorded (``closes_to_record``, pure): equity and macro quotes with a close
@@ -31,6 +39,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from services.analysis.crosscheck import READ_WITHOUT_A_QUOTE
 from services.models.history import EMPTY_HISTORY, History, Series, Unit
 from services.models.snapshot import MarketSnapshot, Quote
 from services.storage.closes import ClosesStore, SessionClose
@@ -116,6 +125,12 @@ def _unit(quote: Quote) -> Unit:
     return "usd" if quote.kind == "etf" else "index"
 
 
+def edition_ids(snapshot: MarketSnapshot) -> frozenset[str]:
+    """The series an edition of ``snapshot`` reads from the history: its quotes' (the
+    cross-check, the day's closes to record) and the macro layer's (``READ_WITHOUT_A_QUOTE``)."""
+    return frozenset(q.id for q in snapshot.quotes) | READ_WITHOUT_A_QUOTE
+
+
 def unreadable(why: str) -> History:
     """The history of an edition whose store could not be read: empty, the gap named (the
     analysis lists it in the warnings)."""
@@ -141,7 +156,7 @@ class StoredHistory:
         since = snapshot.generated_at.date() - self._lookback
         try:
             async with asyncio.timeout(self._timeout):
-                return await self._store.read_all(since)
+                return await self._store.read(edition_ids(snapshot), since)
         except (SQLAlchemyError, OSError, TimeoutError) as exc:
             why = "no answer in time" if isinstance(exc, TimeoutError) else type(exc).__name__
             return unreadable(why)

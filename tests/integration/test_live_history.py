@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.cli import open_container
 from bot.config import Settings
+from services.market_data.backfill import PLANS, backfill_into
 from services.market_data.build import BuildResult, MarketData
 from services.market_data.cache import SnapshotCache
 from services.market_data.calendars import Calendars
@@ -221,3 +222,29 @@ async def test_a_one_shot_live_snapshot_records_its_build(calendars: Calendars,
     spx = snapshot.quote("SPX")
     assert spx is not None and spx.session_date is not None
     assert spans["SPX"].sessions >= 248 and spans["SPX"].last < spx.session_date
+
+
+async def test_after_a_backfill_and_a_build_the_edition_lists_no_series_without_a_quote(
+        calendars: Calendars, tmp_path: Path) -> None:
+    """What the store holds after ``history backfill`` and a live build (every series of the
+    backfill: the quotes', the macro layer's, the supplies) reads without the "history kept
+    for series without a quote today" line."""
+    world = year_world(NOW, calendars)
+    db = await open_database(f"sqlite+aiosqlite:///{tmp_path / 'live.db'}")
+    try:
+        store = ClosesStore(db)
+        async with FakeUpstream(world.handler) as upstream:
+            async with open_clients(10.0) as clients:
+                await backfill_into(store, clients, settings_for(upstream.url), now=NOW,
+                                    calendars=calendars)
+            cache, _ = await build_once(upstream.url, calendars, BuildRecorder(store))
+        held = {s.instrument_id for s in await store.spans()}
+        history = ReadsOf(StoredHistory(store))
+        edition = await EditionCache(cache, TemplateNarrator(), HK, clock=lambda: NOW,
+                                     history=history).current()
+    finally:
+        await db.close()
+    assert held == {plan.id for plan in PLANS}  # supplies and the A-share klines included
+    analysis = edition.report.analysis
+    assert not [w for w in analysis.warnings if "without a quote" in w]
+    assert set(history.reads[0].series) == {q.id for q in edition.snapshot.quotes}

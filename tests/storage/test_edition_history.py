@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from services.analysis.crosscheck import READ_WITHOUT_A_QUOTE
 from services.history_io import load_sample_history
 from services.models.history import EMPTY_HISTORY, History
 from services.models.snapshot import MarketSnapshot
@@ -132,3 +133,36 @@ async def test_an_unreadable_store_leaves_the_report_as_without_history(
         assert replace(with_gap.analysis, warnings=plain.analysis.warnings) == plain.analysis
     finally:
         await engine.dispose()
+
+
+async def test_a_live_edition_reads_only_the_series_an_edition_reads(db_url: str) -> None:
+    """The store holds the shared year imported whole (a FRED 10-year, WTI spot, the CNY
+    fixing, supplies): a live edition reads its quotes' series and the macro layer's, and its
+    warnings do not list the others as "without a quote" (they would be, every day); a history
+    given with the day is still read whole, its extra series listed once."""
+    db = await open_database(db_url)
+    try:
+        store = ClosesStore(db)
+        sample = load_sample_history()
+        await store.import_history(sample, DAY, BUILT)
+        snapshot = load_sample()
+        read = await StoredHistory(store, record=False).read(snapshot)
+        quoted = {q.id for q in snapshot.quotes}
+        assert set(read.series) == {s.id for s in sample
+                                    if s.id in quoted or s.id in READ_WITHOUT_A_QUOTE}
+        assert {"DGS10", "WTI_SPOT", "USDCNY_FIXING", "USDT_SUPPLY"}.isdisjoint(read.series)
+        cache = EditionCache(LiveLike(snapshot), TemplateNarrator(), HK, clock=lambda: BUILT,
+                             history=StoredHistory(store))
+        live = (await cache.current()).report.analysis
+        given = (await make_edition(snapshot, TemplateNarrator(), HK, BUILT, sample)
+                 ).report.analysis
+    finally:
+        await db.close()
+    kept = "history kept for series without a quote today"
+    assert not [w for w in live.warnings if kept in w]
+    assert [w for w in given.warnings if kept in w] == [
+        f"{kept}: DGS10, USDCNY_FIXING, WTI_SPOT"]
+    # everything else reads the same: the checks, and the macro block from the history
+    assert live.checks == given.checks and live.macro == given.macro
+    assert [w for w in live.warnings if kept not in w] == [
+        w for w in given.warnings if kept not in w]
