@@ -190,9 +190,10 @@ async def read_stored_history(settings: Settings, snapshot: MarketSnapshot) -> H
     """What an edition of ``snapshot`` reads from the history store, as ``run`` reads it, and
     read only: nothing when the database does not exist yet (none is created); a store that
     cannot be read gives an empty history whose gap the warnings name."""
+    from bot.container import stored_history
     from bot.failures import database_errors
     from services.models.history import EMPTY_HISTORY
-    from services.report.history import StoredHistory, unreadable
+    from services.report.history import unreadable
     from services.storage.closes import ClosesStore
     from services.storage.db import open_read_only
 
@@ -204,7 +205,7 @@ async def read_stored_history(settings: Settings, snapshot: MarketSnapshot) -> H
         return EMPTY_HISTORY
     try:
         store = ClosesStore(db, settings.history_retention_days)
-        return await StoredHistory(store, record=False).read(snapshot)
+        return await stored_history(store, record=False).read(snapshot)
     finally:
         await db.close()
 

@@ -179,11 +179,11 @@ async def _dry_edition(db: Any, source: Any, settings: Any) -> dict[str, Any] | 
     history store, read only)."""
     from datetime import UTC, datetime
 
+    from bot.container import stored_history
     from services.models.history import EMPTY_HISTORY
     from services.narration.template import TemplateNarrator
     from services.renderers import telegram_html
     from services.report.editions import make_edition
-    from services.report.history import StoredHistory
     from services.storage.closes import ClosesStore
 
     snapshot = source.snapshot if source is not None else await _fresh_stored(db, settings)
@@ -193,7 +193,7 @@ async def _dry_edition(db: Any, source: Any, settings: Any) -> dict[str, Any] | 
         history = source.history
     elif db is not None:
         store = ClosesStore(db, settings.history_retention_days)
-        history = await StoredHistory(store, record=False).read(snapshot)
+        history = await stored_history(store, record=False).read(snapshot)
     else:
         history = EMPTY_HISTORY
     edition = await make_edition(snapshot, TemplateNarrator(), settings.briefing_zone,

@@ -98,6 +98,9 @@ def _plans() -> tuple[Plan, ...]:
 
 PLANS = _plans()
 BY_ID = {plan.id: plan for plan in PLANS}
+# The series the bot keeps in its history store (a backfill's, a live build's and an edition's
+# closes are all among them): what its editions read from the store.
+KEPT_SERIES = frozenset(BY_ID)
 EQUITY_INDICES = tuple(i.id for i in US_INDICES + HK_INDICES + CN_INDICES)
 
 

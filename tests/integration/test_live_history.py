@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.cli import open_container
 from bot.config import Settings
+from bot.container import stored_history
 from services.market_data.backfill import PLANS, backfill_into
 from services.market_data.build import BuildResult, MarketData
 from services.market_data.cache import SnapshotCache
@@ -204,6 +205,8 @@ async def test_the_running_bots_first_live_edition_reads_the_year_it_fetched(
     assert snapshot == edition.snapshot
     read = history.reads[0].get("SPX")  # the first edition is read against a year
     assert read is not None and len(read) == len(served) - 1
+    evidence = edition.report.analysis.evidence["SPX"]  # the move in its own σ, from day one
+    assert evidence.z is not None and evidence.n_year >= 240
 
 
 async def test_a_one_shot_live_snapshot_records_its_build(calendars: Calendars,
@@ -239,7 +242,7 @@ async def test_after_a_backfill_and_a_build_the_edition_lists_no_series_without_
                                     calendars=calendars)
             cache, _ = await build_once(upstream.url, calendars, BuildRecorder(store))
         held = {s.instrument_id for s in await store.spans()}
-        history = ReadsOf(StoredHistory(store))
+        history = ReadsOf(stored_history(store))
         edition = await EditionCache(cache, TemplateNarrator(), HK, clock=lambda: NOW,
                                      history=history).current()
     finally:
@@ -247,4 +250,4 @@ async def test_after_a_backfill_and_a_build_the_edition_lists_no_series_without_
     assert held == {plan.id for plan in PLANS}  # supplies and the A-share klines included
     analysis = edition.report.analysis
     assert not [w for w in analysis.warnings if "without a quote" in w]
-    assert set(history.reads[0].series) == {q.id for q in edition.snapshot.quotes}
+    assert set(history.reads[0].series) == held
