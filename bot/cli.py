@@ -169,9 +169,14 @@ def add_history_argument(parser: argparse.ArgumentParser) -> None:
                              "a folder of ID.csv files (--sample brings its own year)")
 
 
+NO_HISTORY_NOTE = ("note: no history given (--history FILE|DIR) and none stored (python -m bot "
+                   "history backfill), so moves are not cross-checked or read against their "
+                   "own past")
+
+
 def given_history(args: argparse.Namespace) -> History:
-    """The history a command reads the day against: ``--history``, else the sample's own year
-    with ``--sample``, else none (said once on stderr for ``--input``)."""
+    """The history given with the day: ``--history``, else the sample's own year with
+    ``--sample``, else none (``history_for`` then reads the store)."""
     from services.history_io import load_history_path, load_sample_history
     from services.models.history import EMPTY_HISTORY
 
@@ -180,10 +185,45 @@ def given_history(args: argparse.Namespace) -> History:
         return load_history_path(path)
     if getattr(args, "sample", False):
         return load_sample_history()
-    if getattr(args, "input", None):
-        print("note: no history given (--history FILE|DIR), so moves are not cross-checked "
-              "or read against their own past", file=sys.stderr)
     return EMPTY_HISTORY
+
+
+def history_for(args: argparse.Namespace, settings: Settings,
+                snapshot: MarketSnapshot) -> History:
+    """What ``report`` reads the day against: the history given with it, else the store as
+    ``run`` reads it (read only); one note on stderr when there is none."""
+    import asyncio
+
+    if getattr(args, "history", None) or getattr(args, "sample", False):
+        return given_history(args)
+    history = asyncio.run(read_stored_history(settings, snapshot))
+    if not history and not history.gaps:
+        print(NO_HISTORY_NOTE, file=sys.stderr)
+    return history
+
+
+async def read_stored_history(settings: Settings, snapshot: MarketSnapshot) -> History:
+    """What an edition of ``snapshot`` reads from the history store, as ``run`` reads it, and
+    read only: nothing when the database does not exist yet (none is created); a store that
+    cannot be read gives an empty history whose gap the warnings name."""
+    from bot.container import stored_history
+    from bot.failures import database_errors
+    from services.models.history import EMPTY_HISTORY
+    from services.report.history import unreadable
+    from services.storage.closes import ClosesStore
+    from services.storage.db import open_read_only
+
+    try:
+        db = await open_read_only(settings.database_url)
+    except database_errors() as exc:
+        return unreadable(type(exc).__name__)
+    if db is None:
+        return EMPTY_HISTORY
+    try:
+        store = ClosesStore(db, settings.history_retention_days)
+        return await stored_history(store, record=False).read(snapshot)
+    finally:
+        await db.close()
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -201,7 +241,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         snapshot = load_sample()
     else:
         snapshot = fetch_live(settings)
-    history = given_history(args)
+    history = history_for(args, settings, snapshot)
     if narrates(settings):
         report = narrated(snapshot, settings, language, history)
     else:
@@ -382,7 +422,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 async def open_container(settings: Settings, source: object | None, warm: bool = True
                          ) -> AsyncIterator[Container]:
     """The container for ``run`` and ``push``: ``source`` (``--input``/``--sample``) or live
-    data (one HTTP client for the process, snapshots stored), and the chart worker pool
+    data (one HTTP client for the process, snapshots stored, the year of closes each build
+    fetched recorded in the history store), and the chart worker pool
     (its workers started now with ``warm``; else by ``bot.runtime.warm_charts`` or the first
     chart)."""
     from contextlib import AsyncExitStack
@@ -397,6 +438,7 @@ async def open_container(settings: Settings, source: object | None, warm: bool =
         snapshots = source
         if snapshots is None:
             from services.market_data.live import open_live_source
+            from services.market_data.recorder import BuildRecorder
             from services.storage.snapshots import SnapshotStore
 
             snapshots = await stack.enter_async_context(
@@ -409,8 +451,10 @@ async def open_container(settings: Settings, source: object | None, warm: bool =
                                           quotes=QuoteFetcher(clients, settings,
                                                               metrics=metrics),
                                           metrics=metrics)
-        if source is None:
-            snapshots.attach_store(SnapshotStore(container.db))  # type: ignore[attr-defined]
+        if source is None:  # live builds are stored, and so are the closes they fetched
+            recorder = BuildRecorder(container.closes) if container.closes else None
+            snapshots.attach_store(SnapshotStore(container.db),  # type: ignore[attr-defined]
+                                   recorder)
         try:
             yield container
         finally:
