@@ -626,7 +626,9 @@ def risk_matrix(a: Analysis) -> tuple[Block, ...]:
                          *((base_rate_cell(rates[r.key]),) if with_rates else ()))
                         for i, r in enumerate(a.risks, 1)), "llll" + ("l" if with_rates else ""))
     items = tuple(Paragraph(f"{r.evidence}.{severity_text(r)} Trigger to watch: {r.trigger}."
-                            + base_rate_text(rates[r.key]), lead=f"{i}. {r.title}:")
+                            + (base_rate_text(rates[r.key]) if rates[r.key] is not None else
+                               f" Base rate: {absent('the history has no such days')}."
+                               if with_rates else ""), lead=f"{i}. {r.title}:")
                   for i, r in enumerate(a.risks, 1))
     note = ("Severity grows with the reading's size in its own standard deviations (σ, over "
             "60 sessions; medium from 2σ, high from 3σ); a reading without history is measured "
