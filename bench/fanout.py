@@ -81,12 +81,12 @@ class FakeProcess:
 async def subscribe(db: Database, ids: list[str]) -> None:
     """Every chat subscribed, in bulk (setting up, not measured)."""
     now = datetime.now(UTC)
-    rows = [{"platform": "telegram", "destination_id": chat, "kind": "private",
-             "time_hhmm": "08:30", "tz": "Asia/Hong_Kong", "active": True,
-             "created_at": now, "updated_at": now} for chat in ids]
     async with db.sessions.begin() as session:
-        for start in range(0, len(rows), 5000):
-            await session.execute(insert(SubscriptionRow), rows[start:start + 5000])
+        for start in range(0, len(ids), 5000):
+            await session.execute(insert(SubscriptionRow), [
+                {"platform": "telegram", "destination_id": chat, "kind": "private",
+                 "time_hhmm": "08:30", "tz": "Asia/Hong_Kong", "active": True,
+                 "created_at": now, "updated_at": now} for chat in ids[start:start + 5000]])
 
 
 async def run(chats: int, database_url: str, fake: FakeProcess, paid: bool
