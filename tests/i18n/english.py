@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from services.analysis.crosscheck import short_source
 from services.analysis.moves import MARKET_LABEL, SHORT_NAME
 from services.i18n.names import QUOTES_ZH
 from services.models.history import History
@@ -77,8 +78,8 @@ def data_names(snapshot: MarketSnapshot, history: History | None = None) -> set[
     for group in (snapshot.stablecoins, snapshot.protocols, snapshot.dexes,
                   snapshot.defi_categories):
         names |= {item.source for item in group if item.source}
-    if history is not None:
-        names |= {series.source for series in history.series.values()}
+    if history is not None:  # as the report names them (the feed: "Yahoo ^GSPC")
+        names |= {short_source(series) for series in history.series.values()}
     return names
 
 

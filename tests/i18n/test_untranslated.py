@@ -2,7 +2,8 @@
 left in any section (Markdown and Telegram, the formats a reader gets), every amount and spread
 in Chinese units, the indices under their Chinese names, and the same figures as the English
 report, section by section (read back by the fact-checker's figure reader, each report in its
-own language). What counts as English left over is defined in ``tests/i18n/english.py``.
+own language); and no English word in any Chinese chart. What counts as English left over is
+defined in ``tests/i18n/english.py``.
 """
 
 from __future__ import annotations
@@ -11,14 +12,20 @@ import contextlib
 import io
 import re
 from collections import Counter
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.cli import main
+from services.analysis import analyze
 from services.history_io import load_sample_history
+from services.models.analysis import Analysis
 from services.models.report import SECTION_KEYS
 from services.narration.figures import Kind, read_figures
+from services.renderers.charts import build_chart
+from services.renderers.charts.style import look_for
 from services.snapshot_io import load_sample
+from tests.charts.helpers import all_texts
 from tests.i18n.english import data_names, english_words, findings
 
 UNTRANSLATED = pytest.mark.xfail(
@@ -125,3 +132,24 @@ def test_the_tables_name_the_indices_in_chinese(outputs: dict[tuple[str, str], s
         assert re.search(rf"^{name}\s", tables, re.MULTILINE), name
     for english in ("S&P 500", "Nasdaq", "Dow", "HSI", "HSTECH", "SSE", "SZSE", "ChiNext"):
         assert not re.search(rf"(?<![A-Za-z]){re.escape(english)}(?![A-Za-z])", tables), english
+
+
+CHARTS = ("dashboard", "details", "sentiment", "crypto", "breadth", "divergences", "flows")
+CHARTS_DONE = ("crypto",)  # every other chart still shows the analysis' English sentences
+
+
+@pytest.fixture(scope="module")
+def day() -> Analysis:
+    snapshot = load_sample()
+    return analyze(snapshot, snapshot.generated_at, ZoneInfo("Asia/Hong_Kong"),
+                   load_sample_history())
+
+
+@pytest.mark.parametrize("name", [pytest.param(name, marks=() if name in CHARTS_DONE
+                                               else UNTRANSLATED) for name in CHARTS])
+def test_no_english_word_is_left_in_a_chinese_chart(day: Analysis, names: set[str],
+                                                   name: str) -> None:
+    """Every text a Chinese chart draws (titles, labels, notes, footers), as drawn."""
+    drawn = all_texts(build_chart(name, day, look_for("zh")))
+    found = findings(drawn, names)
+    assert not found, f"{len(found)} lines with English:\n" + "\n".join(map(str, found))
