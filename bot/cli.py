@@ -369,7 +369,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(NO_PLATFORM_MESSAGE, file=sys.stderr)
         return EXIT_NO_PLATFORM
     source = snapshot_source(args)  # a bad --input file exits 2 before anything is set up
-    setup_logging(settings.log_level, settings.secrets())
+    setup_logging(settings.log_level, settings.secrets(), settings.log_format)
 
     async def main() -> int:
         async with open_container(settings, source, warm=False) as container:
@@ -389,21 +389,26 @@ async def open_container(settings: Settings, source: object | None, warm: bool =
 
     from bot.container import build_container
     from services.market_data.transport import open_clients
+    from services.ops.metrics import Metrics
     from services.watch.quotes import QuoteFetcher
 
+    metrics = Metrics()
     async with AsyncExitStack() as stack:
         snapshots = source
         if snapshots is None:
             from services.market_data.live import open_live_source
             from services.storage.snapshots import SnapshotStore
 
-            snapshots = await stack.enter_async_context(open_live_source(settings))
+            snapshots = await stack.enter_async_context(
+                open_live_source(settings, metrics=metrics))
         charts = await stack.enter_async_context(chart_pool(warm, settings.chart_colours))
         # watchlists and alerts read live quotes, whatever the edition's source
         clients = await stack.enter_async_context(open_clients(settings.provider_timeout_s))
         container = await build_container(settings, snapshots,  # type: ignore[arg-type]
                                           charts=charts, chart_names=charts.names,
-                                          quotes=QuoteFetcher(clients, settings))
+                                          quotes=QuoteFetcher(clients, settings,
+                                                              metrics=metrics),
+                                          metrics=metrics)
         if source is None:
             snapshots.attach_store(SnapshotStore(container.db))  # type: ignore[attr-defined]
         try:

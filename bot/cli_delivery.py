@@ -55,7 +55,7 @@ def cmd_push(args: argparse.Namespace) -> int:
     from bot.runtime import has_platform
 
     settings = load_settings()
-    setup_logging(settings.log_level, settings.secrets())
+    setup_logging(settings.log_level, settings.secrets(), settings.log_format)
     if args.dry_run:
         return asyncio.run(_dry_run(settings, snapshot_source(args)))
     if not has_platform(settings):

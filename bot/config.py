@@ -21,6 +21,7 @@ from services.errors import ConfigError
 NARRATORS = ("auto", "template", "anthropic")
 COLOUR_CONVENTIONS = ("red-up", "green-up", "blue-up")
 EFFORTS = ("low", "medium", "high", "xhigh", "max")
+LOG_FORMATS = ("text", "json")
 
 
 class Settings(BaseSettings):
@@ -31,6 +32,14 @@ class Settings(BaseSettings):
     # --- storage and logging
     database_url: str = "sqlite+aiosqlite:///./marketbot.db"
     log_level: str = "INFO"
+    log_format: str = "text"  # text | json (one JSON object per line)
+
+    # --- operations endpoint (``run`` only): off unless OPS_PORT is set
+    ops_port: int | None = Field(default=None, ge=0, le=65535)
+    ops_host: str = "127.0.0.1"
+    # /readyz fails when the newest edition is older than this (seconds; default 26 h)
+    ops_edition_max_age_s: float = Field(default=93600.0, gt=0)
+    ops_check_timeout_s: float = Field(default=2.0, gt=0)  # each readiness check's answer
 
     # --- the daily edition
     briefing_time: str = "08:30"
@@ -45,6 +54,9 @@ class Settings(BaseSettings):
     scheduler_sync_s: float = Field(default=60.0, gt=0)
     # Telegram sends per second overall (its limit is about 30)
     telegram_messages_per_s: float = Field(default=29.0, gt=0, le=30)
+    # paid broadcasts: sends carry allow_paid_broadcast (0.1 Star each) and go at this pace
+    telegram_paid_broadcast: bool = False
+    telegram_paid_messages_per_s: float = Field(default=950.0, gt=0, le=1000)
 
     # --- languages
     # en | zh: what a chat or channel reads until it chooses with /lang, and what the CLI
@@ -131,6 +143,22 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
+
+    @field_validator("log_format")
+    @classmethod
+    def _check_log_format(cls, value: str) -> str:
+        wanted = value.strip().lower()
+        if wanted not in LOG_FORMATS:
+            raise ValueError(f"'{value}' is not a log format; use one of: "
+                             f"{', '.join(LOG_FORMATS)}")
+        return wanted
+
+    @property
+    def telegram_pace(self) -> float:
+        """Telegram sends per second: the paid pace with paid broadcasts, else the free one."""
+        if self.telegram_paid_broadcast:
+            return self.telegram_paid_messages_per_s
+        return self.telegram_messages_per_s
 
     @field_validator("discord_api_base")
     @classmethod

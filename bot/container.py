@@ -14,6 +14,7 @@ from services.alerts.store import AlertStore
 from services.ask.service import AskLimits, AskModel, AskService
 from services.narration.base import Narrator
 from services.narration.template import TemplateNarrator
+from services.ops.metrics import Metrics
 from services.report.editions import ChartRenderer, EditionCache, FixedSource, SnapshotSource
 from services.report.history import FixedHistory, StoredHistory
 from services.storage import Database, open_database
@@ -47,6 +48,7 @@ class Container:
     watch: WatchService | None = None  # ``/watch``, ``/watchlist``, the briefing's block
     alerts: AlertService | None = None  # ``/alert``
     closes: ClosesStore | None = None  # the history: daily closes per instrument
+    metrics: Metrics = field(default_factory=Metrics)  # what /metrics shows (services.ops)
 
     async def close(self) -> None:
         aclose = getattr(self.narrator, "aclose", None)
@@ -64,8 +66,8 @@ def wants_model(settings: Settings) -> bool:
     return settings.narrator == "anthropic"
 
 
-def make_narrator(settings: Settings, http_client: httpx2.AsyncClient | None = None
-                  ) -> Narrator:
+def make_narrator(settings: Settings, http_client: httpx2.AsyncClient | None = None,
+                  metrics: Metrics | None = None) -> Narrator:
     """Claude when configured (``wants_model``), else the template narrator."""
     if not wants_model(settings):
         return TemplateNarrator()
@@ -86,7 +88,8 @@ def make_narrator(settings: Settings, http_client: httpx2.AsyncClient | None = N
                     "template narrator writes", settings.narrator)
         return TemplateNarrator()
     return AnthropicNarrator(sdk, settings.anthropic_model, settings.anthropic_max_tokens,
-                             settings.anthropic_timeout_s, settings.anthropic_effort or None)
+                             settings.anthropic_timeout_s, settings.anthropic_effort or None,
+                             metrics=metrics)
 
 
 def ask_limits(settings: Settings) -> AskLimits:
@@ -184,17 +187,20 @@ def edition_history(source: SnapshotSource, closes: ClosesStore
 async def build_container(settings: Settings, source: SnapshotSource,
                           charts: ChartRenderer | None = None,
                           chart_names: tuple[str, ...] = (), quotes: Quotes | None = None,
-                          history: HistoryReader | None = None) -> Container:
+                          history: HistoryReader | None = None,
+                          metrics: Metrics | None = None) -> Container:
     """``quotes`` turns on watchlists and alerts; their z reads ``history`` (by default the
-    history store)."""
+    history store). ``metrics`` is what counts (a new one without it)."""
+    metrics = metrics or Metrics()
     db = await open_db(settings.database_url)
-    narrator = make_narrator(settings)
+    narrator = make_narrator(settings, metrics=metrics)
     closes = ClosesStore(db, settings.history_retention_days)
     editions = EditionCache(source, narrator, settings.briefing_zone, language=settings.language,
-                            history=edition_history(source, closes))
+                            history=edition_history(source, closes), metrics=metrics)
     container = Container(settings, db, SubscriptionStore(db), editions, narrator, charts,
                           chart_names=chart_names, ask=make_ask(settings, db),
-                          languages=LanguageStore(db, settings.language), closes=closes)
+                          languages=LanguageStore(db, settings.language), closes=closes,
+                          metrics=metrics)
     if quotes is not None:
         container.watch, container.alerts = make_watch(
             settings, db, quotes, closes if history is None else history)

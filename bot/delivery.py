@@ -136,8 +136,9 @@ def build_delivery(container: Container, senders: dict[str, Sender], media: Medi
     settings = container.settings
     liveness = make_liveness(container.db)
     ledger = Ledger(container.db, liveness.worker_id)
+    container.metrics.platforms(list(senders))
     fanout = Fanout(ledger, senders, container.subscriptions, liveness,
-                    languages=container.languages)
+                    languages=container.languages, metrics=container.metrics)
 
     async def rebuild(snapshot: MarketSnapshot, narrator: Narrator) -> Edition:
         history = container.editions.history  # read against the history, as when first built
@@ -162,7 +163,8 @@ def watch_followups(container: Container, ledger: Ledger, senders: dict[str, Sen
     notes = {p: WatchNoteSender(s, watch) for p, s in senders.items()
              if isinstance(s, NoteSender)}
     fanout = Fanout(ledger, notes, container.subscriptions, liveness,
-                    languages=container.languages)  # each chat's block in its language
+                    languages=container.languages,  # each chat's block in its language
+                    metrics=container.metrics)
     return [WatchFollowUp(fanout, watch)]
 
 
@@ -174,7 +176,8 @@ def alert_poller(container: Container, delivery: Delivery) -> AlertPoller | None
     ledger = AlertLedger(container.db, delivery.liveness.worker_id)
     return AlertPoller(container.alerts.store, ledger, container.watch.quotes, notes,
                        delivery.liveness, container.alerts.settings,
-                       history=container.alerts.history, languages=container.languages)
+                       history=container.alerts.history, languages=container.languages,
+                       counters=container.metrics)
 
 
 def with_telegram(container: Container, media: MediaCache

@@ -7,16 +7,25 @@ discord.py logs interaction webhook URLs at DEBUG, which carry the interaction's
 logs every gateway event at DEBUG as a dict, an interaction's ``'token': '…'`` included, so
 any ``token`` key's value is scrubbed. The scrubbing is ``bot.redact.Redactor``'s, the same as
 for stdout and stderr.
+
+``LOG_FORMAT=json`` writes one JSON object per line: ``time`` (UTC, ISO 8601), ``level``,
+``logger``, ``message``, and ``edition_id`` and ``chat_id`` when the line is about one (from
+``services.ops.context``, or a log call's ``extra``), ``exception`` with a traceback. The
+message and the traceback are scrubbed before they are formatted, as in the text format.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
 from bot.redact import REDACTED, Redactor
+from services.ops.context import CHAT_ID, EDITION_ID
 
-__all__ = ["REDACTED", "RedactingFilter", "setup_logging"]
+__all__ = ["REDACTED", "JsonFormatter", "RedactingFilter", "setup_logging"]
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 class RedactingFilter(logging.Filter):
@@ -37,11 +46,39 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def setup_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> RedactingFilter:
-    """Configure the root logger once; returns the filter so tests can inspect it."""
+class JsonFormatter(logging.Formatter):
+    """One JSON object per record, on one line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        data: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(
+                timespec="milliseconds").replace("+00:00", "Z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        edition = getattr(record, "edition_id", None) or EDITION_ID.get()
+        chat = getattr(record, "chat_id", None) or CHAT_ID.get()
+        if edition is not None:
+            data["edition_id"] = str(edition)
+        if chat is not None:
+            data["chat_id"] = str(chat)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            data["exception"] = record.exc_text
+        if record.stack_info:
+            data["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(data, ensure_ascii=False)
+
+
+def setup_logging(level: str = "INFO", secrets: Iterable[str] = (), fmt: str = "text"
+                  ) -> RedactingFilter:
+    """Configure the root logger once (``fmt``: ``text`` or ``json``); returns the filter so
+    tests can inspect it."""
     redactor = RedactingFilter(secrets)
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))
     handler.addFilter(redactor)
     root = logging.getLogger()
     for old in list(root.handlers):

@@ -55,24 +55,32 @@ async def run(container: Container, stop: asyncio.Event | None = None) -> int:
         print(NO_PLATFORM_MESSAGE, file=sys.stderr)
         return EXIT_NO_PLATFORM
     from bot.delivery import delivery_for_services, scheduler_for
+    from bot.ops import ops_services
 
+    platforms = list(services)
     delivery = delivery_for_services(container, services)
     services.append(scheduler_for(container, delivery))
+    ops = ops_services(container, platforms)
+    services = [*ops[:-1], *services, *ops[-1:]]  # the endpoint first, systemd's READY last
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     started: list[Service] = []
+    warming: asyncio.Task[None] | None = None
     try:
         for service in services:
             if service.name == "scheduler":  # the platforms took the bot: draw charts now
                 await warm_charts(container)
+                warming = asyncio.create_task(warm_edition(container), name="warm-edition")
             await start(service, container.settings)
             started.append(service)
             log.info("%s started", service.name)
         await stop.wait()
         log.info("stopping")
     finally:
+        if warming is not None and not warming.done():
+            warming.cancel()
         for service in reversed(started):
             await service.stop()
             log.info("%s stopped", service.name)
@@ -89,6 +97,15 @@ async def warm_charts(container: Container) -> None:
     warm = getattr(container.charts, "start", None)
     if warm is not None:
         await warm()
+
+
+async def warm_edition(container: Container) -> None:
+    """Build the edition commands answer from, in the background, so that the first
+    ``/report`` and ``/readyz`` find one (a failure is logged; the next command tries again)."""
+    try:
+        await container.editions.current()
+    except Exception:  # the isolation point of the warm-up: commands build on demand
+        log.exception("could not build the first edition; commands will try again")
 
 
 async def start(service: Service, settings: Settings) -> None:

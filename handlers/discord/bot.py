@@ -19,7 +19,7 @@ from handlers.discord.report_cog import ReportCog
 from handlers.discord.section_menu import SectionMenu
 from handlers.discord.subscriptions_cog import SubscriptionsCog
 from handlers.discord.translation import CatalogTranslator
-from handlers.discord.tree import BoundedTree
+from handlers.discord.tree import BoundedTree, observe
 from handlers.discord.watch_cog import WatchCog
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,10 @@ class MarketBot(commands.Bot):
         self.add_dynamic_items(SectionMenu)
         if self.sync_commands:
             await self.sync()
+
+    async def on_app_command_completion(self, interaction: discord.Interaction,
+                                        _command: object) -> None:
+        observe(interaction)
 
     async def sync(self) -> list[str]:
         """Register the commands: to ``guild_id`` at once, or globally (Discord may take up

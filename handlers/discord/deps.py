@@ -10,6 +10,7 @@ from handlers.debounce import Debounce
 from services.alerts.service import AlertService
 from services.ask.service import AskService
 from services.i18n import Translator, translator
+from services.ops.metrics import Metrics
 from services.report.editions import ChartRenderer, Edition, EditionCache
 from services.storage.languages import LanguageStore
 from services.storage.subscriptions import SubscriptionStore
@@ -38,6 +39,7 @@ class DiscordDeps:
     alerts: AlertService | None = None  # ``/alert``
     languages: LanguageStore | None = None  # each channel's /lang choice (None: all default)
     language: str = "en"  # the LANGUAGE setting: for channels that did not choose
+    metrics: Metrics = field(default_factory=Metrics)  # command latency (``tree.observe``)
 
     async def language_of(self, channel_id: int | str | None) -> str:
         """The channel's language: its /lang choice, else the default."""

@@ -14,7 +14,7 @@ from discord import app_commands
 from sqlalchemy.exc import SQLAlchemyError
 
 from handlers.discord.replies import say
-from handlers.discord.tree import ValueTooLong
+from handlers.discord.tree import ValueTooLong, observe
 from services.errors import BotError
 from services.i18n import N_, Translator, translator
 from services.i18n.errors import duration, user_message
@@ -78,6 +78,8 @@ async def on_app_command_error(interaction: discord.Interaction,
         await say(interaction, line)  # clipped to one message: the line itself cannot fail
     except (discord.HTTPException, discord.InteractionResponded) as exc:
         log.warning("could not tell the user why /%s failed: %s", name, type(exc).__name__)
+    finally:
+        observe(interaction)
 
 
 async def _tr(interaction: discord.Interaction) -> Translator:

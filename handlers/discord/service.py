@@ -34,7 +34,8 @@ def deps_from(container: Container, chart_names: tuple[str, ...] = ()) -> Discor
                        default_time=settings.briefing_time, default_tz=settings.briefing_tz,
                        guild_id=settings.discord_guild_id, ask=container.ask,
                        languages=container.languages, language=settings.language,
-                       watch=container.watch, alerts=container.alerts)
+                       watch=container.watch, alerts=container.alerts,
+                       metrics=container.metrics)
 
 
 class DiscordService:
@@ -68,6 +69,17 @@ class DiscordService:
             self._task = asyncio.create_task(self.bot.connect(reconnect=True),
                                              name="discord-gateway")
             self._task.add_done_callback(_report_end)
+
+    def connected(self) -> tuple[bool, str]:
+        """Connected to Discord's gateway (ready and the socket open), and a word on it."""
+        if not self._gateway:
+            return True, "REST only"
+        if self.bot.is_closed():
+            return False, "closed"
+        ws = self.bot.ws
+        if not self.bot.is_ready() or ws is None or not ws.open:
+            return False, "not connected to the gateway (connecting or reconnecting)"
+        return True, f"connected (heartbeat latency {self.bot.latency * 1000:.0f} ms)"
 
     async def stop(self) -> None:
         await self.bot.close()

@@ -7,6 +7,7 @@ the one error handler, before the command runs or repeats it anywhere.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,6 +16,9 @@ from discord import app_commands
 
 from services.errors import Say
 from services.input_limits import value_problem
+from services.ops.context import CHAT_ID
+
+STARTED = "started_s"  # in ``interaction.extras``: when the command began (perf_counter)
 
 
 class ValueTooLong(app_commands.CheckFailure):
@@ -44,6 +48,9 @@ class BoundedTree(app_commands.CommandTree[discord.Client]):
         prefix by the command itself (it cannot reply with a line)."""
         if interaction.type is not discord.InteractionType.application_command:
             return True
+        interaction.extras[STARTED] = time.perf_counter()
+        if interaction.channel_id is not None:  # the rest of this task logs with it
+            CHAT_ID.set(str(interaction.channel_id))
         data: dict[str, Any] = dict(interaction.data or {})
         if data.get("name") in BOUNDED_ELSEWHERE:
             return True
@@ -52,3 +59,14 @@ class BoundedTree(app_commands.CommandTree[discord.Client]):
             if problem is not None:
                 raise ValueTooLong(problem)
         return True
+
+
+def observe(interaction: discord.Interaction) -> None:
+    """The command's latency (``marketbot_command_seconds``), once it has answered or
+    failed; nothing for an interaction that was not a timed command."""
+    started = interaction.extras.pop(STARTED, None)
+    metrics = getattr(getattr(interaction.client, "deps", None), "metrics", None)
+    if started is None or metrics is None:
+        return
+    name = interaction.command.qualified_name if interaction.command else "unknown"
+    metrics.command("discord", name, time.perf_counter() - started)

@@ -15,6 +15,7 @@ from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.container import Container
+from handlers.telegram.connection import Link, WatchedRequest
 from handlers.telegram.deps import TelegramDeps
 from handlers.telegram.menu import publish
 from handlers.telegram.ordering import PerChatOrder
@@ -63,7 +64,9 @@ class TelegramService:
                  updates_request: BaseRequest | None = None,
                  rate_limiter: BaseRateLimiter[Any] | None = None) -> None:
         self.deps = TelegramDeps.from_container(container)
-        self.app = build_application(container.settings, request, updates_request, rate_limiter)
+        self.link = Link()  # the last poll's outcome (``connected``, for /readyz)
+        self.app = build_application(container.settings, request,
+                                     WatchedRequest(updates_request, self.link), rate_limiter)
         self._poll_timeout = container.settings.telegram_poll_timeout_s
         register(self.app, self.deps)
 
@@ -75,7 +78,14 @@ class TelegramService:
         assert self.app.updater is not None  # built with an Updater (the default)
         await self.app.updater.start_polling(timeout=self._poll_timeout,
                                              allowed_updates=ALLOWED_UPDATES)
+        self.link.connected, self.link.detail = True, "polling"  # getMe and the menu went
         log.info("telegram bot @%s polling", self.app.bot.username)
+
+    def connected(self) -> tuple[bool, str]:
+        """Connected to Telegram (the last poll was answered), and a word on it."""
+        if self.app.updater is None or not self.app.updater.running:
+            return False, "not polling"
+        return self.link.state()
 
     async def stop(self) -> None:
         if self.app.updater is not None and self.app.updater.running:

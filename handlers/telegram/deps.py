@@ -15,6 +15,7 @@ from services.alerts.service import AlertService
 from services.ask.service import AskService
 from services.delivery.media import MediaCache
 from services.errors import TooSoon
+from services.ops.metrics import Metrics
 from services.report.editions import ChartRenderer, EditionCache
 from services.storage.languages import LanguageStore
 from services.storage.subscriptions import SubscriptionStore
@@ -68,6 +69,7 @@ class TelegramDeps:
     language: str = "en"  # the LANGUAGE setting: for chats that did not choose
     watch: WatchService | None = None
     alerts: AlertService | None = None
+    metrics: Metrics = field(default_factory=Metrics)  # command latency (``routes.timed``)
 
     @classmethod
     def from_container(cls, container: Container) -> TelegramDeps:
@@ -82,7 +84,8 @@ class TelegramDeps:
                    chart_names=names if charts is not None else (),
                    channels=settings.telegram_channels, ask=container.ask,
                    languages=container.languages, language=settings.language,
-                   watch=container.watch, alerts=container.alerts)
+                   watch=container.watch, alerts=container.alerts,
+                   metrics=container.metrics)
 
     async def language_of(self, chat_id: int | str) -> str:
         """The chat's language: its /lang choice, else the default."""

@@ -1,10 +1,10 @@
 """The one place alert evaluations and firings are counted.
 
-``count_poll`` is called once per poll with the alerts evaluated and fired, by kind. At merge,
-the lead wires it to ``services.ops.metrics`` (branch operate): ``marketbot_alert_evaluations_
-total{kind}`` and ``marketbot_alerts_fired_total{kind}`` by passing a ``Metrics`` object that
-satisfies ``AlertCounters`` (or adapting this function's body). Until then the poller is built
-with ``NO_COUNTERS``.
+``count_poll`` is called once per poll with the alerts evaluated and fired, by kind. The
+running bot passes its ``services.ops.metrics.Metrics`` (``bot.delivery.alert_poller``), which
+satisfies ``AlertCounters``: ``marketbot_alert_evaluations_total{kind}`` and
+``marketbot_alerts_fired_total{kind}`` on ``/metrics``. A poller built without counters
+(tests, benches) gets ``NO_COUNTERS``.
 """
 
 from __future__ import annotations

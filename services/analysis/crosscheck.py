@@ -31,7 +31,7 @@ from datetime import date
 from services.analysis.macro import MACRO
 from services.models.analysis import Finding, QuoteCheck
 from services.models.history import History, Series
-from services.models.snapshot import MarketSnapshot, Quote
+from services.models.snapshot import RATE_KIND, MarketSnapshot, Quote
 
 STALE_TOLERANCE_PCT = 0.01
 CONFLICT_CLOSE_PCT = 0.5
@@ -128,8 +128,12 @@ def _corrected(quote: Quote, check: QuoteCheck) -> Quote:
     change = check.history_change_pct
     if change is None:
         return quote.model_copy(update={"stale": True})
-    return quote.model_copy(update={"close": check.history_close, "change_pct": change,
-                                    "source": check.history_source, "stale": False})
+    update: dict[str, object] = {"close": check.history_close, "change_pct": change,
+                                 "source": check.history_source, "stale": False}
+    if quote.kind == RATE_KIND:  # a yield moves in basis points: the history's, not the feed's
+        previous = check.history_close / (1 + change / 100)
+        update |= {"change_pct": None, "change_bp": (check.history_close - previous) * 100}
+    return quote.model_copy(update=update)
 
 
 def cross_check(snapshot: MarketSnapshot, history: History) -> CrossChecked:

@@ -27,6 +27,7 @@ from services.models.report import Narration
 from services.models.snapshot import MarketSnapshot
 from services.narration.base import Narrator, narrate_in
 from services.narration.template import TemplateNarrator
+from services.ops.context import log_context
 from services.report.editions import Edition, EditionCache
 from services.storage.editions import EditionStore
 from services.storage.languages import LanguageStore
@@ -113,8 +114,9 @@ class Briefing:
         recipients = await self.recipients()
         edition = await self.edition(refresh, recipients)
         destinations = _destinations(recipients)
-        result = await self.fanout.deliver(edition, destinations)
-        await self._follow(edition, destinations)
+        with log_context(edition=edition.id):
+            result = await self.fanout.deliver(edition, destinations)
+            await self._follow(edition, destinations)
         return result
 
     async def _follow(self, edition: Edition, destinations: list[Destination]) -> None:
@@ -137,10 +139,11 @@ class Briefing:
             await SlotStore.record(session, slot, fire_at, edition.id)
 
         destinations = _destinations(subscribers)
-        result = await self.fanout.deliver(edition, destinations, extra=record)
-        log.info("slot %s (%s): edition %s: %s", slot.key, fire_at.isoformat(), edition.id,
-                 result.summary())
-        await self._follow(edition, destinations)
+        with log_context(edition=edition.id):
+            result = await self.fanout.deliver(edition, destinations, extra=record)
+            log.info("slot %s (%s): edition %s: %s", slot.key, fire_at.isoformat(),
+                     edition.id, result.summary())
+            await self._follow(edition, destinations)
         return result
 
     async def resume(self, within: timedelta) -> list[FanoutResult]:

@@ -41,6 +41,8 @@ from services.errors import (
     DestinationMoved,
     RateLimited,
 )
+from services.ops.context import log_context
+from services.ops.metrics import Metrics
 from services.report.editions import Edition
 from services.storage.subscriptions import SubscriptionStore
 
@@ -97,8 +99,10 @@ class Fanout:
     def __init__(self, ledger: Ledger, senders: Mapping[str, Sender],
                  subscriptions: SubscriptionStore, liveness: Liveness,
                  policy: RetryPolicy = RetryPolicy(), sleep: Sleep = asyncio.sleep,
-                 languages: LanguageChoices | None = None) -> None:
+                 languages: LanguageChoices | None = None, metrics: Metrics | None = None
+                 ) -> None:
         self._ledger = ledger
+        self._metrics = metrics or Metrics()
         self._languages = languages
         self._senders = dict(senders)
         self._subscriptions = subscriptions
@@ -124,7 +128,8 @@ class Fanout:
         wanted = [d for d in destinations if d[0] in self._senders]
         queued = await self._ledger.enqueue(edition.id, wanted, extra=extra)
         result = FanoutResult(edition.id, skipped_already_sent=queued.already_sent)
-        await self._run(edition, result)
+        with log_context(edition=edition.id):
+            await self._run(edition, result)
         result.seconds = time.monotonic() - started
         return result
 
@@ -132,7 +137,8 @@ class Fanout:
         """Finish what the ledger holds for ``edition`` (pending rows, dead workers' rows)."""
         started = time.monotonic()
         result = FanoutResult(edition.id)
-        await self._run(edition, result)
+        with log_context(edition=edition.id):
+            await self._run(edition, result)
         result.seconds = time.monotonic() - started
         return result
 
@@ -144,6 +150,8 @@ class Fanout:
                 return
             recovered = await self._ledger.recover(self._liveness.is_alive, edition.id)
             result.in_doubt += recovered.rows
+            for platform, rows in recovered.by_platform.items():
+                self._metrics.send(platform, "in_doubt", rows)
             active = [p for p in self._senders if p not in result.platforms_stopped]
             await asyncio.gather(*(self._platform(edition, p, result, chosen)
                                    for p in active))
@@ -170,7 +178,8 @@ class Fanout:
                 if claim is None:
                     return
                 language = chosen.get((claim.platform, claim.destination_id), edition.language)
-                await self._deliver_one(sender, edition, claim, result, stop, language)
+                with log_context(edition=edition.id, chat=claim.destination_id):
+                    await self._deliver_one(sender, edition, claim, result, stop, language)
 
         await asyncio.gather(*(worker() for _ in range(max(1, sender.concurrency))))
 
@@ -189,6 +198,7 @@ class Fanout:
                 sent = await sender.send_edition(claim.destination_id, localised)
             except RateLimited as exc:
                 result.rate_limited += 1
+                self._metrics.rate_limited(claim.platform, exc.retry_after)
                 waits += 1
                 if waits > policy.rate_limit_waits or exc.retry_after > policy.retry_after_max_s:
                     await self._fail(claim, f"rate limited {waits} times, last retry_after "
@@ -203,6 +213,7 @@ class Fanout:
                     await self._languages.move(claim.platform, claim.destination_id, exc.new_id)
                 moved = await self._ledger.mark_moved(claim, exc.new_id)
                 result.moved += 1
+                self._metrics.send(claim.platform, "moved")
                 log.info("%s %s moved to %s", claim.platform, claim.destination_id, exc.new_id)
                 if moved is None:
                     return
@@ -213,6 +224,7 @@ class Fanout:
                                                      exc.reason)
                 await self._ledger.mark_gone(claim, exc.reason)
                 result.deactivated += 1
+                self._metrics.send(claim.platform, "deactivated")
                 log.warning("deactivated %s %s: %s", claim.platform, claim.destination_id,
                             exc.reason)
                 return
@@ -224,6 +236,7 @@ class Fanout:
                 if isinstance(exc, DeliveryInDoubt):
                     # The platform may have delivered it: the retry may duplicate. Counted.
                     result.in_doubt += 1
+                    self._metrics.send(claim.platform, "in_doubt")
                     await self._ledger.note_in_doubt(claim, exc.reason)
                 else:
                     await self._ledger.touch(claim)
@@ -252,10 +265,12 @@ class Fanout:
             # between.
             if await self._ledger.mark_sent(claim, sent.message_ids):
                 result.sent += 1
+                self._metrics.send(claim.platform, "sent")
             return
 
     async def _fail(self, claim: Claim, reason: str, result: FanoutResult) -> None:
         await self._ledger.mark_failed(claim, reason)
         result.failed += 1
+        self._metrics.send(claim.platform, "failed")
         log.warning("could not deliver edition %s to %s %s: %s", claim.edition_id,
                     claim.platform, claim.destination_id, reason)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from exchange_calendars import ExchangeCalendar
 
 EXCHANGES: dict[str, str] = {"US": "XNYS", "HK": "XHKG", "CN": "XSHG"}
-WINDOW_DAYS = 60  # a Yahoo range of one month, and then some
+WINDOW_DAYS = 400  # a Yahoo range of one year (a build's), and then some
 # Each market's regular close, local time (for sessions inferred from the data).
 CLOSES: dict[str, tuple[str, time]] = {"US": ("America/New_York", time(16, 0)),
                                        "HK": ("Asia/Hong_Kong", time(16, 0)),
@@ -59,8 +59,8 @@ class MarketCalendar:
 
     @cached_property
     def _window(self) -> tuple[date, date, tuple[date, ...]]:
-        """The sessions of the weeks around ``now``, read from the calendar once (pandas calls
-        are slow and a build asks about the same few days many times)."""
+        """The sessions of the year or so before ``now``, read from the calendar once (pandas
+        calls are slow, and a build asks about every bar of a year of daily bars)."""
         start = max(self.first_day, self.local_day - timedelta(days=WINDOW_DAYS))
         end = min(self.last_day, self.local_day + timedelta(days=7))
         if start > end:
@@ -68,15 +68,19 @@ class MarketCalendar:
         sessions = self.calendar.sessions_in_range(_ts(start), _ts(end))
         return start, end, tuple(_day(s) for s in sessions)
 
+    @cached_property
+    def _in_window(self) -> frozenset[date]:
+        return frozenset(self._window[2])
+
     def known(self, day: date) -> bool:
         return self.first_day <= day <= self.last_day
 
     def is_session(self, day: date) -> bool | None:
         if not self.known(day):
             return None
-        start, end, sessions = self._window
+        start, end, _ = self._window
         if start <= day <= end:
-            return day in sessions
+            return day in self._in_window
         return bool(self.calendar.is_session(_ts(day)))
 
     def previous_session(self, day: date) -> date | None:
@@ -167,6 +171,22 @@ class InferredSessions:
         evidence = EVIDENCE.get(self.market, "the bars' dates")
         return (f"{self.exchange} calendar has no holidays recorded for {self.local_day.year}: "
                 f"{self.market} sessions are inferred from the data ({evidence})")
+
+
+@dataclass(frozen=True)
+class Weekdays:
+    """Bars of instruments that trade round the clock on weekdays (futures, FX, the dollar
+    index): a weekend day is no session; any weekday may be one, and which sessions have
+    completed is the data's to say (the live bar of the day still trading is not a close)."""
+
+    def is_session(self, day: date) -> bool | None:
+        return False if day.weekday() >= SATURDAY else None
+
+    def previous_session(self, day: date) -> date | None:
+        return None
+
+    def latest_completed(self) -> date | None:
+        return None
 
 
 CalendarView = MarketCalendar | InferredSessions

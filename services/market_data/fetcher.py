@@ -43,6 +43,7 @@ from services.market_data.providers.base import (
 )
 from services.market_data.sources import UPSTREAMS, Upstream
 from services.market_data.transport import Answer, HttpClients
+from services.ops.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +102,10 @@ class Fetcher:
     failures are reported by the feeds themselves, figure by figure."""
 
     def __init__(self, clients: HttpClients, policy: RetryPolicy, *, deadline_s: float,
-                 margin_s: float = 0.0, monotonic: Monotonic = time.monotonic) -> None:
+                 margin_s: float = 0.0, monotonic: Monotonic = time.monotonic,
+                 metrics: Metrics | None = None) -> None:
         self._clients = clients
+        self.metrics = metrics or Metrics()
         self._policy = policy
         self._monotonic = monotonic
         self._deadline_s = deadline_s
@@ -172,6 +175,7 @@ class Fetcher:
                     headers={**upstream.headers, **request.headers}, timeout_s=timeout,
                     feed=request.source)
             except UpstreamTimeout as timed_out:
+                self.metrics.source_request(request.source, "timeout")
                 error = timed_out
                 if timeout < self._policy.timeout_s:  # cut short by the build deadline
                     error = UpstreamTimeout(request.source, "no answer before the build "
@@ -179,9 +183,11 @@ class Fetcher:
                 tries.last = error
                 raise error from None
             except UpstreamError as exc:
+                self.metrics.source_request(request.source, "network")
                 tries.last = exc
                 raise
             traffic.latencies.append(self._monotonic() - started)
+            self.metrics.source_request(request.source, result_of(answer.status))
         finally:
             gate.release()
         try:
@@ -227,6 +233,15 @@ class Fetcher:
         if state.attempt_number >= self._policy.attempts or circuit.why is not None:
             return True
         return (state.upcoming_sleep or 0.0) >= self.remaining()
+
+
+def result_of(status: int) -> str:
+    """The ``result`` label of a request that was answered."""
+    if 200 <= status < 300:
+        return "ok"
+    if status == 429:
+        return "http_429"
+    return "http_5xx" if status >= 500 else "http_4xx"
 
 
 def _log_retry(request: Request) -> Callable[[RetryCallState], None]:

@@ -20,6 +20,7 @@ from services.market_data.cache import SnapshotCache
 from services.market_data.settings import MarketDataSettings
 from services.market_data.transport import open_clients
 from services.models.snapshot import MarketSnapshot
+from services.ops.metrics import Metrics
 from services.storage import open_database
 from services.storage.snapshots import SnapshotStore
 
@@ -27,10 +28,10 @@ log = logging.getLogger(__name__)
 
 
 @asynccontextmanager
-async def open_live_source(settings: MarketDataSettings, store: SnapshotStore | None = None
-                           ) -> AsyncIterator[SnapshotCache]:
+async def open_live_source(settings: MarketDataSettings, store: SnapshotStore | None = None,
+                           metrics: Metrics | None = None) -> AsyncIterator[SnapshotCache]:
     async with open_clients(settings.provider_timeout_s) as clients:
-        builder = MarketData(clients, settings)
+        builder = MarketData(clients, settings, metrics=metrics)
         builder.preload()
         yield SnapshotCache(builder.build, settings.snapshot_ttl_s, store=store)
 

@@ -3,7 +3,14 @@
 These models are both the validator of the JSON document and the values the analysis reads.
 Field names are the format's own and must not be renamed; new optional fields may be added.
 Any value may be null and any optional block may be absent. Units are in the names:
-``change_pct`` is in percent (0.59 means +0.59 %), ``*_usd`` in US dollars, ``*_cny`` in yuan.
+``change_pct`` is in percent (0.59 means +0.59 %), ``change_bp`` in basis points, ``*_usd`` in US
+dollars, ``*_cny`` in yuan.
+
+Markets: ``US``, ``HK``, ``CN`` (equities), ``CRYPTO``, and ``MACRO``: the macro layer (the dollar
+index, the US 10-year yield, gold and WTI futures, the VIX, USD/CNH), with kinds ``fx``, ``rate``,
+``commodity`` and ``volatility``. A ``rate`` is a yield quoted in percent (the 10-year's 4.39):
+its move is ``change_bp`` (close minus previous close, in basis points: 4.39 after 4.35 is +4 bp)
+and its ``change_pct`` is null, since a percent change of a percent misleads.
 
 Validation is also where upstream data is made safe, for ``--input``, stored and live snapshots
 alike: every string is cleaned and clipped (``clean``), every date lies between ``FIRST_YEAR``
@@ -38,6 +45,8 @@ NOT_DEFI_CATEGORIES: tuple[str, ...] = ("CEX", "Chain")
 
 Market = Literal["US", "HK", "CN", "CRYPTO", "MACRO"]
 MARKETS: tuple[str, ...] = ("US", "HK", "CN", "CRYPTO", "MACRO")
+# The kind of a quote whose move is in basis points (``change_bp``), not percent.
+RATE_KIND = "rate"
 
 # No price, amount or flow reaches a quadrillion (in USD or CNY: ten times every stock market
 # together); beyond it a figure is no data, and sums of such figures overflow to infinity.
@@ -98,7 +107,7 @@ class _Frozen(BaseModel):
 
 
 class Quote(_Frozen):
-    """One index, ETF or coin: its last close and its change over the session."""
+    """One index, ETF, coin or macro quote: its last close and its change over the session."""
 
     id: Id
     name: Name | None = None
@@ -106,6 +115,11 @@ class Quote(_Frozen):
     kind: Name | None = None
     close: NonNegative = None
     change_pct: Pct = None
+    change_bp: Pct = Field(
+        default=None,
+        description="Added field: the move of a rate (kind 'rate', a yield in percent such as "
+                    "the US 10-year's 4.39) in basis points: close minus previous close, times "
+                    "100 (4.39 after 4.35 is +4.0). A rate's change_pct is null.")
     session: Session = None
     source: Name | None = None
     stale: bool = Field(
@@ -253,7 +267,8 @@ class MarketSnapshot(_Frozen):
         rejected: list[plausibility.Rejected] = []
         quotes = []
         for q in snapshot.quotes:
-            problem = plausibility.quote_problem(q.close, q.change_pct, q.kind, q.market)
+            problem = plausibility.quote_problem(q.close, q.change_pct, q.kind, q.market,
+                                                 q.change_bp)
             if problem is None:
                 quotes.append(q)
             else:

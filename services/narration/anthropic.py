@@ -28,6 +28,7 @@ from services.narration import prompt
 from services.narration.facts import FactSheet, build_facts
 from services.narration.review import Round, Tokens, assemble, review_draft
 from services.narration.template import TemplateNarrator
+from services.ops.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +58,10 @@ class AnthropicNarrator:
 
     def __init__(self, client: anthropic.AsyncAnthropic, model: str = DEFAULT_MODEL,
                  max_tokens: int = 4000, budget_s: float = 30.0, effort: str | None = "low",
-                 template: TemplateNarrator | None = None) -> None:
+                 template: TemplateNarrator | None = None, metrics: Metrics | None = None
+                 ) -> None:
         self._client = client
+        self._metrics = metrics or Metrics()
         self.model = model
         self._max_tokens = max_tokens
         self._budget_s = budget_s
@@ -95,6 +98,8 @@ class AnthropicNarrator:
             except NarrationError as exc:
                 log.warning("narration: retry failed (%s); rejected fields fall back", exc)
         narration = assemble(fallback, rounds, tokens)
+        self._metrics.narration_tokens(tokens.input, tokens.output)
+        self._metrics.narration_rejected(len(narration.rejected))
         self._log(narration, tokens)
         return narration
 
@@ -117,6 +122,19 @@ class AnthropicNarrator:
         user: MessageParam = {"role": "user",
                               "content": prompt.user_content(data, note, language)}
         try:
+            message = await self._call(remaining, user, output_config, language)
+        except NarrationError:
+            self._metrics.narration_call("failed")
+            raise
+        self._metrics.narration_call("ok")
+        if message.parsed_output is None:
+            raise NarrationError(f"no structured answer (stop reason {message.stop_reason})")
+        return message.parsed_output, _tokens(message.usage)
+
+    async def _call(self, remaining: float, user: MessageParam,
+                    output_config: OutputConfigParam, language: str
+                    ) -> anthropic.types.ParsedMessage[prompt.Draft]:
+        try:
             async with asyncio.timeout(remaining):
                 message = await self._client.messages.parse(
                     model=self.model,
@@ -133,9 +151,7 @@ class AnthropicNarrator:
             raise NarrationError(describe(exc)) from None
         except pydantic.ValidationError:
             raise NarrationError("the answer did not match the output schema") from None
-        if message.parsed_output is None:
-            raise NarrationError(f"no structured answer (stop reason {message.stop_reason})")
-        return message.parsed_output, _tokens(message.usage)
+        return message
 
     def _log(self, n: Narration, tokens: Tokens) -> None:
         shipped = sorted(k for k, v in n.section_narrators.items() if v == self.name)

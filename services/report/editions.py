@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
@@ -20,6 +21,7 @@ from services.models.report import Narration, Report
 from services.models.snapshot import MarketSnapshot
 from services.narration.base import Narrator, narrate_in
 from services.narration.template import TemplateNarrator
+from services.ops.metrics import Metrics
 from services.report.builder import build_report
 from services.snapshot_io import dump_snapshot
 
@@ -156,9 +158,11 @@ class EditionCache:
     def __init__(self, source: SnapshotSource, narrator: Narrator, zone: tzinfo,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
                  on_build: Callable[[Edition], Awaitable[None]] | None = None,
-                 language: str = "en", history: EditionHistory | None = None) -> None:
+                 language: str = "en", history: EditionHistory | None = None,
+                 metrics: Metrics | None = None) -> None:
         self._source = source
         self.history = history  # read before each build; the day's closes recorded after
+        self._metrics = metrics or Metrics()
         self._narrator = narrator
         self._zone = zone
         self.language = language  # each edition is built in it first
@@ -194,6 +198,7 @@ class EditionCache:
         return await asyncio.shield(self._building)
 
     async def _build(self, force: bool = False) -> Edition:
+        started = time.monotonic()
         snapshot = await (self._source.refresh() if force else self._source.get())
         history = await self.history.read(snapshot) if self.history else EMPTY_HISTORY
         edition = await make_edition(snapshot, self._narrator, self._zone, self._clock(),
@@ -201,6 +206,8 @@ class EditionCache:
         if self.history is not None:  # never a quote the cross-check found stale or in conflict
             await self.history.record(snapshot, history,
                                       tuple(c.id for c in edition.report.analysis.checks))
+        self._metrics.edition_built(edition.report.narration.narrator,
+                                    time.monotonic() - started)
         self.builds += 1
         self._current = edition
         if self._on_build is not None:

@@ -29,12 +29,12 @@ HEADINGS: frozenset[str] = frozenset({
     N_("Dispersion"), N_("Sector rotation"), N_("The lead for Asia"), N_("Against the US"),
     N_("Internals"), N_("Against Hong Kong"),
     N_("Conservative"), N_("Moderate"), N_("Aggressive"),
-    N_("Macro"),
+    N_("Macro"), N_("Checked against history"),
 })
 # Table cells that are words, not figures: the macro figures' names and where they came from.
 CELLS: frozenset[str] = frozenset({
     N_("Dollar index"), N_("US 10-year"), N_("Gold"), N_("WTI crude"), N_("VIX"),
-    N_("USD/CNH"), N_("(source: history)"),
+    N_("USD/CNH"), N_("history"),
 })
 # Leads the report builder writes itself (the section builders' leads are sentences' parts).
 MISSING_INPUTS = N_("Missing inputs:")

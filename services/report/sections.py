@@ -93,8 +93,7 @@ def risk_sentiment(a: Analysis) -> tuple[Block, ...]:
         close = fmt.price_usd(m.close) if m and row.market == "CRYPTO" else \
             fmt.level(m.close if m else None)
         rows.append((row.label, close, fmt.pct(m.change_pct if m else None), row.signal))
-    rows += [(*macro_figures(r), FROM_HISTORY if r.from_history else
-              "" if r.close is not None else "missing") for r in a.macro]
+    rows += [(*macro_figures(r), "") for r in a.macro]
     chain: list[Paragraph] = [link_line(link) for link in s.links]
     cn_split = split_line(s.cn_split, "Inside A-shares:")
     if cn_split:
@@ -103,6 +102,7 @@ def risk_sentiment(a: Analysis) -> tuple[Block, ...]:
     blocks: list[Block] = [
         *((Paragraph(a.session_note, note=True),) if a.session_note else ()),
         Table(("Market", "Close", "Change", "Signal"), tuple(rows), "lrrl"),
+        *macro_history_note(a),
         Heading("Transmission chain"), Bullets(tuple(chain)),
         Paragraph(f"{s.verdict.value} - {s.verdict_reason}.", lead="Verdict:"),
         Paragraph(f"{crypto_window_note(a)}; equity changes are session over session. "
@@ -111,8 +111,18 @@ def risk_sentiment(a: Analysis) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
-# The label of a figure taken from the history's closes because the snapshot has none.
-FROM_HISTORY = "(source: history)"
+# The source of a figure taken from the history's closes because the snapshot has none.
+FROM_HISTORY = "history"
+
+
+def macro_history_note(a: Analysis) -> tuple[Block, ...]:
+    """Under the risk table: which macro figures are the history's closes (no live quote)."""
+    taken = [r for r in a.macro if r.from_history and r.close is not None]
+    if not taken:
+        return ()
+    names = ", ".join(r.label for r in taken)
+    return (Paragraph(f"{names}: closes of {fmt.day(taken[0].session)} (source: history).",
+                      note=True),)
 
 
 def macro_figures(r: MacroReading) -> tuple[str, str, str]:

@@ -9,7 +9,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from services.models.report import Narration
@@ -99,3 +99,12 @@ def _narration(meta: str | None) -> Narration | None:
     if not isinstance(data, dict):
         return None
     return _from_fields(data)
+
+
+async def newest_built_at(db: Database) -> datetime | None:
+    """When the newest recorded edition was built (any instance), or None."""
+    async with db.sessions() as session:
+        newest = await session.scalar(select(func.max(EditionRow.built_at)))
+    if newest is None:
+        return None
+    return newest if newest.tzinfo is not None else newest.replace(tzinfo=UTC)

@@ -28,6 +28,7 @@ from services.market_data.providers import coingecko, eastmoney, yahoo
 from services.market_data.providers.base import RetryPolicy, decode_json
 from services.market_data.settings import MarketDataSettings
 from services.market_data.transport import HttpClients
+from services.ops.metrics import Metrics
 from services.watch.instruments import Listing
 
 Status = Literal["ok", "unknown", "failed"]
@@ -148,10 +149,12 @@ class QuoteFetcher:
     def __init__(self, clients: HttpClients, settings: MarketDataSettings, *,
                  clock: Clock = utc_now,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-                 jitter: Callable[[], float] = random.random) -> None:
+                 jitter: Callable[[], float] = random.random,
+                 metrics: Metrics | None = None) -> None:
         self._clients = clients
         self._settings = settings
         self._clock = clock
+        self._metrics = metrics
         self._policy = RetryPolicy(timeout_s=settings.provider_timeout_s,
                                    attempts=settings.provider_attempts,
                                    retry_after_cap_s=settings.retry_after_cap_s, sleep=sleep,
@@ -161,7 +164,8 @@ class QuoteFetcher:
 
     def _fetcher(self) -> Fetcher:
         return Fetcher(self._clients, self._policy, deadline_s=self._settings.build_deadline_s,
-                       margin_s=min(0.5, self._settings.build_deadline_s * 0.05))
+                       margin_s=min(0.5, self._settings.build_deadline_s * 0.05),
+                       metrics=self._metrics)
 
     async def fetch(self, listings: Iterable[Listing]) -> QuoteBatch:
         """Every listing's quote, in one parallel build (each instrument asked once)."""

@@ -8,6 +8,8 @@ import json
 import os
 import signal
 import sys
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -80,3 +82,40 @@ async def ledger_rows(db_url: str) -> list[DeliveryRow]:
             return list(await session.scalars(select(DeliveryRow)))
     finally:
         await db.close()
+
+
+class Watched:
+    """A running bot process whose log lines are collected as they come."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+        self.lines: list[str] = []
+        self._task = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        assert self.process.stderr is not None
+        async for raw in self.process.stderr:
+            self.lines.append(raw.decode(errors="replace").rstrip())
+
+    def said(self, text: str) -> bool:
+        return any(text in line for line in self.lines)
+
+    async def stop(self) -> int:
+        if self.process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.process.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(self.process.wait(), 120)
+        await self._task
+        return code
+
+
+async def until(check: Callable[[], bool | Awaitable[bool]], timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        outcome = check()
+        if isinstance(outcome, Awaitable):
+            outcome = await outcome
+        if outcome:
+            return
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.05)

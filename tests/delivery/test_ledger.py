@@ -179,3 +179,59 @@ async def test_an_in_memory_database_has_one_worker_and_one_leader() -> None:
         assert not await lock.still_held()
     finally:
         await db.close()
+
+
+async def test_claims_and_marks_asked_together_are_written_together(db: Database) -> None:
+    """Group commit: 200 claims asked at once take a handful of statements, never a row
+    twice, and their 200 marks likewise; each row ends ``sent`` with its own message id."""
+    many = [("telegram", str(i)) for i in range(200)]
+    ledger = Ledger(db, "w1")
+    await ledger.enqueue(E, many)
+    claims = await asyncio.gather(*(ledger.claim_next(E, "telegram") for _ in range(230)))
+    taken = [c for c in claims if c is not None]
+    assert sorted(int(c.destination_id) for c in taken) == list(range(200))
+    assert claims.count(None) == 30, "the callers beyond the pending rows get None"
+    group = ledger._claims[(E, "telegram")]
+    assert group.items == 230 and group.writes < 10
+    marked = await asyncio.gather(*(ledger.mark_sent(c, [f"m{c.destination_id}"])
+                                    for c in taken))
+    assert all(marked) and ledger._marks.writes < 10
+    state = await rows(db)
+    assert {r.status for r in state.values()} == {SENT}
+    assert all(json.loads(r.message_ids or "[]") == [f"m{d}"] for (_, d), r in state.items())
+
+
+async def test_a_batch_of_marks_keeps_each_claims_token(db: Database) -> None:
+    """Marks of two claim batches go in one write: the rows of a claim that was taken over
+    (its worker was thought dead) are not marked, the rows of the live claim are."""
+    ledger = Ledger(db, "host:1:aaaa")
+    await ledger.enqueue(E, DESTS[:4])
+    stale = [c for c in await asyncio.gather(*(ledger.claim_next(E, "telegram")
+                                               for _ in range(2))) if c is not None]
+    await Ledger(db, "host:2:bbbb").recover(_dead, E)  # both rows back to pending
+    fresh = [c for c in await asyncio.gather(*(ledger.claim_next(E, "telegram")
+                                               for _ in range(4))) if c is not None]
+    assert len(stale) == 2 and len(fresh) == 4
+    assert len({c.token for c in fresh}) == 1 and fresh[0].token != stale[0].token
+    marked = await asyncio.gather(*(ledger.mark_sent(c, ["1"]) for c in stale + fresh))
+    assert marked == [False, False, True, True, True, True]
+    assert await ledger.statuses(E) == {SENT: 4}
+
+
+async def _dead(_worker: str) -> bool:
+    return False
+
+
+async def test_a_claim_nobody_waits_for_goes_back_to_pending(db: Database) -> None:
+    """A worker cancelled while its claim is being written: the row is given back."""
+    ledger = Ledger(db, "w1")
+    await ledger.enqueue(E, DESTS[:1])
+    waiting = asyncio.ensure_future(ledger.claim_next(E, "telegram"))
+    await asyncio.sleep(0)  # the claim's write has started
+    waiting.cancel()
+    group = ledger._claims[(E, "telegram")]
+    assert group._task is not None
+    await asyncio.wait([group._task])
+    assert await ledger.statuses(E) == {PENDING: 1}
+    claim = await ledger.claim_next(E, "telegram")
+    assert claim is not None and claim.attempts == 1

@@ -9,11 +9,9 @@ up with the edition, a repeat only where the ledger counted one in doubt.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import signal
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,7 +20,15 @@ from services.delivery.ledger import SENT
 from services.delivery.slots import Slot, SlotStore
 from services.storage import open_database
 from services.storage.subscriptions import SubscriptionStore
-from tests.delivery.processes import Api, bot_env, crash, ledger_rows, start_bot
+from tests.delivery.processes import (
+    Api,
+    Watched,
+    bot_env,
+    crash,
+    ledger_rows,
+    start_bot,
+    until,
+)
 from tests.fakes.telegram_api import TELEGRAM_LIMITS, FakeBotApi, Sent
 from tests.fakes.telegram_server import serve
 
@@ -30,43 +36,6 @@ LEADS = "this instance leads the briefing schedule"
 POLLING = "polling"
 CHATS = [str(5000 + i) for i in range(40)]
 KILL_AFTER = 10
-
-
-class Watched:
-    """A running bot process whose log lines are collected as they come."""
-
-    def __init__(self, process: asyncio.subprocess.Process) -> None:
-        self.process = process
-        self.lines: list[str] = []
-        self._task = asyncio.create_task(self._read())
-
-    async def _read(self) -> None:
-        assert self.process.stderr is not None
-        async for raw in self.process.stderr:
-            self.lines.append(raw.decode(errors="replace").rstrip())
-
-    def said(self, text: str) -> bool:
-        return any(text in line for line in self.lines)
-
-    async def stop(self) -> int:
-        if self.process.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                self.process.send_signal(signal.SIGTERM)
-        code = await asyncio.wait_for(self.process.wait(), 120)
-        await self._task
-        return code
-
-
-async def until(check: Callable[[], bool | Awaitable[bool]], timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        outcome = check()
-        if isinstance(outcome, Awaitable):
-            outcome = await outcome
-        if outcome:
-            return
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.05)
 
 
 async def prepare(db_url: str) -> Slot:

@@ -34,6 +34,7 @@ from tests.fakes.telegram_api import TELEGRAM_LIMITS, TOKEN, FakeBotApi, RateLim
 def _handler_for(fake: FakeBotApi) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # one answer is two writes: no 40 ms delayed-ACK stall
 
         def log_message(self, format: str, *args: Any) -> None:
             return  # quiet: the fake records what it needs

@@ -185,3 +185,16 @@ def test_schema_history_prints_the_json_schema(capsys: pytest.CaptureFixture[str
     assert main(["schema", "--history"]) == 0
     schema = json.loads(capsys.readouterr().out)
     assert "market-history/1" in json.dumps(schema)
+
+
+def test_a_yield_replaced_by_the_history_moves_in_basis_points() -> None:
+    closes = [(date(2026, 3, 19), 4.28), (D, 4.39)]
+    quote = Quote(id="X", name="US 10-year", market="MACRO", kind="rate", close=4.47,
+                  change_pct=None, change_bp=8.0, session=D.isoformat(), source="feed")
+    snapshot = MarketSnapshot(schema="market-snapshot/1",  # type: ignore[call-arg]
+                              generated_at="2026-03-21T00:30:00Z", quotes=(quote,))
+    result = cross_check(snapshot, History({"X": _series(closes, unit="percent")}))
+    (check,) = result.checks
+    fixed = result.snapshot.quotes[0]
+    assert check.finding is Finding.CONFLICT and fixed.close == 4.39
+    assert fixed.change_pct is None and fixed.change_bp == pytest.approx(11.0)

@@ -39,29 +39,31 @@ def test_the_sample_day_shows_the_historys_macro_closes_labelled() -> None:
 
     report = report_from_snapshot(load_sample(), HK, history=load_sample_history())
     assert _table(report.section("us")).rows == (
-        ("Dollar index", "99.65", "+0.42%", "(source: history)"),
-        ("US 10-year", "4.39%", "+11 bp", "(source: history)"),
-        ("Gold", "4,570.40", "-0.66%", "(source: history)"),
-        ("WTI crude", "98.32", "+2.27%", "(source: history)"),
-        ("VIX", "26.78", "+11.31%", "(source: history)"),
+        ("Dollar index", "99.65", "+0.42%", "history"),
+        ("US 10-year", "4.39%", "+11 bp", "history"),
+        ("Gold", "4,570.40", "-0.66%", "history"),
+        ("WTI crude", "98.32", "+2.27%", "history"),
+        ("VIX", "26.78", "+11.31%", "history"),
         ("USD/CNH", "n/a", "n/a", "n/a"))
     risk = next(b for b in report.section("risk_sentiment").blocks if isinstance(b, Table))
     assert risk.rows[4:] == (
-        ("Dollar index", "99.65", "+0.42%", "(source: history)"),
-        ("US 10-year", "4.39%", "+11 bp", "(source: history)"),
-        ("Gold", "4,570.40", "-0.66%", "(source: history)"),
-        ("WTI crude", "98.32", "+2.27%", "(source: history)"),
-        ("VIX", "26.78", "+11.31%", "(source: history)"),
-        ("USD/CNH", "n/a", "n/a", "missing"))
-    text = markdown.render(report, ("us",))
-    assert "### Macro" in text and "US 10-year       4.39%   +11 bp  (source: history)" in text
+        ("Dollar index", "99.65", "+0.42%", ""),
+        ("US 10-year", "4.39%", "+11 bp", ""),
+        ("Gold", "4,570.40", "-0.66%", ""),
+        ("WTI crude", "98.32", "+2.27%", ""),
+        ("VIX", "26.78", "+11.31%", ""),
+        ("USD/CNH", "n/a", "n/a", ""))
+    text = markdown.render(report, ("risk_sentiment", "us"))
+    assert "### Macro" in text and "US 10-year       4.39%   +11 bp  history" in text
+    assert ("Dollar index, US 10-year, Gold, WTI crude, VIX: closes of 2026-03-20 (source: "
+            "history).") in text
 
 
 def test_in_chinese_the_names_and_the_label_are_translated() -> None:
     report = report_from_snapshot(load_sample(), HK, history=load_sample_history(),
                                   language="zh")
     rows = _table(report.section("us")).rows
-    assert rows[0] == ("美元指数", "99.65", "+0.42%", "（来源：历史数据）")
+    assert rows[0] == ("美元指数", "99.65", "+0.42%", "历史数据")
     assert rows[1][:3] == ("10年期美债", "4.39%", "+11 bp")
 
 
@@ -88,7 +90,7 @@ def test_macro_quotes_come_first_and_a_missing_one_is_missing() -> None:
     rows = {row[0]: row for row in _table(report.section("us")).rows}
     assert rows["US 10-year"] == ("US 10-year", "4.47%", "+8 bp", "yahoo")  # the quote wins
     assert rows["Dollar index"][1:] == ("100.10", "+0.45%", "yahoo")  # agrees: the quote wins
-    assert rows["Gold"] == ("Gold", "4,570.40", "-0.66%", "(source: history)")
+    assert rows["Gold"] == ("Gold", "4,570.40", "-0.66%", "history")
     # against the history's 4.39 for that session the quote is in conflict: the cross-check
     # shows the history's close, and its move in bp from the history's session before
     report = report_from_snapshot(snapshot, HK, history=sample)
@@ -99,7 +101,7 @@ def test_macro_quotes_come_first_and_a_missing_one_is_missing() -> None:
     assert rows["Gold"] == ("Gold", "n/a", "n/a", "n/a")
     risk = next(b for b in without_history.section("risk_sentiment").blocks
                 if isinstance(b, Table))
-    assert ("Gold", "n/a", "n/a", "missing") in risk.rows
+    assert ("Gold", "n/a", "n/a", "") in risk.rows
     assert ("US 10-year", "4.47%", "+8 bp", "") in risk.rows
 
 
