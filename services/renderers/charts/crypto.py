@@ -18,7 +18,13 @@ from services.renderers.charts.canvas import (
 )
 from services.renderers.charts.labels import data_dates, dated_title, footer
 from services.renderers.charts.markets import move_row
-from services.renderers.charts.rows import Row, rows_panel, signed
+from services.renderers.charts.rows import (
+    DEFAULT_COLUMNS,
+    WIDE_LABELS,
+    Row,
+    rows_panel,
+    signed,
+)
 
 DEFI_DIGITS = 1  # DeFi moves are large: one decimal, as in the text report
 STABLE_DIGITS = 3  # stablecoin supply moves are small: three decimals, as in the flow map
@@ -170,7 +176,9 @@ def dex_panel(analysis: Analysis) -> Panel:
     rows = [mover_row(d, sub=t.gettext("24h {volume}", volume=F.usd(d.value_usd))
                       + (f" · {F.usd(d.change_usd, signed=True)}" if d.change_usd is not None
                          else "")) for d in dexes]
-    return rows_panel("dex", title, rows, anomaly_notes(dexes), max_rows=6)
+    # Chinese amounts are longer (3.45亿美元 for $345M): the second lines get the wide labels.
+    columns = WIDE_LABELS if t.language == "zh" else DEFAULT_COLUMNS
+    return rows_panel("dex", title, rows, anomaly_notes(dexes), max_rows=6, columns=columns)
 
 
 TILES_IN = 0.95
