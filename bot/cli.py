@@ -186,6 +186,30 @@ def given_history(args: argparse.Namespace) -> History:
     return EMPTY_HISTORY
 
 
+async def read_stored_history(settings: Settings, snapshot: MarketSnapshot) -> History:
+    """What an edition of ``snapshot`` reads from the history store, as ``run`` reads it, and
+    read only: nothing when the database does not exist yet (none is created); a store that
+    cannot be read gives an empty history whose gap the warnings name."""
+    from bot.container import stored_history
+    from bot.failures import database_errors
+    from services.models.history import EMPTY_HISTORY
+    from services.report.history import unreadable
+    from services.storage.closes import ClosesStore
+    from services.storage.db import open_read_only
+
+    try:
+        db = await open_read_only(settings.database_url)
+    except database_errors() as exc:
+        return unreadable(type(exc).__name__)
+    if db is None:
+        return EMPTY_HISTORY
+    try:
+        store = ClosesStore(db, settings.history_retention_days)
+        return await stored_history(store, record=False).read(snapshot)
+    finally:
+        await db.close()
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from bot.config import load_settings
     from services.models.report import resolve_section
@@ -382,7 +406,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 async def open_container(settings: Settings, source: object | None, warm: bool = True
                          ) -> AsyncIterator[Container]:
     """The container for ``run`` and ``push``: ``source`` (``--input``/``--sample``) or live
-    data (one HTTP client for the process, snapshots stored), and the chart worker pool
+    data (one HTTP client for the process, snapshots stored, the year of closes each build
+    fetched recorded in the history store), and the chart worker pool
     (its workers started now with ``warm``; else by ``bot.runtime.warm_charts`` or the first
     chart)."""
     from contextlib import AsyncExitStack
@@ -397,6 +422,7 @@ async def open_container(settings: Settings, source: object | None, warm: bool =
         snapshots = source
         if snapshots is None:
             from services.market_data.live import open_live_source
+            from services.market_data.recorder import BuildRecorder
             from services.storage.snapshots import SnapshotStore
 
             snapshots = await stack.enter_async_context(
@@ -409,8 +435,10 @@ async def open_container(settings: Settings, source: object | None, warm: bool =
                                           quotes=QuoteFetcher(clients, settings,
                                                               metrics=metrics),
                                           metrics=metrics)
-        if source is None:
-            snapshots.attach_store(SnapshotStore(container.db))  # type: ignore[attr-defined]
+        if source is None:  # live builds are stored, and so are the closes they fetched
+            recorder = BuildRecorder(container.closes) if container.closes else None
+            snapshots.attach_store(SnapshotStore(container.db),  # type: ignore[attr-defined]
+                                   recorder)
         try:
             yield container
         finally:

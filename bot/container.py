@@ -172,6 +172,15 @@ def make_watch(settings: Settings, db: Database, quotes: Quotes,
     return watch, alerts
 
 
+def stored_history(closes: ClosesStore, record: bool = True) -> StoredHistory:
+    """The history store as an edition reads it: the series the bot keeps (``KEPT_SERIES``,
+    what ``history backfill`` fetches) and the snapshot's own, never a series an import
+    brought for no edition (it would be listed every day as without a quote)."""
+    from services.market_data.backfill import KEPT_SERIES
+
+    return StoredHistory(closes, record=record, series=KEPT_SERIES)
+
+
 def edition_history(source: SnapshotSource, closes: ClosesStore
                     ) -> FixedHistory | StoredHistory:
     """What editions are read against: a fixed source's own history (the sample's bundled
@@ -180,8 +189,8 @@ def edition_history(source: SnapshotSource, closes: ClosesStore
     if isinstance(source, FixedSource):
         if source.history is not None:
             return FixedHistory(source.history)
-        return StoredHistory(closes, record=False)
-    return StoredHistory(closes)
+        return stored_history(closes, record=False)
+    return stored_history(closes)
 
 
 async def build_container(settings: Settings, source: SnapshotSource,

@@ -40,6 +40,10 @@ UNCHECKED_MARKETS = ("CRYPTO",)
 HISTORY_SOURCE_PREFIX = "history"
 # Series the report reads without a quote of their own (the macro block takes its closes from
 # the history; supplies are stored for the stablecoin figures): not worth a warning every day.
+# The live path never lists a series here day after day: an edition reads from the history
+# store only its quotes' series and those the bot keeps (``services.report.history``), so what
+# an import brought for no edition (a FRED series) is not "without a quote"; a kept series is
+# listed on a day its quote is missing. A history given with the day is read whole.
 READ_WITHOUT_A_QUOTE = frozenset(MACRO)
 SUPPLY_SUFFIX = "_SUPPLY"
 

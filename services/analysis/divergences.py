@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from services import format as fmt
 from services.analysis import rules
 from services.analysis.moves import comparable, short_name
@@ -51,9 +53,11 @@ def explain_cross_equity(a: Move, b: Move, spread: float) -> tuple[str, str]:
             f"own factors added to the move")
 
 
-def explain_crypto_equity(btc: Move, eq: Move, spread: float) -> tuple[str, str]:
+def explain_crypto_equity(btc: Move, eq: Move, spread: float,
+                          state: CryptoState | None = None) -> tuple[str, str]:
+    """``state`` is BTC against ``eq`` in each one's own σ when the history gives them."""
     assert btc.change_pct is not None and eq.change_pct is not None
-    state = rules.classify_crypto(eq.change_pct, btc.change_pct)
+    state = state or rules.classify_crypto(eq.change_pct, btc.change_pct)
     name = short_name(eq)
     if state is CryptoState.REVERSED:
         return (f"BTC {_went(btc.change_pct)} while {name} {_went(eq.change_pct)}: crypto "
@@ -61,13 +65,14 @@ def explain_crypto_equity(btc: Move, eq: Move, spread: float) -> tuple[str, str]
                 f"Correlation is not holding against {name}; a snap-back would hit the side "
                 f"that is stretched")
     if state is CryptoState.AMPLIFYING:
-        beta = rules.one_day_beta(btc.change_pct, eq.change_pct)
+        ratio = rules.move_ratio(btc.change_pct, eq.change_pct)
         return (f"BTC moved with {name} and further (one-day move ratio "
-                f"{fmt.ratio(beta)})",
-                f"Crypto is trading as high-beta risk: expect it to amplify a turn in {name}")
+                f"{fmt.ratio(ratio)})",
+                f"Crypto amplified {name}'s move today; one day's ratio is not a beta")
     if state is CryptoState.DECOUPLED:
         return (f"BTC {_went(btc.change_pct)}; {name} {_went(eq.change_pct)}: one side was "
-                f"flat", "No shared direction today; treat crypto and this market separately")
+                f"flat or quiet for its own volatility",
+                "No shared direction today; treat crypto and this market separately")
     return (f"BTC moved with {name}, by less", "Crypto followed equities without leverage")
 
 
@@ -95,19 +100,28 @@ def explain_crypto_internal(a: Move, b: Move, spread: float) -> tuple[str, str]:
             "A wide ETH-BTC gap shifts risk along the crypto curve")
 
 
-EXPLAIN = {"cross_equity": explain_cross_equity, "crypto_equity": explain_crypto_equity,
-           "intra": explain_intra, "crypto_internal": explain_crypto_internal}
+Explain = Callable[[Move, Move, float], tuple[str, str]]
+EXPLAIN: dict[str, Explain] = {
+    "cross_equity": explain_cross_equity, "crypto_equity": explain_crypto_equity,
+    "intra": explain_intra, "crypto_internal": explain_crypto_internal}
 
 
-def pair_divergence(key: str, a: Move | None, b: Move | None, kind: str) -> Divergence | None:
+def pair_divergence(key: str, a: Move | None, b: Move | None, kind: str,
+                    z_of: Callable[[Move], float | None] = lambda _: None) -> Divergence | None:
     if not (comparable(a) and comparable(b)):
         return None
     assert a is not None and b is not None and a.change_pct is not None \
         and b.change_pct is not None
     spread = a.change_pct - b.change_pct
-    explanation, implication = EXPLAIN[kind](a, b, spread)
+    za, zb = z_of(a), z_of(b)
+    if kind == "crypto_equity":
+        state = rules.classify_crypto_scaled(b.change_pct, a.change_pct, zb, za)
+        explanation, implication = explain_crypto_equity(a, b, spread, state)
+    else:
+        explanation, implication = EXPLAIN[kind](a, b, spread)
     return Divergence(key, kind, short_name(a), short_name(b), a.change_pct, b.change_pct,
-                      spread, None, explanation, implication)
+                      spread, None, explanation, implication,
+                      za - zb if za is not None and zb is not None else None)
 
 
 def stablecoin_divergence(summary: StablecoinSummary) -> Divergence | None:
@@ -130,14 +144,24 @@ def stablecoin_divergence(summary: StablecoinSummary) -> Divergence | None:
                       usdt.change_pct, usdc.change_pct, spread, usd_gap, explanation, implication)
 
 
-def rank_divergences(moves: dict[str, Move], stables: StablecoinSummary
+def rank_key(d: Divergence) -> tuple[int, float]:
+    """Pairs whose two moves have a z first, by the gap in σ; then the others by pp."""
+    if d.spread_z is not None:
+        return (0, -abs(d.spread_z))
+    return (1, -abs(d.spread_pp))
+
+
+def rank_divergences(moves: dict[str, Move], stables: StablecoinSummary,
+                     z_of: Callable[[Move], float | None] = lambda _: None
                      ) -> tuple[Divergence, ...]:
+    """Every tracked pair's spread, ranked in each move's own units where the history gives
+    them (``rank_key``): BTC's wider swings no longer top the list by their size alone."""
     found: list[Divergence] = []
     for key, a, b, kind, always in PAIRS:
-        d = pair_divergence(key, moves.get(a), moves.get(b), kind)
+        d = pair_divergence(key, moves.get(a), moves.get(b), kind, z_of)
         if d is not None and (always or abs(d.spread_pp) >= rules.NOTABLE_SPREAD_PP):
             found.append(d)
     stable = stablecoin_divergence(stables)
     if stable is not None:
         found.append(stable)
-    return tuple(sorted(found, key=lambda d: -abs(d.spread_pp)))
+    return tuple(sorted(found, key=rank_key))

@@ -10,7 +10,9 @@ from services.analysis import rules
 from services.analysis.crosscheck import CrossChecked, cross_check
 from services.analysis.crypto import analyze_crypto
 from services.analysis.divergences import rank_divergences
+from services.analysis.evidence import evidence_for
 from services.analysis.flows import flow_map
+from services.analysis.history_read import read_history, scale_note
 from services.analysis.macro import macro_readings
 from services.analysis.markets import INDICES, equity_market
 from services.analysis.moves import (
@@ -21,7 +23,8 @@ from services.analysis.moves import (
 )
 from services.analysis.plan import PlanInputs, action_plan
 from services.analysis.risk import RiskInputs, risk_matrix
-from services.analysis.sentiment import analyze_sentiment
+from services.analysis.sentiment import Readings, analyze_sentiment
+from services.analysis.tape import Tape
 from services.models.analysis import Analysis, EquityMarket, Finding, Move, QuoteCheck
 from services.models.history import EMPTY_HISTORY, History
 from services.models.snapshot import BREADTH_SCOPE, MarketSnapshot
@@ -126,21 +129,25 @@ def analyze(snapshot: MarketSnapshot, as_of: datetime, zone: tzinfo,
             history: History = EMPTY_HISTORY) -> Analysis:
     """Every figure of the report, computed from ``snapshot`` for an edition at ``as_of``.
 
-    ``history`` holds the daily closes the day is read against (empty when none was given).
-    Every quote is first cross-checked against it: a stale or conflicting quote is read as the
+    ``history`` holds the daily closes the day is read against (empty when none was given):
+    each move's z and rank, the chain's leads, co-movement, levels and base rates. Every
+    quote is first cross-checked against it: a stale or conflicting quote is read as the
     history's close for its session (``crosscheck``)."""
     checked = cross_check(snapshot, history)
     snapshot = checked.snapshot
     moves = _mark_checked(all_moves(snapshot), checked.checks)
     latest = latest_equity_session(snapshot)
-    sentiment = analyze_sentiment(moves, latest)
+    tape = Tape(history)
+    readings = Readings(evidence_for(moves.values(), tape, as_of), tape)
+    sentiment = analyze_sentiment(moves, latest, readings)
     crypto = analyze_crypto(snapshot, moves)
     us, hk, cn = (equity_market(m, snapshot, moves) for m in ("US", "HK", "CN"))
-    divergences = rank_divergences(moves, crypto.stablecoins)
+    divergences = rank_divergences(moves, crypto.stablecoins, readings.z)
     notes = history_warnings(checked)
     coverage = coverage_warnings(snapshot)
     warnings = coverage + notes
     risks = risk_matrix(RiskInputs(sentiment, crypto, us, hk, cn, coverage))
+    found = read_history(moves, readings, sentiment, (r.key for r in risks))
     ideas = action_plan(PlanInputs(sentiment, crypto, divergences, risks))
     edition = as_of.astimezone(zone).date()
     return Analysis(
@@ -151,4 +158,7 @@ def analyze(snapshot: MarketSnapshot, as_of: datetime, zone: tzinfo,
         # a history that could not be read is named, and changes nothing else
         warnings=warnings + tuple(f"history: {gap}" for gap in history.gaps),
         macro=macro_readings(snapshot, history, market_session(snapshot, "US")),
-        thresholds=dict(rules.THRESHOLDS), checks=checked.checks, history_notes=notes)
+        thresholds=dict(rules.THRESHOLDS), checks=checked.checks, history_notes=notes,
+        evidence=readings.evidence, levels=found.levels, comovement=found.comovement,
+        base_rates=found.base_rates,
+        scale_note=scale_note(moves, readings.evidence, bool(history)))

@@ -102,7 +102,7 @@ def pair_crypto_against_reversed_equity(x: PlanInputs) -> Idea | None:
 
 
 def hedge_crypto_beta(x: PlanInputs) -> Idea | None:
-    beta = x.sentiment.crypto_beta_spx
+    beta = x.sentiment.crypto_move_ratio_spx
     if x.sentiment.crypto_state is not CryptoState.AMPLIFYING or beta is None:
         return None
     return Idea("moderate",

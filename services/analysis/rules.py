@@ -5,6 +5,7 @@ Changing a threshold here changes the report everywhere; tests cover each rule w
 
 from __future__ import annotations
 
+from services.models.analysis import STRONG_Z as MODEL_STRONG_Z
 from services.models.analysis import CryptoState, LinkState, Verdict
 
 # --- thresholds (percent, percentage points, USD) -------------------------------------------
@@ -25,6 +26,9 @@ TECH_DRAWDOWN_PCT = -2.0  # an index falling at least this much is a drawdown ri
 REVERSAL_SPREAD_PP = 1.5  # BTC against an equity market, opposite sides, this far apart
 LIKELIHOOD_HIGH = 2.0  # a condition this many times past its threshold is likely
 LIKELIHOOD_MEDIUM = 1.25
+# --- in each instrument's own units (z: the move over its trailing 60-session volatility) ---
+STRONG_Z = MODEL_STRONG_Z  # |z| at least this: a strong move for that asset
+QUIET_Z = 0.5  # |z| under this: a quiet session, taking no side (with history)
 
 THRESHOLDS: dict[str, float] = {
     "flat_pct": FLAT_PCT,
@@ -41,6 +45,8 @@ THRESHOLDS: dict[str, float] = {
     "reversal_spread_pp": REVERSAL_SPREAD_PP,
     "likelihood_high": LIKELIHOOD_HIGH,
     "likelihood_medium": LIKELIHOOD_MEDIUM,
+    "strong_z": STRONG_Z,
+    "quiet_z": QUIET_Z,
 }
 
 
@@ -51,6 +57,76 @@ def direction(change_pct: float) -> int:
     if change_pct <= -FLAT_PCT:
         return -1
     return 0
+
+
+def z_direction(z: float) -> int:
+    """+1 up, −1 down, 0 quiet (|z| under ``QUIET_Z``)."""
+    if z >= QUIET_Z:
+        return 1
+    if z <= -QUIET_Z:
+        return -1
+    return 0
+
+
+def scaled_direction(change_pct: float, z: float | None) -> int:
+    """The direction in the asset's own units when its z is known, else by ``FLAT_PCT``."""
+    return z_direction(z) if z is not None else direction(change_pct)
+
+
+def z_signal(z: float) -> str:
+    """The signal column with history: strong at |z| ≥ ``STRONG_Z``, quiet under ``QUIET_Z``."""
+    if z >= STRONG_Z:
+        return "strong risk-on"
+    if z >= QUIET_Z:
+        return "risk-on"
+    if z > -QUIET_Z:
+        return "quiet"
+    if z > -STRONG_Z:
+        return "risk-off"
+    return "strong risk-off"
+
+
+def scaled_signal(change_pct: float | None, z: float | None) -> str:
+    if change_pct is None:
+        return "missing"
+    return z_signal(z) if z is not None else signal(change_pct)
+
+
+def us_band(z: float) -> str:
+    """Today's US session by its z, the state it hands to Asia's next session."""
+    if z <= -STRONG_Z:
+        return "strong_down"
+    if z <= -QUIET_Z:
+        return "down"
+    if z < QUIET_Z:
+        return "quiet"
+    if z < STRONG_Z:
+        return "up"
+    return "strong_up"
+
+
+def classify_lead(leader_pct: float, follower_pct: float, leader_z: float | None,
+                  follower_z: float | None) -> LinkState:
+    """``classify_link`` in each market's own units when both z are known (a quiet leader is
+    no lead; amplified means the follower moved 1.5× as many of its own σ), else in percent."""
+    if leader_z is None or follower_z is None:
+        return classify_link(leader_pct, follower_pct)
+    lead, follow = z_direction(leader_z), z_direction(follower_z)
+    if lead == 0:
+        return LinkState.NO_LEAD
+    if follow == 0:
+        return LinkState.MUTED
+    if lead != follow:
+        return LinkState.BROKEN
+    if abs(follower_z) >= AMPLIFY_RATIO * abs(leader_z):
+        return LinkState.AMPLIFIED
+    return LinkState.FOLLOWED
+
+
+def same_hours_state(a_direction: int, b_direction: int) -> LinkState:
+    """Two markets trading at the same time: together when they took the same side (or both
+    were quiet), apart otherwise. Neither leads."""
+    return LinkState.TOGETHER if a_direction == b_direction else LinkState.APART
 
 
 def signal(change_pct: float | None) -> str:
@@ -104,8 +180,28 @@ def classify_crypto(equity_pct: float, btc_pct: float) -> CryptoState:
     return CryptoState.TRACKING
 
 
-def one_day_beta(asset_pct: float, base_pct: float) -> float | None:
-    """Ratio of the two session moves; undefined when the base move is flat."""
+def classify_crypto_scaled(equity_pct: float, btc_pct: float, equity_z: float | None,
+                           btc_z: float | None) -> CryptoState:
+    """``classify_crypto`` in each asset's own σ when both are known: BTC +0.9 % on a day
+    when that is +0.3σ for it is quiet (decoupled from a falling equity market), not reversed;
+    amplifying means BTC moved more of its own σ than the equity market did of its own."""
+    if equity_z is None or btc_z is None:
+        return classify_crypto(equity_pct, btc_pct)
+    eq, btc = z_direction(equity_z), z_direction(btc_z)
+    if eq == 0 and btc == 0:
+        return CryptoState.TRACKING
+    if eq == 0 or btc == 0:
+        return CryptoState.DECOUPLED
+    if eq != btc:
+        return CryptoState.REVERSED
+    if abs(btc_z) >= abs(equity_z):
+        return CryptoState.AMPLIFYING
+    return CryptoState.TRACKING
+
+
+def move_ratio(asset_pct: float, base_pct: float) -> float | None:
+    """Ratio of two session moves (a one-day move ratio, not a beta: ``comovement`` has the
+    betas); undefined when the base move is flat."""
     if abs(base_pct) < FLAT_PCT:
         return None
     return asset_pct / base_pct

@@ -5,14 +5,17 @@ Each series has its sources, tried in order until one gives closes:
 - the A-share and Hong Kong indices: Eastmoney's daily klines (``api/qt/stock/kline/get``,
   ``klt=101``), then a Yahoo chart. Yahoo serves the Hong Kong indices only with short ranges,
   so their year comes from Eastmoney;
-- the US indices, the sector ETFs, the macro quotes and the coins: one Yahoo chart each
-  (``interval=1d`` over the shortest range that covers ``days``; a coin's daily bar is its
-  UTC day);
+- the US indices, the sector ETFs, the macro quotes and the coins: Yahoo's spark batches (as the
+  build asks for them: ``yahoo.SPARK_BATCH`` symbols a request, each answered in a chart's own
+  shape), ``interval=1d`` over the shortest range that covers ``days`` (a coin's daily bar is
+  its UTC day). A symbol its batch does not answer (the batch failed, left it out or garbled
+  it) is asked for on its own, as a chart;
 - USDT, USDC and DAI supply: DefiLlama's stablecoin charts.
 
-Only closes of completed sessions are kept (``market_data.closes``). Every request goes through
-one ``Fetcher`` (the product's retry policy and per-upstream limits). A series that no source
-could give is named with the reason; the others are kept. ``backfill_into`` stores what came
+All requests start at once. Only closes of completed sessions are kept
+(``market_data.closes``). Every request goes through one ``Fetcher`` (the product's retry
+policy and per-upstream limits). A series that no source could give is named with the reason;
+the others are kept. ``backfill_into`` stores what came
 back in the history store (an upsert: running it again refreshes, never duplicates).
 """
 
@@ -20,12 +23,12 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Awaitable, Callable, Collection
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
-from services.errors import UpstreamError
+from services.errors import UpstreamError, UpstreamFormatError
 from services.history_io import KNOWN_UNITS
 from services.market_data.calendars import EXCHANGES, Calendars, CalendarView
 from services.market_data.closes import chart_closes, closed
@@ -57,7 +60,10 @@ MACRO_SYMBOLS: dict[str, str] = {"DXY": "DX-Y.NYB", "TNX": "^TNX", "GOLD_FUT": "
                                  "WTI_FUT": "CL=F", "VIX": "^VIX", "USDCNH": "CNH=X"}
 YAHOO_HISTORY = {**MACRO_SYMBOLS, **yahoo.SYMBOLS}
 
-KLINE, CHART, SUPPLY = "eastmoney kline", "yahoo chart", "defillama stablecoin chart"
+KLINE, SPARK, CHART = "eastmoney kline", "yahoo spark", "yahoo chart"
+SUPPLY = "defillama stablecoin chart"
+# A spark batch's answer, by Yahoo symbol (``yahoo.split_spark``), once it has come.
+SparkAnswers = Mapping[str, "asyncio.Future[dict[str, Any]]"]
 
 
 class BackfillSettings(Protocol):
@@ -81,16 +87,20 @@ class Plan:
 
 def _plans() -> tuple[Plan, ...]:
     plans = [Plan(i.id, "index", i.market, (KLINE, CHART)) for i in CN_INDICES + HK_INDICES]
-    plans += [Plan(i.id, "index", i.market, (CHART,)) for i in US_INDICES]
-    plans += [Plan(i.id, "usd", i.market, (CHART,)) for i in SECTOR_ETFS]
-    plans += [Plan(i, KNOWN_UNITS.get(i, "index"), "MACRO", (CHART,)) for i in MACRO_SYMBOLS]
-    plans += [Plan(i.id, "usd", "CRYPTO", (CHART,)) for i in COINS]
+    plans += [Plan(i.id, "index", i.market, (SPARK, CHART)) for i in US_INDICES]
+    plans += [Plan(i.id, "usd", i.market, (SPARK, CHART)) for i in SECTOR_ETFS]
+    plans += [Plan(i, KNOWN_UNITS.get(i, "index"), "MACRO", (SPARK, CHART))
+              for i in MACRO_SYMBOLS]
+    plans += [Plan(i.id, "usd", "CRYPTO", (SPARK, CHART)) for i in COINS]
     plans += [Plan(i, "usd", "CRYPTO", (SUPPLY,)) for i in defillama.SUPPLY_IDS]
     return tuple(plans)
 
 
 PLANS = _plans()
 BY_ID = {plan.id: plan for plan in PLANS}
+# The series the bot keeps in its history store (a backfill's, a live build's and an edition's
+# closes are all among them): what its editions read from the store.
+KEPT_SERIES = frozenset(BY_ID)
 EQUITY_INDICES = tuple(i.id for i in US_INDICES + HK_INDICES + CN_INDICES)
 
 
@@ -111,6 +121,7 @@ class Outcome:
 class Backfill:
     outcomes: tuple[Outcome, ...]
     requests: int  # HTTP requests sent, retries included
+    requests_by_upstream: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def history(self) -> History:
@@ -155,17 +166,45 @@ class Backfiller:
         views = {market: self._calendars.at(market, now) if self._calendars else None
                  for market in EXCHANGES}
         since = now.date() - timedelta(days=days)
-        outcomes = await asyncio.gather(*(self._one(fetcher, plan, now, days, since,
-                                                    views.get(plan.market))
-                                          for plan in plans))
-        return Backfill(tuple(outcomes), sum(fetcher.sent.values()))
+        sparks = self._sparks(fetcher, [p.id for p in plans if SPARK in p.sources], days)
+        try:
+            outcomes = await asyncio.gather(*(self._one(fetcher, plan, now, days, since,
+                                                        views.get(plan.market), sparks)
+                                              for plan in plans))
+        finally:
+            for batch in set(sparks.values()):
+                batch.cancel()
+            await asyncio.gather(*sparks.values(), return_exceptions=True)
+        return Backfill(tuple(outcomes), sum(fetcher.sent.values()), dict(fetcher.sent))
+
+    def _sparks(self, fetcher: Fetcher, ids: list[str], days: int
+                ) -> dict[str, asyncio.Future[dict[str, Any]]]:
+        """One spark request per ``yahoo.SPARK_BATCH`` of ``ids``, all started now: each
+        symbol's batch, by Yahoo symbol."""
+        symbols = [YAHOO_HISTORY[i] for i in ids]
+        batches: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        for at in range(0, len(symbols), yahoo.SPARK_BATCH):
+            batch = tuple(symbols[at:at + yahoo.SPARK_BATCH])
+            answer = asyncio.ensure_future(self._spark(fetcher, batch, yahoo_range(days)))
+            batches |= dict.fromkeys(batch, answer)
+        return batches
+
+    async def _spark(self, fetcher: Fetcher, symbols: tuple[str, ...], range_: str
+                     ) -> dict[str, Any]:
+        request = yahoo.spark_request(self._settings.yahoo_base_url, symbols, range_)
+        fetched = await fetcher.get(request)
+        return yahoo.split_spark(decode_json(fetched.body, request.source))
 
     async def _one(self, fetcher: Fetcher, plan: Plan, now: datetime, days: int, since: date,
-                   calendar: CalendarView | None) -> Outcome:
+                   calendar: CalendarView | None, sparks: SparkAnswers) -> Outcome:
         problems: list[str] = []
         for source in plan.sources:
             try:
-                closes, label = await self._fetch(fetcher, source, plan, now, days, calendar)
+                if source == SPARK:
+                    closes, label = await self._from_spark(sparks, plan, now, calendar)
+                else:
+                    closes, label = await self._fetch(fetcher, source, plan, now, days,
+                                                      calendar)
             except UpstreamError as exc:
                 problems.append(f"{source}: {exc.reason}")
                 continue
@@ -175,6 +214,16 @@ class Backfiller:
                 continue
             return Outcome(plan.id, Series(plan.id, label, plan.unit, kept), tuple(problems))
         return Outcome(plan.id, None, tuple(problems))
+
+    async def _from_spark(self, sparks: SparkAnswers, plan: Plan, now: datetime,
+                          calendar: CalendarView | None
+                          ) -> tuple[tuple[tuple[date, float], ...], str]:
+        symbol = YAHOO_HISTORY[plan.id]
+        payload = (await asyncio.shield(sparks[symbol])).get(symbol)
+        if payload is None:
+            raise UpstreamFormatError(SPARK, f"{symbol} not in the answer")
+        series = yahoo.parse_chart(payload, now=now)
+        return chart_closes(series, payload, now, calendar), f"yahoo {symbol} daily close"
 
     async def _fetch(self, fetcher: Fetcher, source: str, plan: Plan, now: datetime, days: int,
                      calendar: CalendarView | None

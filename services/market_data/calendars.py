@@ -66,7 +66,7 @@ class MarketCalendar:
         if start > end:
             return start, end, ()
         sessions = self.calendar.sessions_in_range(_ts(start), _ts(end))
-        return start, end, tuple(_day(s) for s in sessions)
+        return start, end, tuple(sessions.date)  # a build makes this view: keep it quick
 
     @cached_property
     def _in_window(self) -> frozenset[date]:
@@ -119,8 +119,7 @@ class MarketCalendar:
             return local_day < self.first_day  # before the calendar: coverage_problem says so
         start = max(self.first_day, date(local_day.year, 1, 1))
         end = min(self.last_day, date(local_day.year, 12, 31))
-        weekdays = sum(1 for n in range((end - start).days + 1)
-                       if (start + timedelta(days=n)).weekday() < SATURDAY)
+        weekdays = _weekdays(start, end)
         sessions = len(self.calendar.sessions_in_range(_ts(start), _ts(end)))
         return sessions < weekdays
 
@@ -177,7 +176,8 @@ class InferredSessions:
 class Weekdays:
     """Bars of instruments that trade round the clock on weekdays (futures, FX, the dollar
     index): a weekend day is no session; any weekday may be one, and which sessions have
-    completed is the data's to say (the live bar of the day still trading is not a close)."""
+    completed is not known here: every day before today, in the exchange's time zone, has
+    (``yahoo.closed_bars``), and the bar Yahoo marks live is not a close."""
 
     def is_session(self, day: date) -> bool | None:
         return False if day.weekday() >= SATURDAY else None
@@ -230,6 +230,14 @@ class Calendars:
             return view
         zone, close = CLOSES[market]
         return InferredSessions(market, view.exchange, now, ZoneInfo(zone), close)
+
+
+def _weekdays(start: date, end: date) -> int:
+    """Monday to Friday from ``start`` to ``end``, both included."""
+    days = (end - start).days + 1
+    weeks, rest = divmod(days, 7)
+    return weeks * 5 + sum(1 for n in range(rest)
+                           if (start.weekday() + n) % 7 < SATURDAY)
 
 
 def _ts(day: date) -> Any:

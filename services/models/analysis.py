@@ -22,6 +22,9 @@ class LinkState(StrEnum):
     MUTED = "muted"  # the leader moved, the follower stayed flat
     NO_LEAD = "no lead"  # the leader itself was flat
     NOT_COMPARABLE = "not comparable"  # missing data or an older session
+    # Two markets trading in the same hours (Hong Kong and the A-shares): no lead either way.
+    TOGETHER = "moved together"
+    APART = "moved apart"
 
 
 class CryptoState(StrEnum):
@@ -48,6 +51,7 @@ class Timing(StrEnum):
     NEXT_SESSION = "next session"  # the follower traded after the leader's session: a reaction
     SAME_DATE = "same date"  # same trading date; for US→HK, HK closed before the US opened
     OLDER = "older"  # the follower's last session is older: not comparable
+    SAME_HOURS = "same hours"  # both traded at the same time (HK and the A-shares)
 
 
 @dataclass(frozen=True)
@@ -109,9 +113,15 @@ class ChainLink:
     follower: Move | None
     state: LinkState
     timing: Timing | None
-    ratio: float | None  # follower % / leader %
+    ratio: float | None  # follower % / leader %: a one-day move ratio, not a beta
     spread_pp: float | None  # follower % − leader %
     note: str
+    # The leader's and follower's moves in their own standard deviations (None without history).
+    leader_z: float | None = None
+    follower_z: float | None = None
+    # The leader's move read from the history (the US session that led HK's session), not
+    # from the snapshot.
+    leader_from_history: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,8 +141,25 @@ class CryptoLink:
     equity: Move
     btc: Move
     state: CryptoState
-    beta: float | None  # BTC % / equity % over the session (one-day move ratio)
+    move_ratio: float | None  # BTC % / equity % over the session (a one-day ratio, not a beta)
     spread_pp: float
+    # What BTC's move measures against this session (``sessions.crypto_window``): the UTC day
+    # of the session from the history, or the snapshot's own window when they differ.
+    window: str = ""
+    matched: bool = False  # BTC's window is the one matched to the equity session
+
+
+@dataclass(frozen=True)
+class Setup:
+    """The latest US session sets up Asia's next sessions (``sessions.us_setup``).
+
+    ``followers`` are the markets whose next session opens after this US close (Hong Kong and
+    the A-shares, unless their own session of the same date is still to come)."""
+
+    us: Move
+    z: float | None
+    followers: tuple[str, ...]
+    base_rate_key: str | None  # the ``Analysis.base_rates`` entry for this US state
 
 
 @dataclass(frozen=True)
@@ -142,11 +169,13 @@ class Sentiment:
     cn_split: Split | None
     crypto_links: tuple[CryptoLink, ...]  # BTC against each current equity headline
     crypto_state: CryptoState  # against the S&P 500
-    crypto_beta_spx: float | None
+    crypto_move_ratio_spx: float | None  # one day's BTC % / S&P 500 %, not a beta
     verdict: Verdict
     verdict_reason: str
     latest_session: date | None
     closed_markets: tuple[str, ...]
+    setup: Setup | None = None  # today's US session and the Asian sessions it leads
+    scale: str = "fixed"  # "z" when every current headline move has its z, else "fixed"
 
 
 @dataclass(frozen=True)
@@ -267,6 +296,9 @@ class Divergence:
     spread_usd: float | None
     explanation: str
     implication: str
+    # a's z minus b's z: the gap in each move's own units (None when either has no z); the
+    # divergences are ranked by it when every pair has one, pp still shown.
+    spread_z: float | None = None
 
 
 @dataclass(frozen=True)
@@ -317,6 +349,101 @@ class Evidence:
     n_year: int
     recent: tuple[tuple[date, float], ...]
     source: str
+    # Rank of the return among the last year's (1 = the worst / the best of ``n_year``), the
+    # session's own return not counted among them.
+    worst_rank: int | None = None
+    best_rank: int | None = None
+
+    @property
+    def strong(self) -> bool:
+        """|z| ≥ 2: a strong move for this asset (``rules.STRONG_Z``)."""
+        return self.z is not None and abs(self.z) >= STRONG_Z
+
+
+@dataclass(frozen=True)
+class CoMovement:
+    """Rolling correlation and beta of ``asset``'s returns on ``base``'s over matched windows
+    (``analysis.comovement``). ``beta`` is cov(asset, base) / var(base) over the same ``n``
+    pairs; both None with fewer than ``comovement.MIN_PAIRS`` pairs. ``window`` names what is
+    matched (``"US sessions; BTC over the same close-to-close UTC days"``)."""
+
+    key: str  # btc_spx | hsi_us | chinext_sse
+    asset: str
+    base: str
+    correlation: float | None
+    beta: float | None
+    n: int
+    first: date | None  # the first and last session of the window
+    last: date | None
+    window: str
+
+
+@dataclass(frozen=True)
+class Levels:
+    """Where an instrument closed against its last 52 weeks (``analysis.levels``).
+
+    ``from_high_pct`` ≤ 0 is the drawdown from the 52-week high; ``from_low_pct`` ≥ 0 the
+    distance above the low. ``ma50``/``ma200`` are simple moving averages of closes (None with
+    fewer closes). ``streak`` counts sessions in a row in the same direction up to ``session``
+    (−5: five down in a row; 0: the last session was unchanged). ``full_year`` is False when
+    the history starts inside the 52 weeks: the high and low are then the history's
+    (``since``)."""
+
+    id: str
+    session: date
+    close: float
+    high: float
+    high_on: date
+    low: float
+    low_on: date
+    from_high_pct: float
+    from_low_pct: float
+    ma50: float | None
+    ma200: float | None
+    streak: int
+    n: int  # closes in the window
+    since: date
+    full_year: bool
+    source: str
+
+
+BASE_RATE_MIN_CASES = 20  # fewer cases: "too few cases (n)", never a rate
+STRONG_Z = 2.0  # |z| at least this is a strong move for its asset (``rules.STRONG_Z``)
+
+
+@dataclass(frozen=True)
+class BaseRate:
+    """How often a condition held in the history and what followed in the next session.
+
+    ``n`` days held the condition with a next session of ``target`` to read; ``days`` could be
+    tested at all. ``up`` of the ``n`` next sessions rose (a change above zero).
+    ``median_next_pct`` is their median change. Below ``base_rates.MIN_CASES`` the report says
+    "too few cases (n)" instead of a rate (``shown``). ``today`` is whether it holds on the
+    edition's session (None: cannot be read today)."""
+
+    key: str
+    label: str
+    target: str
+    n: int
+    days: int
+    up: int
+    median_next_pct: float | None
+    first: date | None
+    last: date | None
+    today: bool | None = None
+
+    @property
+    def shown(self) -> bool:
+        return self.n >= BASE_RATE_MIN_CASES
+
+    @property
+    def up_share_pct(self) -> float | None:
+        return 100 * self.up / self.n if self.n else None
+
+    @property
+    def held_share_pct(self) -> float | None:
+        """Share of the tested days on which the condition held (its firing rate)."""
+        return 100 * self.n / self.days if self.days else None
 
 
 @dataclass(frozen=True)
@@ -357,6 +484,13 @@ class Analysis:
     thresholds: dict[str, float] = field(default_factory=dict)
     session_note: str | None = None  # a weekend edition: equities closed, last sessions named
     evidence: Mapping[str, Evidence] = field(default_factory=dict)  # by quote id
+    levels: Mapping[str, Levels] = field(default_factory=dict)  # by quote id
+    comovement: Mapping[str, CoMovement] = field(default_factory=dict)  # by key
+    # By condition name: chain states (``chain.us_hk.followed``), the US setup
+    # (``setup.us.strong_down``) and risk conditions (``risk.index_drawdown``).
+    base_rates: Mapping[str, BaseRate] = field(default_factory=dict)
+    # Said when some move has no z (fewer than 40 sessions of history): fixed thresholds.
+    scale_note: str | None = None
     checks: tuple[QuoteCheck, ...] = ()  # quotes the history contradicted (cross-check)
     history_notes: tuple[str, ...] = ()  # the cross-check's lines (also in ``warnings``)
     macro: tuple[MacroReading, ...] = ()  # in MACRO order: every one, missing or not

@@ -34,6 +34,8 @@ class Kind(StrEnum):
     CNY = "¥"
     MONEY = "money"  # a scale without a currency ("90.4B")
     BARE = "bare"  # a plain number: a level, a count, a ratio or a price
+    SIGMA = "σ"  # a move in its own standard deviations ("-2.0σ", "2 sigma")
+    RANK = "rank"  # "the 16th-worst" (sign -1) or "the 3rd-best" (sign +1) session
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ class Written:
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 _SCALE = r"trillion|billion|million|thousand|trn|tn|bn|mn|[TBMK]|[mk]"
 _UNIT = (r"%|percentage\s+points?\b|per\s?cent\b|pp\b|ppts?\b|p\.p\.|basis\s+points?\b|bps?\b"
-         r"|x\b|×|times\b|points?\b|pts?\b")
+         r"|x\b|×|times\b|points?\b|pts?\b|σ|sigmas?\b|standard\s+deviations?\b")
 _SIGNS = r"+\-\u2212\u2013"  # plus, hyphen-minus, minus sign, en dash (as a class)
 
 FIGURE = re.compile(
@@ -83,7 +85,7 @@ SCALES: dict[str, float] = {
 }
 
 _UNIT_ZH = (r"%|％|个百分点|百分点|个基点|基点|percentage\s+points?\b|pp\b|ppts?\b|bps?\b"
-            r"|倍|x\b|×|points?\b|个点|点")
+            r"|倍|x\b|×|σ|个标准差|标准差|points?\b|个点|点")
 FIGURE_ZH = re.compile(
     rf"""(?<![A-Za-z0-9_.,/])
     (?P<sign>[{_SIGNS}])?
@@ -160,6 +162,8 @@ def _kind(unit: str | None, currency: str | None, scale: str | None) -> Kind:
             return Kind.PCT
         if u in ("x", "×", "times", "倍"):
             return Kind.RATIO
+        if u in ("σ", "个标准差", "标准差") or u.startswith(("sigma", "standard")):
+            return Kind.SIGMA
         return Kind.POINTS
     if currency:
         c = currency.strip().lower()
@@ -233,6 +237,34 @@ def _link_ranges(found: list[Written], text: str) -> list[Written]:
 
 
 
+# "the 16th-worst day of the year", "12th worst session", "3rd-best": a rank among sessions.
+RANK = re.compile(r"(?<![\w.,])(?P<num>\d{1,4})(?:st|nd|rd|th)[- ]"
+                  r"(?P<way>worst|best|weakest|strongest|lowest|highest|largest|biggest)\b",
+                  re.IGNORECASE)
+RANK_DOWN = ("worst", "weakest", "lowest")
+
+
+def _ranks(masked: str, text: str) -> list[Written]:
+    found = []
+    for m in RANK.finditer(masked):
+        sign = -1 if m.group("way").lower() in RANK_DOWN else 1
+        found.append(Written(text[m.start():m.end()], m.start(), m.end(),
+                             float(m.group("num")), sign, 0.5, Kind.RANK))
+    return found
+
+
+# Chinese: "第16差" (16th-worst), "第3好" (3rd-best), as the Chinese report writes a rank
+# ("251个交易日中第16差"); "倒数第16" is not a rank of this kind and stays masked.
+RANK_ZH = re.compile(r"(?<!倒数)第(?P<num>\d{1,4})(?P<way>差|弱|低|好|强|高)")
+RANK_DOWN_ZH = ("差", "弱", "低")
+
+
+def _ranks_zh(text: str) -> list[Written]:
+    return [Written(m.group(0), m.start(), m.end(), float(m.group("num")),
+                    -1 if m.group("way") in RANK_DOWN_ZH else 1, 0.5, Kind.RANK)
+            for m in RANK_ZH.finditer(text)]
+
+
 def read_figures(text: str, names: Iterable[str] = (), language: str = "en") -> list[Written]:
     """Every figure in ``text``, in order. ``names`` are data names to mask ("Uniswap V4");
     ``language="zh"`` reads Chinese units and boundaries too."""
@@ -240,6 +272,10 @@ def read_figures(text: str, names: Iterable[str] = (), language: str = "en") -> 
     pattern = FIGURE_ZH if language == "zh" else FIGURE
     found = [w for m in pattern.finditer(masked) if (w := _read(m)) is not None]
     found = [replace(w, text=text[w.start:w.end]) for w in found]
+    ranks = _ranks(masked, text) if language != "zh" else _ranks_zh(text)
+    if ranks:
+        found = sorted([w for w in found if not any(r.start <= w.start < r.end for r in ranks)]
+                       + ranks, key=lambda w: w.start)
     return _link_ranges(found, text)
 
 

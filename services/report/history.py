@@ -1,9 +1,17 @@
 """The history an edition is read against, and the day's closes it leaves behind.
 
 ``StoredHistory`` reads the history store before an edition is analysed and, once the edition
-is built, appends the snapshot's closes (``record``). Reading never fails an edition: a store
-that cannot be read within ``READ_TIMEOUT_S`` gives an empty ``History`` whose ``gaps`` name the
-failure (the analysis lists it in the warnings) and the day is read as without history.
+is built, appends the snapshot's closes (``record``). Given ``series`` (the series the bot
+keeps: what ``history backfill`` fetches, the bot passes them), it reads those and the
+snapshot's quotes' only (``edition_ids``): the store also keeps what it was given for no
+edition (the shared year imported whole brings a FRED 10-year, WTI spot, the CNY fixing), and
+an edition that read those would list them as "history kept for series without a quote today",
+day after day. That line stays for a history given with the day (``--history``, the sample's
+year), whose extra series are listed once, and for a kept series whose quote is missing today.
+
+Reading never fails an edition: a store that cannot be read within ``READ_TIMEOUT_S`` gives an
+empty ``History`` whose ``gaps`` name the failure (the analysis lists it in the warnings) and
+the day is read as without history.
 Recording is best effort: a failure is logged, the edition stands.
 
 Which closes are recorded (``closes_to_record``, pure): equity and macro quotes with a close
@@ -116,6 +124,21 @@ def _unit(quote: Quote) -> Unit:
     return "usd" if quote.kind == "etf" else "index"
 
 
+def edition_ids(snapshot: MarketSnapshot, series: Collection[str]) -> frozenset[str]:
+    """The series an edition of ``snapshot`` reads from the store: its quotes' (the
+    cross-check, the day's closes to record) and ``series`` (the macro layer's, the supplies',
+    every index's past for the base rates, with or without a quote today)."""
+    return frozenset(q.id for q in snapshot.quotes) | frozenset(series)
+
+
+def unreadable(why: str) -> History:
+    """The history of an edition whose store could not be read: empty, the gap named (the
+    analysis lists it in the warnings)."""
+    log.warning("history store unreadable (%s); the edition is read without history", why)
+    return History(gaps=(f"the history store could not be read ({why}); this edition is read "
+                         "without history",))
+
+
 class StoredHistory:
     """The history store as an edition's history (``services.report.editions.EditionHistory``);
     ``record`` false reads only (an edition of a given file must not write its quotes into the
@@ -123,8 +146,10 @@ class StoredHistory:
 
     def __init__(self, store: ClosesStore, record: bool = True,
                  lookback_days: int = LOOKBACK_DAYS,
-                 read_timeout_s: float = READ_TIMEOUT_S) -> None:
+                 read_timeout_s: float = READ_TIMEOUT_S,
+                 series: Collection[str] | None = None) -> None:
         self._store = store
+        self._series = series  # None: every series stored
         self._record = record
         self._lookback = timedelta(days=lookback_days)
         self._timeout = read_timeout_s
@@ -133,13 +158,12 @@ class StoredHistory:
         since = snapshot.generated_at.date() - self._lookback
         try:
             async with asyncio.timeout(self._timeout):
-                return await self._store.read_all(since)
+                if self._series is None:
+                    return await self._store.read_all(since)
+                return await self._store.read(edition_ids(snapshot, self._series), since)
         except (SQLAlchemyError, OSError, TimeoutError) as exc:
             why = "no answer in time" if isinstance(exc, TimeoutError) else type(exc).__name__
-            log.warning("history store unreadable (%s); the edition is read without history",
-                        why)
-            return History(gaps=(f"the history store could not be read ({why}); this edition "
-                                 "is read without history",))
+            return unreadable(why)
 
     async def record(self, snapshot: MarketSnapshot, history: History,
                      doubtful: Collection[str] = ()) -> int:

@@ -20,14 +20,14 @@ TABLE_HEADERS: frozenset[str] = frozenset({
     N_("Category"), N_("Avg 1d"), N_("Listed"), N_("Leader"),
     N_("Protocol"), N_("TVL"), N_("1d"), N_("DEX"), N_("Volume 24h"),
     N_("Index"), N_("#"), N_("Pair"), N_("Spread"),
-    N_("Risk"), N_("Impact"), N_("Likelihood"),
+    N_("Risk"), N_("Impact"), N_("Likelihood"), N_("σ gap"),
     N_("Macro"), N_("Source"),
 })
 HEADINGS: frozenset[str] = frozenset({
     N_("Transmission chain"), N_("Price action"), N_("Stablecoin supply"),
     N_("TVL by category"), N_("DEX volume"), N_("Anomalies (not read as signals)"),
     N_("Dispersion"), N_("Sector rotation"), N_("The lead for Asia"), N_("Against the US"),
-    N_("Internals"), N_("Against Hong Kong"),
+    N_("Internals"), N_("Against Hong Kong"), N_("With Hong Kong"), N_("Levels and trend"),
     N_("Conservative"), N_("Moderate"), N_("Aggressive"),
     N_("Macro"), N_("Checked against history"),
 })

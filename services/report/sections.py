@@ -20,6 +20,14 @@ from services.models.analysis import (
 )
 from services.models.report import Block, Bullets, Heading, Paragraph, Table, Tree
 from services.models.snapshot import BREADTH_SCOPE
+from services.report.evidence_text import (
+    COMOVE_NAMES,
+    base_rate_words,
+    comovement_words,
+    evidence_of,
+    level_words,
+    sigma_words,
+)
 
 TOP_PROTOCOLS = 8
 TOP_DEXES = 6
@@ -29,37 +37,88 @@ def _missing(items: list[str] | tuple[str, ...]) -> tuple[Block, ...]:
     return (Paragraph(", ".join(items), lead="Missing:", note=True),) if items else ()
 
 
-def _signal_or_session(move: Move) -> str:
+def _signal_or_session(move: Move, a: Analysis | None = None) -> str:
+    """The signal column: in the move's own σ when its history gives one (``-2.0σ, strong
+    risk-off``), else by the fixed thresholds."""
     if move.closed:
         return f"closed - last session {fmt.day(move.session)}"
     if move.stale:
         return f"stale - {fmt.day(move.session)}"
+    e = evidence_of(a, move) if a is not None else None
+    if e is not None and e.z is not None:
+        return f"{fmt.sigma(e.z)} {rules.z_signal(e.z)}"
     return rules.signal(move.change_pct)
 
 
 # --- 2. risk sentiment ---------------------------------------------------------------------
 
-LINK_NAME = {"us_hk": "US → HK", "hk_cn": "HK → A-shares"}
+LINK_NAME = {"us_hk": "US → HK", "hk_cn": "HK and A-shares"}
 
 
-def link_line(link: ChainLink) -> Paragraph:
+def _moved(move: Move, z: float | None, with_session: bool = False) -> str:
+    """``S&P 500 -0.27% (-0.4σ)``, with its session when asked."""
+    when = f" {fmt.day(move.session)}" if with_session and move.session else ""
+    sigma = f" ({fmt.sigma(z)})" if z is not None else ""
+    return f"{short_name(move)}{when} {fmt.pct(move.change_pct)}{sigma}"
+
+
+def _base_rate_clause(a: Analysis | None, key: str, what: str) -> str:
+    rate = a.base_rates.get(key) if a is not None else None
+    if rate is None:
+        return ""
+    return f" {what}: {base_rate_words(rate)}"
+
+
+def link_line(link: ChainLink, a: Analysis | None = None) -> Paragraph:
     name = LINK_NAME.get(link.key, link.key)
     lead, follow = link.leader, link.follower
     if link.state is LinkState.NOT_COMPARABLE:
         return Paragraph(f"not comparable: {link.note}.", lead=f"{name}:")
     assert lead is not None and follow is not None
-    text = (f"{link.state.value}. {short_name(lead)} {fmt.pct(lead.change_pct)}, "
-            f"{short_name(follow)} {fmt.pct(follow.change_pct)}")
-    if link.ratio is not None and link.state in (LinkState.FOLLOWED, LinkState.AMPLIFIED):
-        text += f" (follower/leader move ratio {fmt.ratio(link.ratio)})"
-    elif link.spread_pp is not None and link.state is LinkState.BROKEN:
-        text += f" (a {fmt.gap(link.spread_pp)} gap)"
-    if link.timing is Timing.SAME_DATE and link.key == "us_hk":
-        text += f"; same trading date {fmt.day(follow.session)}: HK closed before the US opened, " \
-                "so this reads direction, not a reaction"
-    elif link.timing is Timing.NEXT_SESSION:
-        text += f"; HK's {fmt.day(follow.session)} session traded after this US close"
-    return Paragraph(text + ".", lead=f"{name}:")
+    if link.timing is Timing.SAME_HOURS:
+        text = (f"{link.state.value} (same hours, neither leads). "
+                f"{_moved(lead, link.leader_z)}, {_moved(follow, link.follower_z)}")
+    else:
+        text = (f"{link.state.value}. {_moved(lead, link.leader_z, True)}, then "
+                f"{_moved(follow, link.follower_z, True)}")
+        if link.ratio is not None and link.state in (LinkState.FOLLOWED, LinkState.AMPLIFIED):
+            text += f" (move ratio {fmt.ratio(link.ratio)})"
+        elif link.spread_pp is not None and link.state is LinkState.BROKEN:
+            text += f" (a {fmt.gap(link.spread_pp)} gap)"
+        if link.timing is Timing.NEXT_SESSION:
+            text += ": the US session closed before HK opened"
+    text += "." + _base_rate_clause(a, f"chain.{link.key}.{link.state.value}",
+                                    "Before, on such days")
+    return Paragraph(text.rstrip(".") + ".", lead=f"{name}:")
+
+
+def setup_line(a: Analysis, with_rank: bool = True) -> Paragraph | None:
+    """Today's US session sets up Asia's next session, with what followed such sessions (its
+    move is in the table above it)."""
+    setup = a.sentiment.setup
+    if setup is None or not setup.followers:
+        return None
+    sigma = sigma_words(evidence_of(a, setup.us), with_rank)
+    asia = " and ".join({"HK": "Hong Kong's", "CN": "the A-shares'"}[m]
+                        for m in setup.followers)
+    text = (f"the S&P 500's {fmt.day(setup.us.session)} session"
+            f"{f' ({sigma})' if sigma else ''} sets up {asia} next session.")
+    if setup.base_rate_key and setup.base_rate_key in a.base_rates:
+        rate = a.base_rates[setup.base_rate_key]
+        text += f" After US sessions like it ({rate.label.split('session ')[-1]}): "
+        text += base_rate_words(rate)
+        cn = a.base_rates.get(setup.base_rate_key + ".cn")
+        if cn is not None and "CN" in setup.followers and cn.shown:
+            text += f"; {base_rate_words(cn)}"
+        text += "."
+    return Paragraph(text, lead="US → Asia next:")
+
+
+def comovement_line(a: Analysis) -> Paragraph | None:
+    if not a.comovement:
+        return None
+    parts = [f"{COMOVE_NAMES[key]} {comovement_words(c)}" for key, c in a.comovement.items()]
+    return Paragraph("; ".join(parts) + ".", lead="60-session co-movement:")
 
 
 def split_line(split: Split | None, label: str) -> Paragraph | None:
@@ -72,17 +131,20 @@ def split_line(split: Split | None, label: str) -> Paragraph | None:
 
 
 def crypto_link_line(links: tuple[CryptoLink, ...]) -> Paragraph:
+    """BTC against each equity session, grouped by the window BTC's move covers."""
     if not links:
         return Paragraph("not comparable: BTC or every equity headline is missing or closed.",
                          lead="Crypto vs equities:")
-    parts = []
+    by_window: dict[tuple[str, float | None], list[CryptoLink]] = {}
     for link in links:
-        beta = (f", one-day beta {fmt.ratio(link.beta)}"
-                if link.beta is not None and link.equity.id == "SPX" else "")
-        parts.append(f"{link.state.value} against {short_name(link.equity)} "
-                     f"({fmt.pct(link.equity.change_pct)}; BTC {fmt.pp(link.spread_pp)}{beta})")
-    return Paragraph(f"BTC {fmt.pct(links[0].btc.change_pct)}: " + "; ".join(parts) + ".",
-                     lead="Crypto vs equities:")
+        by_window.setdefault((link.window, link.btc.change_pct), []).append(link)
+    groups = []
+    for (window, change), group in by_window.items():
+        parts = [f"{link.state.value} against {short_name(link.equity)} "
+                 f"({fmt.pct(link.equity.change_pct)}; BTC {fmt.pp(link.spread_pp)})"
+                 for link in group]
+        groups.append(f"BTC {fmt.pct(change)} ({window}): " + "; ".join(parts))
+    return Paragraph(". ".join(groups) + ".", lead="Crypto vs equities:")
 
 
 def risk_sentiment(a: Analysis) -> tuple[Block, ...]:
@@ -92,13 +154,22 @@ def risk_sentiment(a: Analysis) -> tuple[Block, ...]:
         m = row.move
         close = fmt.price_usd(m.close) if m and row.market == "CRYPTO" else \
             fmt.level(m.close if m else None)
-        rows.append((row.label, close, fmt.pct(m.change_pct if m else None), row.signal))
+        e = evidence_of(a, m)
+        signal = f"{fmt.sigma(e.z)} {row.signal}" if e is not None and e.z is not None \
+            and not (m and (m.closed or m.stale)) else row.signal
+        rows.append((row.label, close, fmt.pct(m.change_pct if m else None), signal))
     rows += [(*macro_figures(r), "") for r in a.macro]
-    chain: list[Paragraph] = [link_line(link) for link in s.links]
+    chain: list[Paragraph] = [link_line(link, a) for link in s.links]
+    setup = setup_line(a)
+    if setup:
+        chain.append(setup)
     cn_split = split_line(s.cn_split, "Inside A-shares:")
     if cn_split:
         chain.append(cn_split)
     chain.append(crypto_link_line(s.crypto_links))
+    comove = comovement_line(a)
+    if comove:
+        chain.append(comove)
     blocks: list[Block] = [
         *((Paragraph(a.session_note, note=True),) if a.session_note else ()),
         Table(("Market", "Close", "Change", "Signal"), tuple(rows), "lrrl"),
@@ -106,11 +177,14 @@ def risk_sentiment(a: Analysis) -> tuple[Block, ...]:
         Heading("Transmission chain"), Bullets(tuple(chain)),
         Paragraph(f"{s.verdict.value} - {s.verdict_reason}.", lead="Verdict:"),
         Paragraph(f"{crypto_window_note(a)}; equity changes are session over session. "
-                  "BTC's one-day beta is its move divided by the S&P 500's move.", note=True),
+                  f"{SCALE_NOTE if a.evidence else ''}{a.scale_note or ''}".strip(), note=True),
     ]
     return tuple(blocks)
 
 
+SCALE_NOTE = ("σ is a move over its instrument's volatility of daily returns in the 60 sessions "
+              "before it (strong at 2σ, quiet under 0.5σ); ranks are among the last year's "
+              "sessions; a beta is cov/var over 60 matched sessions, never one day's ratio. ")
 # The source of a figure taken from the history's closes because the snapshot has none.
 FROM_HISTORY = "history"
 
@@ -257,9 +331,9 @@ def crypto_defi(a: Analysis) -> tuple[Block, ...]:
 
 # --- 4-6. equity markets -------------------------------------------------------------------
 
-def index_table(market: EquityMarket) -> Table:
+def index_table(market: EquityMarket, a: Analysis | None = None) -> Table:
     return Table(("Index", "Close", "Change", "Signal"), tuple(
-        (table_name(m), fmt.level(m.close), fmt.pct(m.change_pct), _signal_or_session(m))
+        (table_name(m), fmt.level(m.close), fmt.pct(m.change_pct), _signal_or_session(m, a))
         for m in market.moves if m.kind in (None, "index")), "lrrl")
 
 
@@ -280,6 +354,20 @@ def dispersion(market: EquityMarket) -> tuple[Block, ...]:
     return (Heading("Dispersion"), Bullets(tuple(lines))) if lines else ()
 
 
+def levels_block(a: Analysis, market: EquityMarket) -> tuple[Block, ...]:
+    """Each index against its own year: today's rank, the 52-week high and low, the 50- and
+    200-session averages and the streak (from the history; nothing without it)."""
+    lines = []
+    for m in market.moves:
+        lv = a.levels.get(m.id)
+        if lv is None or m.kind not in (None, "index") or m.closed or m.stale:
+            continue
+        e = evidence_of(a, m)
+        today = f"{sigma_words(e)}; " if sigma_words(e) else ""
+        lines.append(Paragraph(f"{today}{level_words(lv)}.", lead=f"{short_name(m)}:"))
+    return (Heading("Levels and trend"), Bullets(tuple(lines))) if lines else ()
+
+
 def session_note(market: EquityMarket) -> tuple[Block, ...]:
     h = market.headline
     if h is None:
@@ -292,7 +380,7 @@ def session_note(market: EquityMarket) -> tuple[Block, ...]:
 
 def us(a: Analysis) -> tuple[Block, ...]:
     m = a.us
-    blocks: list[Block] = [index_table(m), *checked_notes(a, m), *session_note(m),
+    blocks: list[Block] = [index_table(m, a), *checked_notes(a, m), *session_note(m),
                            *dispersion(m)]
     r = m.sectors
     if r is not None:
@@ -305,22 +393,29 @@ def us(a: Analysis) -> tuple[Block, ...]:
                                 "defensive-vs-growth reading is made.", lead="Sectors:",
                                 note=True))
     blocks += macro_block(a)
-    link = next(link for link in a.sentiment.links if link.key == "us_hk")
-    blocks += [Heading("The lead for Asia"), Bullets((link_line(link),))]
+    blocks += levels_block(a, m)
+    setup = setup_line(a, with_rank=False)  # the rank is in the levels above
+    if setup is not None:
+        blocks += [Heading("The lead for Asia"), Bullets((setup,))]
     return tuple(blocks) + _missing(m.missing)
 
 
 def hk(a: Analysis) -> tuple[Block, ...]:
     m = a.hk
     link = next(link for link in a.sentiment.links if link.key == "us_hk")
-    blocks: list[Block] = [index_table(m), *checked_notes(a, m), *session_note(m),
-                           *dispersion(m), Heading("Against the US"), Bullets((link_line(link),))]
+    against = [link_line(link, a)]
+    if (co := a.comovement.get("hsi_us")) is not None:
+        against.append(Paragraph(comovement_words(co) + ".", lead="HSI on the US lead, 60 "
+                                                                "sessions:"))
+    blocks: list[Block] = [index_table(m, a), *checked_notes(a, m), *session_note(m),
+                           *dispersion(m), *levels_block(a, m), Heading("Against the US"),
+                           Bullets(tuple(against))]
     return tuple(blocks) + _missing(m.missing)
 
 
 def a_shares(a: Analysis) -> tuple[Block, ...]:
     m = a.cn
-    blocks: list[Block] = [index_table(m), *checked_notes(a, m), *session_note(m),
+    blocks: list[Block] = [index_table(m, a), *checked_notes(a, m), *session_note(m),
                            *dispersion(m), Heading("Internals")]
     b = m.breadth
     internals: list[Paragraph] = []
@@ -342,7 +437,11 @@ def a_shares(a: Analysis) -> tuple[Block, ...]:
     else:
         internals.append(Paragraph(f"{m.northbound_note}.", lead="Northbound net:"))
     link = next(link for link in a.sentiment.links if link.key == "hk_cn")
-    blocks += [Bullets(tuple(internals)), Heading("Against Hong Kong"), Bullets((link_line(link),))]
+    together = [link_line(link, a)]
+    if (co := a.comovement.get("chinext_sse")) is not None:
+        together.append(Paragraph(comovement_words(co) + ".", lead="ChiNext on SSE, 60 sessions:"))
+    blocks += [Bullets(tuple(internals)), *levels_block(a, m), Heading("With Hong Kong"),
+               Bullets(tuple(together))]
     return tuple(blocks) + _missing(m.missing)
 
 
@@ -352,21 +451,26 @@ def divergences(a: Analysis) -> tuple[Block, ...]:
     if not a.divergences:
         return (Paragraph("no pair of markets has both moves in this snapshot.",
                           lead="Missing:", note=True),)
-    table = Table(("#", "Pair", "Spread"), tuple(
-        (str(i), f"{d.a_label} vs {d.b_label}", fmt.pp(d.spread_pp))
-        for i, d in enumerate(a.divergences, 1)), "lll")
+    scaled = any(d.spread_z is not None for d in a.divergences)
+    table = Table(("#", "Pair", "Spread", *(("σ gap",) if scaled else ())), tuple(
+        (str(i), f"{d.a_label} vs {d.b_label}", fmt.pp(d.spread_pp),
+         *((fmt.sigma(d.spread_z) if d.spread_z is not None else fmt.MISSING,) if scaled else ()))
+        for i, d in enumerate(a.divergences, 1)), "lllr" if scaled else "lll")
     items = []
     for i, d in enumerate(a.divergences, 1):
         usd_gap = f"; {fmt.usd(d.spread_usd)} apart in USD" if d.spread_usd is not None else ""
+        z_gap = f" ({fmt.sigma(d.spread_z)} in their own units)" if d.spread_z is not None else ""
         items.append(Paragraph(
-            f"{fmt.pct(d.a_pct)} vs {fmt.pct(d.b_pct)} = {fmt.pp(d.spread_pp)}{usd_gap}. "
+            f"{fmt.pct(d.a_pct)} vs {fmt.pct(d.b_pct)} = {fmt.pp(d.spread_pp)}{z_gap}{usd_gap}. "
             f"{d.explanation}. → {d.implication}.",
             lead=f"{i}. {d.a_label} vs {d.b_label}:"))
+    ranking = ("Ranked by the σ gap (the first move's z minus the second's, each against its own "
+               "60-session volatility) where both have history, then by pp. " if scaled else "")
     return (table, Bullets(tuple(items)),
-            Paragraph(f"Spreads are the first move minus the second, in percentage points; "
-                      f"pairs under {fmt.gap(rules.NOTABLE_SPREAD_PP)} are listed only when "
-                      f"always tracked (BTC against each market, US vs HK, ChiNext vs SSE).",
-                      note=True))
+            Paragraph(f"{ranking}Spreads are the first move minus the second, in percentage "
+                      f"points; pairs under {fmt.gap(rules.NOTABLE_SPREAD_PP)} are listed only "
+                      f"when always tracked (BTC against each market, US vs HK, ChiNext vs "
+                      f"SSE).", note=True))
 
 
 def capital_flows(a: Analysis) -> tuple[Block, ...]:

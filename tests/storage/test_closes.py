@@ -1,6 +1,7 @@
 """The history store on SQLite and PostgreSQL: upserts (the latest write of a session wins),
-retention pruned on append, read back as a ``History``; the bundled sample history round-trips;
-revision 0003 sits between 0002 and 0004 (one head) and goes back."""
+``add_missing`` (a stored close is never replaced), retention pruned on append, read back as a
+``History``; the bundled sample history round-trips; revision 0003 sits between 0002 and 0004
+(one head) and goes back."""
 
 from __future__ import annotations
 
@@ -76,6 +77,23 @@ async def test_retention_prunes_on_append(db_url: str) -> None:
         assert (result.written, result.pruned) == (1, 2)  # a close past the cutoff is not written
         spx = (await store.read(["SPX"])).get("SPX")
         assert spx is not None and spx.closes == ((date(2026, 3, 16), 6100.0),)
+    finally:
+        await db.close()
+
+
+async def test_add_missing_never_replaces_a_stored_close(db_url: str) -> None:
+    db = await open_database(db_url)
+    try:
+        store = ClosesStore(db, retention_days=30)
+        days = [date(2026, 3, 16) + timedelta(days=n) for n in range(3)]
+        await store.append([SessionClose("SPX", days[1], 6506.48, "an import")], TODAY, AT)
+        offered = [*_closes("SPX", days, 6400.0),
+                   SessionClose("SPX", date(2026, 1, 2), 6000.0, "yahoo")]  # past the cutoff
+        result = await store.add_missing(offered, TODAY, AT)
+        assert result.written == 3  # offered within the retention; the stored one is left
+        spx = (await store.read(["SPX"])).get("SPX")
+        assert spx is not None
+        assert spx.closes == ((days[0], 6400.0), (days[1], 6506.48), (days[2], 6402.0))
     finally:
         await db.close()
 

@@ -10,7 +10,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.container import stored_history
 from services.history_io import load_sample_history
+from services.market_data.backfill import KEPT_SERIES
 from services.models.history import EMPTY_HISTORY, History
 from services.models.snapshot import MarketSnapshot
 from services.narration.template import TemplateNarrator
@@ -132,3 +134,39 @@ async def test_an_unreadable_store_leaves_the_report_as_without_history(
         assert replace(with_gap.analysis, warnings=plain.analysis.warnings) == plain.analysis
     finally:
         await engine.dispose()
+
+
+async def test_a_live_edition_reads_only_the_series_the_bot_keeps(db_url: str) -> None:
+    """The store holds the shared year imported whole (a FRED 10-year, WTI spot, the CNY
+    fixing): a live edition reads the series the bot keeps (its quotes', the macro layer's, the
+    supplies') and its warnings do not list the others as "without a quote" (they would be,
+    every day); a history given with the day is still read whole, its extra series listed
+    once."""
+    db = await open_database(db_url)
+    try:
+        store = ClosesStore(db)
+        sample = load_sample_history()
+        await store.import_history(sample, DAY, BUILT)
+        snapshot = load_sample()
+        read = await stored_history(store, record=False).read(snapshot)
+        assert set(read.series) == {s.id for s in sample if s.id in KEPT_SERIES}
+        assert {"DXY", "USDT_SUPPLY", "SPX"} <= set(read.series)
+        assert {"DGS10", "WTI_SPOT", "USDCNY_FIXING"}.isdisjoint(read.series)
+        everything = await StoredHistory(store, record=False).read(snapshot)  # no series given
+        assert len(everything) == len(sample)
+        cache = EditionCache(LiveLike(snapshot), TemplateNarrator(), HK, clock=lambda: BUILT,
+                             history=stored_history(store))
+        live = (await cache.current()).report.analysis
+        given = (await make_edition(snapshot, TemplateNarrator(), HK, BUILT, sample)
+                 ).report.analysis
+    finally:
+        await db.close()
+    kept = "history kept for series without a quote today"
+    assert not [w for w in live.warnings if kept in w]
+    assert [w for w in given.warnings if kept in w] == [
+        f"{kept}: DGS10, USDCNY_FIXING, WTI_SPOT"]
+    # everything else reads the same: the checks, the macro block, the evidence
+    assert live.checks == given.checks and live.macro == given.macro
+    assert live.evidence == given.evidence
+    assert [w for w in live.warnings if kept not in w] == [
+        w for w in given.warnings if kept not in w]

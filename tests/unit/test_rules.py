@@ -51,8 +51,8 @@ def test_classify_crypto(equity: float, btc: float, expected: CryptoState) -> No
 @pytest.mark.parametrize(("asset", "base", "expected"), [
     (1.04, 0.59, 1.04 / 0.59), (1.0, 0.1, None), (-1.0, 0.5, -2.0),
 ])
-def test_one_day_beta(asset: float, base: float, expected: float | None) -> None:
-    assert rules.one_day_beta(asset, base) == (pytest.approx(expected) if expected else None)
+def test_move_ratio(asset: float, base: float, expected: float | None) -> None:
+    assert rules.move_ratio(asset, base) == (pytest.approx(expected) if expected else None)
 
 
 @pytest.mark.parametrize(("directions", "expected"), [

@@ -9,8 +9,9 @@ own calendar; weekdays where the calendar does not reach), plus the routes a bac
   ``eastmoney:kline:<secid>``, so a fault can hit one index);
 - DefiLlama's stablecoin charts (``/stablecoins/stablecoincharts/all?stablecoin=1``), one point
   a UTC day, today's included (still moving);
-- Yahoo charts of the macro quotes (DXY, ^TNX, GC=F, CL=F, ^VIX, CNH=X) and daily coin bars,
-  today's bar included (live).
+- Yahoo charts of the macro quotes (DXY, ^TNX, GC=F, CL=F, ^VIX, CNH=X) up to the day of
+  their own zone (New York, London: no bar dated after it), and daily coin bars, today's bar
+  included (live).
 
 A session still trading at ``now`` has its bar too, so a backfill has a live bar to leave out.
 """
@@ -24,7 +25,8 @@ from zoneinfo import ZoneInfo
 
 from services.market_data.calendars import Calendars, MarketCalendar
 from tests.upstream.server import FakeRequest
-from tests.upstream.world import _CN, _CRYPTO, _HK, _US, World, world_at
+from tests.upstream.world import _CN, _CRYPTO, _HK, _US, ALL_DAY, World, world_at
+from tests.upstream.world import ZONES as WORLD_ZONES
 
 DAYS = 420
 OPEN = time(9, 30)  # the fake's opening time, local, in every market (world.REGULAR_HOURS)
@@ -103,6 +105,15 @@ class YearWorld(World):
                  "totalUnreleased": {"peggedUSD": 0}} for d, usd in points]
 
 
+def _macro_today(symbol: str, now: datetime) -> date:
+    """The latest day a macro series has a bar for at ``now``: the day of its own zone (New
+    York, London) once its bar has opened (round the clock: at midnight; the VIX and the
+    10-year at the open), never a day that has not begun there (a bar in the future)."""
+    local = now.astimezone(WORLD_ZONES[symbol])
+    opening = time(0, 0) if symbol in ALL_DAY else OPEN
+    return local.date() if local.time() >= opening else local.date() - timedelta(days=1)
+
+
 def year_world(now: datetime, calendars: Calendars) -> YearWorld:
     base = world_at(now, calendars)
     days = {market: sessions(calendars, market, now) for market in ZONES}
@@ -115,7 +126,7 @@ def year_world(now: datetime, calendars: Calendars) -> YearWorld:
     every_day = [utc_today - timedelta(days=n) for n in range(DAYS, -1, -1)]
     for i, (symbol, price) in enumerate((_CRYPTO | MACRO).items()):
         series[symbol] = walk(price, every_day if symbol in _CRYPTO else weekdays(
-            every_day[0], utc_today), i)
+            every_day[0], _macro_today(symbol, now)), i)
     klines = {secid: series[symbol] for secid, symbol in KLINE_SYMBOLS.items()}
     supplies = {coin: [(d, float(c or 0)) for d, c in walk(usd, every_day, 3)]
                 for coin, usd in SUPPLIES.items()}

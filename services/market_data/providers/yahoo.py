@@ -90,6 +90,7 @@ class ChartSeries:
     bars: tuple[Bar, ...]  # one per date, oldest first, non-null closes only
     as_of: datetime | None  # the time of the last regular-market price
     live: date | None = None  # the session still trading when the answer was made, if any
+    today: date | None = None  # the day of ``now`` in the exchange's time zone
 
 
 class Point(NamedTuple):
@@ -211,7 +212,7 @@ def parse_chart(payload: Any, *, now: datetime, last: int | None = None) -> Char
         by_date[day] = Bar(day, close, at)
     bars = tuple(by_date.values())
     return ChartSeries(symbol=str(meta.get("symbol") or "?"), bars=bars, as_of=as_of,
-                       live=_live_session(meta, as_of, zone))
+                       live=_live_session(meta, as_of, zone), today=now.astimezone(zone).date())
 
 
 def rolling_change(payload: Any, *, now: datetime, max_move_pct: float
@@ -338,11 +339,15 @@ def closed_bars(series: ChartSeries, calendar: SessionCalendar | None = None
                 ) -> tuple[Bar, ...]:
     """The bars of completed sessions, oldest first: the live bar of a session still trading
     is dropped, and with a calendar, so are bars dated on a non-session day (a holiday bar) or
-    on a session not yet completed. These are the closes a history may keep; the last of them
-    is the quote's close (``last_close``)."""
+    on a session not yet completed. A calendar that cannot say which session completed last
+    (round-the-clock markets) leaves the bar of today, in the exchange's time zone, out too:
+    it is still moving, whatever the answer says. These are the closes a history may keep; the
+    last of them is the quote's close (``last_close``)."""
     if calendar is None:
         return tuple(bar for bar in series.bars if bar.session != series.live)
     latest = calendar.latest_completed()
+    if latest is None and series.today is not None:
+        latest = series.today - timedelta(days=1)
     return tuple(bar for bar in series.bars
                  if bar.session != series.live and (latest is None or bar.session <= latest)
                  and calendar.is_session(bar.session) is not False)

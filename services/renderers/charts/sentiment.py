@@ -8,7 +8,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from services import format as fmt
 from services.analysis.moves import MARKET_LABEL
-from services.models.analysis import Analysis, ChainLink, LinkState, Move
+from services.models.analysis import Analysis, ChainLink, LinkState, Move, Timing
 from services.renderers.charts import style
 from services.renderers.charts.canvas import (
     Chart,
@@ -28,9 +28,12 @@ from services.renderers.charts.rows import WIDE_LABELS, Row, rows_panel, signed
 
 BOX_W = 0.92
 BOX_H = 0.66
-# Solid arrows for a lead that was followed, dashed where it broke, grey where not comparable.
+# Solid arrows for a lead that was followed, dashed where it broke, grey where not comparable;
+# markets trading in the same hours are joined by a line without a head (no lead).
 ARROW_STYLE = {LinkState.FOLLOWED: "-", LinkState.AMPLIFIED: "-", LinkState.BROKEN: "--",
-               LinkState.MUTED: ":", LinkState.NO_LEAD: ":", LinkState.NOT_COMPARABLE: ":"}
+               LinkState.MUTED: ":", LinkState.NO_LEAD: ":", LinkState.NOT_COMPARABLE: ":",
+               LinkState.TOGETHER: "-", LinkState.APART: "--"}
+NO_LEAD_STATES = (LinkState.TOGETHER, LinkState.APART)
 
 
 def headline_panel(analysis: Analysis) -> Panel:
@@ -96,8 +99,8 @@ def chain_panel(analysis: Analysis) -> Panel:
     markets = chain_markets(links)
     inner = style.WIDTH_IN - 2 * style.MARGIN_IN
     gap = (inner - len(nodes) * BOX_W) / max(len(nodes) - 1, 1)
-    notes = [f"{_pair(link)}: {link.timing.value if link.timing else 'timing unknown'}"
-             + (f" · {link.note}" if link.note else "") for link in links]
+    notes = [f"{_pair(link)}: {_timing_words(link)}" + (f" · {link.note}" if link.note else "")
+             for link in links]
     note_lines = [line for n in notes for line in wrap(n, inner, style.SMALL_PT)]
     height = style.HEADING_IN + BOX_H + 0.16 + wrapped_height(len(note_lines), style.SMALL_PT)
 
@@ -109,7 +112,8 @@ def chain_panel(analysis: Analysis) -> Panel:
             x0 = style.MARGIN_IN + i * (BOX_W + gap) + BOX_W + 0.03
             x1 = x0 + gap - 0.06
             mid_y = y + BOX_H / 2
-            frame.add_patch(FancyArrowPatch((x0, mid_y), (x1, mid_y), arrowstyle="-|>",
+            head = "-" if link.state in NO_LEAD_STATES else "-|>"
+            frame.add_patch(FancyArrowPatch((x0, mid_y), (x1, mid_y), arrowstyle=head,
                                          mutation_scale=9, linewidth=1.4,
                                          linestyle=ARROW_STYLE[link.state],
                                          color=style.INK if link.spread_pp is not None
@@ -133,7 +137,19 @@ def chain_panel(analysis: Analysis) -> Panel:
 
 def _pair(link: ChainLink) -> str:
     leader, follower = chain_markets([link])
-    return f"{MARKET_LABEL.get(leader, leader)} → {MARKET_LABEL.get(follower, follower)}"
+    joint = " and " if link.state in NO_LEAD_STATES else " → "
+    return f"{MARKET_LABEL.get(leader, leader)}{joint}{MARKET_LABEL.get(follower, follower)}"
+
+
+def _timing_words(link: ChainLink) -> str:
+    """Which sessions a link reads: the US session that closed before HK's opened, or two
+    markets trading in the same hours."""
+    if link.timing is Timing.NEXT_SESSION and link.leader and link.follower:
+        return (f"US {fmt.day(link.leader.session)} closed before HK "
+                f"{fmt.day(link.follower.session)} opened")
+    if link.timing is Timing.SAME_HOURS:
+        return "same hours, neither leads"
+    return link.timing.value if link.timing else "timing unknown"
 
 
 def crypto_links_panel(analysis: Analysis) -> Panel:
@@ -141,8 +157,11 @@ def crypto_links_panel(analysis: Analysis) -> Panel:
     title = "BTC against equities · gap in pp (BTC minus index)"
     if not sentiment.crypto_links:
         return missing_panel("btc_links", title, "no BTC move or no current equity move")
+    windows = {link.window for link in sentiment.crypto_links}
+    if len(windows) == 1 and all(link.matched for link in sentiment.crypto_links):
+        title = f"BTC minus index, pp ({windows.pop()})"  # "(UTC day 2026-03-20)"
     rows = [Row(f"BTC vs {move_label(link.equity)}", link.spread_pp, fmt.pp(link.spread_pp),
-                sub=f"{link.state.value} · one-day ratio {fmt.ratio(link.beta)}")
+                sub=link.state.value if link.matched else f"{link.state.value} · 24 h")
             for link in sentiment.crypto_links]
     return rows_panel("btc_links", title, rows, columns=WIDE_LABELS)
 

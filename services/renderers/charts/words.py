@@ -24,7 +24,7 @@ PAGE_TITLES: frozenset[str] = frozenset({
 PANEL_TITLES: frozenset[str] = frozenset({
     N_("Cross-market moves · 1-day change"), N_("Headline moves · 1-day change"),
     N_("Transmission chain · did the lead carry?"),
-    N_("BTC against equities · gap in pp (BTC minus index)"),
+    N_("BTC against equities · gap in pp (BTC minus index)"), N_("BTC minus index, pp"),
     N_("Stablecoin supply · 1-day change in USD"),
     N_("DeFi TVL by category · average 1-day change"),
     N_("DeFi TVL by category · 1-day change, TVL-weighted"),
