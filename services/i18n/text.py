@@ -31,7 +31,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from services.errors import Say
 from services.i18n.names import market_name, quote_name
-from services.i18n.translator import Translator
+from services.i18n.translator import N_, Translator
 
 
 @runtime_checkable
@@ -96,6 +96,20 @@ def said(template: str, /, **params: object) -> Text:
 def said_counted(singular: str, plural: str, n: int, /, **params: object) -> Text:
     """``Text`` with a count: the plural form the reader's language uses for ``n``."""
     return Text(Say.counted(singular, plural, n, **params))
+
+
+# How ``joined`` puts parts together (clauses: "a; b"; items: "a, b"); each language its way.
+JOINS = {"; ": N_("{a}; {b}"), ", ": N_("{a}, {b}")}
+
+
+def joined(parts: list[Text] | tuple[Text, ...], separator: str = "; ") -> Text:
+    """Several sentences as one ``Text`` (``a; b; c``), each part translated in its turn."""
+    if not parts:
+        return Text(Say(""))
+    head: Text = parts[0]
+    for part in parts[1:]:
+        head = said(JOINS[separator], a=head, b=part)
+    return head
 
 
 def localise(text: object, tr: Translator) -> str:
