@@ -12,7 +12,8 @@ from services.i18n.translator import N_, Translator
 
 WORDS: frozenset[str] = frozenset({
     # the signal of a move (rules.signal), a breadth reading (markets._breadth_words)
-    N_("strong risk-on"), N_("risk-on"), N_("flat"), N_("risk-off"), N_("strong risk-off"),
+    N_("strong risk-on"), N_("risk-on"), N_("flat"), N_("quiet"), N_("risk-off"),
+    N_("strong risk-off"),
     N_("missing"), N_("very weak"), N_("weak"), N_("balanced"), N_("strong"),
     N_("very strong"), N_("unknown"),
     # how a follower moved against its leader (LinkState), BTC against equities (CryptoState)
