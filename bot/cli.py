@@ -169,9 +169,14 @@ def add_history_argument(parser: argparse.ArgumentParser) -> None:
                              "a folder of ID.csv files (--sample brings its own year)")
 
 
+NO_HISTORY_NOTE = ("note: no history given (--history FILE|DIR) and none stored (python -m bot "
+                   "history backfill), so moves are not cross-checked or read against their "
+                   "own past")
+
+
 def given_history(args: argparse.Namespace) -> History:
-    """The history a command reads the day against: ``--history``, else the sample's own year
-    with ``--sample``, else none (said once on stderr for ``--input``)."""
+    """The history given with the day: ``--history``, else the sample's own year with
+    ``--sample``, else none (``history_for`` then reads the store)."""
     from services.history_io import load_history_path, load_sample_history
     from services.models.history import EMPTY_HISTORY
 
@@ -180,10 +185,21 @@ def given_history(args: argparse.Namespace) -> History:
         return load_history_path(path)
     if getattr(args, "sample", False):
         return load_sample_history()
-    if getattr(args, "input", None):
-        print("note: no history given (--history FILE|DIR), so moves are not cross-checked "
-              "or read against their own past", file=sys.stderr)
     return EMPTY_HISTORY
+
+
+def history_for(args: argparse.Namespace, settings: Settings,
+                snapshot: MarketSnapshot) -> History:
+    """What ``report`` reads the day against: the history given with it, else the store as
+    ``run`` reads it (read only); one note on stderr when there is none."""
+    import asyncio
+
+    if getattr(args, "history", None) or getattr(args, "sample", False):
+        return given_history(args)
+    history = asyncio.run(read_stored_history(settings, snapshot))
+    if not history and not history.gaps:
+        print(NO_HISTORY_NOTE, file=sys.stderr)
+    return history
 
 
 async def read_stored_history(settings: Settings, snapshot: MarketSnapshot) -> History:
@@ -225,7 +241,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         snapshot = load_sample()
     else:
         snapshot = fetch_live(settings)
-    history = given_history(args)
+    history = history_for(args, settings, snapshot)
     if narrates(settings):
         report = narrated(snapshot, settings, language, history)
     else:

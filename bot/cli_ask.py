@@ -16,9 +16,6 @@ import sys
 from typing import Any
 
 ASK_FORMATS = ("text", "json")
-NO_HISTORY_NOTE = ("note: no history given (--history FILE|DIR) and none stored (python -m bot "
-                   "history backfill), so moves are not cross-checked or read against their "
-                   "own past")
 
 
 def add_parser(commands: Any) -> None:
@@ -40,7 +37,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
     import asyncio
     from datetime import UTC, datetime
 
-    from bot.cli import EXIT_OK, fetch_live, given_history, read_stored_history, with_narrator
+    from bot.cli import (
+        EXIT_OK,
+        NO_HISTORY_NOTE,
+        fetch_live,
+        given_history,
+        read_stored_history,
+        with_narrator,
+    )
     from bot.config import Settings
     from bot.container import ask_limits, make_ask_model
     from services.ask.service import AskService

@@ -19,6 +19,7 @@ from services.report.editions import ChartRenderer, EditionCache, FixedSource, S
 from services.report.history import FixedHistory, StoredHistory
 from services.storage import Database, open_database
 from services.storage.closes import ClosesStore
+from services.storage.editions import EditionStore
 from services.storage.languages import LanguageStore
 from services.storage.subscriptions import SubscriptionStore
 from services.storage.usage import UsageStore
@@ -205,7 +206,8 @@ async def build_container(settings: Settings, source: SnapshotSource,
     narrator = make_narrator(settings, metrics=metrics)
     closes = ClosesStore(db, settings.history_retention_days)
     editions = EditionCache(source, narrator, settings.briefing_zone, language=settings.language,
-                            history=edition_history(source, closes), metrics=metrics)
+                            history=edition_history(source, closes), metrics=metrics,
+                            previous=EditionStore(db).previous)
     container = Container(settings, db, SubscriptionStore(db), editions, narrator, charts,
                           chart_names=chart_names, ask=make_ask(settings, db),
                           languages=LanguageStore(db, settings.language), closes=closes,

@@ -209,12 +209,14 @@ def day(value: date | datetime | None, language: str = EN) -> str:
     return value.isoformat()
 
 
-def sigma(value: float | None, digits: int = 1, language: str = EN) -> str:
-    """A move in its own standard deviations: ``-2.07`` → ``-2.1σ`` (the same in Chinese)."""
+def sigma(value: float | None, digits: int = 1, language: str = EN, signed: bool = True) -> str:
+    """A move in its own standard deviations: ``-2.07`` → ``-2.1σ`` (the same in Chinese);
+    ``signed=False`` writes a size (``2.1σ``)."""
     if value is None:
         return missing(language)
     rounded = round(value, digits)
-    return f"{_sign(rounded)}{_digits(rounded, digits, language)}σ"
+    sign = _sign(rounded) if signed else ("" if rounded >= 0 else MINUS)
+    return f"{sign}{_digits(rounded, digits, language)}σ"
 
 
 def ordinal(value: int | None, language: str = EN) -> str:
@@ -254,6 +256,14 @@ def in_language(display: str, language: str) -> str:
     if not exponent:  # a price or a small amount, written whole: "$70,716" → "70,716美元"
         return sign + decimal(Decimal(num), places, ZH) + CURRENCY_NAMES_ZH[m.group("cur")]
     return sign + _body_zh(Amount(Decimal(num), exponent, places), m.group("cur"))
+
+
+def with_change(value: str, change: str) -> str:
+    """``$2.50T (+0.31%)``; a missing change is left out and two missing figures are one
+    ``n/a``, never ``n/a (n/a)``."""
+    if change in MISSING_BY_LANGUAGE.values():
+        return value
+    return f"{value} ({change})"
 
 
 @dataclass(frozen=True)
@@ -303,8 +313,8 @@ class Figures:
     def day(self, value: date | datetime | None) -> str:
         return day(value, self.language)
 
-    def sigma(self, value: float | None, digits: int = 1) -> str:
-        return sigma(value, digits, self.language)
+    def sigma(self, value: float | None, digits: int = 1, signed: bool = True) -> str:
+        return sigma(value, digits, self.language, signed)
 
     def ordinal(self, value: int | None) -> str:
         return ordinal(value, self.language)

@@ -17,9 +17,10 @@ The named conditions (``CONDITIONS``), keyed as in ``Analysis.base_rates``:
 - ``setup.us.<band>`` (and ``setup.us.<band>.cn``): the S&P 500's session by its z
   (``rules.us_band``); Hong Kong's (the SSE's) next session, the one it led.
 - ``risk.<key>``: the risk matrix's conditions as ``analysis.risk`` defines them on a day's
-  closes (``hk_fails_us_lead``, ``index_drawdown``, ``crypto_equity_snapback``,
-  ``stablecoin_contraction``, ``broad_risk_off``); what followed in the instrument each one
-  is about. ``narrow_breadth`` has no history of breadth and no base rate.
+  closes (``hk_fails_us_lead`` here, the others in ``risk_history``: ``index_drawdown``,
+  ``crypto_equity_snapback``, ``stablecoin_outflow``, ``stablecoin_contraction``,
+  ``broad_risk_off``); what followed in the instrument each one is about. ``narrow_breadth``
+  has no history of breadth and no base rate.
 """
 
 from __future__ import annotations
@@ -28,14 +29,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from services.analysis import rules, sessions, stats
+from services.analysis import risk_history, rules, sessions, stats
 from services.analysis.tape import Tape
 from services.models.analysis import (
     BASE_RATE_MIN_CASES,
     BaseRate,
     CryptoState,
     LinkState,
-    Verdict,
 )
 from services.models.history import History
 
@@ -199,52 +199,6 @@ def hk_fails_us_lead(tape: Tape, hk_day: date) -> bool | None:
     return state in (LinkState.BROKEN, LinkState.MUTED) and abs(gap) >= rules.SPLIT_PP
 
 
-def index_fell(series_id: str) -> Condition:
-    def condition(tape: Tape, day: date) -> bool | None:
-        track = tape.track(series_id)
-        change = track.ret(day) if track is not None else None
-        return None if change is None else change <= rules.TECH_DRAWDOWN_PCT
-    return condition
-
-
-def crypto_equity_snapback(tape: Tape, day: date) -> bool | None:
-    btc = tape.track("BTC")
-    coin = btc.ret(day) if btc is not None else None
-    if coin is None:
-        return None
-    read = False
-    for equity_id in EQUITY_HEADLINES:
-        track = tape.track(equity_id)
-        equity = track.ret(day) if track is not None else None
-        if equity is None:
-            continue
-        read = True
-        if rules.classify_crypto(equity, coin) is CryptoState.REVERSED \
-                and abs(coin - equity) >= rules.REVERSAL_SPREAD_PP:
-            return True
-    return False if read else None
-
-
-def stablecoin_contraction(tape: Tape, day: date) -> bool | None:
-    changes = [track.ret(day) for series_id in STABLECOIN_SUPPLY
-               if (track := tape.track(series_id)) is not None]
-    known = [c for c in changes if c is not None]
-    if not known:
-        return None
-    return any(c <= rules.STABLE_CONTRACTION_PCT for c in known)
-
-
-def broad_risk_off(tape: Tape, day: date) -> bool | None:
-    """Every market with a session that day fell (in its own σ), at least two equity
-    markets among them: the verdict's risk-off."""
-    directions = {i: _direction(tape, i, day) for i in (*EQUITY_HEADLINES, "BTC")}
-    equities = [d for i, d in directions.items() if i != "BTC" and d is not None]
-    if len(equities) < 2:
-        return None
-    known = [d for d in directions.values() if d is not None]
-    return rules.verdict(known) is Verdict.RISK_OFF
-
-
 def _is(reader: Reader, value: object) -> Condition:
     def condition(tape: Tape, day: date) -> bool | None:
         state = reader(tape, day)
@@ -289,12 +243,8 @@ GROUPS: tuple[Group, ...] = (
           tuple((b, f"{b}.cn", w) for b, w in US_BAND_WORDS.items())),
     Group("risk", hk_fails_us_lead, "HSI", "HSI",
           ((True, "hk_fails_us_lead", "Hong Kong split from the US lead"),)),
-    Group("risk", crypto_equity_snapback, "BTC", "BTC",
-          ((True, "crypto_equity_snapback", "BTC reversed against an equity market"),)),
-    Group("risk", stablecoin_contraction, "USDT_SUPPLY", "BTC",
-          ((True, "stablecoin_contraction", "contraction in a major stablecoin's supply"),)),
-    Group("risk", broad_risk_off, "SPX", "SPX",
-          ((True, "broad_risk_off", "every market down (risk-off)"),)),
+    *(Group("risk", condition, clock, target, ((True, key.removeprefix("risk."), label),))
+      for key, label, clock, target, condition in risk_history.RISK_CONDITIONS),
 )
 
 # Every named condition as (key, label, clock, target, condition), for one-off use with
@@ -317,6 +267,6 @@ def base_rates(history: History | Tape, until: date | None = None) -> dict[str, 
             key = f"{g.prefix}.{suffix}"
             found[key] = rate_of(key, label, g.target, [_cases(days, by_state.get(state, []))])
     found["risk.index_drawdown"] = rate_of(
-        "risk.index_drawdown", "an index drawdown session", "the same index",
-        [cases(tape, index_fell(i), i, i, until) for i in INDEX_IDS])
+        "risk.index_drawdown", "an index falling sharply in a session", "the same index",
+        [cases(tape, risk_history.index_fell(i), i, i, until) for i in INDEX_IDS])
     return {key: rate for key, rate in found.items() if rate.days}

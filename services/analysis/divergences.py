@@ -24,6 +24,8 @@ PAIRS: tuple[tuple[str, str, str, str, bool], ...] = (
 )
 
 MARKET_NAME = {"US": "the US", "HK": "Hong Kong", "CN": "A-shares", "CRYPTO": "crypto"}
+# The market as an adjective: "the US move", "Hong Kong-specific factors".
+MARKET_ADJECTIVE = {"US": "US", "HK": "Hong Kong", "CN": "A-share", "CRYPTO": "crypto"}
 
 
 def _went(change: float) -> str:
@@ -49,8 +51,9 @@ def explain_cross_equity(a: Move, b: Move, spread: float) -> tuple[str, str]:
                 f"{short_name(flat)} did not take a side; its next session breaks the tie")
     return (f"Both {_went(a.change_pct)}; {short_name(stronger)} moved "
             f"{fmt.gap(spread)} further",
-            f"Same direction, different size: {MARKET_NAME.get(stronger.market, 'its')} "
-            f"own factors added to the move")
+            f"Same direction, different size: "
+            f"{MARKET_ADJECTIVE.get(stronger.market, 'local')}-specific factors added to the "
+            f"move")
 
 
 def explain_crypto_equity(btc: Move, eq: Move, spread: float,
@@ -91,7 +94,8 @@ def explain_intra(a: Move, b: Move, spread: float) -> tuple[str, str]:
                 f"{short_name(a)} {'moved on its own' if more else 'sat out the move'}")
     return (f"Both {_went(a.change_pct)}; {short_name(a)} moved {fmt.gap(spread)} "
             f"{'more' if more else 'less'} than {short_name(b)}",
-            f"{short_name(a)} {'amplified' if more else 'cushioned'} the {market} move")
+            f"{short_name(a)} {'amplified' if more else 'cushioned'} the "
+            f"{MARKET_ADJECTIVE.get(a.market, a.market)} move")
 
 
 def explain_crypto_internal(a: Move, b: Move, spread: float) -> tuple[str, str]:

@@ -23,8 +23,12 @@ from services.analysis.moves import (
 )
 from services.analysis.plan import PlanInputs, action_plan
 from services.analysis.risk import RiskInputs, risk_matrix
+from services.analysis.risk_history import mark_today, stablecoin_readings
 from services.analysis.sentiment import Readings, analyze_sentiment
+from services.analysis.since import compare
 from services.analysis.tape import Tape
+from services.analysis.trading_days import holiday_note, trading_days
+from services.i18n import Translator, translator
 from services.models.analysis import Analysis, EquityMarket, Finding, Move, QuoteCheck
 from services.models.history import EMPTY_HISTORY, History
 from services.models.snapshot import BREADTH_SCOPE, MarketSnapshot
@@ -78,16 +82,29 @@ def source_times(snapshot: MarketSnapshot) -> tuple[tuple[str, str], ...]:
     return tuple(latest.items())
 
 
-def weekend_note(edition: date, markets: tuple[EquityMarket, ...]) -> str | None:
+def weekend_note(edition: date, markets: tuple[EquityMarket, ...],
+                 tr: Translator | None = None) -> str | None:
     """On a Saturday or Sunday edition the stock markets are closed: say so, with the dates of
     the sessions the equity figures come from. Crypto trades around the clock."""
     if edition.weekday() < WEEKEND_START:
         return None
+    tr = tr or translator("en")
     last = [f"{m.market} {fmt.day(m.headline.session)}" for m in markets
             if m.headline is not None and m.headline.session is not None]
-    sessions = f" (last sessions: {', '.join(last)})" if last else ""
-    return (f"Weekend edition: stock markets are closed{sessions}; crypto trades around the "
-            f"clock, so crypto and DeFi carry today's news.")
+    if not last:
+        return tr.gettext("Weekend edition: stock markets are closed; crypto trades around the "
+                          "clock, so crypto and DeFi carry today's news.")
+    return tr.gettext("Weekend edition: stock markets are closed (last sessions: {sessions}); "
+                      "crypto trades around the clock, so crypto and DeFi carry today's news.",
+                      sessions=tr.join(last))
+
+
+def day_note(a: Analysis, tr: Translator | None = None) -> str | None:
+    """The weekend and holiday notes of the edition's day, in ``tr``'s language."""
+    tr = tr or translator("en")
+    notes = [n for n in (weekend_note(a.edition_date, (a.us, a.hk, a.cn), tr),
+                         holiday_note(a.trading_days, tr)) if n]
+    return tr.pgettext("sentence separator", " ").join(notes) or None
 
 
 def check_warning(check: QuoteCheck) -> str:
@@ -126,13 +143,14 @@ def _mark_checked(moves: dict[str, Move], checks: tuple[QuoteCheck, ...]) -> dic
 
 
 def analyze(snapshot: MarketSnapshot, as_of: datetime, zone: tzinfo,
-            history: History = EMPTY_HISTORY) -> Analysis:
+            history: History = EMPTY_HISTORY, previous: Analysis | None = None) -> Analysis:
     """Every figure of the report, computed from ``snapshot`` for an edition at ``as_of``.
 
     ``history`` holds the daily closes the day is read against (empty when none was given):
     each move's z and rank, the chain's leads, co-movement, levels and base rates. Every
     quote is first cross-checked against it: a stale or conflicting quote is read as the
-    history's close for its session (``crosscheck``)."""
+    history's close for its session (``crosscheck``). ``previous`` is the previous edition's
+    analysis, to say what changed since (None: there is none)."""
     checked = cross_check(snapshot, history)
     snapshot = checked.snapshot
     moves = _mark_checked(all_moves(snapshot), checked.checks)
@@ -146,12 +164,17 @@ def analyze(snapshot: MarketSnapshot, as_of: datetime, zone: tzinfo,
     notes = history_warnings(checked)
     coverage = coverage_warnings(snapshot)
     warnings = coverage + notes
-    risks = risk_matrix(RiskInputs(sentiment, crypto, us, hk, cn, coverage))
-    found = read_history(moves, readings, sentiment, (r.key for r in risks))
-    ideas = action_plan(PlanInputs(sentiment, crypto, divergences, risks))
+    found = read_history(moves, readings, sentiment)
+    stable = stablecoin_readings(crypto, tape, as_of)
+    watch = {**found.levels, **stable.levels}
+    risks = risk_matrix(RiskInputs(sentiment, crypto, us, hk, cn, coverage, readings.evidence,
+                                   watch, stable.net_z, stable.coin_z))
+    ideas = action_plan(PlanInputs(sentiment, crypto, divergences, risks, readings.evidence,
+                                   watch))
     edition = as_of.astimezone(zone).date()
-    return Analysis(
-        as_of=as_of, edition_date=edition, session_note=weekend_note(edition, (us, hk, cn)),
+    analysis = Analysis(
+        as_of=as_of, edition_date=edition,
+        trading_days=trading_days(snapshot, as_of, {"US": us, "HK": hk, "CN": cn}),
         generated_at=snapshot.generated_at, sentiment=sentiment, crypto=crypto,
         us=us, hk=hk, cn=cn, divergences=divergences, flows=flow_map(crypto, us, hk, cn),
         risks=risks, ideas=ideas, sources=source_times(snapshot),
@@ -160,5 +183,7 @@ def analyze(snapshot: MarketSnapshot, as_of: datetime, zone: tzinfo,
         macro=macro_readings(snapshot, history, market_session(snapshot, "US")),
         thresholds=dict(rules.THRESHOLDS), checks=checked.checks, history_notes=notes,
         evidence=readings.evidence, levels=found.levels, comovement=found.comovement,
-        base_rates=found.base_rates,
+        base_rates=mark_today(found.base_rates, risks),
         scale_note=scale_note(moves, readings.evidence, bool(history)))
+    return replace(analysis, since_previous=compare(previous, analysis),
+                   session_note=day_note(analysis))

@@ -13,7 +13,7 @@ TOP_DEXES = 3
 
 def _move(move: Move | None) -> str:
     if move is None:
-        return "missing"
+        return fmt.MISSING
     text = f"{short_name(move)} {fmt.pct(move.change_pct)}"
     if move.closed:
         text += f" (closed - last session {fmt.day(move.session)})"
@@ -54,7 +54,7 @@ def equity_node(us: EquityMarket, hk: EquityMarket, cn: EquityMarket) -> FlowNod
     children = []
     for label, market in (("US", us), ("Hong Kong", hk), ("A-shares", cn)):
         parts = [_move(m) for m in market.moves if m.kind in (None, "index")]
-        detail = " · ".join(parts) if parts else "missing"
+        detail = " · ".join(parts) if parts else fmt.MISSING
         extra = []
         if market.breadth and market.breadth.advancers is not None:
             extra.append(f"{fmt.count(market.breadth.advancers)} up / "
@@ -72,7 +72,7 @@ def equity_node(us: EquityMarket, hk: EquityMarket, cn: EquityMarket) -> FlowNod
 def cross_border_node(cn: EquityMarket) -> FlowNode:
     if cn.northbound_net_cny is not None:
         return FlowNode("Cross-border", f"northbound net {fmt.cny(cn.northbound_net_cny, True)}")
-    return FlowNode("Cross-border", f"northbound net flow {cn.northbound_note or 'missing'}")
+    return FlowNode("Cross-border", f"northbound net flow {cn.northbound_note or fmt.MISSING}")
 
 
 def flow_map(crypto: CryptoAnalysis, us: EquityMarket, hk: EquityMarket, cn: EquityMarket

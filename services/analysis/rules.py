@@ -5,6 +5,7 @@ Changing a threshold here changes the report everywhere; tests cover each rule w
 
 from __future__ import annotations
 
+from services.format import MISSING
 from services.models.analysis import STRONG_Z as MODEL_STRONG_Z
 from services.models.analysis import CryptoState, LinkState, Verdict
 
@@ -24,8 +25,11 @@ STABLE_FLAT_USD = 50_000_000.0  # a net stablecoin change smaller than this is f
 STABLE_CONTRACTION_PCT = -0.25  # a major stablecoin shrinking faster than this is a risk
 TECH_DRAWDOWN_PCT = -2.0  # an index falling at least this much is a drawdown risk
 REVERSAL_SPREAD_PP = 1.5  # BTC against an equity market, opposite sides, this far apart
-LIKELIHOOD_HIGH = 2.0  # a condition this many times past its threshold is likely
-LIKELIHOOD_MEDIUM = 1.25
+REVERSAL_MIN_PCT = STRONG_PCT  # ...and each side moved at least this much (no history)
+SEVERITY_HIGH_Z = 3.0  # a risk's reading at least this many σ is of high severity
+SEVERITY_MEDIUM_Z = 2.0  # at least this many σ: medium; below: low
+FIXED_AS_Z = 2.0  # without history, a reading at its fixed threshold counts as this many σ
+BACKGROUND_SHARE_PCT = 50.0  # a condition holding on more days than this is background
 # --- in each instrument's own units (z: the move over its trailing 60-session volatility) ---
 STRONG_Z = MODEL_STRONG_Z  # |z| at least this: a strong move for that asset
 QUIET_Z = 0.5  # |z| under this: a quiet session, taking no side (with history)
@@ -43,8 +47,9 @@ THRESHOLDS: dict[str, float] = {
     "stable_contraction_pct": STABLE_CONTRACTION_PCT,
     "tech_drawdown_pct": TECH_DRAWDOWN_PCT,
     "reversal_spread_pp": REVERSAL_SPREAD_PP,
-    "likelihood_high": LIKELIHOOD_HIGH,
-    "likelihood_medium": LIKELIHOOD_MEDIUM,
+    "reversal_min_pct": REVERSAL_MIN_PCT,
+    "severity_high_z": SEVERITY_HIGH_Z,
+    "severity_medium_z": SEVERITY_MEDIUM_Z,
     "strong_z": STRONG_Z,
     "quiet_z": QUIET_Z,
 }
@@ -88,7 +93,7 @@ def z_signal(z: float) -> str:
 
 def scaled_signal(change_pct: float | None, z: float | None) -> str:
     if change_pct is None:
-        return "missing"
+        return MISSING
     return z_signal(z) if z is not None else signal(change_pct)
 
 
@@ -132,7 +137,7 @@ def same_hours_state(a_direction: int, b_direction: int) -> LinkState:
 def signal(change_pct: float | None) -> str:
     """The signal column of the risk-sentiment table."""
     if change_pct is None:
-        return "missing"
+        return MISSING
     if change_pct >= STRONG_PCT:
         return "strong risk-on"
     if change_pct >= FLAT_PCT:
@@ -263,14 +268,55 @@ def breadth_divergence(index_pct: float, advance_share_pct: float) -> bool:
     return direction(index_pct) < 0 and advance_share_pct > BREADTH_STRONG_SHARE_PCT
 
 
-def likelihood(intensity: float) -> str:
-    """Qualitative likelihood from how far past its threshold a condition is.
+# --- risk conditions: one reading, in its own σ when the history gives one ------------------
 
-    No probability is computed: ≥ 2× the threshold → high, ≥ 1.25× → medium, else low.
-    """
-    if intensity >= LIKELIHOOD_HIGH:
+def sharp_fall(change_pct: float, z: float | None) -> bool:
+    """An index down at least ``STRONG_Z`` of its own σ; without a z, at least
+    ``TECH_DRAWDOWN_PCT``."""
+    return z <= -STRONG_Z if z is not None else change_pct <= TECH_DRAWDOWN_PCT
+
+
+def strong_move(change_pct: float, z: float | None) -> bool:
+    """A move of at least 1σ (with history) or ``STRONG_PCT`` (without): not a calm session."""
+    return abs(z) >= 1.0 if z is not None else abs(change_pct) >= STRONG_PCT
+
+
+def opposite_strong(a_pct: float, a_z: float | None, b_pct: float, b_z: float | None) -> bool:
+    """Two markets on opposite sides, each by at least 1σ of its own; without both z, opposite
+    directions at least ``REVERSAL_SPREAD_PP`` apart with each side past ``REVERSAL_MIN_PCT``."""
+    if a_z is not None and b_z is not None:
+        return a_z * b_z < 0 and abs(a_z) >= 1.0 and abs(b_z) >= 1.0
+    return (direction(a_pct) * direction(b_pct) == -1
+            and abs(a_pct - b_pct) >= REVERSAL_SPREAD_PP
+            and min(abs(a_pct), abs(b_pct)) >= REVERSAL_MIN_PCT)
+
+
+def stablecoin_outflow(net_usd: float, net_z: float | None) -> bool:
+    """Net supply of the tracked stablecoins fell by more than ``STABLE_FLAT_USD``, and by at
+    least 1σ of its own daily changes when the history gives one."""
+    return net_usd <= -STABLE_FLAT_USD and (net_z is None or net_z <= -1.0)
+
+
+def issuer_contraction(change_pct: float, z: float | None) -> bool:
+    """One stablecoin's supply shrinking: ``STRONG_Z`` of its own σ, else
+    ``STABLE_CONTRACTION_PCT`` in a day."""
+    return z <= -STRONG_Z if z is not None else change_pct <= STABLE_CONTRACTION_PCT
+
+
+def wide_split(spread_pp: float, spread_z: float | None) -> bool:
+    """Two indices of one market apart by ``STRONG_Z`` σ (their z differ by that much); without
+    both z, by ``SPLIT_PP``."""
+    if spread_z is not None:
+        return abs(spread_z) >= STRONG_Z
+    return abs(spread_pp) >= SPLIT_PP
+
+
+def severity(sigmas: float) -> str:
+    """high at ``SEVERITY_HIGH_Z`` σ or more, medium at ``SEVERITY_MEDIUM_Z``, else low. A
+    reading without history is counted in σ as ``FIXED_AS_Z`` per multiple of its threshold."""
+    if sigmas >= SEVERITY_HIGH_Z:
         return "high"
-    if intensity >= LIKELIHOOD_MEDIUM:
+    if sigmas >= SEVERITY_MEDIUM_Z:
         return "medium"
     return "low"
 

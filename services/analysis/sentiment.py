@@ -96,7 +96,7 @@ def timing(leader: Move, follower: Move) -> Timing | None:
 
 def row_signal(move: Move | None, z: float | None = None) -> str:
     if move is None or move.change_pct is None:
-        return "missing"
+        return fmt.MISSING
     if move.closed:
         return f"closed - last session {fmt.day(move.session)}"
     if move.stale:
@@ -123,8 +123,8 @@ def _missing_side(key: str, leader: Move | None, follower: Move | None) -> Chain
     missing = [i for i, m in (("leader", leader), ("follower", follower))
                if m is None or m.change_pct is None]
     if missing:
-        return _not_comparable(key, leader, follower, None,
-                               f"{' and '.join(missing)} move missing")
+        whose = "both moves" if len(missing) == 2 else f"the {missing[0]}'s move"
+        return _not_comparable(key, leader, follower, None, f"{fmt.MISSING} for {whose}")
     return None
 
 
@@ -289,7 +289,7 @@ def crypto_links(moves: dict[str, Move], readings: Readings = NO_READINGS
                                                readings.z(equity), btc_z),
             move_ratio=rules.move_ratio(coin.change_pct, equity.change_pct),
             spread_pp=coin.change_pct - equity.change_pct,
-            window=window if matched else f"{window} (not matched to the session)",
+            window=window if matched else f"{window}, not matched to the session",
             matched=matched is not None))
     return tuple(links)
 

@@ -6,6 +6,10 @@ while one transaction runs are written by the next one, in one statement, so the
 does tens of transactions a second instead of two thousand. No call waits for a timer or a
 batch to fill: a call waits at most for the write in progress and its own.
 
+``linger_s`` (0 by default) makes each write wait that long for more calls first: fewer,
+larger writes for callers that do not wait on them (the fan-out's ``sent`` marks at a paid
+broadcast's pace), at the price of that much latency.
+
 ``GroupCommit(write)`` takes ``write(items) -> results`` (one result per item, in order).
 ``submit(item)`` returns the item's result, or raises what the write raised. A caller that
 is cancelled while its item is being written does not stop the write (the rows are written
@@ -29,9 +33,11 @@ Out = TypeVar("Out")
 class GroupCommit(Generic[In, Out]):
     def __init__(self, write: Callable[[list[In]], Awaitable[Sequence[Out]]],
                  most: int = 500,
-                 on_orphan: Callable[[In, Out], Awaitable[None]] | None = None) -> None:
+                 on_orphan: Callable[[In, Out], Awaitable[None]] | None = None,
+                 linger_s: float = 0.0) -> None:
         self._write = write
         self._most = most
+        self._linger_s = linger_s
         self._on_orphan = on_orphan
         self._queue: list[tuple[In, asyncio.Future[Out]]] = []
         self._task: asyncio.Task[None] | None = None
@@ -47,6 +53,8 @@ class GroupCommit(Generic[In, Out]):
 
     async def _drain(self) -> None:
         while self._queue:
+            if self._linger_s and len(self._queue) < self._most:
+                await asyncio.sleep(self._linger_s)
             batch, self._queue = self._queue[:self._most], self._queue[self._most:]
             try:
                 results = await self._write([item for item, _ in batch])

@@ -101,9 +101,13 @@ class Briefing:
         return edition
 
     async def languages_of(self, subscriptions: list[Subscription]) -> set[str]:
-        if self._languages is None:
+        """The languages ``subscriptions`` read: one query for every stored choice (a push to
+        100,000 chats must not ask 100,000 times)."""
+        if self._languages is None or not subscriptions:
             return set()
-        return {await self._languages.get(s.platform, s.destination_id) for s in subscriptions}
+        chosen = await self._languages.all()
+        default = self._languages.default
+        return {chosen.get((s.platform, s.destination_id), default) for s in subscriptions}
 
     async def recipients(self) -> list[Subscription]:
         """Active subscriptions on the platforms this fan-out can reach."""

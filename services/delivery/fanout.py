@@ -169,6 +169,7 @@ class Fanout:
                         chosen: Mapping[tuple[str, str], str]) -> None:
         sender = self._senders[platform]
         stop = asyncio.Event()
+        marks = Marks(self._ledger, self._metrics, result)
         await sender.prepare(edition)
 
         async def worker() -> None:
@@ -179,13 +180,18 @@ class Fanout:
                     return
                 language = chosen.get((claim.platform, claim.destination_id), edition.language)
                 with log_context(edition=edition.id, chat=claim.destination_id):
-                    await self._deliver_one(sender, edition, claim, result, stop, language)
+                    await self._deliver_one(sender, edition, claim, result, stop, language,
+                                            marks)
 
-        await asyncio.gather(*(worker() for _ in range(max(1, sender.concurrency))))
+        try:
+            await asyncio.gather(*(worker() for _ in range(max(1, sender.concurrency))))
+        finally:  # stopped early (draining, the platform refused us): rows claimed ahead
+            await marks.settle()
+            await self._ledger.release_ahead(edition.id, platform)
 
     async def _deliver_one(self, sender: Sender, edition: Edition, claim: Claim,
-                           result: FanoutResult, stop: asyncio.Event, language: str | None = None
-                           ) -> None:
+                           result: FanoutResult, stop: asyncio.Event, language: str | None = None,
+                           marks: Marks | None = None) -> None:
         """One destination, in ``language``, retried as the policy says; the row's outcome is
         always marked (or the row is given back), whatever happens."""
         policy, failures, waits, paced = self._policy, 0, 0, True
@@ -262,8 +268,10 @@ class Fanout:
             # ---- the double-send window: the platform has accepted the message and the
             # ledger does not know yet. A crash here leaves the row ``sending``; ``recover``
             # sends it again and counts it ``in_doubt``. Nothing but the write below runs in
-            # between.
-            if await self._ledger.mark_sent(claim, sent.message_ids):
+            # between (handed to ``marks``, which writes it with the others arriving now).
+            if marks is not None:
+                await marks.add(claim, sent.message_ids)
+            elif await self._ledger.mark_sent(claim, sent.message_ids):
                 result.sent += 1
                 self._metrics.send(claim.platform, "sent")
             return
@@ -274,3 +282,40 @@ class Fanout:
         self._metrics.send(claim.platform, "failed")
         log.warning("could not deliver edition %s to %s %s: %s", claim.edition_id,
                     claim.platform, claim.destination_id, reason)
+
+
+class Marks:
+    """The ``sent`` marks of one platform's run, written without holding up the next send:
+    each goes to the ledger at once (which writes those arriving together in one statement)
+    and is counted when it commits. At most ``most`` wait at a time; ``settle`` waits for
+    all (and raises what a write raised)."""
+
+    def __init__(self, ledger: Ledger, metrics: Metrics, result: FanoutResult,
+                 most: int = 2000) -> None:
+        self._ledger = ledger
+        self._metrics = metrics
+        self._result = result
+        self._room = asyncio.Semaphore(most)
+        self._pending: set[asyncio.Task[None]] = set()
+
+    async def add(self, claim: Claim, message_ids: Sequence[str]) -> None:
+        await self._room.acquire()
+        task = asyncio.ensure_future(self._mark(claim, message_ids))
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def _mark(self, claim: Claim, message_ids: Sequence[str]) -> None:
+        try:
+            if await self._ledger.mark_sent(claim, message_ids):
+                self._result.sent += 1
+                self._metrics.send(claim.platform, "sent")
+        finally:
+            self._room.release()
+
+    async def settle(self) -> None:
+        errors: list[BaseException] = []
+        while self._pending:
+            outcomes = await asyncio.gather(*list(self._pending), return_exceptions=True)
+            errors += [o for o in outcomes if isinstance(o, BaseException)]
+        if errors:
+            raise errors[0]

@@ -41,7 +41,8 @@ class Pacer:
         self._next_start = 0.0
         self._paused_until = 0.0
         self._recent: dict[str, deque[float]] = {}
-        self._lock = asyncio.Lock()
+        self._lock = asyncio.Lock()  # the per-destination windows
+        self._turns = asyncio.Lock()  # the overall spacing (FIFO)
         self._since_sweep = 0
         self.waited = 0.0
 
@@ -70,25 +71,39 @@ class Pacer:
 
     async def _wait(self, key: str | None, spacing: bool) -> None:
         while True:
+            if spacing:
+                await self._take_turn()
+            if key is None:
+                return
             async with self._lock:
                 now = self._clock()
-                ready = max(now, self._paused_until,
-                            self._next_start if spacing else now,
-                            self._key_ready(key, now) if key is not None else now)
+                ready = max(now, self._paused_until, self._key_ready(key, now))
                 if ready <= now:
-                    if spacing:
-                        # Schedule from the planned start when we woke a little late, so the
-                        # sleep's latency does not add up send after send (the rate holds);
-                        # after an idle spell, from now.
-                        late = now - self._next_start
-                        base = self._next_start if 0 <= late < self._interval else now
-                        self._next_start = base + self._interval
-                    if key is not None:
-                        self._recent.setdefault(key, deque()).append(now)
-                        self._sweep(now)
+                    self._recent.setdefault(key, deque()).append(now)
+                    self._sweep(now)
                     return
             self.waited += ready - now
             await self._sleep(ready - now)
+            spacing = True  # the turn went stale while this destination waited: a new one
+
+    async def _take_turn(self) -> None:
+        """The next start in the overall rate. Waiters queue on a FIFO lock and only the
+        first sleeps: at 1,000 turns a second, fifty workers waking for each turn would cost
+        more than the sends."""
+        async with self._turns:
+            while True:
+                now = self._clock()
+                ready = max(now, self._paused_until, self._next_start)
+                if ready <= now:
+                    # Schedule from the planned start when we woke a little late, so the
+                    # sleep's latency does not add up send after send (the rate holds);
+                    # after an idle spell, from now.
+                    late = now - self._next_start
+                    base = self._next_start if 0 <= late < self._interval else now
+                    self._next_start = base + self._interval
+                    return
+                self.waited += ready - now
+                await self._sleep(ready - now)
 
     def _sweep(self, now: float, every: int = 1000, horizon: float = 3600.0) -> None:
         """Forget destinations not sent to within ``horizon`` (a long-running bot)."""

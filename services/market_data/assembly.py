@@ -30,6 +30,7 @@ from services.models.snapshot import (
     MarketSnapshot,
     Protocol,
     Quote,
+    SessionCalendar,
     SourceStatus,
     SourceWarning,
     Stablecoin,
@@ -79,7 +80,13 @@ class Assembly:
         self._closes: dict[str, Callable[[], Series]] = {}
         self._feeds: dict[str, _FeedLog] = {}
         self._notes: dict[str, str] = {}  # e.g. a calendar whose sessions were inferred
+        self.calendars: dict[str, SessionCalendar] = {}  # by market: sessions around now
         self._answers_refused = 0  # failures other than no connection or no answer in time
+
+    def calendar(self, market: str, sessions: tuple[date, ...], source: str) -> None:
+        """The market's sessions around the build, from its exchange calendar."""
+        self.calendars[market] = SessionCalendar.model_validate(
+            {"market": market, "sessions": sessions, "source": source})
 
     def warn(self, source: str, reason: str, figures: Iterable[str]) -> None:
         self.warnings.append(SourceWarning(source=source, reason=reason, figures=tuple(figures)))
@@ -231,7 +238,7 @@ class Assembly:
             crypto_market=self.crypto_market, stablecoins=self.stablecoins,
             protocols=self.protocols, defi_categories=self.defi_categories, dexes=self.dexes,
             a_share_breadth=self.breadth, northbound_net_cny=None, warnings=tuple(warnings),
-            sources=self._statuses(traffic or {}))
+            sources=self._statuses(traffic or {}), calendars=tuple(self.calendars.values()))
 
     def _statuses(self, traffic: Mapping[str, FeedTraffic]) -> tuple[SourceStatus, ...]:
         statuses = []

@@ -197,6 +197,7 @@ class MarketData:
                 before = view.previous_session(latest) if market == MACRO_CLOCK else None
                 if before is not None:
                     assembly.mark_macro_stale(before, latest)
+            assembly.calendar(market, view.sessions_near(), f"exchange_calendars {view.exchange}")
 
 
 async def _isolated(feed: str, figures: tuple[str, ...],

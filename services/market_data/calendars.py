@@ -72,6 +72,14 @@ class MarketCalendar:
     def _in_window(self) -> frozenset[date]:
         return frozenset(self._window[2])
 
+    def sessions_near(self, before_days: int = 14, after_days: int = 7) -> tuple[date, ...]:
+        """The sessions from ``before_days`` before the local day to ``after_days`` after it
+        (what a snapshot carries, so the report can say when a market trades next)."""
+        _, _, sessions = self._window
+        low = self.local_day - timedelta(days=before_days)
+        high = self.local_day + timedelta(days=after_days)
+        return tuple(day for day in sessions if low <= day <= high)
+
     def known(self, day: date) -> bool:
         return self.first_day <= day <= self.last_day
 

@@ -309,23 +309,60 @@ class FlowNode:
 
 
 @dataclass(frozen=True)
+class WatchLevel:
+    """A level to watch on one instrument: a close ``side`` of ``value`` (below or above) has
+    not happened yet, since ``close`` is on the other side. ``name`` says where the level comes
+    from ("200-session average", "52-week low", "today's close" without history)."""
+
+    instrument: str  # quote id
+    label: str  # its short name
+    name: str
+    value: float
+    side: str  # below | above
+    close: float
+    from_history: bool
+
+
+@dataclass(frozen=True)
 class Risk:
+    """A condition the day's figures trigger, with its evidence and what to watch next.
+
+    ``sigmas`` is the reading in its own standard deviations when the history gives one
+    (``scale`` "z"); without history it is ``rules.FIXED_AS_Z`` per multiple of the fixed
+    threshold (``scale`` "fixed", ``intensity`` the multiple). ``severity`` grows with it
+    (``rules.severity``). The base rate, when the history has one, is
+    ``Analysis.base_rates["risk.<key>"]``."""
+
     key: str
     title: str
     evidence: str
-    trigger: str
+    trigger: str  # what to watch: something that has not happened yet
     impact: str  # high | medium | low
-    likelihood: str  # high | medium | low, qualitative (see rules.likelihood)
-    intensity: float  # how far past its threshold the condition is (1.0 = at threshold)
-    score: float
+    severity: str  # high | medium | low
+    sigmas: float
+    scale: str  # z | fixed
+    intensity: float  # how far past its fixed threshold (1.0 = at threshold)
+    score: float  # impact weight × capped sigmas: the ranking
+    level: WatchLevel | None = None  # the level in the trigger, when it has one
+    subject: str = ""  # what the risk is about, by name (an index, a coin's symbol, markets)
+    subject_id: str = ""  # its quote id (or a stablecoin's symbol), when it is one instrument
 
 
 @dataclass(frozen=True)
 class Idea:
+    """One idea of the action plan: what to do with which ``instrument``, at which level (from
+    the history when there is one), over which ``horizon``, and on which evidence. ``stance``
+    is how it changes risk (reduce | add | relative | hold): an idea that adds risk on a
+    risk-off day, or cuts it on a risk-on day, contradicts the verdict and is left out."""
+
     tier: str  # conservative | moderate | aggressive
     text: str
     evidence: str  # the figures behind it
     refs: tuple[str, ...]  # keys of the risks/divergences it rests on
+    instrument: str = ""
+    horizon: str = ""
+    level: WatchLevel | None = None
+    stance: str = "reduce"
 
 
 @dataclass(frozen=True)
@@ -466,6 +503,54 @@ class MacroReading:
 
 
 @dataclass(frozen=True)
+class MarketDay:
+    """One equity market on the edition's day, read from its exchange calendar (the snapshot's
+    ``calendars``; ``analysis.trading_days``). ``today`` is the market's own date at the
+    edition's time. ``closed_today``: a weekday that is not a session (a holiday);
+    ``reopens_today``: it trades today after missing a weekday since ``last_session``;
+    ``absorbs``: for a market shut today, the US sessions between its last close and its next
+    open (what its next session has to take in)."""
+
+    market: str
+    today: date
+    last_session: date | None
+    next_session: date | None
+    closed_today: bool
+    reopens_today: bool
+    absorbs: tuple[date, ...] = ()
+
+
+@dataclass(frozen=True)
+class StateChange:
+    """One reading in the previous edition and in this one (``before`` None: not read then)."""
+
+    key: str
+    label: str
+    before: str | None
+    now: str | None
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.now
+
+
+@dataclass(frozen=True)
+class SincePrevious:
+    """What changed since the previous stored edition (``analysis.since``): the verdict, each
+    link of the chain, and the risks. ``previous_as_of`` is None on the first edition (no
+    previous one is stored), and every other field is then empty."""
+
+    previous_as_of: datetime | None
+    previous_date: date | None = None
+    verdict: StateChange | None = None
+    chain: tuple[StateChange, ...] = ()
+    risks_new: tuple[str, ...] = ()  # titles of risks triggered now and not then
+    risks_gone: tuple[str, ...] = ()  # triggered then, not now
+    risks_kept: tuple[str, ...] = ()  # triggered in both
+    same_sessions: bool = False  # both editions read the same equity sessions
+
+
+@dataclass(frozen=True)
 class Analysis:
     as_of: datetime
     edition_date: date
@@ -494,3 +579,6 @@ class Analysis:
     checks: tuple[QuoteCheck, ...] = ()  # quotes the history contradicted (cross-check)
     history_notes: tuple[str, ...] = ()  # the cross-check's lines (also in ``warnings``)
     macro: tuple[MacroReading, ...] = ()  # in MACRO order: every one, missing or not
+    since_previous: SincePrevious = SincePrevious(None)  # against the previous stored edition
+    # By market (US, HK, CN): when each trades, from the snapshot's calendars (empty without).
+    trading_days: Mapping[str, MarketDay] = field(default_factory=dict)

@@ -59,7 +59,8 @@ Count = Annotated[int, Field(ge=0)] | None
 
 FIRST_YEAR, LAST_YEAR = 1900, 2199
 MAX_ROWS = {"quotes": 500, "stablecoins": 200, "protocols": 5000, "defi_categories": 500,
-            "dexes": 1000, "warnings": 1000, "sources": 200, "figures": 100}
+            "dexes": 1000, "warnings": 1000, "sources": 200, "figures": 100, "calendars": 10,
+            "sessions": 100}
 
 
 def _in_range(value: date | None) -> date | None:
@@ -214,6 +215,23 @@ class SourceWarning(_Frozen):
         return tuple(value) if isinstance(value, list) else value
 
 
+class SessionCalendar(_Frozen):
+    """Added block: one equity market's trading sessions around the snapshot's time, as its
+    exchange calendar has them (XNYS, XHKG, XSHG). A weekday missing from ``sessions`` is a
+    holiday of that market; the dates after the snapshot's time say when it trades next."""
+
+    market: Literal["US", "HK", "CN"]
+    sessions: tuple[Day, ...] = Field(default=(), max_length=MAX_ROWS["sessions"])
+    source: Name | None = None
+
+    @field_validator("sessions", mode="before")
+    @classmethod
+    def _dates(cls, value: object) -> object:
+        if isinstance(value, list):
+            return tuple(date.fromisoformat(v) if isinstance(v, str) else v for v in value)
+        return value
+
+
 class SourceStatus(_Frozen):
     """Added field: what a source delivered and as of when."""
 
@@ -247,6 +265,8 @@ class MarketSnapshot(_Frozen):
     northbound_net_cny: Amount = None
     warnings: tuple[SourceWarning, ...] = Field(default=(), max_length=MAX_ROWS["warnings"])
     sources: tuple[SourceStatus, ...] = Field(default=(), max_length=MAX_ROWS["sources"])
+    calendars: tuple[SessionCalendar, ...] = Field(default=(),
+                                                   max_length=MAX_ROWS["calendars"])
 
     model_config = ConfigDict(
         frozen=True, strict=True, extra="ignore", allow_inf_nan=False, populate_by_name=True
@@ -294,7 +314,7 @@ class MarketSnapshot(_Frozen):
                         "warnings": [*snapshot.warnings, *(r.as_warning() for r in rejected)]})
 
     @field_validator("quotes", "stablecoins", "protocols", "defi_categories", "dexes",
-                     "warnings", "sources", mode="before")
+                     "warnings", "sources", "calendars", mode="before")
     @classmethod
     def _null_list_is_empty(cls, value: object) -> object:
         if value is None:

@@ -38,8 +38,14 @@ def verdict_sentence(a: Analysis, tr: Translator | None = None) -> str:
     s = a.sentiment
     moves = [text for r in s.rows if (text := _move(r.move, tr))]
     listing = tr.join(moves) if moves else tr.gettext("no current market moves")
-    closed = [row_label(r, tr) for r in s.rows if r.move is not None and r.move.closed]
-    tail = tr.gettext("; closed: {markets}", markets=tr.join(closed)) if closed else ""
+    older = [r for r in s.rows if r.move is not None and r.move.closed]
+    again = {r.market for r in older
+             if (day := a.trading_days.get(r.market)) is not None and day.reopens_today}
+    closed = [row_label(r, tr) for r in older if r.market not in again]
+    reopening = [row_label(r, tr) for r in older if r.market in again]
+    tail = (tr.gettext("; closed: {markets}", markets=tr.join(closed)) if closed else "") + (
+        tr.gettext("; trading again today after a holiday: {markets}",
+                   markets=tr.join(reopening)) if reopening else "")
     if s.verdict is Verdict.UNKNOWN:
         return tr.gettext("Risk sentiment cannot be read: {moves}{closed}.", moves=listing,
                           closed=tail)

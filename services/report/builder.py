@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from services import format as fmt
 from services.analysis.coverage import grouped
+from services.analysis.engine import day_note
 from services.analysis.moves import SHORT_NAME
 from services.i18n import N_, Translator, translator
 from services.i18n.text import Name
@@ -23,6 +24,7 @@ from services.models.report import (
 )
 from services.report import labels
 from services.report.sections import BUILDERS
+from services.report.since import since_blocks
 
 TITLE = N_("Market Intelligence Report - {date}")
 
@@ -53,8 +55,9 @@ def key_insight_blocks(analysis: Analysis, narration: Narration,
                        tr: Translator | None = None) -> tuple[Block, ...]:
     tr = tr or translator("en")
     blocks: list[Block] = [Paragraph(narration.key_insight)]
-    if analysis.session_note:
-        blocks.append(Paragraph(analysis.session_note, note=True))
+    note = analysis.session_note if tr.language == "en" else day_note(analysis, tr)
+    if note:
+        blocks.append(Paragraph(note, note=True))
     missing = tuple(w for w in analysis.warnings if w not in analysis.history_notes)
     if missing:
         blocks.append(Paragraph("; ".join(grouped(missing)),
@@ -62,6 +65,7 @@ def key_insight_blocks(analysis: Analysis, narration: Narration,
     if analysis.checks:
         blocks.append(Paragraph(checked_summary(analysis, tr), lead=tr.gettext(labels.CHECKED),
                                 note=True))
+    blocks += since_blocks(analysis.since_previous, tr)
     return tuple(blocks)
 
 

@@ -143,10 +143,14 @@ class Edition:
 
 async def make_edition(snapshot: MarketSnapshot, narrator: Narrator, zone: tzinfo,
                        built_at: datetime, history: History = EMPTY_HISTORY,
-                       language: str = "en") -> Edition:
+                       language: str = "en", previous: MarketSnapshot | None = None
+                       ) -> Edition:
     """The edition of one snapshot read against ``history``, in ``language`` first (also how
-    a stored edition is rebuilt after a restart)."""
-    analysis = analyze(snapshot, snapshot.generated_at, zone, history)
+    a stored edition is rebuilt after a restart). ``previous`` is the previous edition's
+    snapshot, analysed the same way to say what changed since (None: the first edition)."""
+    before = (analyze(previous, previous.generated_at, zone, history)
+              if previous is not None else None)
+    analysis = analyze(snapshot, snapshot.generated_at, zone, history, before)
     narration = await narrate_in(narrator, analysis, language)
     edition = Edition(edition_id(snapshot), build_report(analysis, narration, language),
                       snapshot, built_at, narrator)
@@ -154,15 +158,26 @@ async def make_edition(snapshot: MarketSnapshot, narrator: Narrator, zone: tzinf
     return edition
 
 
+Previous = Callable[[datetime], Awaitable[MarketSnapshot | None]]
+"""The snapshot of the previous stored edition, older than the given ``generated_at``
+(``EditionStore.previous``)."""
+
+
+async def no_previous(before: datetime) -> MarketSnapshot | None:
+    """No store behind the editions: every edition is a first one."""
+    return None
+
+
 class EditionCache:
     def __init__(self, source: SnapshotSource, narrator: Narrator, zone: tzinfo,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
                  on_build: Callable[[Edition], Awaitable[None]] | None = None,
                  language: str = "en", history: EditionHistory | None = None,
-                 metrics: Metrics | None = None) -> None:
+                 metrics: Metrics | None = None, previous: Previous = no_previous) -> None:
         self._source = source
         self.history = history  # read before each build; the day's closes recorded after
         self._metrics = metrics or Metrics()
+        self._previous = previous
         self._narrator = narrator
         self._zone = zone
         self.language = language  # each edition is built in it first
@@ -202,7 +217,8 @@ class EditionCache:
         snapshot = await (self._source.refresh() if force else self._source.get())
         history = await self.history.read(snapshot) if self.history else EMPTY_HISTORY
         edition = await make_edition(snapshot, self._narrator, self._zone, self._clock(),
-                                     history, language=self.language)
+                                     history, language=self.language,
+                                     previous=await self._previous(snapshot.generated_at))
         if self.history is not None:  # never a quote the cross-check found stale or in conflict
             await self.history.record(snapshot, history,
                                       tuple(c.id for c in edition.report.analysis.checks))

@@ -20,7 +20,7 @@ TABLE_HEADERS: frozenset[str] = frozenset({
     N_("Category"), N_("Avg 1d"), N_("Listed"), N_("Leader"),
     N_("Protocol"), N_("TVL"), N_("1d"), N_("DEX"), N_("Volume 24h"),
     N_("Index"), N_("#"), N_("Pair"), N_("Spread"),
-    N_("Risk"), N_("Impact"), N_("Likelihood"), N_("σ gap"),
+    N_("Risk"), N_("Impact"), N_("Severity"), N_("Base rate"), N_("σ gap"),
     N_("Macro"), N_("Source"),
 })
 HEADINGS: frozenset[str] = frozenset({
@@ -29,6 +29,7 @@ HEADINGS: frozenset[str] = frozenset({
     N_("Dispersion"), N_("Sector rotation"), N_("The lead for Asia"), N_("Against the US"),
     N_("Internals"), N_("Against Hong Kong"), N_("With Hong Kong"), N_("Levels and trend"),
     N_("Conservative"), N_("Moderate"), N_("Aggressive"),
+    N_("Since the previous edition"),
     N_("Macro"), N_("Checked against history"),
 })
 # Table cells that are words, not figures: the macro figures' names and where they came from.

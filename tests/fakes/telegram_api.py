@@ -15,7 +15,8 @@ Telegram's HTML subset (400 "can't parse entities"); albums of 2–10; callback 
 photos that are PNG/JPEG ≤ 10 MB with width + height ≤ 10000 and ratio ≤ 20; ``file_id`` reuse;
 403 for a blocked chat; 400 with ``migrate_to_chat_id`` for a migrated group; 429 with
 ``retry_after`` from configurable sliding-window limits (global per second, per chat per second,
-per group per minute) or forced per chat; "message is not modified" on identical edits.
+per group per minute; sends with ``allow_paid_broadcast`` against a paid per-second window
+instead of the global one) or forced per chat; "message is not modified" on identical edits.
 
 Recording is cheap (one small ``Sent`` per message, counters, no copies of uploads unless
 ``keep_uploads``), so a 2,000-chat fan-out can run against it.
@@ -80,6 +81,7 @@ class Sent:
     photo: str | None = None
     media: tuple[str, ...] = ()
     at: float = 0.0
+    paid: bool = False  # sent with allow_paid_broadcast
 
     @property
     def buttons(self) -> list[dict[str, Any]]:
@@ -88,6 +90,11 @@ class Sent:
             return []
         markup = json.loads(self.reply_markup)
         return [b for row in markup.get("inline_keyboard", []) for b in row]
+
+
+def paid_broadcast(req: Request) -> bool:
+    """The send asks for a paid broadcast (``allow_paid_broadcast``, a JSON boolean)."""
+    return req.params.get("allow_paid_broadcast") in (True, "true", "True")
 
 
 @dataclass(slots=True)
@@ -273,7 +280,7 @@ class FakeBotApi:
             self._check_chat(chat_id)
         if req.method in SEND_METHODS and chat_id is not None:
             count = len(req.params.get("media") or [None])
-            self.flood.check(chat_id, count, self._is_group(chat_id))
+            self.flood.check(chat_id, count, self._is_group(chat_id), paid_broadcast(req))
         return handler(req, chat_id)
 
     def _resolve(self, chat_id: int | str) -> int:
@@ -379,9 +386,9 @@ class FakeBotApi:
 
     def _record(self, method: str, chat_id: int, message: dict[str, Any], text: str,
                 raw: str, parse_mode: Any, markup: str | None, photo: str | None = None,
-                media: tuple[str, ...] = ()) -> None:
+                media: tuple[str, ...] = (), paid: bool = False) -> None:
         self.sent.append(Sent(method, chat_id, message["message_id"], text, raw,
-                              parse_mode or None, markup, photo, media, self.clock()))
+                              parse_mode or None, markup, photo, media, self.clock(), paid))
         if self.on_sent is not None:
             self.on_sent(self.sent[-1])
         self._messages[(chat_id, message["message_id"])] = _Message(
@@ -440,7 +447,8 @@ class FakeBotApi:
                                               "entities": self._entities(raw, mode)})
         if markup:
             message["reply_markup"] = json.loads(markup)
-        self._record("sendMessage", chat_id, message, text, raw, mode, markup)
+        self._record("sendMessage", chat_id, message, text, raw, mode, markup,
+                     paid=paid_broadcast(req))
         return message
 
     def _m_sendphoto(self, req: Request, chat_id: int) -> dict[str, Any]:
@@ -455,7 +463,8 @@ class FakeBotApi:
             message["caption_entities"] = self._entities(raw, mode)
         if markup:
             message["reply_markup"] = json.loads(markup)
-        self._record("sendPhoto", chat_id, message, caption, raw, mode, markup, photo=file_id)
+        self._record("sendPhoto", chat_id, message, caption, raw, mode, markup, photo=file_id,
+                     paid=paid_broadcast(req))
         return message
 
     def _photo_size(self, file_id: str) -> dict[str, Any]:

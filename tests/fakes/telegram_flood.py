@@ -1,6 +1,10 @@
 """Flood control for the fake Bot API: sliding windows like Telegram's limits, 429 with
 ``retry_after``, and forced 429s per chat. Configurable, so a fan-out bench can run against
-Telegram's real figures (``TELEGRAM_LIMITS``)."""
+Telegram's real figures (``TELEGRAM_LIMITS``).
+
+A send with ``allow_paid_broadcast`` counts against the paid window (``paid_per_second``,
+Telegram's 1,000) instead of the free one; the per-chat and per-group windows apply to both.
+With no paid window configured, paid sends count against the free one."""
 
 from __future__ import annotations
 
@@ -20,9 +24,11 @@ class RateLimits:
     global_per_second: int | None = None
     chat_per_second: int | None = None
     group_per_minute: int | None = None
+    paid_per_second: int | None = None  # sends with allow_paid_broadcast
 
 
-TELEGRAM_LIMITS = RateLimits(global_per_second=30, chat_per_second=1, group_per_minute=20)
+TELEGRAM_LIMITS = RateLimits(global_per_second=30, chat_per_second=1, group_per_minute=20,
+                             paid_per_second=1000)
 
 
 class FloodControl:
@@ -34,21 +40,24 @@ class FloodControl:
         self.rejected = 0  # 429s answered
         self._forced: dict[int, list[int]] = {}
         self._global: deque[float] = deque()
+        self._paid: deque[float] = deque()
         self._chat: dict[int, deque[float]] = {}
         self._group: dict[int, deque[float]] = {}
 
     def throttle(self, chat_id: int, retry_after: int, times: int) -> None:
         self._forced.setdefault(chat_id, []).extend([retry_after] * times)
 
-    def check(self, chat_id: int, count: int, is_group: bool) -> None:
+    def check(self, chat_id: int, count: int, is_group: bool, paid: bool = False) -> None:
         """Admit ``count`` messages to ``chat_id`` now, or raise 429."""
         now = self.clock()
         forced = self._forced.get(chat_id)
         if forced:
             self._too_many(forced.pop(0))
         limits = self.limits
-        checks: list[tuple[deque[float], int | None, float]] = [
-            (self._global, limits.global_per_second, 1.0)]
+        overall = ((self._paid, limits.paid_per_second)
+                   if paid and limits.paid_per_second is not None
+                   else (self._global, limits.global_per_second))
+        checks: list[tuple[deque[float], int | None, float]] = [(*overall, 1.0)]
         if limits.chat_per_second is not None:
             checks.append((self._chat.setdefault(chat_id, deque()),
                            limits.chat_per_second, 1.0))

@@ -1,13 +1,15 @@
 """The fake Bot API on a loopback socket, for a bot in another process or a fan-out bench.
 
-    python -m tests.fakes.telegram_server --port 8081 [--limits telegram]
+    python -m tests.fakes.telegram_server --port 8081 [--limits telegram] [--paid-per-second N]
 
 prints ``{"base_url": "http://127.0.0.1:8081/bot", "token": …}``; point the bot at it with
 ``TELEGRAM_BASE_URL`` and ``TELEGRAM_BOT_TOKEN``. Control endpoints (JSON):
 
 - ``POST /_fake/updates`` a Bot API update (``update_id`` optional), or ``{"command": "/report",
   "chat_id": 1001}`` for a typed command;
-- ``GET /_fake/sent`` every recorded message; ``GET /_fake/stats`` counters;
+- ``GET /_fake/sent`` every recorded message; ``GET /_fake/stats`` counters (429s answered
+  as ``rejected_429``); ``GET /_fake/received`` messages per chat (``{"chat id": n}``) and
+  how many were paid broadcasts;
 - ``POST /_fake/block`` ``{"chat_id": …}``; ``POST /_fake/migrate`` ``{"old": …, "new": …}``;
   ``POST /_fake/member`` ``{"chat_id", "user_id", "status"}``.
 
@@ -23,6 +25,7 @@ import json
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -79,8 +82,15 @@ def _control(fake: FakeBotApi, method: str, path: str, body: bytes) -> tuple[int
         return 200, [dataclasses.asdict(s) for s in fake.sent]
     if route == "stats":
         return 200, {"calls": dict(fake.calls), "uploads": fake.uploads,
-                     "failures": [dataclasses.asdict(f) for f in fake.failures],
+                     "rejected_429": fake.flood.rejected,
+                     "failures": [dataclasses.asdict(f) for f in fake.failures
+                                  if f.code != 429][:1000],
                      "actions": fake.actions, "commands": fake.commands}
+    if route == "received":
+        counts = Counter(str(s.chat_id) for s in fake.sent)
+        return 200, {"chats": counts, "paid": sum(1 for s in fake.sent if s.paid),
+                     "first_at": fake.sent[0].at if fake.sent else None,
+                     "last_at": fake.sent[-1].at if fake.sent else None}
     if route == "updates" and method == "POST":
         if "command" in data:
             data = telegram_updates.command(data["command"], int(data.get("chat_id", 1001)),
@@ -127,9 +137,14 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--token", default=TOKEN)
     parser.add_argument("--limits", choices=("none", "telegram"), default="none",
-                        help="telegram: 30/s overall, 1/s per chat, 20/min per group")
+                        help="telegram: 30/s overall (1000/s for paid broadcasts), 1/s per "
+                             "chat, 20/min per group")
+    parser.add_argument("--paid-per-second", type=int,
+                        help="the paid broadcasts' window (default: 1000 with --limits telegram)")
     args = parser.parse_args()
     limits = TELEGRAM_LIMITS if args.limits == "telegram" else RateLimits()
+    if args.paid_per_second is not None:
+        limits = dataclasses.replace(limits, paid_per_second=args.paid_per_second)
     fake = FakeBotApi(args.token, limits=limits)
     with serve(fake, port=args.port) as base_url:
         print(json.dumps({"base_url": base_url, "token": args.token}), flush=True)

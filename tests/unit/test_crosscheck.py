@@ -198,3 +198,18 @@ def test_a_yield_replaced_by_the_history_moves_in_basis_points() -> None:
     fixed = result.snapshot.quotes[0]
     assert check.finding is Finding.CONFLICT and fixed.close == 4.39
     assert fixed.change_pct is None and fixed.change_bp == pytest.approx(11.0)
+
+
+def test_report_input_reads_the_history_store_as_run_does(tmp_path: Path) -> None:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/bot.db"}
+
+    def bot(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True,
+                              text=True, cwd=ROOT, timeout=120, env=env)
+
+    bundled = ROOT / "services" / "sample" / "2026-03-20.history.json"
+    assert bot("history", "import", str(bundled)).returncode == 0
+    done = bot("report", "--input", str(SAMPLE_FILE), "--section", "us")
+    assert done.returncode == 0, done.stderr
+    assert "equals the close of 2025-09-26" in done.stdout and "6,506.48" in done.stdout
+    assert "no history given" not in done.stderr

@@ -97,19 +97,18 @@ def test_tiny_base_move_is_an_anomaly_not_a_signal() -> None:
 def test_risks_carry_evidence_and_no_probability() -> None:
     keys = [r.key for r in A.risks]
     assert keys[0] == "narrow_breadth"
-    assert {"stablecoin_contraction", "crypto_equity_snapback",
-            "index_drawdown", "data_anomalies"} <= set(keys)
+    assert {"stablecoin_contraction", "crypto_equity_snapback", "index_drawdown"} <= set(keys)
     assert "hk_fails_us_lead" not in keys  # no US session that led HK is in the data
     scores = [r.score for r in A.risks]
     assert scores == sorted(scores, reverse=True)
-    assert all(r.likelihood in ("high", "medium", "low") for r in A.risks)
-    assert all("%" not in r.likelihood for r in A.risks)
+    assert all(r.severity in ("high", "medium", "low") for r in A.risks)
+    assert all(r.scale == "fixed" for r in A.risks)  # no history given: fixed thresholds
 
 
 def test_plan_has_every_tier_with_evidence() -> None:
     tiers = {i.tier for i in A.ideas}
     assert tiers == {"conservative", "moderate", "aggressive"}
-    assert all(i.evidence and i.refs for i in A.ideas)
+    assert all(i.evidence and i.refs and i.instrument and i.horizon for i in A.ideas)
 
 
 def test_edition_date_is_in_the_briefing_zone() -> None:
