@@ -20,15 +20,16 @@ from itertools import pairwise
 
 from services.analysis import sessions, stats
 from services.analysis.tape import Tape, Track
+from services.i18n.text import said
 from services.models.analysis import CoMovement
 
 WINDOW = 60
 MIN_PAIRS = 40
 
 WINDOWS = {
-    "btc_spx": "US sessions; BTC over the same UTC close-to-close days",
-    "hsi_us": "HK sessions against the US session that closed before each opened",
-    "chinext_sse": "the same A-share sessions",
+    "btc_spx": said("US sessions; BTC over the same UTC close-to-close days"),
+    "hsi_us": said("HK sessions against the US session that closed before each opened"),
+    "chinext_sse": said("the same A-share sessions"),
 }
 
 

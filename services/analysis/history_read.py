@@ -7,7 +7,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
-from services import format as fmt
 from services.analysis import rules
 from services.analysis.base_rates import base_rates
 from services.analysis.comovement import comovements
@@ -15,6 +14,7 @@ from services.analysis.levels import levels
 from services.analysis.moves import short_name
 from services.analysis.sentiment import Readings
 from services.analysis.tape import MIN_RETURNS
+from services.i18n.text import Name, pct, said
 from services.models.analysis import BaseRate, CoMovement, Evidence, Levels, Move, Sentiment
 
 
@@ -69,18 +69,18 @@ def read_history(moves: Mapping[str, Move], readings: Readings, sentiment: Senti
 def scale_note(moves: Mapping[str, Move], evidence: Mapping[str, Evidence],
                has_history: bool) -> str | None:
     """Said when some current move is read with the fixed thresholds instead of its σ."""
-    fixed = (f"±{fmt.pct(rules.STRONG_PCT, signed=False)} strong, "
-             f"±{fmt.pct(rules.FLAT_PCT, signed=False)} flat")
+    fixed = said("±{strong} strong, ±{flat} flat", strong=pct(rules.STRONG_PCT, signed=False),
+                 flat=pct(rules.FLAT_PCT, signed=False))
     current = [m for m in moves.values() if m.change_pct is not None and not m.closed
                and not m.stale and m.kind in (None, "index", "coin", "crypto")]
     if not current:
         return None
     if not has_history:
-        return (f"No history was given: every move is read with the fixed thresholds "
-                f"({fixed}), not in its own volatility.")
-    short = [short_name(m) for m in current
+        return said("No history was given: every move is read with the fixed thresholds "
+                    "({fixed}), not in its own volatility.", fixed=fixed)
+    short = [Name(m.id, short_name(m)) for m in current
              if (e := evidence.get(m.id)) is None or e.z is None]
     if not short:
         return None
-    return (f"Fewer than {MIN_RETURNS} sessions of history for {', '.join(short)}: "
-            f"read with the fixed thresholds ({fixed}).")
+    return said("Fewer than {n} sessions of history for {names}: read with the fixed "
+                "thresholds ({fixed}).", n=MIN_RETURNS, names=short, fixed=fixed)

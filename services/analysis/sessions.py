@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from services.i18n.text import fig, said
+
 # Regular session hours, local time (lunch breaks do not change the order of sessions).
 HOURS: dict[str, tuple[str, time, time]] = {
     "US": ("America/New_York", time(9, 30), time(16, 0)),
@@ -84,4 +86,4 @@ def leads_next(leader: str, day: date, follower: str) -> bool:
 
 def utc_day_label(day: date) -> str:
     """The window of a crypto move read from daily UTC closes."""
-    return f"UTC day {day.isoformat()}"
+    return said("UTC day {day}", day=fig("day", day))

@@ -32,6 +32,7 @@ METHODS = [("**/locales/**", "ignore"), ("**.py", "python")]
 # Babel's gettext names, the error messages' templates (``services.errors.Say``) and
 # discord.py's ``locale_str`` (command descriptions).
 KEYWORDS = {**DEFAULT_KEYWORDS, "Say": None, "saying": None, "counted": (1, 2),
+            "said": None, "said_counted": (1, 2),
             "locale_str": None}
 WIDTH = 100
 

@@ -9,6 +9,7 @@ is looked up by its English text, and shown as it is when the catalog does not h
 from __future__ import annotations
 
 from services.errors import Duration, Say, Several
+from services.i18n.text import Text, Written
 from services.i18n.translator import Translator
 
 
@@ -28,8 +29,12 @@ def render(say: Say, tr: Translator) -> str:
 
 
 def value(v: object, tr: Translator) -> str:
+    if isinstance(v, Text):
+        return render(v.say, tr)
     if isinstance(v, Say):
         return render(v, tr)
+    if isinstance(v, Written):
+        return v.write(tr.language)
     if isinstance(v, Several):
         return tr.pgettext("list of problems", "; ").join(render(s, tr) for s in v.items)
     if isinstance(v, Duration):

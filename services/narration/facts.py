@@ -226,6 +226,11 @@ def _sentiment(b: _Builder, a: Analysis) -> None:
                  fmt.pp(cl.spread_pp), btc, equity)
         b.spread(f"btc_vs.{cl.equity.id}.move_ratio", f"BTC/{eq} one-day move ratio",
                  cl.move_ratio, Unit.RATIO, fmt.ratio(cl.move_ratio), btc, equity)
+        if cl.matched:  # BTC over the window matched to this session, as the link reads it
+            b.fact(f"btc_vs.{cl.equity.id}.btc_change_pct",
+                   f"BTC change over {cl.window or 'the window matched to ' + eq}",
+                   cl.btc.change_pct, Unit.PCT, fmt.pct(cl.btc.change_pct),
+                   (btc, "market:CRYPTO"))
 
 
 def _crypto(b: _Builder, a: Analysis) -> None:

@@ -253,6 +253,18 @@ def _ranks(masked: str, text: str) -> list[Written]:
     return found
 
 
+# Chinese: "第16差" (16th-worst), "第3好" (3rd-best), as the Chinese report writes a rank
+# ("251个交易日中第16差"); "倒数第16" is not a rank of this kind and stays masked.
+RANK_ZH = re.compile(r"(?<!倒数)第(?P<num>\d{1,4})(?P<way>差|弱|低|好|强|高)")
+RANK_DOWN_ZH = ("差", "弱", "低")
+
+
+def _ranks_zh(text: str) -> list[Written]:
+    return [Written(m.group(0), m.start(), m.end(), float(m.group("num")),
+                    -1 if m.group("way") in RANK_DOWN_ZH else 1, 0.5, Kind.RANK)
+            for m in RANK_ZH.finditer(text)]
+
+
 def read_figures(text: str, names: Iterable[str] = (), language: str = "en") -> list[Written]:
     """Every figure in ``text``, in order. ``names`` are data names to mask ("Uniswap V4");
     ``language="zh"`` reads Chinese units and boundaries too."""
@@ -260,7 +272,7 @@ def read_figures(text: str, names: Iterable[str] = (), language: str = "en") -> 
     pattern = FIGURE_ZH if language == "zh" else FIGURE
     found = [w for m in pattern.finditer(masked) if (w := _read(m)) is not None]
     found = [replace(w, text=text[w.start:w.end]) for w in found]
-    ranks = _ranks(masked, text) if language != "zh" else []
+    ranks = _ranks(masked, text) if language != "zh" else _ranks_zh(text)
     if ranks:
         found = sorted([w for w in found if not any(r.start <= w.start < r.end for r in ranks)]
                        + ranks, key=lambda w: w.start)

@@ -11,6 +11,7 @@ from services.analysis.coverage import grouped
 from services.analysis.engine import day_note
 from services.analysis.moves import SHORT_NAME
 from services.i18n import N_, Translator, translator
+from services.i18n.text import Name
 from services.models.analysis import Analysis, Finding, QuoteCheck
 from services.models.report import (
     SECTION_KEYS,
@@ -28,22 +29,26 @@ from services.report.since import since_blocks
 TITLE = N_("Market Intelligence Report - {date}")
 
 
-def checked_summary(analysis: Analysis) -> str:
+def checked_summary(analysis: Analysis, tr: Translator | None = None) -> str:
     """One line for the Key Insight: which feeds the history overruled (details per market)."""
+    tr = tr or translator("en")
     stale = [c for c in analysis.checks if c.finding is Finding.STALE]
     conflict = [c for c in analysis.checks if c.finding is Finding.CONFLICT]
     parts = []
     if stale:
-        parts.append(f"stale feed for {_names(stale)}")
+        parts.append(tr.gettext("stale feed for {names}", names=_names(stale, tr)))
     if conflict:
-        parts.append(f"the feed disagrees with the history for {_names(conflict)}")
+        parts.append(tr.gettext("the feed disagrees with the history for {names}",
+                                names=_names(conflict, tr)))
     used = [c for c in analysis.checks if c.replaced]
-    tail = (f"; the history's closes are used ({_names(used)})" if used else "")
-    return "; ".join(parts) + tail + "."
+    tail = (tr.gettext("; the history's closes are used ({names})", names=_names(used, tr))
+            if used else "")
+    return tr.gettext("{sentence}.", sentence=tr.pgettext("list of problems", "; ").join(parts)
+                      + tail)
 
 
-def _names(checks: list[QuoteCheck]) -> str:
-    return ", ".join(SHORT_NAME.get(c.id, c.id) for c in checks)
+def _names(checks: list[QuoteCheck], tr: Translator) -> str:
+    return tr.join([Name(c.id, SHORT_NAME.get(c.id, c.id)).write(tr.language) for c in checks])
 
 
 def key_insight_blocks(analysis: Analysis, narration: Narration,
@@ -58,7 +63,7 @@ def key_insight_blocks(analysis: Analysis, narration: Narration,
         blocks.append(Paragraph("; ".join(grouped(missing)),
                                 lead=tr.gettext(labels.MISSING_INPUTS), note=True))
     if analysis.checks:
-        blocks.append(Paragraph(checked_summary(analysis), lead=tr.gettext(labels.CHECKED),
+        blocks.append(Paragraph(checked_summary(analysis, tr), lead=tr.gettext(labels.CHECKED),
                                 note=True))
     blocks += since_blocks(analysis.since_previous, tr)
     return tuple(blocks)
