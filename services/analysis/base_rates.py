@@ -31,6 +31,7 @@ from datetime import date
 
 from services.analysis import risk_history, rules, sessions, stats
 from services.analysis.tape import Tape
+from services.i18n import N_
 from services.models.analysis import (
     BASE_RATE_MIN_CASES,
     BaseRate,
@@ -213,6 +214,7 @@ US_HK_WORDS = {
     LinkState.MUTED: "HK stayed quiet after a US move",
     LinkState.NO_LEAD: "a quiet US session before HK's",
 }
+SAME_INDEX = N_("the same index")  # the target of a rate pooled over the indices
 US_BAND_WORDS = {band: f"S&P 500 session {band.replace('_', ' ')}" for band in US_BANDS}
 
 
@@ -267,6 +269,6 @@ def base_rates(history: History | Tape, until: date | None = None) -> dict[str, 
             key = f"{g.prefix}.{suffix}"
             found[key] = rate_of(key, label, g.target, [_cases(days, by_state.get(state, []))])
     found["risk.index_drawdown"] = rate_of(
-        "risk.index_drawdown", "an index falling sharply in a session", "the same index",
+        "risk.index_drawdown", "an index falling sharply in a session", SAME_INDEX,
         [cases(tape, risk_history.index_fell(i), i, i, until) for i in INDEX_IDS])
     return {key: rate for key, rate in found.items() if rate.days}

@@ -28,7 +28,8 @@ from services.analysis.sentiment import Readings, analyze_sentiment
 from services.analysis.since import compare
 from services.analysis.tape import Tape
 from services.analysis.trading_days import holiday_note, trading_days
-from services.i18n import Translator, translator
+from services.i18n import Translator, text, translator
+from services.i18n.text import Name, Source, said
 from services.models.analysis import Analysis, EquityMarket, Finding, Move, QuoteCheck
 from services.models.history import EMPTY_HISTORY, History
 from services.models.snapshot import BREADTH_SCOPE, MarketSnapshot
@@ -89,7 +90,8 @@ def weekend_note(edition: date, markets: tuple[EquityMarket, ...],
     if edition.weekday() < WEEKEND_START:
         return None
     tr = tr or translator("en")
-    last = [f"{m.market} {fmt.day(m.headline.session)}" for m in markets
+    last = [f"{Name('market:' + m.market, m.market).write(tr.language)} "
+            f"{fmt.day(m.headline.session)}" for m in markets
             if m.headline is not None and m.headline.session is not None]
     if not last:
         return tr.gettext("Weekend edition: stock markets are closed; crypto trades around the "
@@ -111,28 +113,32 @@ def check_warning(check: QuoteCheck) -> str:
     """One line per quote the history contradicted: both readings, both sources, the figure
     used ("S&P 500 stale: the feed (reference) gave 6,643.70, +0.59%, which equals the close
     of 2025-09-26; shown: 6,506.48, -1.51% for 2026-03-20 (source: history, Yahoo ^GSPC)")."""
-    name = SHORT_NAME.get(check.id, check.id)
-    said = ", ".join(x for x in (fmt.level(check.quote_close) if check.quote_close is not None
-                                 else None, fmt.pct(check.quote_change_pct)) if x)
-    feed = f"the feed ({check.quote_source})" if check.quote_source else "the feed"
+    name = Name(check.id, SHORT_NAME.get(check.id, check.id))
+    gave = [x for x in (text.level(check.quote_close) if check.quote_close is not None
+                        else None, text.pct(check.quote_change_pct)) if x]
+    feed = (said("the feed ({source})", source=Source(check.quote_source))
+            if check.quote_source else said("the feed"))
     if check.finding is Finding.STALE:
-        what = f"stale: {feed} gave {said}, which equals the close of " \
-               f"{fmt.day(check.earlier_session)}"
+        what = said("stale: {feed} gave {figures}, which equals the close of {day}", feed=feed,
+                    figures=gave, day=text.day(check.earlier_session))
     else:
-        what = f"conflict: {feed} gave {said} for {fmt.day(check.session)}"
+        what = said("conflict: {feed} gave {figures} for {day}", feed=feed, figures=gave,
+                    day=text.day(check.session))
     if check.replaced:
-        used = (f"shown: {fmt.level(check.history_close)}, {fmt.pct(check.history_change_pct)} "
-                f"for {fmt.day(check.session)} (source: {check.history_source})")
+        used = said("shown: {close}, {change} for {day} (source: {source})",
+                    close=text.level(check.history_close),
+                    change=text.pct(check.history_change_pct), day=text.day(check.session),
+                    source=Source(check.history_source or ""))
     else:
-        used = "left out of today's reading (the history has no change for that session)"
-    return f"{name} {what}; {used}"
+        used = said("left out of today's reading (the history has no change for that session)")
+    return said("{name} {what}; {used}", name=name, what=what, used=used)
 
 
 def history_warnings(checked: CrossChecked) -> tuple[str, ...]:
     lines = [check_warning(c) for c in checked.checks]
     if checked.without_quote:
-        lines.append(f"history kept for series without a quote today: "
-                     f"{', '.join(checked.without_quote)}")
+        lines.append(said("history kept for series without a quote today: {series}",
+                          series=list(checked.without_quote)))
     return tuple(lines)
 
 

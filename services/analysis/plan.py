@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from services import format as fmt
 from services.analysis import rules
 from services.analysis.moves import SHORT_NAME, short_name
 from services.analysis.watch import nearest
+from services.i18n.text import Name, Text, pct, pp, ratio, said, usd
 from services.models.analysis import (
     CryptoAnalysis,
     CryptoState,
@@ -31,9 +31,9 @@ from services.models.analysis import (
     WatchLevel,
 )
 
-DISCLAIMER = ("For information only, computed from the listed market data; not investment "
-              "advice. Markets move after this edition; check live prices and your own "
-              "circumstances before acting.")
+DISCLAIMER = said("For information only, computed from the listed market data; not "
+                  "investment advice. Markets move after this edition; check live prices and "
+                  "your own circumstances before acting.")
 
 DEX_MOMENTUM_PCT = 50.0  # a non-anomalous DEX volume change at least this large is momentum
 TVL_MOMENTUM_PCT = 10.0  # a category's average TVL change at least this large is momentum
@@ -67,6 +67,15 @@ class PlanInputs:
         return nearest(self.levels.get(quote_id), side, label)
 
 
+def _name(move: Move) -> Name:
+    return Name(move.id, short_name(move))
+
+
+def _named(quote_id: str) -> Text:
+    """A quote by its name in the reader's language (a level's owner, an instrument)."""
+    return said("{name}", name=Name(quote_id, SHORT_NAME.get(quote_id, quote_id)))
+
+
 def contradicts(idea: Idea, verdict: Verdict) -> bool:
     """Adding risk on a risk-off day, or cutting it on a risk-on day."""
     return ((verdict is Verdict.RISK_OFF and idea.stance == ADD)
@@ -85,11 +94,11 @@ def size_down_when_fragmented(x: PlanInputs) -> Idea | None:
     if risk is None:
         return None
     level = x.level(risk.subject_id, "above", risk.level.label if risk.level else
-                    SHORT_NAME.get(risk.subject_id, risk.subject_id))
-    return Idea("conservative", "Run smaller positions than usual in the markets that fell",
+                    _named(risk.subject_id))
+    return Idea("conservative", said("Run smaller positions than usual in the markets that fell"),
                 risk.evidence, (risk.key,), instrument=risk.subject,
-                horizon="until a session closes back above the level" if level else
-                "the next few sessions", level=level, stance=REDUCE)
+                horizon=said("until a session closes back above the level") if level else
+                said("the next few sessions"), level=level, stance=REDUCE)
 
 
 def light_hk_until_it_follows(x: PlanInputs) -> Idea | None:
@@ -97,9 +106,11 @@ def light_hk_until_it_follows(x: PlanInputs) -> Idea | None:
     risk = x.risk("hk_fails_us_lead")
     if risk is None:
         return None
-    return Idea("conservative", "Keep Hong Kong exposure light until HSI moves with the US lead",
-                risk.evidence, (risk.key,), instrument="HSI", horizon="the next HK session",
-                level=x.level("HSI", "above" if _fell(x, "us_hk") else "below", "HSI"),
+    return Idea("conservative",
+                said("Keep Hong Kong exposure light until HSI moves with the US lead"),
+                risk.evidence, (risk.key,), instrument=_named("HSI"),
+                horizon=said("the next HK session"),
+                level=x.level("HSI", "above" if _fell(x, "us_hk") else "below", _named("HSI")),
                 stance=REDUCE)
 
 
@@ -116,9 +127,11 @@ def avoid_a_share_index_on_narrow_breadth(x: PlanInputs) -> Idea | None:
     if risk is None:
         return None
     return Idea("conservative",
-                "Prefer selected A-share names over broad index products while breadth "
-                "disagrees with the index", risk.evidence, (risk.key,),
-                instrument=risk.subject, horizon="until advancers pass 40%",
+                said("Prefer selected A-share names over broad index products while breadth "
+                     "disagrees with the index"), risk.evidence, (risk.key,),
+                instrument=risk.subject,
+                horizon=said("until advancers pass {share}",
+                             share=pct(rules.BREADTH_WEAK_SHARE_PCT, 0, signed=False)),
                 level=x.level(risk.subject_id, "below", risk.subject), stance=RELATIVE)
 
 
@@ -127,11 +140,12 @@ def spread_stablecoin_issuer_risk(x: PlanInputs) -> Idea | None:
     risk = x.risk("stablecoin_contraction")
     if risk is None:
         return None
-    level = x.level(f"{risk.subject}_SUPPLY", "below", f"{risk.subject} supply")
+    level = x.level(f"{risk.subject}_SUPPLY", "below", said("{coin} supply",
+                                                            coin=risk.subject))
     return Idea("conservative",
-                f"Spread stablecoin balances across issuers and watch {risk.subject}'s supply "
-                f"daily", risk.evidence, (risk.key,), instrument=risk.subject,
-                horizon="daily, until its supply stops shrinking", level=level,
+                said("Spread stablecoin balances across issuers and watch {coin}'s supply daily",
+                     coin=risk.subject), risk.evidence, (risk.key,), instrument=risk.subject,
+                horizon=said("daily, until its supply stops shrinking"), level=level,
                 stance=RELATIVE)
 
 
@@ -141,10 +155,10 @@ def lighten_crypto_on_outflow(x: PlanInputs) -> Idea | None:
     if risk is None or x.crypto.btc is None:
         return None
     btc = x.crypto.btc
-    level = x.level("BTC", "below", "BTC")
-    return Idea("conservative", "Keep crypto exposure light while dollars leave stablecoins",
-                risk.evidence, (risk.key,), instrument=short_name(btc),
-                horizon="the next few UTC days", level=level, stance=REDUCE)
+    level = x.level("BTC", "below", _named("BTC"))
+    return Idea("conservative", said("Keep crypto exposure light while dollars leave stablecoins"),
+                risk.evidence, (risk.key,), instrument=said("{name}", name=_name(btc)),
+                horizon=said("the next few UTC days"), level=level, stance=REDUCE)
 
 
 def pair_intra_market_split(x: PlanInputs) -> Idea | None:
@@ -159,12 +173,14 @@ def pair_intra_market_split(x: PlanInputs) -> Idea | None:
     strong, weak = (d.a_label, d.b_label) if d.spread_pp > 0 else (d.b_label, d.a_label)
     strong_id = "CHINEXT" if strong == d.a_label else "SSE"
     return Idea("moderate",
-                f"Relative value: {strong} over {weak}, sized for a gap that can close as fast "
-                f"as it opened",
-                f"{d.a_label} {fmt.pct(d.a_pct)} vs {d.b_label} {fmt.pct(d.b_pct)} "
-                f"({fmt.pp(d.spread_pp)})", (d.key,), instrument=f"{strong} vs {weak}",
-                horizon="up to a week of sessions", level=x.level(strong_id, "below", strong),
-                stance=RELATIVE)
+                said("Relative value: {strong} over {weak}, sized for a gap that can close as "
+                     "fast as it opened", strong=strong, weak=weak),
+                said("{a} {a_change} vs {b} {b_change} ({spread})", a=d.a_label,
+                     a_change=pct(d.a_pct), b=d.b_label, b_change=pct(d.b_pct),
+                     spread=pp(d.spread_pp)), (d.key,),
+                instrument=said("{a} vs {b}", a=strong, b=weak),
+                horizon=said("up to a week of sessions"),
+                level=x.level(strong_id, "below", strong), stance=RELATIVE)
 
 
 def pair_crypto_against_reversed_equity(x: PlanInputs) -> Idea | None:
@@ -174,13 +190,17 @@ def pair_crypto_against_reversed_equity(x: PlanInputs) -> Idea | None:
     if risk is None or not links:
         return None
     widest = max(links, key=lambda link: abs(link.spread_pp))
-    side = "over" if widest.spread_pp > 0 else "under"
+    equity = _name(widest.equity)
     return Idea("moderate",
-                f"Pair trade: BTC {side} {short_name(widest.equity)} while they move apart; "
-                f"exit if BTC turns with equities",
+                said("Pair trade: BTC over {name} while they move apart; exit if BTC turns with "
+                     "equities", name=equity) if widest.spread_pp > 0 else
+                said("Pair trade: BTC under {name} while they move apart; exit if BTC turns with "
+                     "equities", name=equity),
                 risk.evidence, (risk.key,),
-                instrument=f"BTC vs {short_name(widest.equity)}", horizon="the next few sessions",
-                level=x.level("BTC", "below" if widest.spread_pp > 0 else "above", "BTC"),
+                instrument=said("BTC vs {name}", name=equity),
+                horizon=said("the next few sessions"),
+                level=x.level("BTC", "below" if widest.spread_pp > 0 else "above",
+                              _named("BTC")),
                 stance=RELATIVE)
 
 
@@ -192,17 +212,21 @@ def hedge_crypto_beta(x: PlanInputs) -> Idea | None:
     thresholds."""
     spx = next((link.equity for link in x.sentiment.crypto_links if link.equity.id == "SPX"),
                None)
-    ratio = x.sentiment.crypto_move_ratio_spx
+    move_ratio = x.sentiment.crypto_move_ratio_spx
     if (x.sentiment.crypto_state is not CryptoState.AMPLIFYING or spx is None
-            or spx.change_pct is None or ratio is None
+            or spx.change_pct is None or move_ratio is None
             or not rules.strong_move(spx.change_pct, x.z(spx))):
         return None
     return Idea("moderate",
-                "Treat crypto as leveraged equity risk: hedge crypto longs with an equity "
-                "index hedge", f"BTC/S&P 500 one-day move ratio {fmt.ratio(ratio)} on a "
-                f"{fmt.pct(spx.change_pct)} S&P 500 session", ("crypto_move_ratio",),
-                instrument="BTC against the S&P 500", horizon="the next few sessions",
-                level=x.level("SPX", "below" if spx.change_pct < 0 else "above", "S&P 500"),
+                said("Treat crypto as leveraged equity risk: hedge crypto longs with an equity "
+                     "index hedge"),
+                said("BTC/S&P 500 one-day move ratio {ratio} on a {change} S&P 500 session",
+                     ratio=ratio(move_ratio), change=pct(spx.change_pct)),
+                ("crypto_move_ratio",),
+                instrument=said("BTC against the S&P 500"),
+                horizon=said("the next few sessions"),
+                level=x.level("SPX", "below" if spx.change_pct < 0 else "above",
+                              _named("SPX")),
                 stance=REDUCE)
 
 
@@ -217,12 +241,15 @@ def ride_dex_volume_momentum(x: PlanInputs) -> Idea | None:
     if not hot:
         return None
     return Idea("aggressive",
-                "Momentum: follow the venues where DEX volume is surging, small size, exit when "
-                "volume fades",
-                ", ".join(f"{d.name} {fmt.pct(d.change_pct, 1)} to {fmt.usd(d.value_usd)}"
-                          for d in hot), ("dex_volume",),
-                instrument=", ".join(d.name for d in hot), horizon="the next few days",
-                level=x.level("BTC", "below", "BTC"), stance=ADD)
+                said("Momentum: follow the venues where DEX volume is surging, small size, exit "
+                     "when volume fades"),
+                said("{venues}", venues=[said("{name} {change} to {volume}", name=d.name,
+                                              change=pct(d.change_pct, 1),
+                                              volume=usd(d.value_usd)) for d in hot]),
+                ("dex_volume",),
+                instrument=said("{names}", names=[d.name for d in hot]),
+                horizon=said("the next few days"),
+                level=x.level("BTC", "below", _named("BTC")), stance=ADD)
 
 
 def ride_tvl_category_leader(x: PlanInputs) -> Idea | None:
@@ -235,14 +262,16 @@ def ride_tvl_category_leader(x: PlanInputs) -> Idea | None:
         return None
     top = leaders[0]
     return Idea("aggressive",
-                f"Sector momentum: the {top.category} category leads DeFi TVL growth; prefer its "
-                f"strongest protocol",
-                f"{top.category} {fmt.pct(top.avg_change_pct, 1)} "
-                + (f"TVL-weighted over {top.counted} protocols" if top.weighted else
-                   f"average over {top.counted} listed protocols"), ("tvl_categories",),
+                said("Sector momentum: the {category} category leads DeFi TVL growth; prefer its "
+                     "strongest protocol", category=top.category),
+                said("{category} {change} TVL-weighted over {n} protocols", category=top.category,
+                     change=pct(top.avg_change_pct, 1), n=top.counted) if top.weighted else
+                said("{category} {change} average over {n} listed protocols",
+                     category=top.category, change=pct(top.avg_change_pct, 1), n=top.counted),
+                ("tvl_categories",),
                 instrument=f"{top.leader} ({top.category})" if top.leader else top.category,
-                horizon="up to a week",
-                level=x.level("ETH", "below", "ETH"), stance=ADD)
+                horizon=said("up to a week"),
+                level=x.level("ETH", "below", _named("ETH")), stance=ADD)
 
 
 def hk_catch_up(x: PlanInputs) -> Idea | None:
@@ -254,19 +283,19 @@ def hk_catch_up(x: PlanInputs) -> Idea | None:
     if (link.leader.change_pct or 0.0) <= 0 or (link.follower.change_pct or 0.0) >= 0:
         return None
     return Idea("aggressive",
-                "Contrarian: an HK catch-up trade, entered only if the next HK session turns "
-                "with the US", risk.evidence, (risk.key,), instrument="HSI",
-                horizon="the next HK session",
-                level=x.level("HSI", "above", "HSI"), stance=ADD)
+                said("Contrarian: an HK catch-up trade, entered only if the next HK session "
+                     "turns with the US"), risk.evidence, (risk.key,), instrument=_named("HSI"),
+                horizon=said("the next HK session"),
+                level=x.level("HSI", "above", _named("HSI")), stance=ADD)
 
 
 def hold_when_calm(x: PlanInputs) -> Idea | None:
     """No risk triggered."""
     if x.risks:
         return None
-    return Idea("conservative", "No stress condition triggered: hold core positions",
-                x.sentiment.verdict_reason, ("verdict",), instrument="core positions",
-                horizon="until the next edition", stance=HOLD)
+    return Idea("conservative", said("No stress condition triggered: hold core positions"),
+                x.sentiment.verdict_reason, ("verdict",), instrument=said("core positions"),
+                horizon=said("until the next edition"), stance=HOLD)
 
 
 RULES: tuple[Callable[[PlanInputs], Idea | None], ...] = (

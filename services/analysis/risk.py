@@ -17,10 +17,22 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from services import format as fmt
 from services.analysis import rules
 from services.analysis.moves import comparable, short_name
 from services.analysis.watch import describe, near_level
+from services.i18n.text import (
+    Name,
+    Text,
+    count,
+    day,
+    gap,
+    joined,
+    pct,
+    pp,
+    said,
+    sigma,
+    usd,
+)
 from services.models.analysis import (
     CryptoAnalysis,
     CryptoState,
@@ -89,16 +101,29 @@ def rank_score(impact: str, sigmas: float) -> float:
     return rules.IMPACT_WEIGHT[impact] * (MAX_SIGMAS + 1) + min(sigmas, MAX_SIGMAS)
 
 
-def _move_text(x: RiskInputs, move: Move) -> str:
+def _name(move: Move) -> Name:
+    return Name(move.id, short_name(move))
+
+
+def _label(move: Move) -> Text:
+    """The move's name as a level's owner (``HSI's 50-session average``)."""
+    return said("{name}", name=_name(move))
+
+
+def _move_text(x: RiskInputs, move: Move) -> Text:
     z = x.z(move)
-    sigma = f" ({fmt.sigma(z)})" if z is not None else ""
-    return f"{short_name(move)} {fmt.pct(move.change_pct)}{sigma}"
+    if z is not None:
+        return said("{name} {change} ({sigma})", name=_name(move), change=pct(move.change_pct),
+                    sigma=sigma(z))
+    return said("{name} {change}", name=_name(move), change=pct(move.change_pct))
 
 
-def _listed(x: RiskInputs, moves: list[Move]) -> str:
-    shown = ", ".join(_move_text(x, m) for m in moves[:MAX_LISTED])
+def _listed(x: RiskInputs, moves: list[Move]) -> Text:
+    shown = [_move_text(x, m) for m in moves[:MAX_LISTED]]
     more = len(moves) - MAX_LISTED
-    return shown + (f" and {more} more" if more > 0 else "")
+    if more > 0:
+        return said("{moves} and {n} more", moves=shown, n=more)
+    return said("{moves}", moves=shown)
 
 
 def _side(move: Move) -> str:
@@ -125,16 +150,19 @@ def hk_fails_us_lead(x: RiskInputs) -> Risk | None:
         return None
     gap_z = (abs(link.follower_z - link.leader_z)
              if link.follower_z is not None and link.leader_z is not None else None)
-    level = near_level(follow, x.levels, _side(follow), short_name(follow))
-    watch = (f"{describe(level)} in HSI's next session would confirm HK-specific pressure"
-             if level else "HSI's next session moving against the S&P 500 again would confirm "
-                           "HK-specific pressure")
-    return _risk("hk_fails_us_lead", "Hong Kong not following the US lead",
-                 f"{short_name(lead)} {fmt.pct(lead.change_pct)} ({fmt.day(lead.session)}) "
-                 f"vs {short_name(follow)} {fmt.pct(follow.change_pct)} "
-                 f"({fmt.day(follow.session)}), a {fmt.gap(link.spread_pp)} gap",
+    level = near_level(follow, x.levels, _side(follow), _label(follow))
+    watch = (said("{level} in HSI's next session would confirm HK-specific pressure",
+                  level=describe(level))
+             if level else said("HSI's next session moving against the S&P 500 again would "
+                                "confirm HK-specific pressure"))
+    return _risk("hk_fails_us_lead", said("Hong Kong not following the US lead"),
+                 said("{lead} {lead_change} ({lead_day}) vs {follow} {follow_change} "
+                      "({follow_day}), a {gap} gap", lead=_name(lead),
+                      lead_change=pct(lead.change_pct), lead_day=day(lead.session),
+                      follow=_name(follow), follow_change=pct(follow.change_pct),
+                      follow_day=day(follow.session), gap=gap(link.spread_pp)),
                  watch, "high", reading(gap_z, link.spread_pp, rules.SPLIT_PP), level,
-                 short_name(follow), follow.id)
+                 _label(follow), follow.id)
 
 
 def narrow_a_share_rally(x: RiskInputs) -> Risk | None:
@@ -151,19 +179,21 @@ def narrow_a_share_rally(x: RiskInputs) -> Risk | None:
     share = b.advance_share_pct
     intensity = (rules.BREADTH_WEAK_SHARE_PCT / max(share, 1.0) if rising
                  else share / rules.BREADTH_STRONG_SHARE_PCT)
-    level = near_level(index, x.levels, _against(index), short_name(index))
-    end = (f"{describe(level)} would end it" if level else
-           f"{short_name(index)} reversing with breadth this weak would end it")
+    level = near_level(index, x.levels, _against(index), _label(index))
+    end = (said("{level} would end it", level=describe(level)) if level else
+           said("{name} reversing with breadth this weak would end it", name=_name(index)))
     return _risk(
         "narrow_breadth",
-        "A-share index move on narrow breadth" if rising else "A-share index fell on firm breadth",
-        f"{short_name(index)} {fmt.pct(index.change_pct)} with {fmt.count(b.advancers)} up / "
-        f"{fmt.count(b.decliners)} down ({fmt.pct(share, 1, signed=False)} advancing)",
-        f"Advancers above {fmt.pct(rules.BREADTH_WEAK_SHARE_PCT, 0, signed=False)} would confirm "
-        f"the move; {end}" if rising else
-        "Breadth holding above the index move signals rotation, not liquidation",
+        said("A-share index move on narrow breadth") if rising else
+        said("A-share index fell on firm breadth"),
+        said("{name} {change} with {up} up / {down} down ({share} advancing)", name=_name(index),
+             change=pct(index.change_pct), up=count(b.advancers), down=count(b.decliners),
+             share=pct(share, 1, signed=False)),
+        said("Advancers above {share} would confirm the move; {end}",
+             share=pct(rules.BREADTH_WEAK_SHARE_PCT, 0, signed=False), end=end) if rising else
+        said("Breadth holding above the index move signals rotation, not liquidation"),
         "medium", Reading(rules.FIXED_AS_Z * intensity, "fixed", intensity), level,
-        short_name(index), index.id)
+        _label(index), index.id)
 
 
 def index_drawdown(x: RiskInputs) -> Risk | None:
@@ -183,14 +213,16 @@ def index_drawdown(x: RiskInputs) -> Risk | None:
 
     hits.sort(key=lambda m: -strength(m).sigmas)
     worst = hits[0]
-    level = near_level(worst, x.levels, "below", short_name(worst))
-    line = (f"{fmt.sigma(rules.STRONG_Z, 0, signed=False)} or more" if x.z(worst) is not None
-            else f"{fmt.pct(-rules.TECH_DRAWDOWN_PCT, 0, signed=False)} or more")
-    watch = (f"{describe(level)} would turn a sharp day into a break of trend" if level else
-             f"Another session down {line} for {short_name(worst)} would mark a "
-             f"trend, not a one-day shake-out")
-    return _risk("index_drawdown", f"{short_name(worst)} sharp fall", _listed(x, hits), watch,
-                 "medium", strength(worst), level, short_name(worst), worst.id)
+    level = near_level(worst, x.levels, "below", _label(worst))
+    line = (sigma(rules.STRONG_Z, 0, signed=False) if x.z(worst) is not None
+            else pct(-rules.TECH_DRAWDOWN_PCT, 0, signed=False))
+    watch = (said("{level} would turn a sharp day into a break of trend", level=describe(level))
+             if level else
+             said("Another session down {size} or more for {name} would mark a trend, not a "
+                  "one-day shake-out", size=line, name=_name(worst)))
+    return _risk("index_drawdown", said("{name} sharp fall", name=_name(worst)),
+                 _listed(x, hits), watch,
+                 "medium", strength(worst), level, _label(worst), worst.id)
 
 
 def crypto_equity_snapback(x: RiskInputs) -> Risk | None:
@@ -217,16 +249,17 @@ def crypto_equity_snapback(x: RiskInputs) -> Risk | None:
 
     found = max((strength(link.equity, link.spread_pp) for link in links),
                 key=lambda r: r.sigmas)
-    level = near_level(btc, x.levels, _against(btc), "BTC")
-    watch = (f"{describe(level)} would mean BTC turned with equities and closed the gap "
-             f"from the crypto side" if level else
-             "BTC's next UTC day moving with equities would close these gaps from the crypto "
-             "side")
+    level = near_level(btc, x.levels, _against(btc), _label(btc))
+    watch = (said("{level} would mean BTC turned with equities and closed the gap from the "
+                  "crypto side", level=describe(level)) if level else
+             said("BTC's next UTC day moving with equities would close these gaps from the "
+                  "crypto side"))
     return _risk(
-        "crypto_equity_snapback", "Crypto and equities on opposite sides",
-        f"{_move_text(x, btc)} vs " + ", ".join(
-            f"{_move_text(x, link.equity)} ({fmt.pp(link.spread_pp)})" for link in links),
-        watch, "medium", found, level, "BTC", "BTC")
+        "crypto_equity_snapback", said("Crypto and equities on opposite sides"),
+        said("{btc} vs {equities}", btc=_move_text(x, btc), equities=[
+            said("{move} ({spread})", move=_move_text(x, link.equity), spread=pp(link.spread_pp))
+            for link in links]),
+        watch, "medium", found, level, _label(btc), "BTC")
 
 
 def stablecoin_outflow(x: RiskInputs) -> Risk | None:
@@ -241,10 +274,11 @@ def stablecoin_outflow(x: RiskInputs) -> Risk | None:
         return None
     falling = [f for f in s.flows if f.change_usd is not None and f.change_usd < 0]
     return _risk(
-        "stablecoin_outflow", "Net stablecoin outflow",
-        f"net {fmt.usd(s.net_change_usd, signed=True)} in a day ("
-        + ", ".join(f"{f.symbol} {fmt.usd(f.change_usd, signed=True)}" for f in falling) + ")",
-        "Another day of net outflow would mean dollars keep leaving crypto",
+        "stablecoin_outflow", said("Net stablecoin outflow"),
+        said("net {amount} in a day ({coins})", amount=usd(s.net_change_usd, signed=True),
+             coins=[said("{coin} {change}", coin=f.symbol, change=usd(f.change_usd, signed=True))
+                    for f in falling]),
+        said("Another day of net outflow would mean dollars keep leaving crypto"),
         "medium", reading(x.stable_net_z, s.net_change_usd, -rules.STABLE_FLAT_USD))
 
 
@@ -269,15 +303,16 @@ def stablecoin_contraction(x: RiskInputs) -> Risk | None:
     shrinking.sort(key=lambda f: -strength(f.symbol, f.change_pct or 0.0).sigmas)
     worst = shrinking[0]
     z = x.stable_z.get(worst.symbol)
-    line = fmt.sigma(-rules.STRONG_Z) if z is not None else fmt.pct(rules.STABLE_CONTRACTION_PCT)
+    line = sigma(-rules.STRONG_Z) if z is not None else pct(rules.STABLE_CONTRACTION_PCT)
     return _risk(
-        "stablecoin_contraction", f"{worst.symbol} supply contracting",
-        "; ".join(f"{f.symbol} {fmt.usd(f.change_usd, signed=True)} "
-                  f"({fmt.pct(f.change_pct, 3)}) to {fmt.usd(f.supply_usd, digits=2)}"
-                  for f in shrinking)
-        + f", while net supply was {fmt.usd(s.net_change_usd, signed=True)}",
-        f"Another day below {line} for {worst.symbol} would mean holders keep leaving that "
-        f"issuer",
+        "stablecoin_contraction", said("{coin} supply contracting", coin=worst.symbol),
+        said("{coins}, while net supply was {net}", coins=joined(
+            [said("{coin} {change} ({pct}) to {supply}", coin=f.symbol,
+                  change=usd(f.change_usd, signed=True), pct=pct(f.change_pct, 3),
+                  supply=usd(f.supply_usd, digits=2)) for f in shrinking], "; "),
+             net=usd(s.net_change_usd, signed=True)),
+        said("Another day below {size} for {coin} would mean holders keep leaving that issuer",
+             size=line, coin=worst.symbol),
         "medium", strength(worst.symbol, worst.change_pct or 0.0), None, worst.symbol,
         worst.symbol)
 
@@ -300,13 +335,14 @@ def broad_risk_off(x: RiskInputs) -> Risk | None:
     downs.sort(key=lambda m: -strength(m).sigmas)
     equities = [m for m in downs if m.market != "CRYPTO"]
     anchor = equities[0] if equities else downs[0]
-    level = near_level(anchor, x.levels, "below", short_name(anchor))
-    watch = (f"{describe(level)} would turn de-risking into a trend" if level else
-             "Another risk-off session would turn de-risking into a trend")
-    return _risk("broad_risk_off", "Broad risk-off",
-                 "every market fell: " + ", ".join(_move_text(x, m) for m in downs), watch,
+    level = near_level(anchor, x.levels, "below", _label(anchor))
+    watch = (said("{level} would turn de-risking into a trend", level=describe(level)) if level
+             else said("Another risk-off session would turn de-risking into a trend"))
+    return _risk("broad_risk_off", said("Broad risk-off"),
+                 said("every market fell: {moves}", moves=[_move_text(x, m) for m in downs]),
+                 watch,
                  "high", strength(downs[0]), level,
-                 ", ".join(short_name(m) for m in downs), anchor.id)
+                 said("{names}", names=[_name(m) for m in downs]), anchor.id)
 
 
 RULES: tuple[Callable[[RiskInputs], Risk | None], ...] = (

@@ -30,8 +30,15 @@ from datetime import date
 
 from services import format as fmt
 from services.analysis import rules, sessions
-from services.analysis.moves import EQUITY_MARKETS, HEADLINE, comparable, short_name
+from services.analysis.moves import (
+    EQUITY_MARKETS,
+    HEADLINE,
+    SHORT_NAME,
+    comparable,
+    short_name,
+)
 from services.analysis.tape import EMPTY_TAPE, Tape
+from services.i18n.text import MISSING, Name, fig, pct, said, sigma
 from services.models.analysis import (
     ChainLink,
     CryptoLink,
@@ -47,7 +54,11 @@ from services.models.analysis import (
     Verdict,
 )
 
-ROW_LABEL = {"US": "US S&P 500", "HK": "HK HSI", "CN": "CN SSE", "CRYPTO": "BTC"}
+# The table's row labels ("US S&P 500"), each shown in the reader's language.
+ROW_LABEL = {market: said("{market} {name}", market=Name(f"market:{market}", market),
+                          name=Name(quote_id, SHORT_NAME[quote_id]))
+             for market, quote_id in (("US", "SPX"), ("HK", "HSI"), ("CN", "SSE"))}
+ROW_LABEL["CRYPTO"] = said("{name}", name=Name("BTC", "BTC"))
 
 # The chain: (key, leader id, follower id). HK and the A-shares have no leader: same hours.
 CHAIN: tuple[tuple[str, str, str], ...] = (("us_hk", "SPX", "HSI"), ("hk_cn", "HSI", "SSE"))
@@ -98,9 +109,9 @@ def row_signal(move: Move | None, z: float | None = None) -> str:
     if move is None or move.change_pct is None:
         return fmt.MISSING
     if move.closed:
-        return f"closed - last session {fmt.day(move.session)}"
+        return said("closed - last session {day}", day=fig("day", move.session))
     if move.stale:
-        return f"stale - session {fmt.day(move.session)}"
+        return said("stale - session {day}", day=fig("day", move.session))
     return rules.scaled_signal(move.change_pct, z)
 
 
@@ -114,6 +125,10 @@ def market_rows(moves: dict[str, Move], readings: Readings = NO_READINGS
     return tuple(rows)
 
 
+def _name(move: Move) -> Name:
+    return Name(move.id, short_name(move))
+
+
 def _not_comparable(key: str, leader: Move | None, follower: Move | None, when: Timing | None,
                     note: str) -> ChainLink:
     return ChainLink(key, leader, follower, LinkState.NOT_COMPARABLE, when, None, None, note)
@@ -123,8 +138,11 @@ def _missing_side(key: str, leader: Move | None, follower: Move | None) -> Chain
     missing = [i for i, m in (("leader", leader), ("follower", follower))
                if m is None or m.change_pct is None]
     if missing:
-        whose = "both moves" if len(missing) == 2 else f"the {missing[0]}'s move"
-        return _not_comparable(key, leader, follower, None, f"{fmt.MISSING} for {whose}")
+        whose = (said("{missing} for both moves", missing=MISSING) if len(missing) == 2 else
+                 said("{missing} for the leader's move", missing=MISSING)
+                 if missing[0] == "leader" else
+                 said("{missing} for the follower's move", missing=MISSING))
+        return _not_comparable(key, leader, follower, None, whose)
     return None
 
 
@@ -143,7 +161,8 @@ def us_lead(us: Move, hk_day: date | None, readings: Readings) -> tuple[Move | N
     """The US move that led HK's session ``hk_day``, and why it is missing when it is."""
     us_day = readings.session(us)
     if hk_day is None or us_day is None:
-        return None, "session dates not given, so the order of the two sessions is unknown"
+        return None, said("session dates not given, so the order of the two sessions is "
+                          "unknown")
     if sessions.session_close("US", us_day) <= sessions.session_open("HK", hk_day):
         return us, ""  # the snapshot's US session closed before HK's opened: it is the lead
     track = readings.tape.track(us.id)
@@ -151,9 +170,9 @@ def us_lead(us: Move, hk_day: date | None, readings: Readings) -> tuple[Move | N
             if track is not None else None)
     found = history_move(us, lead, readings) if lead is not None else None
     if found is None:
-        return None, (f"the US session that led HK's {fmt.day(hk_day)} (the one before US "
-                      f"{fmt.day(us_day)}) is not in the data; US {fmt.day(us_day)} leads "
-                      f"HK's next session")
+        return None, said("the US session that led HK's {hk_day} (the one before US "
+                          "{us_day}) is not in the data; US {us_day} leads HK's next session",
+                          hk_day=fig("day", hk_day), us_day=fig("day", us_day))
     return found, ""
 
 
@@ -165,15 +184,16 @@ def us_hk_link(us: Move | None, hk: Move | None, readings: Readings) -> ChainLin
     assert us is not None and hk is not None and hk.change_pct is not None
     if hk.closed or hk.stale:
         return _not_comparable(key, us, hk, timing(us, hk),
-                               f"{short_name(hk)} closed - last session {fmt.day(hk.session)}; "
-                               f"its move predates this lead")
+                               said("{name} closed - last session {day}; its move predates "
+                                    "this lead", name=_name(hk), day=fig("day", hk.session)))
     lead, why = us_lead(us, readings.session(hk), readings)
     if lead is None:
         return _not_comparable(key, None, hk, None, why)
     from_history = lead is not us
     if not from_history and us.stale:
         return _not_comparable(key, us, hk, timing(us, hk),
-                               f"{short_name(us)} stale - session {fmt.day(us.session)}")
+                               said("{name} stale - session {day}", name=_name(us),
+                                    day=fig("day", us.session)))
     assert lead.change_pct is not None
     lead_z = _past_z(lead, readings) if from_history else readings.z(lead)
     hk_z = readings.z(hk)
@@ -202,13 +222,13 @@ def hk_cn_link(hk: Move | None, cn: Move | None, readings: Readings) -> ChainLin
     for side in (hk, cn):
         if side.closed or side.stale:
             return _not_comparable(key, hk, cn, None,
-                                   f"{short_name(side)} closed - last session "
-                                   f"{fmt.day(side.session)}; the two sessions differ")
+                                   said("{name} closed - last session {day}; the two sessions "
+                                        "differ", name=_name(side), day=fig("day", side.session)))
     hk_day, cn_day = readings.session(hk), readings.session(cn)
     if hk_day is not None and cn_day is not None and hk_day != cn_day:
         return _not_comparable(key, hk, cn, None,
-                               f"sessions differ: HK {fmt.day(hk_day)}, A-shares "
-                               f"{fmt.day(cn_day)}")
+                               said("sessions differ: HK {hk_day}, A-shares {cn_day}",
+                                    hk_day=fig("day", hk_day), cn_day=fig("day", cn_day)))
     hk_z, cn_z = readings.z(hk), readings.z(cn)
     both = hk_z is not None and cn_z is not None
     hk_dir = rules.scaled_direction(hk.change_pct, hk_z if both else None)
@@ -262,7 +282,8 @@ def matched_btc(btc: Move, equity: Move, readings: Readings) -> Move | None:
     if earlier is None or start is None or end is None or start <= 0:
         return None
     window = (sessions.utc_day_label(day) if (day - earlier).days == 1 else
-              f"UTC {earlier.isoformat()} to {day.isoformat()} closes")
+              said("UTC {start} to {end} closes", start=fig("day", earlier),
+                   end=fig("day", day)))
     return replace(btc, close=end, change_pct=(end / start - 1) * 100, session=day,
                    source=btc_track.source, window=window)
 
@@ -281,7 +302,7 @@ def crypto_links(moves: dict[str, Move], readings: Readings = NO_READINGS
         matched = matched_btc(btc, equity, readings)
         coin = matched or btc
         assert coin.change_pct is not None
-        window = coin.window or "24 h"
+        window = coin.window or said("24 h")
         btc_z = _past_z(coin, readings) if matched else readings.z(btc)
         links.append(CryptoLink(
             equity=equity, btc=coin,
@@ -289,7 +310,8 @@ def crypto_links(moves: dict[str, Move], readings: Readings = NO_READINGS
                                                readings.z(equity), btc_z),
             move_ratio=rules.move_ratio(coin.change_pct, equity.change_pct),
             spread_pp=coin.change_pct - equity.change_pct,
-            window=window if matched else f"{window}, not matched to the session",
+            window=window if matched else said("{window}, not matched to the session",
+                                               window=window),
             matched=matched is not None))
     return tuple(links)
 
@@ -297,7 +319,8 @@ def crypto_links(moves: dict[str, Move], readings: Readings = NO_READINGS
 def _with_z(row: MarketRow, z: float | None) -> str:
     move = row.move
     assert move is not None
-    return f"{row.label} {fmt.sigma(z)}" if z is not None else row.label
+    return said("{name} {sigma}", name=row.label, sigma=sigma(z)) if z is not None \
+        else row.label
 
 
 def verdict_of(rows: tuple[MarketRow, ...], readings: Readings = NO_READINGS
@@ -306,9 +329,9 @@ def verdict_of(rows: tuple[MarketRow, ...], readings: Readings = NO_READINGS
                if comparable(r.move) and r.move is not None and r.move.change_pct is not None]
     if not any(r.market in EQUITY_MARKETS for r, _, _ in current):
         if current:
-            return Verdict.UNKNOWN, ("no equity market has a current move; crypto alone makes no "
-                                     "cross-market verdict")
-        return Verdict.UNKNOWN, "no current market move is available"
+            return Verdict.UNKNOWN, said("no equity market has a current move; crypto alone "
+                                         "makes no cross-market verdict")
+        return Verdict.UNKNOWN, said("no current market move is available")
     scaled = all(z is not None for _, _, z in current)
     directions = [rules.scaled_direction(change, z if scaled else None)
                   for _, change, z in current]
@@ -319,18 +342,21 @@ def verdict_of(rows: tuple[MarketRow, ...], readings: Readings = NO_READINGS
     downs = [_with_z(r, z) for (r, _, z), d in by_size if d < 0]
     quiet = [_with_z(r, z) for (r, _, z), d in by_size if d == 0]
     if result is Verdict.FRAGMENTED:
-        reason = f"up: {', '.join(ups)}; down: {', '.join(downs)}"
+        reason = said("up: {ups}; down: {downs}", ups=ups, downs=downs)
     elif result is Verdict.NEUTRAL:
-        reason = (f"no market moved {fmt.sigma(rules.QUIET_Z, 1)} or more of its own volatility"
-                  if scaled else
-                  f"no market moved more than {fmt.pct(rules.FLAT_PCT, signed=False)}")
+        reason = (said("no market moved {size} or more of its own volatility",
+                       size=sigma(rules.QUIET_Z, 1)) if scaled else
+                  said("no market moved more than {size}", size=pct(rules.FLAT_PCT,
+                                                                      signed=False)))
     else:
         movers = ups or downs
-        word = "up" if ups else "down"
-        reason = (f"all markets {word}: {', '.join(movers)}" if len(movers) == len(current)
-                  else f"every moving market {word}: {', '.join(movers)}")
+        every = len(movers) == len(current)
+        reason = (said("all markets up: {markets}", markets=movers) if every and ups else
+                  said("all markets down: {markets}", markets=movers) if every else
+                  said("every moving market up: {markets}", markets=movers) if ups else
+                  said("every moving market down: {markets}", markets=movers))
     if quiet and result is not Verdict.NEUTRAL:
-        reason += f"; quiet: {', '.join(quiet)}"
+        reason = said("{reason}; quiet: {markets}", reason=reason, markets=quiet)
     return result, reason
 
 

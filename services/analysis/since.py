@@ -7,10 +7,11 @@ one, or a report that has no store behind it) the comparison says there is none.
 
 from __future__ import annotations
 
+from services.i18n.text import said
 from services.models.analysis import Analysis, SincePrevious, StateChange
 
-LINK_LABEL = {"us_hk": "US → HK", "hk_cn": "HK → A-shares"}
-CRYPTO_LABEL = "BTC vs S&P 500"
+LINK_LABEL = {"us_hk": said("US → HK"), "hk_cn": said("HK → A-shares")}
+CRYPTO_LABEL = said("BTC vs S&P 500")
 
 
 def _links(a: Analysis) -> dict[str, str]:

@@ -84,9 +84,9 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def counted(n: int) -> str:
-    """``three US sessions`` (English)."""
-    return _sessions(n, translator("en"))
+def counted(n: int, tr: Translator | None = None) -> str:
+    """``three US sessions`` (``3个美股交易日``)."""
+    return _sessions(n, tr or translator("en"))
 
 
 def _sessions(n: int, tr: Translator) -> str:

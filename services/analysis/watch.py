@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from services import format as fmt
+from services.i18n.text import day, fig, said
 from services.models.analysis import Levels, Move, WatchLevel
 
 NEAR_PCT = 5.0  # a level farther from the close than this is not a trigger for the next days
 
 
 def _candidates(levels: Levels, side: str) -> list[tuple[str, float]]:
-    extreme = "52-week" if levels.full_year else f"since-{fmt.day(levels.since)}"
+    extreme = said("52-week") if levels.full_year else said("since-{day}", day=day(levels.since))
     found: list[tuple[str, float | None]] = [
-        ("50-session average", levels.ma50), ("200-session average", levels.ma200),
-        (f"{extreme} low" if side == "below" else f"{extreme} high",
+        (said("50-session average"), levels.ma50), (said("200-session average"), levels.ma200),
+        (said("{extreme} low", extreme=extreme) if side == "below" else
+         said("{extreme} high", extreme=extreme),
          levels.low if side == "below" else levels.high)]
     return [(name, value) for name, value in found if value is not None]
 
@@ -46,5 +47,8 @@ def near_level(move: Move, levels: Mapping[str, Levels], side: str, label: str
 
 def describe(level: WatchLevel) -> str:
     """``a close below HSI's 50-session average (25,610)``."""
-    return (f"a close {level.side} {level.label}'s {level.name} "
-            f"({fmt.level(level.value)})")
+    if level.side == "below":
+        return said("a close below {label}'s {name} ({value})", label=level.label,
+                    name=level.name, value=fig("level", level.value))
+    return said("a close above {label}'s {name} ({value})", label=level.label, name=level.name,
+                value=fig("level", level.value))

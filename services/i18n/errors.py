@@ -21,7 +21,10 @@ def user_message(err: BaseException, tr: Translator) -> str:
 
 
 def render(say: Say, tr: Translator) -> str:
-    params = {k: value(v, tr) for k, v in say.params.items() if k != "n"}
+    if not say.template:
+        return ""  # gettext("") is the catalog's header, never a message
+    params = {k: value(v, tr) for k, v in say.params.items()
+              if k != "n" or say.plural is None}  # a plural's n is written by ngettext
     if say.plural is not None:
         n = say.params.get("n")
         return tr.ngettext(say.template, say.plural, n if isinstance(n, int) else 0, **params)

@@ -74,6 +74,39 @@ class Name:
         return self.english
 
 
+@dataclass(frozen=True)
+class Source:
+    """A source's name: the data's own as it is, the bot's history store in the reader's
+    words (``history, Yahoo ^GSPC`` → ``历史数据，Yahoo ^GSPC``)."""
+
+    name: str
+
+    def write(self, language: str) -> str:
+        from services.i18n.translator import translator
+        from services.i18n.vocabulary import source
+
+        return source(self.name, translator(language))
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class Missing:
+    """The one word for a missing figure: ``n/a`` in English, ``暂无`` in Chinese."""
+
+    def write(self, language: str) -> str:
+        from services.format import missing
+
+        return missing(language)
+
+    def __str__(self) -> str:
+        return self.write("en")
+
+
+MISSING = Missing()
+
+
 class Text(str):
     """An English sentence that keeps its template and values (see the module's doc)."""
 
@@ -168,8 +201,8 @@ def day(value: date | datetime | None) -> Fig:
     return fig("day", value)
 
 
-def sigma(value: float | None, digits: int = 1) -> Fig:
-    return fig("sigma", value, **_non_default(digits=(digits, 1)))
+def sigma(value: float | None, digits: int = 1, signed: bool = True) -> Fig:
+    return fig("sigma", value, **_non_default(digits=(digits, 1), signed=(signed, True)))
 
 
 def ordinal(value: int | None) -> Fig:

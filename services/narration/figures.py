@@ -103,7 +103,9 @@ NOT_FIGURES_ZH: tuple[re.Pattern[str], ...] = (
     re.compile(r"\d{2,4}年\d{1,2}月(?:\d{1,2}[日号])?|\d{1,2}月\d{1,2}[日号]|\d{4}年"),
     re.compile(r"\d+(?:\.\d+)?\s?(?:个)?(?:小时|分钟|秒钟|天|日|周|星期|个月|月|年期|年|交易日|"
                r"个交易日|季度|个季度)"),
-    re.compile(r"[第前后近过去]\d+"),
+    re.compile(r"(?:第|前|后|近|过去)\d+"),  # "超过40%" is a figure: 过 alone is not 过去
+    # ISO dates and times right after a Chinese character (no word boundary before them)
+    re.compile(r"(?<![\d.])\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?(?![\d])"),
     re.compile(r"T\+\d"),
 )
 DIGIT_NAMES_ZH: tuple[str, ...] = (
@@ -111,7 +113,9 @@ DIGIT_NAMES_ZH: tuple[str, ...] = (
     "上证50", "上证180", "科创50", "日经225", "富时100", "罗素2000", "二层网络",
 )
 
-_MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?")
+# A month's name or abbreviation, whole ("Mar 3", "March 3"; never the "Mar" of "Markets 3").
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+          r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)(?![a-z])\.?")
 NOT_FIGURES: tuple[re.Pattern[str], ...] = (
     re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?\b"),
     re.compile(r"\b\d{4}/\d{1,2}/\d{1,2}\b"),
@@ -122,6 +126,9 @@ NOT_FIGURES: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s?-?\s?(?:h|hr|hrs|hours?|d|days?|weeks?|wk|months?"
                r"|years?|yrs?|sessions?|minutes?|min)\b"),
     re.compile(r"\bT\+\d\b"),
+    # "the 50- and 200-session averages": the 50 is a length, like the 200
+    re.compile(r"(?<![\w.])\d+(?=-\s?(?:and|or|to)\s+\d+\s?-?\s?(?:days?|weeks?|months?|years?"
+               r"|sessions?)\b)"),
 )
 
 # Names that carry digits but are not figures (data names are added by the caller).

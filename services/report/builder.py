@@ -11,7 +11,7 @@ from services.analysis.coverage import grouped
 from services.analysis.engine import day_note
 from services.analysis.moves import SHORT_NAME
 from services.i18n import N_, Translator, translator
-from services.i18n.text import Name
+from services.i18n.text import Name, localise
 from services.models.analysis import Analysis, Finding, QuoteCheck
 from services.models.report import (
     SECTION_KEYS,
@@ -60,7 +60,8 @@ def key_insight_blocks(analysis: Analysis, narration: Narration,
         blocks.append(Paragraph(note, note=True))
     missing = tuple(w for w in analysis.warnings if w not in analysis.history_notes)
     if missing:
-        blocks.append(Paragraph("; ".join(grouped(missing)),
+        blocks.append(Paragraph(tr.pgettext("list of problems", "; ").join(
+            localise(w, tr) for w in grouped(missing)),
                                 lead=tr.gettext(labels.MISSING_INPUTS), note=True))
     if analysis.checks:
         blocks.append(Paragraph(checked_summary(analysis, tr), lead=tr.gettext(labels.CHECKED),
@@ -77,7 +78,7 @@ def build_report(analysis: Analysis, narration: Narration, language: str = "en")
             blocks = key_insight_blocks(analysis, narration, tr)
             narrator = narration.section_narrators.get(key, narration.narrator)
         else:
-            blocks = labels.localise(BUILDERS[key](analysis), tr)
+            blocks = labels.localise(BUILDERS[key](analysis, tr), tr)
             commentary = narration.commentary.get(key)
             narrator = narration.section_narrators.get(key, "template")
             if commentary:

@@ -13,7 +13,7 @@ where the report is written.
 
 from __future__ import annotations
 
-from services.analysis.base_rates import MIN_CASES
+from services.analysis.base_rates import MIN_CASES, SAME_INDEX
 from services.analysis.moves import SHORT_NAME
 from services.i18n.text import (
     Name,
@@ -107,7 +107,10 @@ def comovement_words(c: CoMovement) -> str:
                 correlation=ratio(c.correlation), beta=ratio(c.beta), n=c.n)
 
 
-def target_name(rate: BaseRate) -> Name:
+def target_name(rate: BaseRate) -> Name | Text:
+    """The instrument a base rate counts (``HSI``), or the phrase of a pooled rate."""
+    if rate.target == SAME_INDEX:
+        return said(SAME_INDEX)
     return Name(rate.target, SHORT_NAME.get(rate.target, rate.target))
 
 

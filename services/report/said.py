@@ -9,6 +9,8 @@ from collections.abc import Hashable
 
 from services import format as fmt
 from services.analysis.moves import short_name
+from services.i18n import Translator, translator
+from services.i18n.text import Name
 from services.models.analysis import Move
 
 LIMIT = 2
@@ -20,8 +22,9 @@ def move_key(move: Move) -> Hashable:
 
 
 class Said:
-    def __init__(self, limit: int = LIMIT) -> None:
+    def __init__(self, limit: int = LIMIT, tr: Translator | None = None) -> None:
         self.limit = limit
+        self.tr = tr or translator("en")
         self._count: Counter[Hashable] = Counter()
 
     def shown(self, key: Hashable) -> None:
@@ -41,9 +44,19 @@ class Said:
 
     def move(self, move: Move, z: float | None = None, with_session: bool = False) -> str:
         """``S&P 500 2026-03-19 -0.27% (-0.4σ)``, or ``S&P 500 (above)`` once it was said."""
-        name = short_name(move)
-        when = f" {fmt.day(move.session)}" if with_session and move.session else ""
+        return self.move_said(move, z, with_session)[0]
+
+    def move_said(self, move: Move, z: float | None = None, with_session: bool = False
+                  ) -> tuple[str, bool]:
+        """``move``'s words and whether they only refer to it (it was said already)."""
+        tr = self.tr
+        f = fmt.figures(tr.language)
+        name = Name(move.id, short_name(move)).write(tr.language)
+        when = f" {f.day(move.session)}" if with_session and move.session else ""
         if not self.again(move_key(move)):
-            return f"{name}{when} (above)"
-        sigma = f" ({fmt.sigma(z)})" if z is not None else ""
-        return f"{name}{when} {fmt.pct(move.change_pct)}{sigma}"
+            return tr.gettext("{name} (above)", name=f"{name}{when}"), True
+        if z is not None:
+            return tr.gettext("{name} {change} ({sigma})", name=f"{name}{when}",
+                              change=f.pct(move.change_pct), sigma=f.sigma(z)), False
+        return tr.gettext("{name} {change}", name=f"{name}{when}",
+                          change=f.pct(move.change_pct)), False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from services import format as fmt
 from services.i18n import N_, Translator
+from services.i18n.text import localise
 from services.models.analysis import SincePrevious, StateChange
 from services.models.report import Block, Bullets, Heading, Paragraph
 
@@ -33,8 +34,12 @@ def _word(value: str | None, tr: Translator) -> str:
 
 
 def _change(change: StateChange, tr: Translator) -> str:
-    return tr.gettext("{label}: {before} → {now}", label=change.label,
+    return tr.gettext("{label}: {before} → {now}", label=localise(change.label, tr),
                       before=_word(change.before, tr), now=_word(change.now, tr))
+
+
+def _titles(titles: tuple[str, ...], tr: Translator) -> str:
+    return tr.join([localise(t, tr) for t in titles])
 
 
 def since_blocks(since: SincePrevious, tr: Translator) -> tuple[Block, ...]:
@@ -54,17 +59,18 @@ def since_blocks(since: SincePrevious, tr: Translator) -> tuple[Block, ...]:
     parts = [_change(c, tr) for c in moved]
     if kept:
         parts.append(tr.gettext("unchanged: {links}", links=tr.join(
-            [f"{c.label} ({_word(c.now, tr)})" for c in kept])))
+            [tr.gettext("{label} ({state})", label=localise(c.label, tr),
+                        state=_word(c.now, tr)) for c in kept])))
     if parts:
         items.append(Paragraph("; ".join(parts), lead=tr.gettext("Chain:")))
     risks = []
     if since.risks_new:
-        risks.append(tr.gettext("new: {titles}", titles=tr.join(list(since.risks_new))))
+        risks.append(tr.gettext("new: {titles}", titles=_titles(since.risks_new, tr)))
     if since.risks_gone:
-        risks.append(tr.gettext("gone: {titles}", titles=tr.join(list(since.risks_gone))))
+        risks.append(tr.gettext("gone: {titles}", titles=_titles(since.risks_gone, tr)))
     if since.risks_kept:
         risks.append(tr.gettext("still there: {titles}",
-                                titles=tr.join(list(since.risks_kept))))
+                                titles=_titles(since.risks_kept, tr)))
     items.append(Paragraph("; ".join(risks) if risks else
                            tr.gettext("none triggered then or now"), lead=tr.gettext("Risks:")))
     when = fmt.day(since.previous_as_of, tr.language)

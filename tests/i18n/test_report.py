@@ -64,12 +64,21 @@ def test_every_label_is_known_and_translated(reports: dict[str, Report]) -> None
                 assert set(kept) <= {"#", "TVL", "DEX"}, kept  # the same in both languages
                 for en_row, zh_row in zip(en_block.rows, zh_block.rows, strict=True):
                     for en_cell, zh_cell in zip(en_row, zh_row, strict=True):
-                        # figures read the same; word cells (macro names) are translated
-                        assert (zh_cell != en_cell) if en_cell in labels.CELLS else (
-                            zh_cell == en_cell), (en_cell, zh_cell)
+                        # the same figures, each in its language's units ($563M, 5.63亿美元);
+                        # the table's word cells (macro names) translated
+                        assert cell_figures(zh_cell, "zh") == cell_figures(en_cell, "en"), (
+                            en_cell, zh_cell)
+                        if en_cell in labels.CELLS:
+                            assert zh_cell != en_cell, en_cell
             if isinstance(en_block, Heading):
                 assert en_block.text in labels.HEADINGS, en_block.text
                 assert isinstance(zh_block, Heading) and zh_block.text != en_block.text
+
+
+def cell_figures(cell: str, language: str) -> list[tuple[float, str]]:
+    same = {Kind.POINTS: Kind.PP, Kind.MONEY: Kind.USD}
+    return [(round(w.value, 6), same.get(w.kind, w.kind).value)
+            for w in read_figures(cell, ("S&P 500",), language)]
 
 
 def figures(report: Report, key: str) -> Counter[tuple[float, str]]:

@@ -64,7 +64,7 @@ def test_in_chinese_the_names_and_the_label_are_translated() -> None:
                                   language="zh")
     rows = _table(report.section("us")).rows
     assert rows[0] == ("美元指数", "99.65", "+0.42%", "历史数据")
-    assert rows[1][:3] == ("10年期美债", "4.39%", "+11 bp")
+    assert rows[1][:3] == ("10年期美债", "4.39%", "+11个基点")  # basis points in Chinese
 
 
 def _with_macro(*quotes: Quote) -> MarketSnapshot:

@@ -87,7 +87,8 @@ def footer(analysis: Analysis, full: bool = False, notes: Sequence[str] = ()) ->
                            sources=" | ".join(_first(source_lines(analysis.sources)))
                            or t.gettext("none declared in this snapshot")))
     if analysis.warnings:
-        lines.append(t.gettext("Gaps · {gaps}", gaps="; ".join(grouped(analysis.warnings))))
+        lines.append(t.gettext("Gaps · {gaps}", gaps=t.pgettext("list of problems", "; ").join(
+            words.local(g) for g in grouped(analysis.warnings))))
     return lines
 
 
