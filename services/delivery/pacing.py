@@ -105,13 +105,16 @@ class Pacer:
                 self.waited += ready - now
                 await self._sleep(ready - now)
 
-    def _sweep(self, now: float, every: int = 1000, horizon: float = 3600.0) -> None:
-        """Forget destinations not sent to within ``horizon`` (a long-running bot)."""
+    def _sweep(self, now: float, every: int = 1000) -> None:
+        """Forget destinations whose every window has passed (a 100,000-chat push would
+        otherwise keep a deque per chat for the rest of the run)."""
         self._since_sweep += 1
         if self._since_sweep < every:
             return
         self._since_sweep = 0
-        for key in [k for k, times in self._recent.items() if times[-1] <= now - horizon]:
+        for key in [k for k, times in self._recent.items()
+                    if times[-1] <= now - max((w.seconds for w in self._windows(k)),
+                                              default=0.0)]:
             del self._recent[key]
 
     def _key_ready(self, key: str, now: float) -> float:

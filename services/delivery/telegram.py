@@ -28,6 +28,7 @@ PTB's errors become the product's (``channels`` lists what the fan-out does with
 
 from __future__ import annotations
 
+import json
 import logging
 import warnings
 from collections.abc import Awaitable, Callable
@@ -135,6 +136,7 @@ class TelegramSender:
         self._pacer = pacer or telegram_pacer()
         self.concurrency = concurrency
         self._markup = reply_markup
+        self._markups: dict[str, str] = {}
 
     async def prepare(self, edition: Edition) -> None:
         await self._dashboard(edition)  # rendered once, before the first claim
@@ -144,8 +146,7 @@ class TelegramSender:
 
     async def send_edition(self, destination_id: str, edition: Edition) -> SendResult:
         text = caption(edition.report)
-        markup = self._markup if isinstance(self._markup, InlineKeyboardMarkup) \
-            else self._markup(edition.language)
+        markup = self._markup_json(edition.language)
         chat = chat_id(destination_id)
         png = await self._dashboard(edition)
         if png is None:
@@ -195,6 +196,16 @@ class TelegramSender:
                 link_preview_options=NO_PREVIEW))
             ids.append(str(sent["message_id"]))
         return SendResult(tuple(ids))
+
+    def _markup_json(self, language: str) -> str:
+        """The "Full report" button in ``language``, serialised once: PTB sends a keyboard as
+        this very JSON string, and building it from the object each time cost more than
+        the request."""
+        if language not in self._markups:
+            markup = self._markup if isinstance(self._markup, InlineKeyboardMarkup) \
+                else self._markup(language)
+            self._markups[language] = json.dumps(markup.to_dict())
+        return self._markups[language]
 
     def _api(self, method: str, **params: object) -> Call:
         """A Bot API call answered with its raw JSON result: the fan-out needs the message id

@@ -69,13 +69,17 @@ class SubscriptionStore:
 
     async def list(self, platform: str | None = None, active_only: bool = True
                    ) -> list[Subscription]:
-        query = select(SubscriptionRow).order_by(SubscriptionRow.id)
+        """Columns, not ORM objects: a push to 100,000 chats reads them all, and ORM rows
+        cost several times the memory and time."""
+        t = SubscriptionRow
+        query = select(t.platform, t.destination_id, t.kind, t.time_hhmm, t.tz, t.active,
+                       t.guild_id, t.title, t.deactivated_reason).order_by(t.id)
         if platform:
-            query = query.where(SubscriptionRow.platform == platform)
+            query = query.where(t.platform == platform)
         if active_only:
-            query = query.where(SubscriptionRow.active.is_(True))
+            query = query.where(t.active.is_(True))
         async with self._db.sessions() as session:
-            return [_value(r) for r in await session.scalars(query)]
+            return [Subscription(*row) for row in await session.execute(query)]
 
     async def deactivate(self, platform: str, destination_id: str, reason: str) -> bool:
         """Stop sending to a destination that is gone (blocked, kicked, deleted)."""

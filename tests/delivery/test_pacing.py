@@ -70,3 +70,18 @@ async def test_a_stale_turn_is_taken_again_so_late_sends_do_not_bunch() -> None:
     fresh = await pacer.turn()
     await pacer.acquire_key("9", fresh)
     assert clock.now == pytest.approx(sent[-1] + 0.1), "a fresh turn is not taken twice"
+
+
+async def test_a_long_push_does_not_keep_every_chat_in_memory() -> None:
+    """5,000 private chats at 1,000 a second: a chat whose one-second window has passed is
+    forgotten at the next sweep (every 1,000 sends), so at most about two thousand remain."""
+    clock = FakeClock()
+    pacer = telegram_pacer(1000, clock=clock, sleep=clock.sleep)
+    for chat in range(5000):
+        await pacer.acquire(str(chat))
+    assert len(pacer._recent) <= 2000
+    group = telegram_pacer(1000, clock=clock, sleep=clock.sleep)
+    await group.acquire("-100123")
+    for chat in range(1000, 3000):
+        await group.acquire(str(chat))
+    assert "-100123" in group._recent, "a group's minute window is kept for its minute"

@@ -310,3 +310,28 @@ async def test_a_sparse_day_with_a_full_day_answer_falls_back(analysis: Analysis
     # that are in the data ("USDC supply contracting" names no subject of this day).
     assert set(narration.commentary) == {"risk_sentiment", "risk_matrix", "action_plan"}
     assert any("+$563M - no such figure" in line for line in narration.rejected)
+
+
+# --- what /metrics counts -------------------------------------------------------------------
+
+async def test_calls_tokens_and_rejected_figures_are_counted(analysis: Analysis) -> None:
+    from services.ops.metrics import Metrics
+
+    metrics = Metrics()
+    wrong = with_field("crypto_defi", "Net stablecoin supply rose +$370M.")
+    api = FakeMessagesAPI(answer(wrong), answer(scripted.GOOD, cache_read=6113, cache_write=0),
+                          error(529, "overloaded_error"))
+    narrator = make_narrator(settings(), http_client=api.http_client(), metrics=metrics)
+    assert isinstance(narrator, AnthropicNarrator)
+    try:
+        narration = await narrator.narrate(analysis)
+        await narrator.narrate(analysis)  # the model is overloaded: the template ships
+    finally:
+        await narrator.aclose()
+    assert metrics.value("marketbot_narration_calls_total", outcome="ok") == 2
+    assert metrics.value("marketbot_narration_calls_total", outcome="failed") == 1
+    assert metrics.value("marketbot_narration_tokens_total", kind="input") == \
+        narration.input_tokens
+    assert metrics.value("marketbot_narration_tokens_total", kind="output") == \
+        narration.output_tokens
+    assert metrics.value("marketbot_narration_rejected_figures_total") == 1

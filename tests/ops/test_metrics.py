@@ -88,3 +88,14 @@ def test_platforms_show_their_zeros() -> None:
     text = metrics.render().decode()
     assert 'marketbot_sends_total{outcome="failed",platform="telegram"} 0.0' in text
     assert 'marketbot_rate_limited_total{platform="telegram"} 0.0' in text
+
+
+def test_an_alert_poll_counts_on_the_metrics() -> None:
+    from services.alerts.metrics import count_poll
+
+    metrics = Metrics()
+    count_poll(metrics, {"move": 120, "level": 30, "z": 0}, {"move": 2})
+    assert metrics.value("marketbot_alert_evaluations_total", kind="move") == 120
+    assert metrics.value("marketbot_alert_evaluations_total", kind="level") == 30
+    assert metrics.value("marketbot_alerts_fired_total", kind="move") == 2
+    assert metrics.value("marketbot_alerts_fired_total", kind="level") == 0

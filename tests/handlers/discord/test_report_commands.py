@@ -198,3 +198,16 @@ async def test_colour_follows_the_verdict(fake: FakeDiscordAPI, deps: DiscordDep
     assert first_embed(report)["fields"][0]["value"].replace("\\", "") == verdict
     colours = {e["color"] for m in report + section + chart for e in m.embeds}
     assert colours == {VERDICT_COLOUR[verdict]}
+
+
+async def test_each_command_is_timed_on_the_metrics(bot: MarketBot, fake: FakeDiscordAPI,
+                                                    deps: DiscordDeps) -> None:
+    """``marketbot_command_seconds{platform="discord"}``: a command that answers and one
+    the tree refuses (an overlong value) are both observed, under their own names."""
+    await interact(bot, fake, di.command("report"))
+    await interact(bot, fake, di.command("section", {"name": "x" * 500}))
+    metrics = deps.metrics
+    assert metrics.value("marketbot_command_seconds_count", platform="discord",
+                         command="report") == 1
+    assert metrics.value("marketbot_command_seconds_count", platform="discord",
+                         command="section") == 1
