@@ -37,9 +37,11 @@ from services.models.snapshot import BREADTH_SCOPE, MarketSnapshot
 WEEKEND_START = 5  # Saturday
 
 # Blocks whose absence is worth a line in the report.
-EXPECTED_BLOCKS = (("crypto_market", "crypto market totals"), ("stablecoins", "stablecoin supply"),
-                   ("protocols", "DeFi TVL"), ("dexes", "DEX volume"),
-                   ("a_share_breadth", f"A-share breadth ({BREADTH_SCOPE})"))
+EXPECTED_BLOCKS = (("crypto_market", said("crypto market totals")),
+                   ("stablecoins", said("stablecoin supply")), ("protocols", said("DeFi TVL")),
+                   ("dexes", said("DEX volume")),
+                   ("a_share_breadth", said("A-share breadth ({scope})",
+                                            scope=said(BREADTH_SCOPE))))
 
 
 def coverage_warnings(snapshot: MarketSnapshot) -> tuple[str, ...]:
@@ -47,12 +49,13 @@ def coverage_warnings(snapshot: MarketSnapshot) -> tuple[str, ...]:
     found = [f"{w.source}: {w.reason}" for w in snapshot.warnings]
     for field, label in EXPECTED_BLOCKS:
         if not getattr(snapshot, field):
-            found.append(f"{label}: not in this snapshot")
+            found.append(said("{label}: not in this snapshot", label=label))
     ids = {q.id for q in snapshot.quotes if q.change_pct is not None}
     absent = [i for market in ("US", "HK", "CN") for i in INDICES[market] if i not in ids]
     absent += [i for i in ("BTC", "ETH") if i not in ids]
     if absent:
-        found.append(f"quotes without a move: {', '.join(absent)}")
+        found.append(said("quotes without a move: {ids}",
+                          ids=[Name(i, i) for i in absent]))  # by id (CHINEXT), or 创业板指
     return tuple(found)
 
 

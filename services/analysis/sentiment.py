@@ -28,7 +28,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from services import format as fmt
 from services.analysis import rules, sessions
 from services.analysis.moves import (
     EQUITY_MARKETS,
@@ -107,7 +106,7 @@ def timing(leader: Move, follower: Move) -> Timing | None:
 
 def row_signal(move: Move | None, z: float | None = None) -> str:
     if move is None or move.change_pct is None:
-        return fmt.MISSING
+        return said("{missing}", missing=MISSING)
     if move.closed:
         return said("closed - last session {day}", day=fig("day", move.session))
     if move.stale:

@@ -13,6 +13,9 @@ masking the data's own names and every figure:
 - a figure written with an English unit or scale ("$563M", "+2.55 pp", "+11 bp") has not been
   re-expressed in Chinese units.
 
+The data's own words are masked: names, and the reason a source gave for failing ("connection
+failed"), which the report shows as the source wrote it.
+
 A single English word counts, not only a run of three: "followed" alone in a Chinese sentence is
 as untranslated as a whole sentence. Each finding names its line, so a failure reads as a list
 of what to translate.
@@ -72,6 +75,8 @@ def data_names(snapshot: MarketSnapshot, history: History | None = None) -> set[
     names |= {s.symbol for s in snapshot.stablecoins}
     names |= {q.source for q in snapshot.quotes if q.source}
     names |= {s.name for s in snapshot.sources} | {w.source for w in snapshot.warnings}
+    # A source's own words for its failure ("connection failed") are shown as it wrote them.
+    names |= {w.reason for w in snapshot.warnings}
     for block in (snapshot.crypto_market, snapshot.a_share_breadth):
         if block is not None and block.source:
             names.add(block.source)

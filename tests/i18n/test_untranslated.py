@@ -22,11 +22,14 @@ from services.history_io import load_sample_history
 from services.models.analysis import Analysis
 from services.models.report import SECTION_KEYS
 from services.narration.figures import Kind, read_figures
+from services.renderers import markdown
 from services.renderers.charts import build_chart
 from services.renderers.charts.style import look_for
-from services.snapshot_io import load_sample
+from services.report.pipeline import report_from_snapshot
+from services.snapshot_io import load_sample, validate_snapshot
 from tests.charts.helpers import all_texts
 from tests.i18n.english import data_names, english_words, findings
+from tests.support import odd_days
 
 FORMATS = ("markdown", "telegram")
 INDEX_NAMES_ZH = ("上证指数", "深证成指", "创业板指", "恒生指数", "恒生科技指数", "标普500",
@@ -146,4 +149,18 @@ def test_no_english_word_is_left_in_a_chinese_chart(day: Analysis, names: set[st
     long footer is wrapped across texts, and a source's name may be cut in two."""
     drawn = all_texts(build_chart(name, day, look_for("zh"))).replace("\n", " ")
     found = findings(drawn, names)
+    assert not found, f"{len(found)} lines with English:\n" + "\n".join(map(str, found))
+
+
+# The odd days of tests/support/odd_days.py, read without history (each takes other paths:
+# a crash, a holiday, no equity at all). hostile_names is left out: its names are markup,
+# escaped and clipped by the renderers, so no list of names can mask them.
+ODD_DAYS = ("crash_day", "hk_holiday", "crypto_only")
+
+
+@pytest.mark.parametrize("day_name", ODD_DAYS)
+def test_no_english_word_on_the_odd_days(day_name: str) -> None:
+    snapshot = validate_snapshot(getattr(odd_days, day_name)())
+    report = report_from_snapshot(snapshot, ZoneInfo("Asia/Hong_Kong"), language="zh")
+    found = findings(markdown.render(report), data_names(snapshot))
     assert not found, f"{len(found)} lines with English:\n" + "\n".join(map(str, found))

@@ -20,7 +20,7 @@ from services.renderers.charts.canvas import (
     wrapped_height,
 )
 from services.renderers.charts.labels import data_dates, dated_title, footer
-from services.renderers.charts.rows import WIDE_LABELS, Row, rows_panel, signed
+from services.renderers.charts.rows import Row, rows_panel, signed, wide_labels
 
 # What kind of pair a divergence is, at the head of its explanation.
 KIND_LABEL = {
@@ -63,11 +63,10 @@ def gap_panel(analysis: Analysis, top: int = DASHBOARD_TOP, detail: bool = False
         return missing_panel("divergences", title, words.tr().gettext(NO_DIVERGENCES))
     rows = [Row(pair(d), d.spread_pp, spread_text(d),
                 sub=legs(d) if detail else "") for d in analysis.divergences[:top]]
-    return rows_panel("divergences", title, rows, columns=WIDE_LABELS)
+    return rows_panel("divergences", title, rows, columns=wide_labels())
 
 
 ROW_IN = 0.62  # label, legs and one line of explanation
-COLS = WIDE_LABELS
 
 
 def _explanation(d: Divergence, width: float) -> list[str]:
@@ -86,6 +85,7 @@ def dumbbell_panel(divergences: Sequence[Divergence]) -> Panel:
     if not divergences:
         return missing_panel("divergences", title, words.tr().gettext(NO_DIVERGENCES))
     shown = list(divergences[:style.MAX_ROWS])
+    COLS = wide_labels()  # the columns of this render
     inner = style.WIDTH_IN - 2 * style.MARGIN_IN
     explained = [_explanation(d, inner) for d in shown]
     heights = [ROW_IN + wrapped_height(len(lines) - 1, style.SMALL_PT) for lines in explained]

@@ -24,7 +24,7 @@ from services.renderers.charts.canvas import (
     wrapped_height,
 )
 from services.renderers.charts.labels import data_dates, dated_title, footer, move_label
-from services.renderers.charts.rows import WIDE_LABELS, Row, rows_panel, signed
+from services.renderers.charts.rows import Row, rows_panel, signed, wide_labels
 
 BOX_W = 0.92
 BOX_H = 0.66
@@ -49,7 +49,7 @@ def headline_panel(analysis: Analysis) -> Panel:
     if not any(r.value is not None for r in rows):
         return missing_panel("headlines", title,
                              words.tr().gettext("no headline index moves in this snapshot"))
-    return rows_panel("headlines", title, rows, columns=WIDE_LABELS)
+    return rows_panel("headlines", title, rows, columns=wide_labels())
 
 
 def row_label(market: str, label: str, move: Move | None) -> str:
@@ -114,7 +114,7 @@ def chain_panel(analysis: Analysis) -> Panel:
     markets = chain_markets(links)
     inner = style.WIDTH_IN - 2 * style.MARGIN_IN
     gap = (inner - len(nodes) * BOX_W) / max(len(nodes) - 1, 1)
-    notes = [f"{_pair(link)}: {_timing_words(link)}"
+    notes = [words.tr().gettext("{name}: {text}", name=_pair(link), text=_timing_words(link))
              + (f" · {words.local(link.note)}" if link.note else "") for link in links]
     note_lines = [line for n in notes for line in wrap(n, inner, style.SMALL_PT)]
     height = style.HEADING_IN + BOX_H + 0.16 + wrapped_height(len(note_lines), style.SMALL_PT)
@@ -188,12 +188,13 @@ def crypto_links_panel(analysis: Analysis) -> Panel:
     windows = {link.window for link in sentiment.crypto_links}
     if len(windows) == 1 and all(link.matched for link in sentiment.crypto_links):
         title = f"BTC minus index, pp ({words.local(windows.pop())})"  # "(UTC day 2026-03-20)"
-    rows = [Row(t.gettext("{a} vs {b}", a="BTC", b=move_label(link.equity)), link.spread_pp,
+    rows = [Row(t.gettext("{a} vs {b}", a=move_label(link.btc), b=move_label(link.equity)),
+                link.spread_pp,
                 words.fig().pp(link.spread_pp),
                 sub=words.word(link.state.value) if link.matched
                 else t.gettext("{state} · 24 h", state=words.word(link.state.value)))
             for link in sentiment.crypto_links]
-    return rows_panel("btc_links", title, rows, columns=WIDE_LABELS)
+    return rows_panel("btc_links", title, rows, columns=wide_labels())
 
 
 def build(analysis: Analysis) -> Chart:
