@@ -42,7 +42,8 @@ async def test_a_chinese_chat_reads_sections_status_and_errors_in_chinese(bot: B
     sections = await bot.send("/hk", chat_id=ZH_CHAT)
     assert sections[0].raw.startswith("<b>5. 港股</b>")
     # wider than a phone's 34 columns: a list, its legend and labels in Chinese punctuation
-    assert "<i>指数：收盘 · 涨跌幅 · 信号</i>\n• <b>恒生指数：</b> 25,277.32 · -0.88%" in sections[0].raw
+    assert "<i>指数：收盘 · 涨跌幅 · 信号</i>\n• <b>恒生指数：</b> 25,277.32 · -0.88% · 避险" in (
+        sections[0].raw)  # the index by its Chinese name, the signal in Chinese
     assert [b["text"] for b in sections[-1].buttons][4] == "▸ 港股"
 
     pressed = await bot.press("s:risk_matrix", chat_id=ZH_CHAT)
