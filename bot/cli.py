@@ -1,4 +1,5 @@
-"""The command line: ``python -m bot report | ask | schema | run | push | subscriptions | doctor``.
+"""The command line: ``python -m bot report | ask | schema | run | push | subscriptions | doctor |
+history``.
 
 Heavy libraries are imported inside the commands that need them, so ``report --sample``
 starts fast.
@@ -16,11 +17,12 @@ import traceback
 from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING
 
-from services.errors import BotError, ConfigError, InputError, SnapshotError
+from services.errors import BotError, ConfigError, HistoryError, InputError, SnapshotError
 
 if TYPE_CHECKING:  # for annotations only: report --sample must not import the live path
     from bot.config import Settings
     from bot.container import Container
+    from services.models.history import History
     from services.models.snapshot import MarketSnapshot
     from services.renderers.charts import ChartPool
 
@@ -40,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     source = report.add_mutually_exclusive_group()
     source.add_argument("--input", metavar="FILE", help="a market-snapshot/1 JSON file")
     source.add_argument("--sample", action="store_true", help="the bundled sample day (offline)")
+    add_history_argument(report)
     report.add_argument("--section", metavar="KEY",
                         help="one section: a key (risk_sentiment …) or an alias (us, hk, cn, "
                              "crypto, defi, divergences, flows, risks, plan)")
@@ -57,7 +60,9 @@ def _parser() -> argparse.ArgumentParser:
 
     add_ask_parser(commands)
 
-    commands.add_parser("schema", help="print the JSON Schema of market-snapshot/1")
+    schema = commands.add_parser("schema", help="print the JSON Schema of market-snapshot/1")
+    schema.add_argument("--history", action="store_true",
+                        help="print the JSON Schema of market-history/1 instead")
 
     snapshot = commands.add_parser("snapshot", help="fetch today's live data as market-snapshot/1")
     snapshot.add_argument("--out", metavar="FILE", required=True,
@@ -74,6 +79,10 @@ def _parser() -> argparse.ArgumentParser:
     from bot.cli_delivery import add_parsers
 
     add_parsers(commands)  # push, subscriptions
+
+    from bot.cli_history import add_parser as add_history_parser
+
+    add_history_parser(commands)
     return parser
 
 
@@ -83,7 +92,7 @@ def main(argv: Sequence[str] | None = None, *, process: bool = False) -> int:
     until the interpreter exits."""
     args = _parser().parse_args(argv)
     if args.command == "schema":
-        return cmd_schema()
+        return cmd_schema(args.history)
     from bot.config import load_settings
 
     try:
@@ -113,13 +122,17 @@ def _dispatch(args: argparse.Namespace) -> int:
             return cmd_run(args)
         if args.command == "doctor":
             return cmd_doctor()
+        if args.command == "history":
+            from bot.cli_history import cmd_history
+
+            return cmd_history(args)
         if args.command in ("push", "subscriptions"):
             from bot import cli_delivery
 
             if args.command == "push":
                 return cli_delivery.cmd_push(args)
             return cli_delivery.cmd_subscriptions(args)
-    except SnapshotError as exc:
+    except (SnapshotError, HistoryError) as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return EXIT_INPUT
@@ -138,11 +151,79 @@ def _dispatch(args: argparse.Namespace) -> int:
     return EXIT_INPUT
 
 
-def cmd_schema() -> int:
+def cmd_schema(history: bool = False) -> int:
+    if history:
+        from services.history_io import history_json_schema
+
+        print(json.dumps(history_json_schema(), indent=2, ensure_ascii=False))
+        return EXIT_OK
     from services.snapshot_io import json_schema
 
     print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
     return EXIT_OK
+
+
+def add_history_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--history", metavar="FILE|DIR",
+                        help="daily closes to read the day against: a market-history/1 file or "
+                             "a folder of ID.csv files (--sample brings its own year)")
+
+
+NO_HISTORY_NOTE = ("note: no history given (--history FILE|DIR) and none stored (python -m bot "
+                   "history backfill), so moves are not cross-checked or read against their "
+                   "own past")
+
+
+def given_history(args: argparse.Namespace) -> History:
+    """The history given with the day: ``--history``, else the sample's own year with
+    ``--sample``, else none (``history_for`` then reads the store)."""
+    from services.history_io import load_history_path, load_sample_history
+    from services.models.history import EMPTY_HISTORY
+
+    path = getattr(args, "history", None)
+    if path:
+        return load_history_path(path)
+    if getattr(args, "sample", False):
+        return load_sample_history()
+    return EMPTY_HISTORY
+
+
+def history_for(args: argparse.Namespace, settings: Settings,
+                snapshot: MarketSnapshot) -> History:
+    """What ``report`` reads the day against: the history given with it, else the store as
+    ``run`` reads it (read only); one note on stderr when there is none."""
+    import asyncio
+
+    if getattr(args, "history", None) or getattr(args, "sample", False):
+        return given_history(args)
+    history = asyncio.run(read_stored_history(settings, snapshot))
+    if not history and not history.gaps:
+        print(NO_HISTORY_NOTE, file=sys.stderr)
+    return history
+
+
+async def read_stored_history(settings: Settings, snapshot: MarketSnapshot) -> History:
+    """What an edition of ``snapshot`` reads from the history store, as ``run`` reads it, and
+    read only: nothing when the database does not exist yet (none is created); a store that
+    cannot be read gives an empty history whose gap the warnings name."""
+    from bot.container import stored_history
+    from bot.failures import database_errors
+    from services.models.history import EMPTY_HISTORY
+    from services.report.history import unreadable
+    from services.storage.closes import ClosesStore
+    from services.storage.db import open_read_only
+
+    try:
+        db = await open_read_only(settings.database_url)
+    except database_errors() as exc:
+        return unreadable(type(exc).__name__)
+    if db is None:
+        return EMPTY_HISTORY
+    try:
+        store = ClosesStore(db, settings.history_retention_days)
+        return await stored_history(store, record=False).read(snapshot)
+    finally:
+        await db.close()
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -160,10 +241,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         snapshot = load_sample()
     else:
         snapshot = fetch_live(settings)
+    history = history_for(args, settings, snapshot)
     if narrates(settings):
-        report = narrated(snapshot, settings, language)
+        report = narrated(snapshot, settings, language, history)
     else:
-        report = report_from_snapshot(snapshot, settings.briefing_zone, language=language)
+        report = report_from_snapshot(snapshot, settings.briefing_zone, history=history,
+                                      language=language)
     print(render(report, args.format, keys), end="")
     if args.charts:
         write_charts(report, args.charts, settings.chart_colours)
@@ -182,7 +265,8 @@ def narrates(settings: Settings) -> bool:
                                                 and settings.anthropic_key is not None)
 
 
-def narrated(snapshot: MarketSnapshot, settings: Settings, language: str = "en") -> object:
+def narrated(snapshot: MarketSnapshot, settings: Settings, language: str = "en",
+             history: History | None = None) -> object:
     """The report narrated by Claude, as editions are: one call (and one retry for rejected
     figures) within ANTHROPIC_TIMEOUT_S; the template wherever Claude fails. One line on
     stderr says who narrated what."""
@@ -199,7 +283,8 @@ def narrated(snapshot: MarketSnapshot, settings: Settings, language: str = "en")
             raise ConfigError("Claude has no credentials: set ANTHROPIC_API_KEY, or run with "
                               "--narrator template")
         try:
-            return await narrated_report(snapshot, settings.briefing_zone, narrator, language)
+            return await narrated_report(snapshot, settings.briefing_zone, narrator, language,
+                                         history)
         finally:
             aclose = getattr(narrator, "aclose", None)
             if aclose is not None:
@@ -301,13 +386,14 @@ def write_charts(report: object, directory: str, colours: dict[str, str] | None 
 
 def snapshot_source(args: argparse.Namespace) -> object | None:
     """A fixed source for --input/--sample, else None (live data)."""
+    from services.history_io import load_sample_history
     from services.report.editions import FixedSource
     from services.snapshot_io import load_sample, load_snapshot_file
 
     if getattr(args, "input", None):
         return FixedSource(load_snapshot_file(args.input))
-    if getattr(args, "sample", False):
-        return FixedSource(load_sample())
+    if getattr(args, "sample", False):  # the sample day with its bundled year of closes
+        return FixedSource(load_sample(), history=load_sample_history())
     return None
 
 
@@ -336,7 +422,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 async def open_container(settings: Settings, source: object | None, warm: bool = True
                          ) -> AsyncIterator[Container]:
     """The container for ``run`` and ``push``: ``source`` (``--input``/``--sample``) or live
-    data (one HTTP client for the process, snapshots stored), and the chart worker pool
+    data (one HTTP client for the process, snapshots stored, the year of closes each build
+    fetched recorded in the history store), and the chart worker pool
     (its workers started now with ``warm``; else by ``bot.runtime.warm_charts`` or the first
     chart)."""
     from contextlib import AsyncExitStack
@@ -351,6 +438,7 @@ async def open_container(settings: Settings, source: object | None, warm: bool =
         snapshots = source
         if snapshots is None:
             from services.market_data.live import open_live_source
+            from services.market_data.recorder import BuildRecorder
             from services.storage.snapshots import SnapshotStore
 
             snapshots = await stack.enter_async_context(
@@ -363,8 +451,10 @@ async def open_container(settings: Settings, source: object | None, warm: bool =
                                           quotes=QuoteFetcher(clients, settings,
                                                               metrics=metrics),
                                           metrics=metrics)
-        if source is None:
-            snapshots.attach_store(SnapshotStore(container.db))  # type: ignore[attr-defined]
+        if source is None:  # live builds are stored, and so are the closes they fetched
+            recorder = BuildRecorder(container.closes) if container.closes else None
+            snapshots.attach_store(SnapshotStore(container.db),  # type: ignore[attr-defined]
+                                   recorder)
         try:
             yield container
         finally:

@@ -174,18 +174,30 @@ async def _subscriptions(db: Any) -> list[Any]:
 
 async def _dry_edition(db: Any, source: Any, settings: Any) -> dict[str, Any] | None:
     """The id and size of the edition a push would send now: the ``--input``/``--sample``
-    day, or the stored live snapshot a push would reuse (None when a push would fetch)."""
+    day, or the stored live snapshot a push would reuse (None when a push would fetch), read
+    against the history that push's edition reads (the sample's bundled year, else the
+    history store, read only)."""
     from datetime import UTC, datetime
 
+    from bot.container import stored_history
+    from services.models.history import EMPTY_HISTORY
     from services.narration.template import TemplateNarrator
     from services.renderers import telegram_html
     from services.report.editions import make_edition
+    from services.storage.closes import ClosesStore
 
     snapshot = source.snapshot if source is not None else await _fresh_stored(db, settings)
     if snapshot is None:
         return None
+    if source is not None and source.history is not None:
+        history = source.history
+    elif db is not None:
+        store = ClosesStore(db, settings.history_retention_days)
+        history = await stored_history(store, record=False).read(snapshot)
+    else:
+        history = EMPTY_HISTORY
     edition = await make_edition(snapshot, TemplateNarrator(), settings.briefing_zone,
-                                 datetime.now(UTC))
+                                 datetime.now(UTC), history)
     full = telegram_html.render_full(edition.report)
     return {"edition": edition.id, "size": {
         "caption_chars": len(telegram_html.caption(edition.report)),

@@ -96,6 +96,8 @@ class Settings(BaseSettings):
     # --- market data
     yahoo_base_url: str = "https://query1.finance.yahoo.com"
     eastmoney_base_url: str = "https://push2.eastmoney.com"
+    # daily klines (history backfill) come from Eastmoney's history host
+    eastmoney_history_url: str = "https://push2his.eastmoney.com"
     coingecko_base_url: str = "https://api.coingecko.com/api/v3"
     coingecko_api_key: SecretStr | None = None
     defillama_base_url: str = "https://api.llama.fi"
@@ -107,6 +109,10 @@ class Settings(BaseSettings):
     # a figure's fallback starts when its primary fails or is slower than this (seconds)
     hedge_delay_s: float = Field(default=2.0, ge=0)
     snapshot_ttl_s: float = Field(default=600.0, ge=0)
+
+    # --- history (daily closes per instrument)
+    # closes older than this many days are deleted whenever closes are appended (3 years)
+    history_retention_days: int = Field(default=1096, ge=1)
 
     # --- on-demand commands
     refresh_cooldown_s: float = Field(default=300.0, ge=0)

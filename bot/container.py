@@ -15,8 +15,11 @@ from services.ask.service import AskLimits, AskModel, AskService
 from services.narration.base import Narrator
 from services.narration.template import TemplateNarrator
 from services.ops.metrics import Metrics
-from services.report.editions import ChartRenderer, EditionCache, SnapshotSource
+from services.report.editions import ChartRenderer, EditionCache, FixedSource, SnapshotSource
+from services.report.history import FixedHistory, StoredHistory
 from services.storage import Database, open_database
+from services.storage.closes import ClosesStore
+from services.storage.editions import EditionStore
 from services.storage.languages import LanguageStore
 from services.storage.subscriptions import SubscriptionStore
 from services.storage.usage import UsageStore
@@ -45,6 +48,7 @@ class Container:
     languages: LanguageStore | None = None  # what each chat or channel chose with /lang
     watch: WatchService | None = None  # ``/watch``, ``/watchlist``, the briefing's block
     alerts: AlertService | None = None  # ``/alert``
+    closes: ClosesStore | None = None  # the history: daily closes per instrument
     metrics: Metrics = field(default_factory=Metrics)  # what /metrics shows (services.ops)
 
     async def close(self) -> None:
@@ -169,21 +173,46 @@ def make_watch(settings: Settings, db: Database, quotes: Quotes,
     return watch, alerts
 
 
+def stored_history(closes: ClosesStore, record: bool = True) -> StoredHistory:
+    """The history store as an edition reads it: the series the bot keeps (``KEPT_SERIES``,
+    what ``history backfill`` fetches) and the snapshot's own, never a series an import
+    brought for no edition (it would be listed every day as without a quote)."""
+    from services.market_data.backfill import KEPT_SERIES
+
+    return StoredHistory(closes, record=record, series=KEPT_SERIES)
+
+
+def edition_history(source: SnapshotSource, closes: ClosesStore
+                    ) -> FixedHistory | StoredHistory:
+    """What editions are read against: a fixed source's own history (the sample's bundled
+    year), else the store; editions of live data record their closes in it, editions of a
+    given file do not."""
+    if isinstance(source, FixedSource):
+        if source.history is not None:
+            return FixedHistory(source.history)
+        return stored_history(closes, record=False)
+    return stored_history(closes)
+
+
 async def build_container(settings: Settings, source: SnapshotSource,
                           charts: ChartRenderer | None = None,
                           chart_names: tuple[str, ...] = (), quotes: Quotes | None = None,
-                          history: HistoryReader = NO_HISTORY,
+                          history: HistoryReader | None = None,
                           metrics: Metrics | None = None) -> Container:
-    """``quotes`` turns on watchlists and alerts; ``metrics`` is what counts (a new one
-    without it)."""
+    """``quotes`` turns on watchlists and alerts; their z reads ``history`` (by default the
+    history store). ``metrics`` is what counts (a new one without it)."""
     metrics = metrics or Metrics()
     db = await open_db(settings.database_url)
     narrator = make_narrator(settings, metrics=metrics)
+    closes = ClosesStore(db, settings.history_retention_days)
     editions = EditionCache(source, narrator, settings.briefing_zone, language=settings.language,
-                            metrics=metrics)
+                            history=edition_history(source, closes), metrics=metrics,
+                            previous=EditionStore(db).previous)
     container = Container(settings, db, SubscriptionStore(db), editions, narrator, charts,
                           chart_names=chart_names, ask=make_ask(settings, db),
-                          languages=LanguageStore(db, settings.language), metrics=metrics)
+                          languages=LanguageStore(db, settings.language), closes=closes,
+                          metrics=metrics)
     if quotes is not None:
-        container.watch, container.alerts = make_watch(settings, db, quotes, history)
+        container.watch, container.alerts = make_watch(
+            settings, db, quotes, closes if history is None else history)
     return container

@@ -27,6 +27,7 @@ from services.delivery.pacing import telegram_pacer
 from services.delivery.slots import SlotStore
 from services.delivery.telegram import TelegramSender
 from services.errors import PlatformError
+from services.models.history import EMPTY_HISTORY
 from services.models.snapshot import MarketSnapshot
 from services.narration.base import Narrator
 from services.report.editions import Edition, make_edition
@@ -152,11 +153,16 @@ def build_delivery(container: Container, senders: dict[str, Sender], media: Medi
     fanout = Fanout(ledger, senders, container.subscriptions, liveness,
                     languages=container.languages, metrics=container.metrics)
 
-    async def rebuild(snapshot: MarketSnapshot, narrator: Narrator) -> Edition:
-        return await make_edition(snapshot, narrator, settings.briefing_zone,
-                                  datetime.now(UTC), language=settings.language)
+    store = EditionStore(container.db)
 
-    briefing = Briefing(container.editions, EditionStore(container.db), ledger, fanout,
+    async def rebuild(snapshot: MarketSnapshot, narrator: Narrator) -> Edition:
+        history = container.editions.history  # read against the history, as when first built
+        past = await history.read(snapshot) if history is not None else EMPTY_HISTORY
+        return await make_edition(snapshot, narrator, settings.briefing_zone,
+                                  datetime.now(UTC), past, language=settings.language,
+                                  previous=await store.previous(snapshot.generated_at))
+
+    briefing = Briefing(container.editions, store, ledger, fanout,
                         container.subscriptions, rebuild, container.narrator,
                         watch_followups(container, ledger, senders, liveness),
                         languages=container.languages)

@@ -4,4 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m ruff check .
 python3 -m mypy
-python3 -m pytest -q "$@"
+# Tests run in parallel worker processes (pytest-xdist): most wait on subprocesses and loopback
+# servers, so more workers than cores pays; PYTEST_WORKERS=0 runs them in this process.
+python3 -m pytest -q -n "${PYTEST_WORKERS:-4}" "$@"

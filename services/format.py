@@ -34,6 +34,7 @@ MISSING_BY_LANGUAGE = {EN: MISSING, ZH: "暂无"}
 # Chinese amounts end in the currency's name, as Chinese financial text writes them.
 CURRENCY_NAMES_ZH = {"$": "美元", "¥": "元"}
 POINTS_ZH = "个百分点"
+BASIS_POINTS_ZH = "个基点"
 WIDE_DIGITS = 400  # a float has at most 309 digits before the point
 
 
@@ -69,6 +70,18 @@ def pp(value: float | None, digits: int = 2, language: str = EN) -> str:
         return missing(language)
     rounded = round(value, digits)
     return f"{_sign(rounded)}{_digits(rounded, digits, language)}{_points(language)}"
+
+
+def bp(value: float | None, language: str = EN) -> str:
+    """A yield's move in basis points, whole: ``8.0`` → ``+8 bp`` (``+8个基点``)."""
+    if value is None:
+        return missing(language)
+    rounded = round(value)
+    return f"{_sign(rounded)}{_digits(rounded, 0, language)}{_basis_points(language)}"
+
+
+def _basis_points(language: str) -> str:
+    return BASIS_POINTS_ZH if language == ZH else " bp"
 
 
 def gap(value: float | None, digits: int = 2, language: str = EN) -> str:
@@ -196,12 +209,14 @@ def day(value: date | datetime | None, language: str = EN) -> str:
     return value.isoformat()
 
 
-def sigma(value: float | None, digits: int = 1, language: str = EN) -> str:
-    """A move in its own standard deviations: ``-2.07`` → ``-2.1σ`` (the same in Chinese)."""
+def sigma(value: float | None, digits: int = 1, language: str = EN, signed: bool = True) -> str:
+    """A move in its own standard deviations: ``-2.07`` → ``-2.1σ`` (the same in Chinese);
+    ``signed=False`` writes a size (``2.1σ``)."""
     if value is None:
         return missing(language)
     rounded = round(value, digits)
-    return f"{_sign(rounded)}{_digits(rounded, digits, language)}σ"
+    sign = _sign(rounded) if signed else ("" if rounded >= 0 else MINUS)
+    return f"{sign}{_digits(rounded, digits, language)}σ"
 
 
 def ordinal(value: int | None, language: str = EN) -> str:
@@ -229,6 +244,8 @@ def in_language(display: str, language: str) -> str:
         return missing(language)
     if display.endswith(" pp"):
         return display.removesuffix(" pp") + _points(language)
+    if display.endswith(" bp"):
+        return display.removesuffix(" bp") + _basis_points(language)
     m = _EN_AMOUNT.match(display)
     if m is None or language != ZH:
         return display
@@ -239,6 +256,14 @@ def in_language(display: str, language: str) -> str:
     if not exponent:  # a price or a small amount, written whole: "$70,716" → "70,716美元"
         return sign + decimal(Decimal(num), places, ZH) + CURRENCY_NAMES_ZH[m.group("cur")]
     return sign + _body_zh(Amount(Decimal(num), exponent, places), m.group("cur"))
+
+
+def with_change(value: str, change: str) -> str:
+    """``$2.50T (+0.31%)``; a missing change is left out and two missing figures are one
+    ``n/a``, never ``n/a (n/a)``."""
+    if change in MISSING_BY_LANGUAGE.values():
+        return value
+    return f"{value} ({change})"
 
 
 @dataclass(frozen=True)
@@ -259,6 +284,9 @@ class Figures:
 
     def gap(self, value: float | None, digits: int = 2) -> str:
         return gap(value, digits, self.language)
+
+    def bp(self, value: float | None) -> str:
+        return bp(value, self.language)
 
     def money(self, value: float | None, symbol: str = "$", signed: bool = False,
               digits: int | None = None) -> str:
@@ -285,8 +313,8 @@ class Figures:
     def day(self, value: date | datetime | None) -> str:
         return day(value, self.language)
 
-    def sigma(self, value: float | None, digits: int = 1) -> str:
-        return sigma(value, digits, self.language)
+    def sigma(self, value: float | None, digits: int = 1, signed: bool = True) -> str:
+        return sigma(value, digits, self.language, signed)
 
     def ordinal(self, value: int | None) -> str:
         return ordinal(value, self.language)

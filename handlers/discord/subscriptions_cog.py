@@ -182,9 +182,9 @@ class SubscriptionsCog(commands.Cog):
         else:
             edition = await cached.localised(tr.language)
             built = edition.built_at.strftime("%Y-%m-%d %H:%M")
-            lines.append(tr.gettext("Current edition {id}: verdict {verdict}, built {built} "
-                                    "UTC.", id=edition.id, verdict=words.verdict(edition.report),
-                                    built=built))
+            lines.append(tr.gettext("Current edition: as of {as_of}, verdict {verdict}, built "
+                                    "{built} UTC.", as_of=fmt.day(edition.report.as_of),
+                                    verdict=words.verdict(edition.report), built=built))
         if self.deps.ask is not None:
             lines.append(await self.deps.ask.status_line(tr))
         lines.append(language_line(tr))

@@ -90,7 +90,7 @@ def status(edition: Edition, subscription: Subscription | None, next_at: datetim
     missing = failed + [w for w in edition.report.warnings
                         if not any(w.startswith(f"{name}: ") for name in notes)]
     return from_units([
-        bold(tr.gettext("Edition {id}", id=edition.id)),
+        bold(tr.gettext("Current edition")),
         line(tr.gettext("As of {time}; built {built}.", time=fmt.day(edition.report.as_of),
                         built=fmt.day(edition.built_at))),
         lines(tr.gettext(SOURCES_HEADING), status_lines(statuses, tr), tr) if statuses else

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from services import format as fmt
+from collections.abc import Callable
+
 from services.analysis import rules
 from services.analysis.moves import comparable, short_name
+from services.i18n.text import Name, Text, gap, ratio, said, usd
 from services.models.analysis import CryptoState, Divergence, Move, StablecoinSummary
 
 # (key, a, b, kind, always shown). The spread is a minus b.
@@ -21,12 +23,21 @@ PAIRS: tuple[tuple[str, str, str, str, bool], ...] = (
     ("eth_btc", "ETH", "BTC", "crypto_internal", False),
 )
 
-MARKET_NAME = {"US": "the US", "HK": "Hong Kong", "CN": "A-shares", "CRYPTO": "crypto"}
+# The market as a place ("inside A-shares") and as an adjective ("the US move",
+# "Hong Kong-specific factors"), each shown in the reader's language.
+MARKET_NAME = {"US": said("the US"), "HK": said("Hong Kong"), "CN": said("A-shares"),
+               "CRYPTO": said("crypto")}
+MARKET_ADJECTIVE = {"US": said("US"), "HK": said("Hong Kong"), "CN": said("A-share"),
+                    "CRYPTO": said("crypto")}
 
 
-def _went(change: float) -> str:
+def _name(move: Move) -> Name:
+    return Name(move.id, short_name(move))
+
+
+def _went(change: float) -> Text:
     d = rules.direction(change)
-    return "rose" if d > 0 else "fell" if d < 0 else "was flat"
+    return said("rose") if d > 0 else said("fell") if d < 0 else said("was flat")
 
 
 def explain_cross_equity(a: Move, b: Move, spread: float) -> tuple[str, str]:
@@ -34,80 +45,106 @@ def explain_cross_equity(a: Move, b: Move, spread: float) -> tuple[str, str]:
     da, db = rules.direction(a.change_pct), rules.direction(b.change_pct)
     if da * db < 0:
         laggard = b if spread > 0 else a
-        return (f"{short_name(a)} {_went(a.change_pct)} while {short_name(b)} "
-                f"{_went(b.change_pct)}: a local driver, not global risk appetite, set "
-                f"{short_name(laggard)}'s direction",
-                f"Watch whether {short_name(laggard)} closes the "
-                f"{fmt.gap(spread)} gap next session or the other side gives back its move")
+        return (said("{a} {a_went} while {b} {b_went}: a local driver, not global risk "
+                     "appetite, set {laggard}'s direction", a=_name(a), a_went=_went(a.change_pct),
+                     b=_name(b), b_went=_went(b.change_pct), laggard=_name(laggard)),
+                said("Watch whether {laggard} closes the {gap} gap next session or the other "
+                     "side gives back its move", laggard=_name(laggard), gap=gap(spread)))
     stronger = a if abs(a.change_pct) > abs(b.change_pct) else b
     if da == 0 or db == 0:
         flat, moved = (a, b) if da == 0 else (b, a)
-        return (f"{short_name(moved)} {_went(moved.change_pct or 0.0)}; "
-                f"{short_name(flat)} was flat",
-                f"{short_name(flat)} did not take a side; its next session breaks the tie")
-    return (f"Both {_went(a.change_pct)}; {short_name(stronger)} moved "
-            f"{fmt.gap(spread)} further",
-            f"Same direction, different size: {MARKET_NAME.get(stronger.market, 'its')} "
-            f"own factors added to the move")
+        return (said("{moved} {went}; {flat} was flat", moved=_name(moved),
+                     went=_went(moved.change_pct or 0.0), flat=_name(flat)),
+                said("{flat} did not take a side; its next session breaks the tie",
+                     flat=_name(flat)))
+    return (said("Both {went}; {stronger} moved {gap} further", went=_went(a.change_pct),
+                 stronger=_name(stronger), gap=gap(spread)),
+            said("Same direction, different size: {market}-specific factors added to the move",
+                 market=MARKET_ADJECTIVE.get(stronger.market, said("local"))))
 
 
-def explain_crypto_equity(btc: Move, eq: Move, spread: float) -> tuple[str, str]:
+def explain_crypto_equity(btc: Move, eq: Move, spread: float,
+                          state: CryptoState | None = None) -> tuple[str, str]:
+    """``state`` is BTC against ``eq`` in each one's own σ when the history gives them."""
     assert btc.change_pct is not None and eq.change_pct is not None
-    state = rules.classify_crypto(eq.change_pct, btc.change_pct)
-    name = short_name(eq)
+    state = state or rules.classify_crypto(eq.change_pct, btc.change_pct)
+    name = _name(eq)
     if state is CryptoState.REVERSED:
-        return (f"BTC {_went(btc.change_pct)} while {name} {_went(eq.change_pct)}: crypto "
-                f"moved against this equity market",
-                f"Correlation is not holding against {name}; a snap-back would hit the side "
-                f"that is stretched")
+        return (said("BTC {btc_went} while {name} {went}: crypto moved against this equity "
+                     "market", btc_went=_went(btc.change_pct), name=name,
+                     went=_went(eq.change_pct)),
+                said("Correlation is not holding against {name}; a snap-back would hit the side "
+                     "that is stretched", name=name))
     if state is CryptoState.AMPLIFYING:
-        beta = rules.one_day_beta(btc.change_pct, eq.change_pct)
-        return (f"BTC moved with {name} and further (one-day move ratio "
-                f"{fmt.ratio(beta)})",
-                f"Crypto is trading as high-beta risk: expect it to amplify a turn in {name}")
+        move_ratio = rules.move_ratio(btc.change_pct, eq.change_pct)
+        return (said("BTC moved with {name} and further (one-day move ratio {ratio})",
+                     name=name, ratio=ratio(move_ratio)),
+                said("Crypto amplified {name}'s move today; one day's ratio is not a beta",
+                     name=name))
     if state is CryptoState.DECOUPLED:
-        return (f"BTC {_went(btc.change_pct)}; {name} {_went(eq.change_pct)}: one side was "
-                f"flat", "No shared direction today; treat crypto and this market separately")
-    return (f"BTC moved with {name}, by less", "Crypto followed equities without leverage")
+        return (said("BTC {btc_went}; {name} {went}: one side was flat or quiet for its own "
+                     "volatility", btc_went=_went(btc.change_pct), name=name,
+                     went=_went(eq.change_pct)),
+                said("No shared direction today; treat crypto and this market separately"))
+    return (said("BTC moved with {name}, by less", name=name),
+            said("Crypto followed equities without leverage"))
 
 
 def explain_intra(a: Move, b: Move, spread: float) -> tuple[str, str]:
     assert a.change_pct is not None and b.change_pct is not None
     market = MARKET_NAME.get(a.market, a.market)
     if rules.direction(a.change_pct) * rules.direction(b.change_pct) < 0:
-        return (f"{short_name(a)} {_went(a.change_pct)} while {short_name(b)} "
-                f"{_went(b.change_pct)} inside {market}: leadership is split",
-                f"The {short_name(b)} headline hides the dispersion; index exposure and "
-                f"{short_name(a)} exposure will not behave alike")
+        return (said("{a} {a_went} while {b} {b_went} inside {market}: leadership is split",
+                     a=_name(a), a_went=_went(a.change_pct), b=_name(b),
+                     b_went=_went(b.change_pct), market=market),
+                said("The {b} headline hides the dispersion; index exposure and {a} exposure "
+                     "will not behave alike", b=_name(b), a=_name(a)))
     more = abs(a.change_pct) > abs(b.change_pct)
     if rules.direction(a.change_pct) == 0 or rules.direction(b.change_pct) == 0:
-        return (f"{short_name(a)} {_went(a.change_pct)}, {short_name(b)} "
-                f"{_went(b.change_pct)} inside {market}",
-                f"{short_name(a)} {'moved on its own' if more else 'sat out the move'}")
-    return (f"Both {_went(a.change_pct)}; {short_name(a)} moved {fmt.gap(spread)} "
-            f"{'more' if more else 'less'} than {short_name(b)}",
-            f"{short_name(a)} {'amplified' if more else 'cushioned'} the {market} move")
+        return (said("{a} {a_went}, {b} {b_went} inside {market}", a=_name(a),
+                     a_went=_went(a.change_pct), b=_name(b), b_went=_went(b.change_pct),
+                     market=market),
+                said("{a} moved on its own", a=_name(a)) if more else
+                said("{a} sat out the move", a=_name(a)))
+    adjective = MARKET_ADJECTIVE.get(a.market, a.market)
+    if more:
+        return (said("Both {went}; {a} moved {gap} more than {b}", went=_went(a.change_pct),
+                     a=_name(a), gap=gap(spread), b=_name(b)),
+                said("{a} amplified the {market} move", a=_name(a), market=adjective))
+    return (said("Both {went}; {a} moved {gap} less than {b}", went=_went(a.change_pct),
+                 a=_name(a), gap=gap(spread), b=_name(b)),
+            said("{a} cushioned the {market} move", a=_name(a), market=adjective))
 
 
 def explain_crypto_internal(a: Move, b: Move, spread: float) -> tuple[str, str]:
-    leader = short_name(a) if spread > 0 else short_name(b)
-    return (f"{leader} led within crypto",
-            "A wide ETH-BTC gap shifts risk along the crypto curve")
+    leader = _name(a) if spread > 0 else _name(b)
+    return (said("{leader} led within crypto", leader=leader),
+            said("A wide ETH-BTC gap shifts risk along the crypto curve"))
 
 
-EXPLAIN = {"cross_equity": explain_cross_equity, "crypto_equity": explain_crypto_equity,
-           "intra": explain_intra, "crypto_internal": explain_crypto_internal}
+Explain = Callable[[Move, Move, float], tuple[str, str]]
+EXPLAIN: dict[str, Explain] = {
+    "cross_equity": explain_cross_equity, "crypto_equity": explain_crypto_equity,
+    "intra": explain_intra, "crypto_internal": explain_crypto_internal}
 
 
-def pair_divergence(key: str, a: Move | None, b: Move | None, kind: str) -> Divergence | None:
+def pair_divergence(key: str, a: Move | None, b: Move | None, kind: str,
+                    z_of: Callable[[Move], float | None] = lambda _: None) -> Divergence | None:
     if not (comparable(a) and comparable(b)):
         return None
     assert a is not None and b is not None and a.change_pct is not None \
         and b.change_pct is not None
     spread = a.change_pct - b.change_pct
-    explanation, implication = EXPLAIN[kind](a, b, spread)
-    return Divergence(key, kind, short_name(a), short_name(b), a.change_pct, b.change_pct,
-                      spread, None, explanation, implication)
+    za, zb = z_of(a), z_of(b)
+    if kind == "crypto_equity":
+        state = rules.classify_crypto_scaled(b.change_pct, a.change_pct, zb, za)
+        explanation, implication = explain_crypto_equity(a, b, spread, state)
+    else:
+        explanation, implication = EXPLAIN[kind](a, b, spread)
+    return Divergence(key, kind, said("{name}", name=_name(a)), said("{name}", name=_name(b)),
+                      a.change_pct, b.change_pct,
+                      spread, None, explanation, implication,
+                      za - zb if za is not None and zb is not None else None)
 
 
 def stablecoin_divergence(summary: StablecoinSummary) -> Divergence | None:
@@ -119,25 +156,40 @@ def stablecoin_divergence(summary: StablecoinSummary) -> Divergence | None:
     usd_gap = (usdt.change_usd - usdc.change_usd
                if usdt.change_usd is not None and usdc.change_usd is not None else None)
     opposite = usdt.change_pct * usdc.change_pct < 0
-    explanation = (f"USDT supply {fmt.usd(usdt.change_usd, signed=True)} against USDC "
-                   f"{fmt.usd(usdc.change_usd, signed=True)} in a day"
-                   + (": the two largest dollar tokens moved in opposite directions"
-                      if opposite else ""))
-    implication = ("Dollars moved between stablecoins; net supply across the tracked coins was "
-                   f"{fmt.usd(summary.net_change_usd, signed=True)}" if opposite else
-                   "Both tokens moved the same way; the net supply change carries the signal")
-    return Divergence("usdt_usdc", "stablecoin_supply", "USDT supply", "USDC supply",
+    usdt_usd, usdc_usd = usd(usdt.change_usd, signed=True), usd(usdc.change_usd, signed=True)
+    explanation = (said("USDT supply {usdt} against USDC {usdc} in a day: the two largest "
+                        "dollar tokens moved in opposite directions", usdt=usdt_usd,
+                        usdc=usdc_usd) if opposite else
+                   said("USDT supply {usdt} against USDC {usdc} in a day", usdt=usdt_usd,
+                        usdc=usdc_usd))
+    implication = (said("Dollars moved between stablecoins; net supply across the tracked coins "
+                        "was {net}", net=usd(summary.net_change_usd, signed=True))
+                   if opposite else
+                   said("Both tokens moved the same way; the net supply change carries the "
+                        "signal"))
+    return Divergence("usdt_usdc", "stablecoin_supply", said("{coin} supply", coin="USDT"),
+                      said("{coin} supply", coin="USDC"),
                       usdt.change_pct, usdc.change_pct, spread, usd_gap, explanation, implication)
 
 
-def rank_divergences(moves: dict[str, Move], stables: StablecoinSummary
+def rank_key(d: Divergence) -> tuple[int, float]:
+    """Pairs whose two moves have a z first, by the gap in σ; then the others by pp."""
+    if d.spread_z is not None:
+        return (0, -abs(d.spread_z))
+    return (1, -abs(d.spread_pp))
+
+
+def rank_divergences(moves: dict[str, Move], stables: StablecoinSummary,
+                     z_of: Callable[[Move], float | None] = lambda _: None
                      ) -> tuple[Divergence, ...]:
+    """Every tracked pair's spread, ranked in each move's own units where the history gives
+    them (``rank_key``): BTC's wider swings no longer top the list by their size alone."""
     found: list[Divergence] = []
     for key, a, b, kind, always in PAIRS:
-        d = pair_divergence(key, moves.get(a), moves.get(b), kind)
+        d = pair_divergence(key, moves.get(a), moves.get(b), kind, z_of)
         if d is not None and (always or abs(d.spread_pp) >= rules.NOTABLE_SPREAD_PP):
             found.append(d)
     stable = stablecoin_divergence(stables)
     if stable is not None:
         found.append(stable)
-    return tuple(sorted(found, key=lambda d: -abs(d.spread_pp)))
+    return tuple(sorted(found, key=rank_key))

@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, tzinfo
 
 from services import format as fmt
 from services.analysis import rules
+from services.analysis.crosscheck import CrossChecked, cross_check
 from services.analysis.crypto import analyze_crypto
 from services.analysis.divergences import rank_divergences
+from services.analysis.evidence import evidence_for
 from services.analysis.flows import flow_map
+from services.analysis.history_read import read_history, scale_note
+from services.analysis.macro import macro_readings
 from services.analysis.markets import INDICES, equity_market
-from services.analysis.moves import all_moves, latest_equity_session
+from services.analysis.moves import (
+    SHORT_NAME,
+    all_moves,
+    latest_equity_session,
+    market_session,
+)
 from services.analysis.plan import PlanInputs, action_plan
 from services.analysis.risk import RiskInputs, risk_matrix
-from services.analysis.sentiment import analyze_sentiment
-from services.models.analysis import Analysis, EquityMarket
+from services.analysis.risk_history import mark_today, stablecoin_readings
+from services.analysis.sentiment import Readings, analyze_sentiment
+from services.analysis.since import compare
+from services.analysis.tape import Tape
+from services.analysis.trading_days import holiday_note, trading_days
+from services.i18n import Translator, text, translator
+from services.i18n.text import Name, Source, said
+from services.models.analysis import Analysis, EquityMarket, Finding, Move, QuoteCheck
 from services.models.history import EMPTY_HISTORY, History
 from services.models.snapshot import BREADTH_SCOPE, MarketSnapshot
 
@@ -67,36 +83,113 @@ def source_times(snapshot: MarketSnapshot) -> tuple[tuple[str, str], ...]:
     return tuple(latest.items())
 
 
-def weekend_note(edition: date, markets: tuple[EquityMarket, ...]) -> str | None:
+def weekend_note(edition: date, markets: tuple[EquityMarket, ...],
+                 tr: Translator | None = None) -> str | None:
     """On a Saturday or Sunday edition the stock markets are closed: say so, with the dates of
     the sessions the equity figures come from. Crypto trades around the clock."""
     if edition.weekday() < WEEKEND_START:
         return None
-    last = [f"{m.market} {fmt.day(m.headline.session)}" for m in markets
+    tr = tr or translator("en")
+    last = [f"{Name('market:' + m.market, m.market).write(tr.language)} "
+            f"{fmt.day(m.headline.session)}" for m in markets
             if m.headline is not None and m.headline.session is not None]
-    sessions = f" (last sessions: {', '.join(last)})" if last else ""
-    return (f"Weekend edition: stock markets are closed{sessions}; crypto trades around the "
-            f"clock, so crypto and DeFi carry today's news.")
+    if not last:
+        return tr.gettext("Weekend edition: stock markets are closed; crypto trades around the "
+                          "clock, so crypto and DeFi carry today's news.")
+    return tr.gettext("Weekend edition: stock markets are closed (last sessions: {sessions}); "
+                      "crypto trades around the clock, so crypto and DeFi carry today's news.",
+                      sessions=tr.join(last))
+
+
+def day_note(a: Analysis, tr: Translator | None = None) -> str | None:
+    """The weekend and holiday notes of the edition's day, in ``tr``'s language."""
+    tr = tr or translator("en")
+    notes = [n for n in (weekend_note(a.edition_date, (a.us, a.hk, a.cn), tr),
+                         holiday_note(a.trading_days, tr)) if n]
+    return tr.pgettext("sentence separator", " ").join(notes) or None
+
+
+def check_warning(check: QuoteCheck) -> str:
+    """One line per quote the history contradicted: both readings, both sources, the figure
+    used ("S&P 500 stale: the feed (reference) gave 6,643.70, +0.59%, which equals the close
+    of 2025-09-26; shown: 6,506.48, -1.51% for 2026-03-20 (source: history, Yahoo ^GSPC)")."""
+    name = Name(check.id, SHORT_NAME.get(check.id, check.id))
+    gave = [x for x in (text.level(check.quote_close) if check.quote_close is not None
+                        else None, text.pct(check.quote_change_pct)) if x]
+    feed = (said("the feed ({source})", source=Source(check.quote_source))
+            if check.quote_source else said("the feed"))
+    if check.finding is Finding.STALE:
+        what = said("stale: {feed} gave {figures}, which equals the close of {day}", feed=feed,
+                    figures=gave, day=text.day(check.earlier_session))
+    else:
+        what = said("conflict: {feed} gave {figures} for {day}", feed=feed, figures=gave,
+                    day=text.day(check.session))
+    if check.replaced:
+        used = said("shown: {close}, {change} for {day} (source: {source})",
+                    close=text.level(check.history_close),
+                    change=text.pct(check.history_change_pct), day=text.day(check.session),
+                    source=Source(check.history_source or ""))
+    else:
+        used = said("left out of today's reading (the history has no change for that session)")
+    return said("{name} {what}; {used}", name=name, what=what, used=used)
+
+
+def history_warnings(checked: CrossChecked) -> tuple[str, ...]:
+    lines = [check_warning(c) for c in checked.checks]
+    if checked.without_quote:
+        lines.append(said("history kept for series without a quote today: {series}",
+                          series=list(checked.without_quote)))
+    return tuple(lines)
+
+
+def _mark_checked(moves: dict[str, Move], checks: tuple[QuoteCheck, ...]) -> dict[str, Move]:
+    found = {c.id: c.finding for c in checks}
+    return {key: replace(m, checked=found[key]) if key in found else m
+            for key, m in moves.items()}
 
 
 def analyze(snapshot: MarketSnapshot, as_of: datetime, zone: tzinfo,
-            history: History = EMPTY_HISTORY) -> Analysis:
+            history: History = EMPTY_HISTORY, previous: Analysis | None = None) -> Analysis:
     """Every figure of the report, computed from ``snapshot`` for an edition at ``as_of``.
 
-    ``history`` holds the daily closes the day is read against (empty when none was given)."""
-    moves = all_moves(snapshot)
+    ``history`` holds the daily closes the day is read against (empty when none was given):
+    each move's z and rank, the chain's leads, co-movement, levels and base rates. Every
+    quote is first cross-checked against it: a stale or conflicting quote is read as the
+    history's close for its session (``crosscheck``). ``previous`` is the previous edition's
+    analysis, to say what changed since (None: there is none)."""
+    checked = cross_check(snapshot, history)
+    snapshot = checked.snapshot
+    moves = _mark_checked(all_moves(snapshot), checked.checks)
     latest = latest_equity_session(snapshot)
-    sentiment = analyze_sentiment(moves, latest)
+    tape = Tape(history)
+    readings = Readings(evidence_for(moves.values(), tape, as_of), tape)
+    sentiment = analyze_sentiment(moves, latest, readings)
     crypto = analyze_crypto(snapshot, moves)
     us, hk, cn = (equity_market(m, snapshot, moves) for m in ("US", "HK", "CN"))
-    divergences = rank_divergences(moves, crypto.stablecoins)
-    warnings = coverage_warnings(snapshot)
-    risks = risk_matrix(RiskInputs(sentiment, crypto, us, hk, cn, warnings))
-    ideas = action_plan(PlanInputs(sentiment, crypto, divergences, risks))
+    divergences = rank_divergences(moves, crypto.stablecoins, readings.z)
+    notes = history_warnings(checked)
+    coverage = coverage_warnings(snapshot)
+    warnings = coverage + notes
+    found = read_history(moves, readings, sentiment)
+    stable = stablecoin_readings(crypto, tape, as_of)
+    watch = {**found.levels, **stable.levels}
+    risks = risk_matrix(RiskInputs(sentiment, crypto, us, hk, cn, coverage, readings.evidence,
+                                   watch, stable.net_z, stable.coin_z))
+    ideas = action_plan(PlanInputs(sentiment, crypto, divergences, risks, readings.evidence,
+                                   watch))
     edition = as_of.astimezone(zone).date()
-    return Analysis(
-        as_of=as_of, edition_date=edition, session_note=weekend_note(edition, (us, hk, cn)),
+    analysis = Analysis(
+        as_of=as_of, edition_date=edition,
+        trading_days=trading_days(snapshot, as_of, {"US": us, "HK": hk, "CN": cn}),
         generated_at=snapshot.generated_at, sentiment=sentiment, crypto=crypto,
         us=us, hk=hk, cn=cn, divergences=divergences, flows=flow_map(crypto, us, hk, cn),
-        risks=risks, ideas=ideas, warnings=warnings, sources=source_times(snapshot),
-        thresholds=dict(rules.THRESHOLDS))
+        risks=risks, ideas=ideas, sources=source_times(snapshot),
+        # a history that could not be read is named, and changes nothing else
+        warnings=warnings + tuple(f"history: {gap}" for gap in history.gaps),
+        macro=macro_readings(snapshot, history, market_session(snapshot, "US")),
+        thresholds=dict(rules.THRESHOLDS), checks=checked.checks, history_notes=notes,
+        evidence=readings.evidence, levels=found.levels, comovement=found.comovement,
+        base_rates=mark_today(found.base_rates, risks),
+        scale_note=scale_note(moves, readings.evidence, bool(history)))
+    return replace(analysis, since_previous=compare(previous, analysis),
+                   session_note=day_note(analysis))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from services.analysis import rules
 from services.analysis.moves import HEADLINE, comparable
 from services.analysis.sentiment import split
+from services.i18n.text import day, said
 from services.models.analysis import BreadthReading, EquityMarket, Move, SectorRotation, Split
 from services.models.snapshot import Breadth, MarketSnapshot
 
@@ -27,7 +29,8 @@ SPLITS: dict[str, tuple[tuple[str, str, str], ...]] = {
 DEFENSIVE_ETFS = ("XLU", "XLP", "XLV")
 GROWTH_ETFS = ("XLK", "XLY", "XLC")
 
-NORTHBOUND_NOT_PUBLISHED = "not published since 2024-08-19"
+# Written once, shown in the reader's language (services.i18n.text).
+NORTHBOUND_NOT_PUBLISHED = said("not published since {day}", day=day(date(2024, 8, 19)))
 
 
 def splits_for(market: str, moves: dict[str, Move]) -> tuple[Split, ...]:

@@ -14,6 +14,7 @@ with ``N_`` where it is defined. ``{name}`` placeholders must survive translatio
 
 from __future__ import annotations
 
+import ast
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +33,7 @@ METHODS = [("**/locales/**", "ignore"), ("**.py", "python")]
 # Babel's gettext names, the error messages' templates (``services.errors.Say``) and
 # discord.py's ``locale_str`` (command descriptions).
 KEYWORDS = {**DEFAULT_KEYWORDS, "Say": None, "saying": None, "counted": (1, 2),
+            "said": None, "said_counted": (1, 2),
             "locale_str": None}
 WIDTH = 100
 
@@ -52,9 +54,40 @@ def extract() -> Catalog:
         for filename, lineno, message, comments, context in found:
             template.add(message, None, [(f"{folder}/{filename}", lineno)],
                          auto_comments=comments, context=context)
+        for filename, lineno, message, context in nested(ROOT / folder):
+            if template.get(message, context=context) is None:
+                template.add(message, None, [(f"{folder}/{filename}", lineno)],
+                             context=context)
     catalogs.pot_path().parent.mkdir(parents=True, exist_ok=True)
     _write(catalogs.pot_path(), template)
     return template
+
+
+def nested(folder: Path) -> Iterator[tuple[str, int, str | tuple[str, str], str | None]]:
+    """The marked messages Babel's extractor passes over: a call nested in the arguments of
+    another marked call (``said("{a}", a=[said("{b}") for …])``), read from the syntax tree.
+    Babel's own result stays first; this only adds what it left out."""
+    for path in sorted(folder.rglob("*.py")):
+        if "locales" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = (node.func.attr if isinstance(node.func, ast.Attribute) else
+                    node.func.id if isinstance(node.func, ast.Name) else "")
+            spec = KEYWORDS.get(name, False) if not name.startswith("d") else False
+            texts = [a.value if isinstance(a, ast.Constant) and isinstance(a.value, str)
+                     else None for a in node.args]
+            where = str(path.relative_to(folder))
+            if name in ("pgettext", "npgettext") and len(texts) >= 2 and all(texts[:2]):
+                context, first = texts[0], texts[1]
+                assert context is not None and first is not None
+                plural = texts[2] if name == "npgettext" and len(texts) > 2 else None
+                yield where, node.lineno, (first, plural) if plural else first, context
+            elif spec is not False and texts and texts[0]:
+                singular = texts[0]
+                plural = texts[1] if isinstance(spec, tuple) and len(texts) > 1 else None
+                yield where, node.lineno, (singular, plural) if plural else singular, None
 
 
 def update() -> None:

@@ -9,6 +9,7 @@ is looked up by its English text, and shown as it is when the catalog does not h
 from __future__ import annotations
 
 from services.errors import Duration, Say, Several
+from services.i18n.text import Text, Written
 from services.i18n.translator import Translator
 
 
@@ -20,7 +21,10 @@ def user_message(err: BaseException, tr: Translator) -> str:
 
 
 def render(say: Say, tr: Translator) -> str:
-    params = {k: value(v, tr) for k, v in say.params.items() if k != "n"}
+    if not say.template:
+        return ""  # gettext("") is the catalog's header, never a message
+    params = {k: value(v, tr) for k, v in say.params.items()
+              if k != "n" or say.plural is None}  # a plural's n is written by ngettext
     if say.plural is not None:
         n = say.params.get("n")
         return tr.ngettext(say.template, say.plural, n if isinstance(n, int) else 0, **params)
@@ -28,8 +32,12 @@ def render(say: Say, tr: Translator) -> str:
 
 
 def value(v: object, tr: Translator) -> str:
+    if isinstance(v, Text):
+        return render(v.say, tr)
     if isinstance(v, Say):
         return render(v, tr)
+    if isinstance(v, Written):
+        return v.write(tr.language)
     if isinstance(v, Several):
         return tr.pgettext("list of problems", "; ").join(render(s, tr) for s in v.items)
     if isinstance(v, Duration):

@@ -49,3 +49,19 @@ def quote_name_zh(quote_id: str) -> str | None:
     """The Chinese name the bot writes for a quote, or ``None`` (then its own short name)."""
     names = QUOTES_ZH.get(quote_id)
     return names[0] if names else None
+
+
+# Markets by code (``services.analysis.moves.MARKET_LABEL``): what a Chinese text calls them.
+MARKETS_ZH: dict[str, str] = {"US": "美股", "HK": "港股", "CN": "A股", "CRYPTO": "加密货币"}
+
+
+def quote_name(quote_id: str, language: str) -> str | None:
+    """The name the bot writes for a quote in ``language``, or ``None`` when the language has
+    no name of its own for it (then the English short name is written)."""
+    return quote_name_zh(quote_id) if language == "zh" else None
+
+
+def market_name(market: str, language: str) -> str | None:
+    """``US``, ``HK``, ``CN``, ``CRYPTO`` in ``language`` (``美股``, ``港股``, ``A股``,
+    ``加密货币``), or ``None`` (then the English label)."""
+    return MARKETS_ZH.get(market) if language == "zh" else None

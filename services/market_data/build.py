@@ -7,6 +7,12 @@ Yahoo) is hedged: its fallback starts when the primary fails or is slower than t
 Trading calendars date and check every equity quote; a calendar past its data gives way to
 sessions inferred from the data. No exception escapes ``MarketData.build``: whatever happens, a
 snapshot comes back.
+
+``build_with_history`` gives, alongside the snapshot, the closed sessions its answers carried (a
+``History``: a year of daily closes per Yahoo daily quote, five days for Hong Kong), for the
+history store to append. Only closed sessions are in it: the bar of a session still trading is
+live, not a close, and with a calendar a bar on a non-session day or a session not yet completed
+is left out too. Each series ends at its quote's own session.
 """
 
 from __future__ import annotations
@@ -16,16 +22,26 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 from services.market_data.assembly import Assembly
-from services.market_data.calendars import EXCHANGES, Calendars, CalendarView, InferredSessions
+from services.market_data.calendars import (
+    EXCHANGES,
+    Calendars,
+    CalendarView,
+    InferredSessions,
+    Weekdays,
+)
 from services.market_data.feeds import Feeds
 from services.market_data.fetcher import Fetcher
+from services.market_data.instruments import WEEKDAYS
 from services.market_data.providers.base import RetryPolicy
 from services.market_data.settings import MarketDataSettings
 from services.market_data.transport import HttpClients
+from services.models.history import History
 from services.models.snapshot import MarketSnapshot
 from services.ops.metrics import Metrics
 
@@ -35,10 +51,27 @@ Clock = Callable[[], datetime]
 # Requests end this much before the build deadline (at most 5 % of it), so that the feeds report
 # their own failures, figure by figure, before the build cuts them off.
 DEADLINE_MARGIN_S = 0.5
+# The macro layer trades on every New York session. Its round-the-clock quotes (futures, the
+# dollar index) keep the bar of the New York day live until that day ends, so at an Asian
+# morning their latest close is one session behind New York's; older than that is stale.
+MACRO_CLOCK = "US"
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """A build's snapshot, and the closed sessions of the answers that gave its quotes
+    (``history``: read from those answers when first asked for, after the snapshot)."""
+
+    snapshot: MarketSnapshot
+    read_history: Callable[[], History] = field(repr=False, compare=False)
+
+    @cached_property
+    def history(self) -> History:
+        return self.read_history()
 
 
 class MarketData:
@@ -73,6 +106,10 @@ class MarketData:
 
     async def build(self) -> MarketSnapshot:
         """Today's snapshot: every figure that arrived in time, and a warning for every gap."""
+        return (await self.build_with_history()).snapshot
+
+    async def build_with_history(self) -> BuildResult:
+        """Today's snapshot, and the closed sessions its answers carried (``History``)."""
         now = self._clock()
         started = time.monotonic()
         deadline = self._settings.build_deadline_s
@@ -81,7 +118,9 @@ class MarketData:
 
         views: dict[str, CalendarView | None] = {}
 
-        async def calendar(market: str) -> CalendarView | None:
+        async def calendar(market: str) -> CalendarView | Weekdays | None:
+            if market == WEEKDAYS:
+                return Weekdays()
             if market not in views:  # one view per market and build: it caches its answers
                 views[market] = await self._calendar_at(calendars, market, now)
             return views[market]
@@ -105,7 +144,7 @@ class MarketData:
         except TimeoutError:
             assembly.warn("calendar", "trading calendars not loaded before the deadline; "
                                       "session checks skipped", ())
-        return assembly.snapshot(fetcher.traffic)
+        return BuildResult(assembly.snapshot(fetcher.traffic), assembly.history)
 
     def _calendar_future(self) -> asyncio.Future[Calendars]:
         if self._calendars is not None:
@@ -131,10 +170,13 @@ class MarketData:
             return None
         return loaded.at(market, now)
 
-    async def _check_sessions(self, calendar: Callable[[str], Awaitable[CalendarView | None]],
-                              assembly: Assembly) -> None:
+    async def _check_sessions(
+            self, calendar: Callable[[str], Awaitable[CalendarView | Weekdays | None]],
+            assembly: Assembly) -> None:
         for market in EXCHANGES:
             view = await calendar(market)
+            if isinstance(view, Weekdays):  # pragma: no cover - never a market's calendar
+                continue
             if view is None:
                 assembly.warn("calendar", f"{market} trading calendar unavailable; session "
                                           "checks skipped", ())
@@ -152,6 +194,10 @@ class MarketData:
             latest = view.latest_completed()
             if latest is not None:
                 assembly.mark_stale(market, latest)
+                before = view.previous_session(latest) if market == MACRO_CLOCK else None
+                if before is not None:
+                    assembly.mark_macro_stale(before, latest)
+            assembly.calendar(market, view.sessions_near(), f"exchange_calendars {view.exchange}")
 
 
 async def _isolated(feed: str, figures: tuple[str, ...],

@@ -5,6 +5,10 @@ it starts one build that every concurrent caller shares. A built snapshot is sav
 ``SnapshotStore`` with its timestamps (for replay, and so that a restarted process reuses a fresh
 one instead of refetching). A build in which every source failed is returned but neither kept
 nor stored: the next caller tries again.
+
+A build that gives its closed sessions too (``MarketData.build_with_history``, a
+``BuildResult``) hands them to the attached ``ClosesSink`` (``recorder.BuildRecorder``: the
+history store) before its snapshot is served, so that an edition built on it reads them.
 """
 
 from __future__ import annotations
@@ -13,11 +17,12 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from services.errors import SnapshotError
-from services.market_data.build import all_sources_failed
+from services.market_data.build import BuildResult, all_sources_failed
 from services.models.snapshot import MarketSnapshot
 from services.snapshot_io import dump_snapshot, load_snapshot
 from services.storage.snapshots import SnapshotStore
@@ -26,23 +31,37 @@ log = logging.getLogger(__name__)
 
 ORIGIN = "live"
 
+Build = Callable[[], Awaitable[MarketSnapshot | BuildResult]]
+
+
+class ClosesSink(Protocol):
+    """Where a build's closed sessions go (``recorder.BuildRecorder``)."""
+
+    async def record(self, result: BuildResult) -> object:
+        """Keep the build's closes; never raises."""
+        ...
+
 
 class SnapshotCache:
-    def __init__(self, build: Callable[[], Awaitable[MarketSnapshot]], ttl_s: float, *,
-                 store: SnapshotStore | None = None,
+    def __init__(self, build: Build, ttl_s: float, *, store: SnapshotStore | None = None,
+                 closes: ClosesSink | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._build_snapshot = build
         self._ttl = timedelta(seconds=ttl_s)
         self._store = store
+        self._closes = closes
         self._clock = clock
         self._current: tuple[MarketSnapshot, datetime] | None = None
         self._building: asyncio.Future[MarketSnapshot] | None = None
         self._store_checked = False
         self.builds = 0
 
-    def attach_store(self, store: SnapshotStore) -> None:
+    def attach_store(self, store: SnapshotStore, closes: ClosesSink | None = None) -> None:
+        """Store the snapshots in ``store`` (and the builds' closes in ``closes``)."""
         self._store = store
         self._store_checked = False
+        if closes is not None:
+            self._closes = closes
 
     async def get(self) -> MarketSnapshot:
         """A snapshot younger than the TTL, building one if needed."""
@@ -71,7 +90,8 @@ class SnapshotCache:
             stored = await self._load_fresh()
             if stored is not None:
                 return stored
-        snapshot = await self._build_snapshot()
+        built = await self._build_snapshot()
+        snapshot = built.snapshot if isinstance(built, BuildResult) else built
         self.builds += 1
         if all_sources_failed(snapshot):
             log.warning("every market data source was unreachable or failed (check the "
@@ -80,6 +100,8 @@ class SnapshotCache:
         built_at = self._clock()
         self._current = (snapshot, built_at)
         await self._save(snapshot, built_at)
+        if self._closes is not None and isinstance(built, BuildResult):
+            await self._closes.record(built)
         return snapshot
 
     async def _load_fresh(self) -> MarketSnapshot | None:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from exchange_calendars import ExchangeCalendar
 
 EXCHANGES: dict[str, str] = {"US": "XNYS", "HK": "XHKG", "CN": "XSHG"}
-WINDOW_DAYS = 60  # a Yahoo range of one month, and then some
+WINDOW_DAYS = 400  # a Yahoo range of one year (a build's), and then some
 # Each market's regular close, local time (for sessions inferred from the data).
 CLOSES: dict[str, tuple[str, time]] = {"US": ("America/New_York", time(16, 0)),
                                        "HK": ("Asia/Hong_Kong", time(16, 0)),
@@ -59,14 +59,26 @@ class MarketCalendar:
 
     @cached_property
     def _window(self) -> tuple[date, date, tuple[date, ...]]:
-        """The sessions of the weeks around ``now``, read from the calendar once (pandas calls
-        are slow and a build asks about the same few days many times)."""
+        """The sessions of the year or so before ``now``, read from the calendar once (pandas
+        calls are slow, and a build asks about every bar of a year of daily bars)."""
         start = max(self.first_day, self.local_day - timedelta(days=WINDOW_DAYS))
         end = min(self.last_day, self.local_day + timedelta(days=7))
         if start > end:
             return start, end, ()
         sessions = self.calendar.sessions_in_range(_ts(start), _ts(end))
-        return start, end, tuple(_day(s) for s in sessions)
+        return start, end, tuple(sessions.date)  # a build makes this view: keep it quick
+
+    @cached_property
+    def _in_window(self) -> frozenset[date]:
+        return frozenset(self._window[2])
+
+    def sessions_near(self, before_days: int = 14, after_days: int = 7) -> tuple[date, ...]:
+        """The sessions from ``before_days`` before the local day to ``after_days`` after it
+        (what a snapshot carries, so the report can say when a market trades next)."""
+        _, _, sessions = self._window
+        low = self.local_day - timedelta(days=before_days)
+        high = self.local_day + timedelta(days=after_days)
+        return tuple(day for day in sessions if low <= day <= high)
 
     def known(self, day: date) -> bool:
         return self.first_day <= day <= self.last_day
@@ -74,9 +86,9 @@ class MarketCalendar:
     def is_session(self, day: date) -> bool | None:
         if not self.known(day):
             return None
-        start, end, sessions = self._window
+        start, end, _ = self._window
         if start <= day <= end:
-            return day in sessions
+            return day in self._in_window
         return bool(self.calendar.is_session(_ts(day)))
 
     def previous_session(self, day: date) -> date | None:
@@ -115,8 +127,7 @@ class MarketCalendar:
             return local_day < self.first_day  # before the calendar: coverage_problem says so
         start = max(self.first_day, date(local_day.year, 1, 1))
         end = min(self.last_day, date(local_day.year, 12, 31))
-        weekdays = sum(1 for n in range((end - start).days + 1)
-                       if (start + timedelta(days=n)).weekday() < SATURDAY)
+        weekdays = _weekdays(start, end)
         sessions = len(self.calendar.sessions_in_range(_ts(start), _ts(end)))
         return sessions < weekdays
 
@@ -169,6 +180,23 @@ class InferredSessions:
                 f"{self.market} sessions are inferred from the data ({evidence})")
 
 
+@dataclass(frozen=True)
+class Weekdays:
+    """Bars of instruments that trade round the clock on weekdays (futures, FX, the dollar
+    index): a weekend day is no session; any weekday may be one, and which sessions have
+    completed is not known here: every day before today, in the exchange's time zone, has
+    (``yahoo.closed_bars``), and the bar Yahoo marks live is not a close."""
+
+    def is_session(self, day: date) -> bool | None:
+        return False if day.weekday() >= SATURDAY else None
+
+    def previous_session(self, day: date) -> date | None:
+        return None
+
+    def latest_completed(self) -> date | None:
+        return None
+
+
 CalendarView = MarketCalendar | InferredSessions
 
 
@@ -189,6 +217,18 @@ class Calendars:
             return cls({market: exchange_calendars.get_calendar(code)
                         for market, code in EXCHANGES.items()})
 
+    def sessions(self, market: str, start: date, end: date) -> tuple[date, ...]:
+        """The sessions of ``market`` from ``start`` to ``end`` (both included) that the
+        calendar records; empty for a market it does not know."""
+        calendar = self._calendars.get(market)
+        if calendar is None:
+            return ()
+        first, last = max(start, _day(calendar.first_session)), min(end, _day(
+            calendar.last_session))
+        if first > last:
+            return ()
+        return tuple(_day(s) for s in calendar.sessions_in_range(_ts(first), _ts(last)))
+
     def at(self, market: str, now: datetime) -> CalendarView | None:
         calendar = self._calendars.get(market)
         if calendar is None:
@@ -198,6 +238,14 @@ class Calendars:
             return view
         zone, close = CLOSES[market]
         return InferredSessions(market, view.exchange, now, ZoneInfo(zone), close)
+
+
+def _weekdays(start: date, end: date) -> int:
+    """Monday to Friday from ``start`` to ``end``, both included."""
+    days = (end - start).days + 1
+    weeks, rest = divmod(days, 7)
+    return weeks * 5 + sum(1 for n in range(rest)
+                           if (start.weekday() + n) % 7 < SATURDAY)
 
 
 def _ts(day: date) -> Any:

@@ -17,12 +17,13 @@ from datetime import datetime
 from typing import Any
 
 from services import format as fmt
-from services.errors import UpstreamError
+from services.errors import UpstreamError, UpstreamFormatError
 from services.market_data.fetcher import Fetcher
 from services.market_data.instruments import (
     CN_INDICES,
     COINS,
     HK_INDICES,
+    MACRO,
     SECTOR_ETFS,
     US_INDICES,
 )
@@ -32,6 +33,7 @@ from services.market_data.settings import MarketDataSettings
 from services.market_data.transport import HttpClients
 
 PROBE_SYMBOL = "^GSPC"
+SHOWN_FIGURES = 5  # a fallback's figures listed by name up to this many
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,13 @@ class Result:
 def _yahoo(payload: Any, now: datetime) -> str:
     daily = yahoo.last_close(yahoo.parse_chart(payload, now=now), max_move_pct=25).value
     return f"{PROBE_SYMBOL} {fmt.level(daily.close)} on {daily.session.isoformat()}"
+
+
+def _spark(payload: Any, now: datetime) -> str:
+    chart = yahoo.split_spark(payload).get(PROBE_SYMBOL)
+    if chart is None:
+        raise UpstreamFormatError(yahoo.SPARK_FEED, f"{PROBE_SYMBOL} not in the answer")
+    return _yahoo(chart, now)
 
 
 def _eastmoney(payload: Any, now: datetime) -> str:
@@ -98,8 +107,12 @@ def _ids(*groups: tuple[Any, ...]) -> tuple[str, ...]:
 CN = _ids(CN_INDICES)
 COIN_IDS = _ids(COINS)
 
+YAHOO_IDS = _ids(US_INDICES, SECTOR_ETFS, HK_INDICES, MACRO)
+
 PROBES: tuple[Probe, ...] = (
-    Probe(yahoo.FEED, _ids(US_INDICES, SECTOR_ETFS, HK_INDICES), None, (),
+    Probe(yahoo.SPARK_FEED, YAHOO_IDS, yahoo.FEED, YAHOO_IDS,
+          lambda s: yahoo.spark_request(s.yahoo_base_url, (PROBE_SYMBOL,)), _spark),
+    Probe(yahoo.FEED, (), None, (),
           lambda s: yahoo.chart_request(s.yahoo_base_url, PROBE_SYMBOL), _yahoo),
     Probe(eastmoney.FEED, (*CN, "a_share_breadth"), yahoo.FEED, CN,
           lambda s: eastmoney.ulist_request(s.eastmoney_base_url), _eastmoney),
@@ -167,7 +180,9 @@ def fallback_text(result: Result, results: tuple[Result, ...]) -> str:
         return "none"
     state = next((r for r in results if r.probe.feed == probe.fallback), None)
     works = "OK" if state is not None and state.ok else "failed"
-    text = f"{probe.fallback} ({works}) for {', '.join(probe.covered)}"
+    covered = (f"its {len(probe.covered)} figures" if len(probe.covered) > SHOWN_FIGURES
+               and probe.covered == probe.figures else ", ".join(probe.covered))
+    text = f"{probe.fallback} ({works}) for {covered}"
     rest = [f for f in probe.figures if f not in probe.covered]
     return text + (f"; none for {', '.join(rest)}" if rest else "")
 

@@ -8,6 +8,12 @@ A figure with a fallback source is hedged: its fallback starts as soon as the pr
 has not answered within the hedge delay, whichever comes first, and the first good answer wins
 (``Assembly.add_quote`` keeps the first). A primary overtaken on every figure it serves is
 stopped; one that still has figures of its own to give (Eastmoney's breadth) runs on.
+
+Yahoo's figures come in a few spark batches (``yahoo.batches``: a year of daily bars, five days
+for Hong Kong), all in flight at once within the per-host limit. Each batch is hedged the same
+way: a symbol the spark answer lacks or garbles, or every symbol of a batch that failed or is
+slower than the hedge delay, is asked for on its own, as a chart. A spark that gave way is in
+its source status; a figure is named missing only when its chart fails too.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ from services.market_data.instruments import (
     CN_INDICES,
     COINS,
     HK_INDICES,
+    MACRO,
+    QUOTE_BY_ID,
     SECTOR_ETFS,
     US_INDICES,
     Instrument,
@@ -32,12 +40,26 @@ from services.market_data.instruments import (
 from services.market_data.providers import coingecko, defillama, eastmoney, yahoo
 from services.market_data.providers.base import Fetched, Parsed, Request, decode_json
 from services.market_data.settings import MarketDataSettings
-from services.models.snapshot import Breadth, Quote
+from services.models.history import Series
+from services.models.snapshot import RATE_KIND, Breadth, Quote
 
 T = TypeVar("T")
 
 MAX_INDEX_MOVE_PCT = 25.0
 MAX_COIN_MOVE_PCT = 50.0
+# A session's move beyond which a daily quote of a kind is rejected at the edge (indices and
+# ETFs: ``MAX_INDEX_MOVE_PCT``). The VIX has more than doubled in a day (5 February 2018); a
+# yield's move is bounded in basis points instead (``plausibility``).
+MAX_MOVE_PCT: dict[str, float] = {"volatility": 300.0, "commodity": 60.0, "fx": 20.0,
+                                  RATE_KIND: 1000.0}
+
+# The bars a daily quote reads first: its close and the one before, with room for a live bar,
+# a holiday bar and a null close or two.
+QUOTE_BARS = 10
+
+# The figures Yahoo serves first hand (in spark batches); A-share indices and coins are asked of
+# it only as fallbacks.
+YAHOO_IDS = tuple(i.id for i in US_INDICES + SECTOR_ETFS + HK_INDICES + MACRO)
 
 CalendarLookup = Callable[[str], Awaitable["yahoo.SessionCalendar | None"]]
 Job = tuple[str, tuple[str, ...], Coroutine[Any, Any, None]]
@@ -56,8 +78,8 @@ class Feeds:
         self._coingecko_key = key.get_secret_value() if key is not None else None
 
     def all(self) -> list[Job]:
-        jobs: list[Job] = [(yahoo.FEED, (i.id,), self.yahoo_quote(i))
-                           for i in US_INDICES + SECTOR_ETFS + HK_INDICES]
+        jobs: list[Job] = [(yahoo.SPARK_FEED, ids, self.yahoo_batch(ids, range_))
+                           for range_, ids in yahoo.batches(YAHOO_IDS)]
         jobs += [
             (eastmoney.FEED, (*(i.id for i in CN_INDICES), "a_share_breadth"), self.a_shares()),
             (coingecko.PRICE_FEED, tuple(i.id for i in COINS), self.coins()),
@@ -121,23 +143,83 @@ class Feeds:
 
     # --- Yahoo: US and HK indices, sector ETFs; fallback for A-share indices and coins
 
-    async def yahoo_quote(self, instrument: Instrument) -> None:
+    async def yahoo_batch(self, ids: tuple[str, ...], range_: str) -> None:
+        """One spark batch, each of its figures hedged by its own chart."""
+        await self._hedged(lambda answered: self._spark(ids, range_, answered),
+                           yahoo.SPARK_FEED, ids, (),
+                           lambda quote_id: self.yahoo_quote(QUOTE_BY_ID[quote_id], range_))
+
+    async def _spark(self, ids: tuple[str, ...], range_: str, answered: asyncio.Event) -> None:
+        symbols = tuple(yahoo.SYMBOLS[quote_id] for quote_id in ids)
+        try:
+            payload, fetched = await self._get(yahoo.spark_request(
+                self._settings.yahoo_base_url, symbols, range_))
+            answered.set()
+            charts = yahoo.split_spark(payload)
+        except UpstreamError as exc:
+            self._out.gave_way(exc, ids, note="each from its own chart instead")
+            return
+        self._out.answered(yahoo.SPARK_FEED, fetched.date)
+        for quote_id, symbol in zip(ids, symbols, strict=True):
+            what = f"{quote_id} ({symbol})"
+            chart = charts.get(symbol)
+            if chart is None:
+                self._out.gap(yahoo.SPARK_FEED, f"{what}: not in the answer; from its chart "
+                                                "instead", quote_id)
+                continue
+            try:
+                await self._daily(QUOTE_BY_ID[quote_id], chart, fetched, yahoo.SPARK_FEED)
+            except UpstreamError as exc:
+                self._out.gap(yahoo.SPARK_FEED, f"{what}: {exc.reason}; from its chart instead",
+                              quote_id)
+
+    async def yahoo_quote(self, instrument: Instrument, range_: str | None = None) -> None:
+        """One figure from its own chart (a spark's fallback, or an A-share index's)."""
         symbol = yahoo.SYMBOLS[instrument.id]
         what = f"{instrument.id} ({symbol})"
         try:
             payload, fetched = await self._get(yahoo.chart_request(
-                self._settings.yahoo_base_url, symbol, yahoo.range_for(instrument.id)))
-            series = yahoo.parse_chart(payload, now=self._out.now)
-            calendar = await self._calendar(instrument.market)
-            parsed = yahoo.last_close(series, calendar=calendar, max_move_pct=MAX_INDEX_MOVE_PCT)
+                self._settings.yahoo_base_url, symbol,
+                range_ or yahoo.build_range(instrument.id)))
+            await self._daily(instrument, payload, fetched, yahoo.FEED)
         except UpstreamError as exc:
             self._out.failed(exc, (instrument.id,), what)
-            return
-        self._out.rejected(yahoo.FEED, parsed.rejected, f"{what}: ")
+
+    async def _daily(self, instrument: Instrument, chart: Any, fetched: Fetched,
+                     feed: str) -> None:
+        """A quote from one chart-shaped answer: its last completed close, dated by its own
+        bar (never by the time of the request), and the closed sessions before it.
+
+        The quote reads the answer's last bars only; its year of closes is read when the
+        build's history is asked for, so that it costs the snapshot no time."""
+        now = self._out.now
+        series = yahoo.parse_chart(chart, now=now, last=QUOTE_BARS)
+        calendar = await self._calendar(instrument.sessions)
+        closed = yahoo.closed_bars(series, calendar)
+        if len(closed) < 2:  # the last bars were not enough (nulls, a gap): read them all
+            series = yahoo.parse_chart(chart, now=now)
+            closed = yahoo.closed_bars(series, calendar)
+        parsed = yahoo.last_close(series, calendar=calendar, closed=closed,
+                                  max_move_pct=MAX_MOVE_PCT.get(instrument.kind,
+                                                                MAX_INDEX_MOVE_PCT))
         daily = parsed.value
-        self._out.answered(yahoo.FEED, daily.as_of or fetched.date)
-        self._out.add_quote(_quote(instrument, daily.close, daily.change_pct, daily.session,
-                                   yahoo.SOURCE))
+        self._out.rejected(feed, parsed.rejected,
+                           f"{instrument.id} ({yahoo.SYMBOLS[instrument.id]}): ")
+        if feed != yahoo.SPARK_FEED:  # a spark answer is counted once, for all its symbols
+            self._out.answered(feed, daily.as_of or fetched.date)
+        else:
+            self._out.answered_at(feed, daily.as_of)
+        rate = instrument.kind == RATE_KIND  # a yield moves in basis points, not percent
+        kept = self._out.add_quote(_quote(instrument, daily.close,
+                                          None if rate else daily.change_pct, daily.session,
+                                          yahoo.SOURCE, change_bp=daily.change_bp if rate
+                                          else None))
+        if kept:
+            def closes() -> Series:
+                bars = yahoo.closed_bars(yahoo.parse_chart(chart, now=now), calendar)
+                return Series(instrument.id, yahoo.SOURCE, instrument.unit,
+                              tuple((bar.session, bar.close) for bar in bars))
+            self._out.keep_closes(instrument.id, closes)
 
     async def yahoo_coin(self, instrument: Instrument) -> None:
         """A coin from hourly bars: its price and a true 24-hour change."""
@@ -307,7 +389,8 @@ def _board_problem(quote: eastmoney.IndexQuote | None, latest: date | None) -> s
 
 
 def _quote(instrument: Instrument, close: float | None, change: float | None,
-           session: date | datetime | None, source: str, window: str | None = None) -> Quote:
+           session: date | datetime | None, source: str, window: str | None = None, *,
+           change_bp: float | None = None) -> Quote:
     return Quote(id=instrument.id, name=instrument.name, market=instrument.market,
                  kind=instrument.kind, close=close, change_pct=change, session=session,
-                 source=source, change_window=window)
+                 source=source, change_window=window, change_bp=change_bp)

@@ -25,3 +25,4 @@ class MarketDataSettings(Protocol):
     build_deadline_s: float
     hedge_delay_s: float
     snapshot_ttl_s: float
+    history_retention_days: int  # the history store's (a build records its closes)

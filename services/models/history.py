@@ -87,9 +87,12 @@ class Series:
 
 @dataclass(frozen=True)
 class History:
-    """Series by id. Empty when no history was given."""
+    """Series by id. Empty when no history was given. ``gaps`` says why a history that should
+    be there is not (its store could not be read): the day is then read without it, and the
+    gap is named in the warnings."""
 
     series: Mapping[str, Series] = field(default_factory=dict)
+    gaps: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "series", MappingProxyType(dict(self.series)))
@@ -108,7 +111,7 @@ class History:
 
     def merged(self, other: History) -> History:
         """This history with ``other``'s series added (``other`` wins on the same id)."""
-        return History({**self.series, **other.series})
+        return History({**self.series, **other.series}, self.gaps + other.gaps)
 
 
 EMPTY_HISTORY = History()

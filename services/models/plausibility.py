@@ -14,7 +14,10 @@ index in a stock market and as a coin in CRYPTO, so it gets that bound):
 - ``coin``: ±50 % (Bitcoin's worst day, 12 March 2020, was about −37 %; the live CoinGecko
   parser uses the same bound);
 - any other kind (a stock, a future …): above −100 % and at most +1000 % (the analysis's
-  ``ANOMALY_CHANGE_PCT``).
+  ``ANOMALY_CHANGE_PCT``);
+- a rate's move in basis points (``change_bp``, any kind): ±200 bp in one session (far beyond a
+  day of a major government yield; a wrong scale, such as a yield quoted ten times over, lands
+  outside it).
 
 A close of exactly 0 is no price and is left out too (a negative close is a malformed document:
 the schema says non-negative, and validation names its path).
@@ -61,11 +64,17 @@ def bound_for(kind: str | None, market: str) -> Bound:
     return COIN if market == "CRYPTO" else INDEX
 
 
+RATE_BP_LIMIT = 200.0
+
+
 def quote_problem(close: float | None, change_pct: float | None, kind: str | None,
-                  market: str) -> str | None:
+                  market: str, change_bp: float | None = None) -> str | None:
     """Why a quote is not plausible, or ``None``."""
     if close == 0:
         return "a close of 0 is not a price"
+    if change_bp is not None and abs(change_bp) > RATE_BP_LIMIT:
+        return (f"a {change_bp:+g} bp move in one session is outside the sane bound of "
+                f"±{RATE_BP_LIMIT:g} bp for a rate")
     if change_pct is None:
         return None
     bound = bound_for(kind, market)

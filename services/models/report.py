@@ -42,8 +42,10 @@ SECTION_ALIASES: dict[str, str] = {
 
 COMMAND_ALIASES: tuple[str, ...] = ("sentiment", "crypto", "us", "hk", "cn", "divergences",
                                     "flows", "risks", "plan")
-# The aliases an unknown-section message lists (the README's): the commands' names plus defi.
-LISTED_ALIASES: tuple[str, ...] = (*COMMAND_ALIASES[:2], "defi", *COMMAND_ALIASES[2:])
+# The names an unknown-section message lists (the README's): the commands' names plus insight
+# and defi. Section keys (``risk_sentiment``) are accepted too but never shown to a user.
+LISTED_ALIASES: tuple[str, ...] = ("insight", *COMMAND_ALIASES[:2], "defi",
+                                   *COMMAND_ALIASES[2:])
 
 
 def resolve_section(name: str) -> str:
@@ -53,8 +55,7 @@ def resolve_section(name: str) -> str:
         return wanted
     if wanted in SECTION_ALIASES:
         return SECTION_ALIASES[wanted]
-    valid = list(SECTION_KEYS) + [a for a in LISTED_ALIASES if a not in SECTION_KEYS]
-    raise UnknownSectionError(name, valid)
+    raise UnknownSectionError(name, LISTED_ALIASES)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,14 @@
 These models are both the validator of the JSON document and the values the analysis reads.
 Field names are the format's own and must not be renamed; new optional fields may be added.
 Any value may be null and any optional block may be absent. Units are in the names:
-``change_pct`` is in percent (0.59 means +0.59 %), ``*_usd`` in US dollars, ``*_cny`` in yuan.
+``change_pct`` is in percent (0.59 means +0.59 %), ``change_bp`` in basis points, ``*_usd`` in US
+dollars, ``*_cny`` in yuan.
+
+Markets: ``US``, ``HK``, ``CN`` (equities), ``CRYPTO``, and ``MACRO``: the macro layer (the dollar
+index, the US 10-year yield, gold and WTI futures, the VIX, USD/CNH), with kinds ``fx``, ``rate``,
+``commodity`` and ``volatility``. A ``rate`` is a yield quoted in percent (the 10-year's 4.39):
+its move is ``change_bp`` (close minus previous close, in basis points: 4.39 after 4.35 is +4 bp)
+and its ``change_pct`` is null, since a percent change of a percent misleads.
 
 Validation is also where upstream data is made safe, for ``--input``, stored and live snapshots
 alike: every string is cleaned and clipped (``clean``), every date lies between ``FIRST_YEAR``
@@ -36,8 +43,10 @@ BREADTH_SCOPE = "SSE + SZSE (BSE not included)"
 # DefiLlama /protocols categories that are not DeFi: exchange reserves and whole chains.
 NOT_DEFI_CATEGORIES: tuple[str, ...] = ("CEX", "Chain")
 
-Market = Literal["US", "HK", "CN", "CRYPTO"]
-MARKETS: tuple[str, ...] = ("US", "HK", "CN", "CRYPTO")
+Market = Literal["US", "HK", "CN", "CRYPTO", "MACRO"]
+MARKETS: tuple[str, ...] = ("US", "HK", "CN", "CRYPTO", "MACRO")
+# The kind of a quote whose move is in basis points (``change_bp``), not percent.
+RATE_KIND = "rate"
 
 # No price, amount or flow reaches a quadrillion (in USD or CNY: ten times every stock market
 # together); beyond it a figure is no data, and sums of such figures overflow to infinity.
@@ -50,7 +59,8 @@ Count = Annotated[int, Field(ge=0)] | None
 
 FIRST_YEAR, LAST_YEAR = 1900, 2199
 MAX_ROWS = {"quotes": 500, "stablecoins": 200, "protocols": 5000, "defi_categories": 500,
-            "dexes": 1000, "warnings": 1000, "sources": 200, "figures": 100}
+            "dexes": 1000, "warnings": 1000, "sources": 200, "figures": 100, "calendars": 10,
+            "sessions": 100}
 
 
 def _in_range(value: date | None) -> date | None:
@@ -98,7 +108,7 @@ class _Frozen(BaseModel):
 
 
 class Quote(_Frozen):
-    """One index, ETF or coin: its last close and its change over the session."""
+    """One index, ETF, coin or macro quote: its last close and its change over the session."""
 
     id: Id
     name: Name | None = None
@@ -106,6 +116,11 @@ class Quote(_Frozen):
     kind: Name | None = None
     close: NonNegative = None
     change_pct: Pct = None
+    change_bp: Pct = Field(
+        default=None,
+        description="Added field: the move of a rate (kind 'rate', a yield in percent such as "
+                    "the US 10-year's 4.39) in basis points: close minus previous close, times "
+                    "100 (4.39 after 4.35 is +4.0). A rate's change_pct is null.")
     session: Session = None
     source: Name | None = None
     stale: bool = Field(
@@ -200,6 +215,23 @@ class SourceWarning(_Frozen):
         return tuple(value) if isinstance(value, list) else value
 
 
+class SessionCalendar(_Frozen):
+    """Added block: one equity market's trading sessions around the snapshot's time, as its
+    exchange calendar has them (XNYS, XHKG, XSHG). A weekday missing from ``sessions`` is a
+    holiday of that market; the dates after the snapshot's time say when it trades next."""
+
+    market: Literal["US", "HK", "CN"]
+    sessions: tuple[Day, ...] = Field(default=(), max_length=MAX_ROWS["sessions"])
+    source: Name | None = None
+
+    @field_validator("sessions", mode="before")
+    @classmethod
+    def _dates(cls, value: object) -> object:
+        if isinstance(value, list):
+            return tuple(date.fromisoformat(v) if isinstance(v, str) else v for v in value)
+        return value
+
+
 class SourceStatus(_Frozen):
     """Added field: what a source delivered and as of when."""
 
@@ -233,6 +265,8 @@ class MarketSnapshot(_Frozen):
     northbound_net_cny: Amount = None
     warnings: tuple[SourceWarning, ...] = Field(default=(), max_length=MAX_ROWS["warnings"])
     sources: tuple[SourceStatus, ...] = Field(default=(), max_length=MAX_ROWS["sources"])
+    calendars: tuple[SessionCalendar, ...] = Field(default=(),
+                                                   max_length=MAX_ROWS["calendars"])
 
     model_config = ConfigDict(
         frozen=True, strict=True, extra="ignore", allow_inf_nan=False, populate_by_name=True
@@ -253,7 +287,8 @@ class MarketSnapshot(_Frozen):
         rejected: list[plausibility.Rejected] = []
         quotes = []
         for q in snapshot.quotes:
-            problem = plausibility.quote_problem(q.close, q.change_pct, q.kind, q.market)
+            problem = plausibility.quote_problem(q.close, q.change_pct, q.kind, q.market,
+                                                 q.change_bp)
             if problem is None:
                 quotes.append(q)
             else:
@@ -279,7 +314,7 @@ class MarketSnapshot(_Frozen):
                         "warnings": [*snapshot.warnings, *(r.as_warning() for r in rejected)]})
 
     @field_validator("quotes", "stablecoins", "protocols", "defi_categories", "dexes",
-                     "warnings", "sources", mode="before")
+                     "warnings", "sources", "calendars", mode="before")
     @classmethod
     def _null_list_is_empty(cls, value: object) -> object:
         if value is None:

@@ -40,7 +40,13 @@ COMPATIBLE: dict[Kind, frozenset[Unit]] = {
     Kind.CNY: frozenset({Unit.CNY}),
     Kind.MONEY: frozenset({Unit.USD, Unit.CNY}),
     Kind.BARE: frozenset({Unit.LEVEL, Unit.COUNT, Unit.RATIO, Unit.USD}),
+    Kind.SIGMA: frozenset({Unit.SIGMA}),
+    Kind.RANK: frozenset({Unit.RANK}),
 }
+# A ratio written right after one of these words must be that kind of figure: a one-day move
+# ratio is never a "beta", and no single day gives a "correlation".
+RATIO_WORDS: tuple[tuple[str, str, str], ...] = (("beta", "beta", ".beta"),
+                                                 ("correlat", "correlation", ".correlation"))
 COARSE_RELATIVE_ERROR = 0.10  # a figure written coarser than the report must be this close
 
 UP = _words_of("""rose rise rises rising risen gained gain gains gaining climbed climb climbs
@@ -186,13 +192,32 @@ def _spread_partner(w: Written, mention: Mention | None, masked: str) -> Subject
     return mention.subject
 
 
+def _named_ratio(w: Written, masked: str) -> tuple[str, str] | None:
+    """("beta", ".beta") when the ratio ``w`` is written as a beta (or a correlation)."""
+    if w.kind not in (Kind.RATIO, Kind.BARE):
+        return None
+    before = masked[max(0, w.start - 40):w.start]
+    clause = re.split(r"[.;!?,(]", before)[-1].lower()
+    return next(((name, suffix) for stem, name, suffix in RATIO_WORDS if stem in clause), None)
+
+
 def check_figure(w: Written, sheet: FactSheet, subject: Subject | None,
-                 partner: Subject | None = None) -> Rejection | None:
+                 partner: Subject | None = None, named: tuple[str, str] | None = None
+                 ) -> Rejection | None:
     units = COMPATIBLE[w.kind]
     candidates = [f for f in sheet.facts if f.unit in units]
+    if named is not None:
+        word, suffix = named
+        kept = [f for f in candidates if f.key.endswith(suffix)]
+        if not any(_matches(w, f) for f in kept):
+            matched = next((f for f in candidates if _matches(w, f)), None)
+            what = f"; it matches {matched.describe()}" if matched is not None else ""
+            return Rejection(w.text, f"no {word} in the data has this value{what}")
+        candidates = kept
     value_ok = [f for f in candidates if _matches(w, f)]
     if not value_ok:
-        other = [f for f in sheet.facts if f.unit not in units and _matches(w, f)]
+        other = [f for f in sheet.facts if f.unit not in units and _matches(w, f)
+                 and w.kind is not Kind.RANK]
         if subject is not None:
             other = [f for f in other if subject.key in f.subjects] or other
         if other:
@@ -229,7 +254,8 @@ def check_figures(text: str, sheet: FactSheet) -> list[Rejection]:
         if w.range_of is not None and subject is None:
             subject = owners[w.range_of]
         owners.append(subject)
-        rejection = check_figure(w, sheet, subject, _spread_partner(w, after, masked))
+        rejection = check_figure(w, sheet, subject, _spread_partner(w, after, masked),
+                                 _named_ratio(w, masked))
         if rejection is not None:
             found.append(rejection)
     return found
@@ -303,8 +329,8 @@ def _direction_after(m: Mention, words: list[str], nxt: Mention | None, text: st
             return _compare(s, nxt.subject, relation > 0, phrase)
         sign = 1 if word in UP else -1 if word in DOWN else 0 if word in FLAT else None
         if sign is not None:
-            if s.move is None:
-                return None
+            if s.move is None or words[k + 1:] == ["in"]:
+                return None  # "HSI rose in 49% of 109 next sessions": a base rate, not today
             if k + 1 < len(words) and words[k + 1] in ("than", "behind"):
                 return None
             if _moved(s, sign):

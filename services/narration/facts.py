@@ -28,6 +28,8 @@ class Unit(StrEnum):
     LEVEL = "level"  # an index level
     COUNT = "count"
     RATIO = "ratio"
+    SIGMA = "σ"  # a move over its trailing 60-session volatility
+    RANK = "rank"  # a session's rank in the year: -16 = 16th-worst, +3 = 3rd-best
 
 
 @dataclass(frozen=True)
@@ -222,8 +224,13 @@ def _sentiment(b: _Builder, a: Analysis) -> None:
         eq = short_name(cl.equity)
         b.spread(f"btc_vs.{cl.equity.id}.spread_pp", f"BTC minus {eq}", cl.spread_pp, Unit.PP,
                  fmt.pp(cl.spread_pp), btc, equity)
-        b.spread(f"btc_vs.{cl.equity.id}.beta", f"BTC/{eq} one-day beta", cl.beta, Unit.RATIO,
-                 fmt.ratio(cl.beta), btc, equity)
+        b.spread(f"btc_vs.{cl.equity.id}.move_ratio", f"BTC/{eq} one-day move ratio",
+                 cl.move_ratio, Unit.RATIO, fmt.ratio(cl.move_ratio), btc, equity)
+        if cl.matched:  # BTC over the window matched to this session, as the link reads it
+            b.fact(f"btc_vs.{cl.equity.id}.btc_change_pct",
+                   f"BTC change over {cl.window or 'the window matched to ' + eq}",
+                   cl.btc.change_pct, Unit.PCT, fmt.pct(cl.btc.change_pct),
+                   (btc, "market:CRYPTO"))
 
 
 def _crypto(b: _Builder, a: Analysis) -> None:
@@ -371,6 +378,98 @@ def _divergences(b: _Builder, a: Analysis) -> None:
                  fmt.usd(d.spread_usd, signed=True), ka, kb)
 
 
+def _rank(b: _Builder, key: str, label: str, value: int, display: str,
+          subjects: tuple[str, ...]) -> None:
+    """A rank is exact: half a rank either way."""
+    b.facts.append(Fact(key, label, float(value), Unit.RANK, display, subjects, 0.5, True))
+
+
+def _evidence(b: _Builder, a: Analysis) -> None:
+    """Each move against its own year: its σ, its rank and percentile, and the n behind them."""
+    for quote_id, e in a.evidence.items():
+        key = f"quote:{quote_id}"
+        if key not in b.subjects:
+            continue
+        subjects = (key, b.market_of.get(key, key))
+        name = b.subjects[key].label
+        b.fact(f"evidence.{quote_id}.z", f"{name} move in its own σ", e.z, Unit.SIGMA,
+               fmt.sigma(e.z), subjects)
+        b.fact(f"evidence.{quote_id}.vol_pct", f"{name} 60-session daily volatility", e.vol_pct,
+               Unit.PCT, fmt.pct(e.vol_pct, signed=False), subjects, signed=False)
+        b.fact(f"evidence.{quote_id}.n", f"{name} returns behind the σ", e.n, Unit.COUNT,
+               fmt.count(e.n), subjects, signed=False)
+        if e.percentile is None or e.worst_rank is None or e.best_rank is None:
+            continue
+        b.fact(f"evidence.{quote_id}.n_year", f"{name} sessions in the year", e.n_year,
+               Unit.COUNT, fmt.count(e.n_year), subjects, signed=False)
+        b.fact(f"evidence.{quote_id}.percentile", f"{name} percentile in the year", e.percentile,
+               Unit.PCT, fmt.pct(e.percentile, 0, signed=False), subjects, signed=False)
+        b.fact(f"evidence.{quote_id}.worse_than_pct", f"{name} worse than this share of the "
+               f"year's sessions", 100 - e.percentile, Unit.PCT,
+               fmt.pct(100 - e.percentile, 0, signed=False), subjects, signed=False)
+        _rank(b, f"evidence.{quote_id}.worst_rank", f"{name} rank in the year,",
+              -e.worst_rank, f"{fmt.ordinal(e.worst_rank)}-worst", subjects)
+        _rank(b, f"evidence.{quote_id}.best_rank", f"{name} rank in the year,",
+              e.best_rank, f"{fmt.ordinal(e.best_rank)}-best", subjects)
+
+
+def _levels(b: _Builder, a: Analysis) -> None:
+    for quote_id, lv in a.levels.items():
+        key = f"quote:{quote_id}"
+        if key not in b.subjects:
+            continue
+        subjects = (key, b.market_of.get(key, key))
+        name = b.subjects[key].label
+        level = fmt.price_usd if quote_id in ("BTC", "ETH") else fmt.level
+        unit = Unit.USD if quote_id in ("BTC", "ETH") else Unit.LEVEL
+        b.fact(f"levels.{quote_id}.high", f"{name} 52-week high", lv.high, unit, level(lv.high),
+               subjects, signed=False)
+        b.fact(f"levels.{quote_id}.low", f"{name} 52-week low", lv.low, unit, level(lv.low),
+               subjects, signed=False)
+        b.fact(f"levels.{quote_id}.from_high_pct", f"{name} from its 52-week high",
+               lv.from_high_pct, Unit.PCT, fmt.pct(lv.from_high_pct, 1), subjects)
+        b.fact(f"levels.{quote_id}.from_low_pct", f"{name} above its 52-week low",
+               lv.from_low_pct, Unit.PCT, fmt.pct(lv.from_low_pct, 1), subjects)
+        for n, ma in ((50, lv.ma50), (200, lv.ma200)):
+            b.fact(f"levels.{quote_id}.ma{n}", f"{name} {n}-session average", ma, unit,
+                   level(ma), subjects, signed=False)
+        b.fact(f"levels.{quote_id}.streak", f"{name} sessions in a row", abs(lv.streak),
+               Unit.COUNT, fmt.count(abs(lv.streak)), subjects, signed=False)
+
+
+COMOVE_LABELS = {"btc_spx": "BTC on the S&P 500", "hsi_us": "HSI on the US session before it",
+                 "chinext_sse": "ChiNext on the SSE"}
+
+
+def _comovement(b: _Builder, a: Analysis) -> None:
+    for key, c in a.comovement.items():
+        asset, base = f"quote:{c.asset}", f"quote:{c.base}"
+        label = COMOVE_LABELS.get(key, key)
+        if asset in b.subjects and base in b.subjects:
+            b.spread(f"comove.{key}.correlation", f"{label}, 60-session correlation",
+                     c.correlation, Unit.RATIO, fmt.ratio(c.correlation), asset, base)
+            b.spread(f"comove.{key}.beta", f"{label}, 60-session beta", c.beta, Unit.RATIO,
+                     fmt.ratio(c.beta), asset, base)
+        b.fact(f"comove.{key}.n", f"{label}, sessions", c.n, Unit.COUNT, fmt.count(c.n),
+               tuple(k for k in (asset, base) if k in b.subjects), signed=False)
+
+
+def _base_rates(b: _Builder, a: Analysis) -> None:
+    """What followed such days: shown rates only (n ≥ 20), every n."""
+    for key, rate in a.base_rates.items():
+        target = f"quote:{rate.target}"
+        subjects = (target,) if target in b.subjects else ()
+        b.fact(f"base_rate.{key}.n", f"{rate.label}: cases", rate.n, Unit.COUNT,
+               fmt.count(rate.n), subjects, signed=False)
+        if not rate.shown:
+            continue
+        b.fact(f"base_rate.{key}.up_share_pct", f"{rate.label}: next sessions up",
+               rate.up_share_pct, Unit.PCT, fmt.pct(rate.up_share_pct, 0, signed=False),
+               subjects, signed=False)
+        b.fact(f"base_rate.{key}.median_next_pct", f"{rate.label}: median next session",
+               rate.median_next_pct, Unit.PCT, fmt.pct(rate.median_next_pct), subjects)
+
+
 THRESHOLD_UNITS = (("_pct", Unit.PCT), ("_pp", Unit.PP), ("_usd", Unit.USD))
 
 
@@ -394,5 +493,9 @@ def build_facts(analysis: Analysis) -> FactSheet:
     for market in (analysis.us, analysis.hk, analysis.cn):
         _equity_internals(b, market)
     _divergences(b, analysis)
+    _evidence(b, analysis)
+    _levels(b, analysis)
+    _comovement(b, analysis)
+    _base_rates(b, analysis)
     _thresholds(b, analysis)
     return b.sheet()

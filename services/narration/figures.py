@@ -34,6 +34,8 @@ class Kind(StrEnum):
     CNY = "¥"
     MONEY = "money"  # a scale without a currency ("90.4B")
     BARE = "bare"  # a plain number: a level, a count, a ratio or a price
+    SIGMA = "σ"  # a move in its own standard deviations ("-2.0σ", "2 sigma")
+    RANK = "rank"  # "the 16th-worst" (sign -1) or "the 3rd-best" (sign +1) session
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ class Written:
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 _SCALE = r"trillion|billion|million|thousand|trn|tn|bn|mn|[TBMK]|[mk]"
 _UNIT = (r"%|percentage\s+points?\b|per\s?cent\b|pp\b|ppts?\b|p\.p\.|basis\s+points?\b|bps?\b"
-         r"|x\b|×|times\b|points?\b|pts?\b")
+         r"|x\b|×|times\b|points?\b|pts?\b|σ|sigmas?\b|standard\s+deviations?\b")
 _SIGNS = r"+\-\u2212\u2013"  # plus, hyphen-minus, minus sign, en dash (as a class)
 
 FIGURE = re.compile(
@@ -83,7 +85,7 @@ SCALES: dict[str, float] = {
 }
 
 _UNIT_ZH = (r"%|％|个百分点|百分点|个基点|基点|percentage\s+points?\b|pp\b|ppts?\b|bps?\b"
-            r"|倍|x\b|×|points?\b|个点|点")
+            r"|倍|x\b|×|σ|个标准差|标准差|points?\b|个点|点")
 FIGURE_ZH = re.compile(
     rf"""(?<![A-Za-z0-9_.,/])
     (?P<sign>[{_SIGNS}])?
@@ -101,7 +103,9 @@ NOT_FIGURES_ZH: tuple[re.Pattern[str], ...] = (
     re.compile(r"\d{2,4}年\d{1,2}月(?:\d{1,2}[日号])?|\d{1,2}月\d{1,2}[日号]|\d{4}年"),
     re.compile(r"\d+(?:\.\d+)?\s?(?:个)?(?:小时|分钟|秒钟|天|日|周|星期|个月|月|年期|年|交易日|"
                r"个交易日|季度|个季度)"),
-    re.compile(r"[第前后近过去]\d+"),
+    re.compile(r"(?:第|前|后|近|过去)\d+"),  # "超过40%" is a figure: 过 alone is not 过去
+    # ISO dates and times right after a Chinese character (no word boundary before them)
+    re.compile(r"(?<![\d.])\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?(?![\d])"),
     re.compile(r"T\+\d"),
 )
 DIGIT_NAMES_ZH: tuple[str, ...] = (
@@ -109,7 +113,9 @@ DIGIT_NAMES_ZH: tuple[str, ...] = (
     "上证50", "上证180", "科创50", "日经225", "富时100", "罗素2000", "二层网络",
 )
 
-_MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?")
+# A month's name or abbreviation, whole ("Mar 3", "March 3"; never the "Mar" of "Markets 3").
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+          r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)(?![a-z])\.?")
 NOT_FIGURES: tuple[re.Pattern[str], ...] = (
     re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?\b"),
     re.compile(r"\b\d{4}/\d{1,2}/\d{1,2}\b"),
@@ -120,6 +126,9 @@ NOT_FIGURES: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s?-?\s?(?:h|hr|hrs|hours?|d|days?|weeks?|wk|months?"
                r"|years?|yrs?|sessions?|minutes?|min)\b"),
     re.compile(r"\bT\+\d\b"),
+    # "the 50- and 200-session averages": the 50 is a length, like the 200
+    re.compile(r"(?<![\w.])\d+(?=-\s?(?:and|or|to)\s+\d+\s?-?\s?(?:days?|weeks?|months?|years?"
+               r"|sessions?)\b)"),
 )
 
 # Names that carry digits but are not figures (data names are added by the caller).
@@ -160,6 +169,8 @@ def _kind(unit: str | None, currency: str | None, scale: str | None) -> Kind:
             return Kind.PCT
         if u in ("x", "×", "times", "倍"):
             return Kind.RATIO
+        if u in ("σ", "个标准差", "标准差") or u.startswith(("sigma", "standard")):
+            return Kind.SIGMA
         return Kind.POINTS
     if currency:
         c = currency.strip().lower()
@@ -233,6 +244,34 @@ def _link_ranges(found: list[Written], text: str) -> list[Written]:
 
 
 
+# "the 16th-worst day of the year", "12th worst session", "3rd-best": a rank among sessions.
+RANK = re.compile(r"(?<![\w.,])(?P<num>\d{1,4})(?:st|nd|rd|th)[- ]"
+                  r"(?P<way>worst|best|weakest|strongest|lowest|highest|largest|biggest)\b",
+                  re.IGNORECASE)
+RANK_DOWN = ("worst", "weakest", "lowest")
+
+
+def _ranks(masked: str, text: str) -> list[Written]:
+    found = []
+    for m in RANK.finditer(masked):
+        sign = -1 if m.group("way").lower() in RANK_DOWN else 1
+        found.append(Written(text[m.start():m.end()], m.start(), m.end(),
+                             float(m.group("num")), sign, 0.5, Kind.RANK))
+    return found
+
+
+# Chinese: "第16差" (16th-worst), "第3好" (3rd-best), as the Chinese report writes a rank
+# ("251个交易日中第16差"); "倒数第16" is not a rank of this kind and stays masked.
+RANK_ZH = re.compile(r"(?<!倒数)第(?P<num>\d{1,4})(?P<way>差|弱|低|好|强|高)")
+RANK_DOWN_ZH = ("差", "弱", "低")
+
+
+def _ranks_zh(text: str) -> list[Written]:
+    return [Written(m.group(0), m.start(), m.end(), float(m.group("num")),
+                    -1 if m.group("way") in RANK_DOWN_ZH else 1, 0.5, Kind.RANK)
+            for m in RANK_ZH.finditer(text)]
+
+
 def read_figures(text: str, names: Iterable[str] = (), language: str = "en") -> list[Written]:
     """Every figure in ``text``, in order. ``names`` are data names to mask ("Uniswap V4");
     ``language="zh"`` reads Chinese units and boundaries too."""
@@ -240,6 +279,10 @@ def read_figures(text: str, names: Iterable[str] = (), language: str = "en") -> 
     pattern = FIGURE_ZH if language == "zh" else FIGURE
     found = [w for m in pattern.finditer(masked) if (w := _read(m)) is not None]
     found = [replace(w, text=text[w.start:w.end]) for w in found]
+    ranks = _ranks(masked, text) if language != "zh" else _ranks_zh(text)
+    if ranks:
+        found = sorted([w for w in found if not any(r.start <= w.start < r.end for r in ranks)]
+                       + ranks, key=lambda w: w.start)
     return _link_ranges(found, text)
 
 

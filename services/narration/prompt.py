@@ -173,7 +173,7 @@ def context(a: Analysis) -> dict[str, Any]:
         "us_sector_rotation": None if a.us.sectors is None else a.us.sectors.leader,
         "northbound": a.cn.northbound_note or "published",
         "divergences_ranked": [f"{d.a_label} vs {d.b_label}" for d in a.divergences],
-        "risks_ranked": [{"risk": r.title, "impact": r.impact, "likelihood": r.likelihood}
+        "risks_ranked": [{"risk": r.title, "impact": r.impact, "severity": r.severity}
                          for r in a.risks],
         "action_plan": [{"tier": i.tier, "idea": i.text} for i in a.ideas],
         "missing_inputs": list(a.warnings),

@@ -93,7 +93,8 @@ def _title(text: str) -> str:
 
 def footer_text(report: Report) -> str:
     """The edition time and the source names; per-source as-of times are in /status."""
-    names = sorted({label.split(" · ")[0] for label, _ in report.analysis.sources})
+    names = sorted({words.source_label(report, label.split(" · ")[0])
+                    for label, _ in report.analysis.sources})
     tr = words.tr(report)
     text = tr.gettext("As of {time} · sources: {sources} (as-of times: /status)",
                       time=fmt.day(report.as_of),

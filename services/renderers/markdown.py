@@ -52,7 +52,8 @@ def render(report: Report, keys: tuple[str, ...] | None = None) -> str:
 
 
 def sources_footer(report: Report) -> str:
-    lines = [f"- {STYLE.escape(name)}: {STYLE.escape(when)}"
+    lines = [f"- {STYLE.escape(words.source_label(report, name))}: "
+             f"{STYLE.escape(words.source_as_of(report, when))}"
              for name, when in report.analysis.sources]
     return (f"**{STYLE.escape(words.sources_heading(report))}**\n\n"
             + ("\n".join(lines) if lines else f"- {STYLE.escape(words.none_listed(report))}"))

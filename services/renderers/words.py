@@ -4,7 +4,7 @@ report's language. Each renderer reads ``report.language``; nothing here holds a
 from __future__ import annotations
 
 from services import format as fmt
-from services.i18n import N_, Translator, translator
+from services.i18n import N_, Translator, translator, vocabulary
 from services.models.report import Report
 
 VERDICTS: dict[str, str] = {
@@ -34,6 +34,16 @@ def as_of_with_verdict(report: Report) -> str:
 
 def sources_heading(report: Report) -> str:
     return tr(report).gettext("Sources and as-of times")
+
+
+def source_label(report: Report, label: str) -> str:
+    """A source and what it covers (``history, Yahoo ^GSPC · US``) in the report's language."""
+    return vocabulary.source_label(label, tr(report))
+
+
+def source_as_of(report: Report, when: str) -> str:
+    """A source's as-of time, or why it has none, in the report's language."""
+    return vocabulary.as_of(when, tr(report))
 
 
 def none_listed(report: Report) -> str:

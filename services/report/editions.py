@@ -10,7 +10,7 @@ import asyncio
 import hashlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from typing import Protocol
@@ -42,11 +42,28 @@ class ChartRenderer(Protocol):
     async def __call__(self, name: str, report: Report) -> bytes: ...
 
 
+class EditionHistory(Protocol):
+    """Where an edition's history comes from and where its closes go
+    (``services.report.history``: the store, or a history given up front)."""
+
+    async def read(self, snapshot: MarketSnapshot) -> History:
+        """The closes the snapshot is read against. Never raises: a history that cannot be
+        read is an empty ``History`` whose ``gaps`` say why."""
+        ...
+
+    async def record(self, snapshot: MarketSnapshot, history: History,
+                     doubtful: Collection[str] = ()) -> int:
+        """Append the day's closes (best effort); how many were written."""
+        ...
+
+
 @dataclass(frozen=True)
 class FixedSource:
-    """A snapshot given up front: the sample day or ``--input FILE``."""
+    """A snapshot given up front: the sample day or ``--input FILE``, with the history it
+    comes with (the sample's bundled year), if any."""
 
     snapshot: MarketSnapshot
+    history: History | None = None
 
     async def get(self) -> MarketSnapshot:
         return self.snapshot
@@ -126,10 +143,14 @@ class Edition:
 
 async def make_edition(snapshot: MarketSnapshot, narrator: Narrator, zone: tzinfo,
                        built_at: datetime, history: History = EMPTY_HISTORY,
-                       language: str = "en") -> Edition:
+                       language: str = "en", previous: MarketSnapshot | None = None
+                       ) -> Edition:
     """The edition of one snapshot read against ``history``, in ``language`` first (also how
-    a stored edition is rebuilt after a restart)."""
-    analysis = analyze(snapshot, snapshot.generated_at, zone, history)
+    a stored edition is rebuilt after a restart). ``previous`` is the previous edition's
+    snapshot, analysed the same way to say what changed since (None: the first edition)."""
+    before = (analyze(previous, previous.generated_at, zone, history)
+              if previous is not None else None)
+    analysis = analyze(snapshot, snapshot.generated_at, zone, history, before)
     narration = await narrate_in(narrator, analysis, language)
     edition = Edition(edition_id(snapshot), build_report(analysis, narration, language),
                       snapshot, built_at, narrator)
@@ -137,13 +158,26 @@ async def make_edition(snapshot: MarketSnapshot, narrator: Narrator, zone: tzinf
     return edition
 
 
+Previous = Callable[[datetime], Awaitable[MarketSnapshot | None]]
+"""The snapshot of the previous stored edition, older than the given ``generated_at``
+(``EditionStore.previous``)."""
+
+
+async def no_previous(before: datetime) -> MarketSnapshot | None:
+    """No store behind the editions: every edition is a first one."""
+    return None
+
+
 class EditionCache:
     def __init__(self, source: SnapshotSource, narrator: Narrator, zone: tzinfo,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
                  on_build: Callable[[Edition], Awaitable[None]] | None = None,
-                 language: str = "en", metrics: Metrics | None = None) -> None:
+                 language: str = "en", history: EditionHistory | None = None,
+                 metrics: Metrics | None = None, previous: Previous = no_previous) -> None:
         self._source = source
+        self.history = history  # read before each build; the day's closes recorded after
         self._metrics = metrics or Metrics()
+        self._previous = previous
         self._narrator = narrator
         self._zone = zone
         self.language = language  # each edition is built in it first
@@ -181,8 +215,13 @@ class EditionCache:
     async def _build(self, force: bool = False) -> Edition:
         started = time.monotonic()
         snapshot = await (self._source.refresh() if force else self._source.get())
+        history = await self.history.read(snapshot) if self.history else EMPTY_HISTORY
         edition = await make_edition(snapshot, self._narrator, self._zone, self._clock(),
-                                     language=self.language)
+                                     history, language=self.language,
+                                     previous=await self._previous(snapshot.generated_at))
+        if self.history is not None:  # never a quote the cross-check found stale or in conflict
+            await self.history.record(snapshot, history,
+                                      tuple(c.id for c in edition.report.analysis.checks))
         self._metrics.edition_built(edition.report.narration.narrator,
                                     time.monotonic() - started)
         self.builds += 1

@@ -25,8 +25,8 @@ def report_from_snapshot(snapshot: MarketSnapshot, zone: tzinfo, as_of: datetime
 
 
 async def narrated_report(snapshot: MarketSnapshot, zone: tzinfo, narrator: Narrator,
-                          language: str = "en") -> Report:
+                          language: str = "en", history: History | None = None) -> Report:
     """The report for ``snapshot`` narrated by ``narrator`` in ``language`` (Claude's text
     only where it passed the fact-check), as an edition is."""
-    analysis = analyze(snapshot, snapshot.generated_at, zone)
+    analysis = analyze(snapshot, snapshot.generated_at, zone, history or EMPTY_HISTORY)
     return build_report(analysis, await narrate_in(narrator, analysis, language), language)

@@ -17,7 +17,7 @@ from services.models.snapshot import MarketSnapshot
 from services.snapshot_io import dump_snapshot, load_snapshot
 from services.storage.db import Database
 from services.storage.snapshots import SnapshotStore
-from services.storage.tables import EditionRow
+from services.storage.tables import EditionRow, SnapshotRow
 
 
 class EditionStore:
@@ -66,6 +66,18 @@ class EditionStore:
             return None
         return load_snapshot(stored.body), _narration(row.meta)
 
+    async def previous(self, before: datetime) -> MarketSnapshot | None:
+        """The snapshot of the latest stored edition whose data is older than ``before`` (the
+        ``generated_at`` of the edition being built), or None when there is none: the previous
+        edition that went out, whatever ran since."""
+        query = (select(SnapshotRow.body)
+                 .join(EditionRow, EditionRow.snapshot_id == SnapshotRow.id)
+                 .where(SnapshotRow.generated_at < before.astimezone(UTC))
+                 .order_by(SnapshotRow.generated_at.desc(), EditionRow.built_at.desc())
+                 .limit(1))
+        async with self._db.sessions() as session:
+            body = await session.scalar(query)
+        return load_snapshot(body) if body is not None else None
 
     async def narrations(self, edition_id: str) -> dict[str, Narration]:
         """Every narration stored with the edition, by language (one written before languages

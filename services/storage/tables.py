@@ -239,3 +239,20 @@ class DestinationLanguageRow(Base):
     destination_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     language: Mapped[str] = mapped_column(String(8))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DailyCloseRow(Base):
+    """One instrument's close of one session (revision 0003): the history the report reads
+    moves against. ``instrument_id`` is the snapshot's quote id (``SPX``) or a series' own name
+    (``USDT_SUPPLY``); ``source`` names where the close came from; ``unit`` is the
+    ``market-history/1`` unit of the series, so an imported series exports as it came in."""
+
+    __tablename__ = "daily_closes"
+    __table_args__ = (Index("ix_daily_closes_session_date", "session_date"),)
+
+    instrument_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    session_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    close: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str] = mapped_column(String(8), default="index")
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

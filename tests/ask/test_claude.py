@@ -86,7 +86,7 @@ async def test_new_facts_reach_the_model_without_changes_to_ask(
     def with_history(analysis):  # type: ignore[no-untyped-def]
         sheet = original(analysis)
         extra = Fact("history.HSTECH.z60", "HSTECH move in 60-session sigmas", -1.9,
-                     Unit.RATIO, "-1.90", ("quote:HSTECH", "market:HK"), 0.005)
+                     Unit.SIGMA, "-1.90σ", ("quote:HSTECH", "market:HK"), 0.005)
         return type(sheet)((*sheet.facts, extra), sheet.subjects)
 
     monkeypatch.setattr("services.ask.service.build_facts", with_history)

@@ -28,6 +28,9 @@ from tests.fakes.messages_server import PRESETS, load_script, serving
 from tests.narration import scripted as narration_scripted
 from tests.narration.conftest import ZONE
 
+# The scripted narrations describe the sample snapshot read alone (its stale US block
+# included), so these runs give the snapshot without the sample's history.
+SAMPLE_ALONE = ["--input", str(ROOT / "services" / "sample" / "2026-03-20.snapshot.json")]
 PROXIES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
 
 
@@ -49,7 +52,7 @@ def model_env(sqlite_url: str, url: str, **extra: str) -> dict[str, str]:
 def test_report_with_a_key_calls_claude_once_and_ships_its_key_insight(
         sqlite_url: str, tmp_path: Path) -> None:
     with serving(load_script("good")) as fake:
-        done = run_bot(["report", "--sample", "--format", "json"],
+        done = run_bot(["report", *SAMPLE_ALONE, "--format", "json"],
                        model_env(sqlite_url, fake.url), tmp_path)
         assert done.returncode == 0, done.stderr
         assert fake.count("narration") == 1 and fake.count() == 1
@@ -67,7 +70,7 @@ def test_report_with_a_key_calls_claude_once_and_ships_its_key_insight(
 def test_report_with_a_wrong_answer_calls_twice_then_ships_the_template(
         sqlite_url: str, tmp_path: Path) -> None:
     with serving(load_script("wrong")) as fake:
-        done = run_bot(["report", "--sample", "--format", "json"],
+        done = run_bot(["report", *SAMPLE_ALONE, "--format", "json"],
                        model_env(sqlite_url, fake.url), tmp_path)
         assert done.returncode == 0, done.stderr
         assert fake.count("narration") == 2
@@ -106,7 +109,7 @@ def test_narrator_anthropic_overrides_narrator_template(sqlite_url: str, tmp_pat
         for key, value in model_env(sqlite_url, fake.url, NARRATOR="template").items():
             monkeypatch.setenv(key, value)
         monkeypatch.chdir(tmp_path)
-        assert main(["report", "--sample", "--section", "crypto",
+        assert main(["report", *SAMPLE_ALONE, "--section", "crypto",
                      "--narrator", "anthropic"]) == 0
         assert fake.count("narration") == 1
     out = capsys.readouterr().out
@@ -247,3 +250,52 @@ def test_narrator_anthropic_without_credentials_is_one_line(
                                        "ANTHROPIC_API_KEY, or run with --narrator template\n")
     assert main(["ask", "--sample", "--narrator", "anthropic", "What did BTC do?"]) == 0
     assert "Claude is not configured on this bot" in capsys.readouterr().out
+
+
+def store_sample_history(url: str) -> None:
+    """The sample's year in the history store at ``url`` (as ``history import`` would)."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    from services.history_io import load_sample_history
+    from services.storage import open_database
+    from services.storage.closes import ClosesStore
+
+    async def store() -> None:
+        db = await open_database(url)
+        try:
+            now = datetime(2026, 3, 21, 1, 0, tzinfo=UTC)
+            await ClosesStore(db).import_history(load_sample_history(), now.date(), now)
+        finally:
+            await db.close()
+
+    asyncio.run(store())
+
+
+def test_ask_reads_the_history_store_as_run_does(
+        sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    for key, value in bot_env(sqlite_url).items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.chdir(tmp_path)
+    question = "How did the S&P 500 do?"
+    # nothing stored (no database yet): read alone, said once, no database created
+    assert main(["ask", *SAMPLE_ALONE, question]) == 0
+    captured = capsys.readouterr()
+    assert "S&P 500  6,643.70  +0.59%" in captured.out
+    assert captured.err.startswith("note: no history given (--history FILE|DIR) and none "
+                                   "stored")
+    assert not (tmp_path / "bot.db").exists()
+    # the sample's year in the store: the stale S&P 500 is read as the history's close
+    store_sample_history(sqlite_url)
+    assert main(["ask", *SAMPLE_ALONE, question]) == 0
+    captured = capsys.readouterr()
+    assert "S&P 500   6,506.48  -1.51%" in captured.out
+    assert "S&P 500 stale: the feed (reference) gave 6,643.70, +0.59%, which equals the close " \
+           "of 2025-09-26" in captured.out
+    assert captured.err == ""
+    # --history wins over the store; --sample keeps its bundled year
+    empty = tmp_path / "empty.json"
+    empty.write_text('{"schema": "market-history/1", "series": {}}', encoding="utf-8")
+    assert main(["ask", *SAMPLE_ALONE, "--history", str(empty), question]) == 0
+    assert "S&P 500  6,643.70  +0.59%" in capsys.readouterr().out

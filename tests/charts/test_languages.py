@@ -81,7 +81,7 @@ def test_the_chinese_market_panels_say_rank_range_and_session(history: Analysis)
     assert any("创业板指 ▲ +1.30%" in t for t in cn)
     crypto = texts(panel(chart, "market_crypto"))
     assert "24小时至 2026-03-21 00:00 UTC" in crypto
-    assert any(t.startswith("60天 · $") for t in crypto)
+    assert "60天 · 62,702美元 至 89,504美元" in crypto  # prices in Chinese units too
 
 
 def test_the_chinese_dashboard_says_what_is_missing(gaps: Analysis, sample: Analysis) -> None:

@@ -154,9 +154,11 @@ def test_breadth_shows_advancers_against_decliners(sample: Analysis) -> None:
 
 def test_sentiment_chain_states_and_spreads(sample: Analysis) -> None:
     chain = texts(panel(build_chart("sentiment", sample), "chain"))
+    words = " ".join(chain)  # a long state wraps over two lines
     for link in sample.sentiment.links:
-        assert link.state.value in chain
-        assert fmt.pp(link.spread_pp) in chain
+        assert link.state.value in words
+        if link.spread_pp is not None:  # a link that is not comparable has no spread
+            assert fmt.pp(link.spread_pp) in chain
 
 
 # A day with missing blocks ----------------------------------------------------------------

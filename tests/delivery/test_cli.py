@@ -134,3 +134,46 @@ async def _deliveries(url: str) -> int:
             return int(rows or 0) + int(editions or 0)
     finally:
         await db.close()
+
+
+def _size(snapshot: object, history: object) -> dict[str, int]:
+    """The size of the edition of ``snapshot`` read against ``history``, as a dry run says."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from services.models.history import History
+    from services.models.snapshot import MarketSnapshot
+    from services.narration.template import TemplateNarrator
+    from services.renderers import telegram_html
+    from services.report.editions import make_edition
+
+    assert isinstance(snapshot, MarketSnapshot) and isinstance(history, History)
+    edition = asyncio.run(make_edition(snapshot, TemplateNarrator(),
+                                       ZoneInfo("Asia/Hong_Kong"), datetime.now(UTC), history))
+    full = telegram_html.render_full(edition.report)
+    return {"caption_chars": len(telegram_html.caption(edition.report)),
+            "full_report_messages": len(full), "full_report_chars": sum(len(m) for m in full)}
+
+
+def test_a_dry_run_reads_the_history_its_push_would(env: str, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from services.history_io import load_sample_history
+    from services.models.history import EMPTY_HISTORY
+    from services.snapshot_io import load_sample
+    from tests.ask.test_cli import store_sample_history
+    from tests.conftest import ROOT
+
+    sample_file = str(ROOT / "services" / "sample" / "2026-03-20.snapshot.json")
+    with_year, alone = (_size(load_sample(), load_sample_history()),
+                        _size(load_sample(), EMPTY_HISTORY))
+    assert with_year != alone
+
+    def dry(*argv: str) -> dict[str, object]:
+        assert main(["push", *argv, "--dry-run"]) == 0
+        summary: dict[str, object] = json.loads(capsys.readouterr().out.splitlines()[-1])
+        return summary
+
+    assert dry("--sample")["size"] == with_year  # its bundled year, the store or not
+    assert dry("--input", sample_file)["size"] == alone  # nothing stored yet
+    store_sample_history(env)
+    assert dry("--input", sample_file)["size"] == with_year  # the store, as a push reads it

@@ -39,7 +39,7 @@ def test_the_command_line_prints_the_report_in_chinese(capsys: pytest.CaptureFix
     assert main(["report", "--sample", "--lang", "zh"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("# 市场情报报告 - 2026-03-21\n\n"
-                          "_数据截至 2026-03-21 00:30 UTC · 判断：分化_")
+                          "_数据截至 2026-03-21 00:30 UTC · 判断：避险_")  # BTC +0.3σ is quiet
     for number, title in enumerate(ZH_TITLES, 1):
         assert f"\n## {number}. {title}\n" in out
     assert "**数据来源与截至时间**" in out
@@ -50,8 +50,8 @@ def test_the_command_line_prints_the_report_in_chinese(capsys: pytest.CaptureFix
 
 
 def test_every_label_is_known_and_translated(reports: dict[str, Report]) -> None:
-    """Every table header and heading the English report shows is in ``labels`` (so the
-    catalogs have it), and none is left in English in the Chinese report."""
+    """Every table header, heading and word cell the English report shows is in ``labels``
+    (so the catalogs have it), and none is left in English in the Chinese report."""
     en, zh = reports["en"], reports["zh"]
     for en_section, zh_section in zip(en.sections, zh.sections, strict=True):
         assert zh_section.title == ZH_TITLES[SECTION_KEYS.index(en_section.key)]
@@ -62,10 +62,23 @@ def test_every_label_is_known_and_translated(reports: dict[str, Report]) -> None
                 assert isinstance(zh_block, Table)
                 kept = [c for c in zh_block.columns if c in en_block.columns]
                 assert set(kept) <= {"#", "TVL", "DEX"}, kept  # the same in both languages
-                assert zh_block.rows == en_block.rows
+                for en_row, zh_row in zip(en_block.rows, zh_block.rows, strict=True):
+                    for en_cell, zh_cell in zip(en_row, zh_row, strict=True):
+                        # the same figures, each in its language's units ($563M, 5.63亿美元);
+                        # the table's word cells (macro names) translated
+                        assert cell_figures(zh_cell, "zh") == cell_figures(en_cell, "en"), (
+                            en_cell, zh_cell)
+                        if en_cell in labels.CELLS:
+                            assert zh_cell != en_cell, en_cell
             if isinstance(en_block, Heading):
                 assert en_block.text in labels.HEADINGS, en_block.text
                 assert isinstance(zh_block, Heading) and zh_block.text != en_block.text
+
+
+def cell_figures(cell: str, language: str) -> list[tuple[float, str]]:
+    same = {Kind.POINTS: Kind.PP, Kind.MONEY: Kind.USD}
+    return [(round(w.value, 6), same.get(w.kind, w.kind).value)
+            for w in read_figures(cell, ("S&P 500",), language)]
 
 
 def figures(report: Report, key: str) -> Counter[tuple[float, str]]:

@@ -59,7 +59,7 @@ def test_errors_in_the_readers_language() -> None:
     with pytest.raises(UnknownSectionError) as section:
         resolve_section("moon")
     assert said(section.value, "en") == str(section.value)
-    assert said(section.value, "zh").startswith("未知章节“moon”。可用章节：key_insight、")
+    assert said(section.value, "zh").startswith("未知章节“moon”。可用章节：insight、sentiment、")
 
     too_soon = TooSoon("A refresh", 200)
     assert str(too_soon) == "A refresh was done a moment ago; try again in 3 min 20 s."

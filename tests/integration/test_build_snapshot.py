@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from services.market_data.instruments import ALL
+from services.market_data.instruments import ALL, SNAPSHOT
 from services.market_data.providers.yahoo import SYMBOLS
 from services.snapshot_io import dump_snapshot, load_snapshot
 from tests.integration.conftest import Build
@@ -23,7 +23,7 @@ def pct(now: float, before: float) -> float:
 async def test_every_figure_served_arrives(build: Build, world: World) -> None:
     snapshot = await build()
 
-    assert [q.id for q in snapshot.quotes] == [i.id for i in ALL]
+    assert [q.id for q in snapshot.quotes] == [i.id for i in SNAPSHOT]
     for quote_id in YAHOO_IDS:
         quote = snapshot.quote(quote_id)
         (_, c0), (day1, c1) = world.series[SYMBOLS[quote_id]][-2:]
@@ -77,16 +77,28 @@ async def test_every_figure_served_arrives(build: Build, world: World) -> None:
     assert [w.figures for w in snapshot.warnings if w.source != "northbound"] == [("protocols",)]
     assert all(status.ok for status in snapshot.sources)
     assert {s.name for s in snapshot.sources} == {
-        "yahoo chart", "eastmoney ulist", "coingecko simple/price", "coingecko global",
+        "yahoo spark", "eastmoney ulist", "coingecko simple/price", "coingecko global",
         "defillama stablecoins", "defillama protocols", "defillama dexs"}
     assert snapshot.generated_at == world.now
 
 
 async def test_one_request_per_feed_all_in_one_build(build: Build, upstream: FakeUpstream) -> None:
     await build()
-    paths = sorted(r.path for r in upstream.requests)
-    assert len(paths) == len(YAHOO_IDS) + 6
-    assert len(set(paths)) == len(paths)
+    yahoo = [r for r in upstream.requests if r.path.startswith("/yahoo/")]
+    others = sorted(r.path for r in upstream.requests if not r.path.startswith("/yahoo/"))
+    assert len(others) == 6 and len(set(others)) == 6
+    # Every Yahoo figure in three spark batches (a year of bars; Hong Kong apart, over five
+    # days), within the four requests Yahoo may have in flight: one round trip.
+    assert {r.path for r in yahoo} == {"/yahoo/v7/finance/spark"}
+    batches = sorted((r.query["range"], r.query["symbols"]) for r in yahoo)
+    assert batches == sorted([
+        ("1y", "^GSPC,^IXIC,^DJI,XLK,XLF,XLE,XLV,XLU,XLP,XLY"),
+        ("1y", "XLI,XLB,XLRE,XLC,DX-Y.NYB,^TNX,GC=F,CL=F,^VIX,CNH=X"),
+        ("5d", "^HSI,^HSCE,HSTECH.HK"),
+    ])
+    symbols = [s for _, batch in batches for s in batch.split(",")]
+    assert sorted(symbols) == sorted(SYMBOLS[i.id] for i in SNAPSHOT
+                                     if i.market in ("US", "HK", "MACRO"))
 
 
 async def test_snapshot_round_trips_through_the_input_format(build: Build) -> None:
@@ -104,5 +116,6 @@ async def test_requests_carry_the_headers_each_service_needs(
     assert eastmoney.query["secids"] == "1.000001,0.399001,0.399006"
     for field in ("f2", "f3", "f4", "f6", "f12", "f14", "f104", "f105", "f106", "f124"):
         assert field in eastmoney.query["fields"].split(",")
-    spx = next(r for r in upstream.requests if "GSPC" in r.path)
-    assert spx.target.startswith("/yahoo/v8/finance/chart/%5EGSPC?")
+    spx = next(r for r in upstream.requests if "GSPC" in r.query.get("symbols", ""))
+    assert spx.target.startswith("/yahoo/v7/finance/spark?symbols=%5EGSPC%2C%5EIXIC%2C")
+    assert (spx.query["range"], spx.query["interval"]) == ("1y", "1d")

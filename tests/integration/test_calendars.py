@@ -15,6 +15,7 @@ from services.models.snapshot import MarketSnapshot
 from services.renderers import markdown
 from services.report.pipeline import report_from_snapshot
 from tests.integration.conftest import settings_for
+from tests.support.odd_days import HOLIDAY_SESSIONS
 from tests.upstream.server import FakeUpstream
 from tests.upstream.world import World, dated
 
@@ -109,7 +110,29 @@ async def test_a_hk_holiday_build_labels_hk_closed(calendars: Calendars) -> None
     assert (hsi.session, hsi.stale) == (d("2026-06-30"), False)
     assert (spx.session, sse.session) == (d("2026-07-01"), d("2026-07-01"))
     text = markdown.render(report_from_snapshot(snapshot, HK), None)
-    assert "closed - last session" in text and "2026-06-30" in text
+    # Hong Kong reopens this morning after its 1 July holiday: not closed, its session older
+    assert "trades today - last session 2026-06-30" in text
+    assert "Hong Kong reopens today (2026-07-02) after a holiday" in text
+
+
+async def test_the_easter_edition_knows_who_is_shut_and_who_reopens(
+        calendars: Calendars) -> None:
+    """Tuesday 2026-04-07, 08:30 in Hong Kong: the snapshot carries each market's sessions
+    from its exchange calendar, and the report says Hong Kong is shut until Wednesday while
+    the A-shares reopen today after Qingming."""
+    now = datetime(2026, 4, 7, 8, 30, tzinfo=HK)
+    world = dated(now, us=tuple(map(d, ("2026-04-01", "2026-04-02", "2026-04-06"))),
+                  hk=tuple(map(d, ("2026-03-31", "2026-04-01", "2026-04-02"))),
+                  cn=tuple(map(d, ("2026-04-01", "2026-04-02", "2026-04-03"))))
+    snapshot = await build_in(world, calendars)
+    window = {c.market: [s.isoformat() for s in c.sessions
+                         if "2026-03-30" <= s.isoformat() <= "2026-04-10"]
+              for c in snapshot.calendars}
+    assert window == HOLIDAY_SESSIONS  # the odd-day test input is the calendars' own
+    text = markdown.render(report_from_snapshot(snapshot, HK), None)
+    assert "Hong Kong is shut for a holiday until Wednesday 2026-04-08: its next session will " \
+           "absorb three US sessions (2026-04-02, 2026-04-06, and 2026-04-07)." in text
+    assert "trades today - last session 2026-04-03" in text
 
 
 async def test_a_weekend_build_flags_a_quote_behind_its_market(calendars: Calendars) -> None:

@@ -48,7 +48,7 @@ def test_snapshot_writes_the_input_format(live_env: FakeUpstream, tmp_path: Path
     out = tmp_path / "today.json"
     assert main(["snapshot", "--out", str(out)]) == 0
     snapshot = load_snapshot_file(out)
-    assert len(snapshot.quotes) == 22 and len(snapshot.stablecoins) == 3
+    assert len(snapshot.quotes) == 28 and len(snapshot.stablecoins) == 3
     assert "wrote" in capsys.readouterr().err
     # Within the TTL a second command reuses the stored snapshot: no request goes out.
     requests = len(live_env.requests)
@@ -62,7 +62,7 @@ def test_report_defaults_to_live_data(live_env: FakeUpstream,
     assert main(["report", "--format", "json"]) == 0
     out = capsys.readouterr().out
     assert '"S&P 500"' in out or "S&P 500" in out
-    assert len(live_env.requests) == 23
+    assert len(live_env.requests) == 9  # three Yahoo spark batches and six other requests
 
 
 def test_no_network_reports_every_source_unreachable_and_exits_3(

@@ -11,8 +11,8 @@ from bot.cli import main
 from tests.upstream.server import FakeUpstream, serving_in_thread
 from tests.upstream.world import World, endpoints
 
-FEEDS = ("yahoo chart", "eastmoney ulist", "coingecko simple/price", "coingecko global",
-         "defillama stablecoins", "defillama protocols", "defillama dexs")
+FEEDS = ("yahoo spark", "yahoo chart", "eastmoney ulist", "coingecko simple/price",
+         "coingecko global", "defillama stablecoins", "defillama protocols", "defillama dexs")
 
 
 @pytest.fixture
@@ -44,11 +44,22 @@ def test_all_sources_up(doctor_env: FakeUpstream, capsys: pytest.CaptureFixture[
     assert list(table) == list(FEEDS)
     assert all("  OK  " in line for line in table.values())
     assert "^GSPC 6,672.30 on 2026-11-23" in table["yahoo chart"]
+    assert "^GSPC 6,672.30 on 2026-11-23" in table["yahoo spark"]
+    assert "yahoo chart (OK) for its 23 figures" in table["yahoo spark"]
     assert "breadth 1,513 up / 3,661 down" in table["eastmoney ulist"]
     assert "yahoo chart (OK) for BTC, ETH" in table["coingecko simple/price"]
     assert "(3 CEX/Chain rows left out)" in table["defillama protocols"]
     assert out.rstrip().endswith("every figure has a working source")
     assert len(doctor_env.requests) == len(FEEDS)  # one request per source
+
+
+def test_a_refused_spark_is_covered_by_the_charts(
+        doctor_env: FakeUpstream, world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    world.faults["yahoo:spark:^GSPC"] = ["500"]
+    assert main(["doctor"]) == 0
+    line = rows(capsys.readouterr().out)["yahoo spark"]
+    assert "  failed  " in line and "HTTP 500" in line
+    assert "yahoo chart (OK) for its 23 figures" in line
 
 
 def test_a_source_down_with_a_fallback_still_passes(

@@ -1,5 +1,8 @@
 """One fault per provider and mode: the rest of the snapshot is intact, the warning names the
-cause, failover serves the figures that have a fallback."""
+cause, failover serves the figures that have a fallback.
+
+Yahoo's route here is the chart of ^GSPC, the path of a figure the spark batch left out (the
+spark's own faults are in ``test_yahoo_batch.py``)."""
 
 from __future__ import annotations
 
@@ -7,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from services.market_data.feeds import YAHOO_IDS
+from services.market_data.providers.yahoo import SYMBOLS, batches
 from services.models.snapshot import MarketSnapshot
 from tests.integration.conftest import JITTER, Build, Waits
 from tests.upstream.world import World
@@ -48,6 +53,12 @@ NULL_REASONS = {
 }
 
 
+def by_chart(world: World, route: str) -> None:
+    """For a Yahoo chart route: the spark leaves its symbol out, so its chart is asked."""
+    if route.startswith("yahoo:"):
+        world.spark_gaps[route.removeprefix("yahoo:")] = "omit"
+
+
 def figures(snapshot: MarketSnapshot) -> dict[str, Any]:
     found: dict[str, Any] = {q.id: q for q in snapshot.quotes}
     found.update(crypto_market=snapshot.crypto_market, stablecoins=snapshot.stablecoins,
@@ -76,6 +87,7 @@ async def test_failure_leaves_a_named_gap(build: Build, world: World, route: str
                                           mode: str) -> None:
     feed, fed, fallback = PROVIDERS[route]
     faults, requests, cause = MODES[mode]
+    by_chart(world, route)
     baseline = await build()
     world.faults[route] = list(faults)
     world.hits.clear()
@@ -107,6 +119,7 @@ async def test_failure_leaves_a_named_gap(build: Build, world: World, route: str
 @pytest.mark.parametrize("route", list(PROVIDERS))
 async def test_429_then_success_is_retried(build: Build, world: World, waits: Waits,
                                            route: str) -> None:
+    by_chart(world, route)
     baseline = await build()
     world.faults[route] = ["429"]
     world.hits.clear()
@@ -125,6 +138,7 @@ async def test_429_then_success_is_retried(build: Build, world: World, waits: Wa
 @pytest.mark.parametrize("route", list(PROVIDERS))
 async def test_nulls_become_missing_values(build: Build, world: World, route: str) -> None:
     feed, fed, fallback = PROVIDERS[route]
+    by_chart(world, route)
     baseline = await build()
     world.faults[route] = ["nulls"]
 
@@ -159,7 +173,10 @@ async def test_every_source_down_still_gives_a_snapshot(build: Build, world: Wor
         world.faults[route] = ["html"]
     world.faults.update({f"yahoo:{s}": ["html"] for s in (
         "XLK", "XLF", "XLE", "XLV", "XLU", "XLP", "XLY", "XLI", "XLB", "XLRE", "XLC", "^HSI",
-        "^HSCE", "HSTECH.HK", "000001.SS", "399001.SZ", "399006.SZ", "BTC-USD", "ETH-USD")})
+        "^HSCE", "HSTECH.HK", "000001.SS", "399001.SZ", "399006.SZ", "BTC-USD", "ETH-USD",
+        "DX-Y.NYB", "^TNX", "GC=F", "CL=F", "^VIX", "CNH=X")})
+    world.faults.update({f"yahoo:spark:{SYMBOLS[ids[0]]}": ["html"]
+                         for _, ids in batches(YAHOO_IDS)})
     snapshot = await build()
     assert figures(snapshot) == {}
     assert not any(status.ok for status in snapshot.sources)
@@ -183,4 +200,4 @@ async def test_the_build_deadline_cuts_off_a_slow_source(build: Build, world: Wo
     assert warning.reason == "no answer before the build deadline of 3 s"
     assert warning.figures == ("protocols",)
     assert snapshot.protocols == ()
-    assert len(snapshot.quotes) == 22 and len(snapshot.stablecoins) == 3
+    assert len(snapshot.quotes) == 28 and len(snapshot.stablecoins) == 3

@@ -34,7 +34,7 @@ async def test_a_bug_in_one_feed_is_a_warning_not_a_failed_build(
     snapshot = await build()
     warning = next(w for w in snapshot.warnings if w.source == "defillama dexs")
     assert (warning.reason, warning.figures) == ("internal error (KeyError)", ("dexes",))
-    assert snapshot.dexes == () and len(snapshot.protocols) == 5 and len(snapshot.quotes) == 22
+    assert snapshot.dexes == () and len(snapshot.protocols) == 5 and len(snapshot.quotes) == 28
     assert "feed defillama dexs failed unexpectedly" in caplog.text
 
 
@@ -68,7 +68,7 @@ async def test_the_running_bot_serves_live_editions_and_stores_the_snapshot(
                 stored = await SnapshotStore(container.db).latest("live")
             finally:
                 await container.close()
-    assert len(edition.snapshot.quotes) == 22
+    assert len(edition.snapshot.quotes) == 28  # 22 and the six of the macro layer
     assert stored is not None
     assert stored.body == dump_snapshot(edition.snapshot)
-    assert len(upstream.requests) == 23
+    assert len(upstream.requests) == 9  # three Yahoo spark batches and six other requests

@@ -13,7 +13,13 @@ import pytest
 
 from services.market_data.build import MarketData
 from services.market_data.calendars import Calendars
-from services.market_data.instruments import CN_INDICES, HK_INDICES, SECTOR_ETFS, US_INDICES
+from services.market_data.instruments import (
+    CN_INDICES,
+    HK_INDICES,
+    MACRO,
+    SECTOR_ETFS,
+    US_INDICES,
+)
 from services.market_data.providers import yahoo
 from services.market_data.transport import open_clients
 from services.models.report import resolve_section
@@ -25,7 +31,7 @@ from tests.integration.conftest import settings_for
 from tests.upstream.server import FakeUpstream
 from tests.upstream.world import World
 
-YAHOO_ONLY = [i.id for i in US_INDICES + SECTOR_ETFS + HK_INDICES]
+YAHOO_ONLY = [i.id for i in US_INDICES + SECTOR_ETFS + HK_INDICES + MACRO]
 CN = [i.id for i in CN_INDICES]
 
 
@@ -60,16 +66,18 @@ async def test_yahoo_answering_429_to_everything_costs_a_few_requests_not_the_bu
     assert run.took < deadline
     assert yahoo_hits(world) <= 12
     assert not {q.id for q in snapshot.quotes} & set(YAHOO_ONLY)
+    # The spark batches were refused; their charts were never sent (the circuit had opened).
     named = {figure for w in snapshot.warnings if w.source == "yahoo chart"
              for figure in w.figures}
     assert named == set(YAHOO_ONLY)
     reasons = [w.reason for w in snapshot.warnings if w.source == "yahoo chart"]
-    assert any("HTTP 429" in r for r in reasons)
-    assert any("not asked: yahoo answered HTTP 429 to 3 requests in a row" in r for r in reasons)
-    status = next(s for s in snapshot.sources if s.name == "yahoo chart")
-    assert not status.ok and status.requests == yahoo_hits(world)
-    assert status.fallback is not None and status.fallback.startswith("no fallback for ")
-    assert status.fallback.endswith(" and 12 more")  # 17 figures
+    assert all("not asked: yahoo answered HTTP 429 to 3 requests in a row" in r
+               for r in reasons)
+    spark = next(s for s in snapshot.sources if s.name == "yahoo spark")
+    assert not spark.ok and spark.reason is not None and "HTTP 429" in spark.reason
+    assert spark.requests == yahoo_hits(world)
+    assert spark.fallback is not None and spark.fallback.startswith("no fallback for ")
+    assert spark.fallback.endswith(" and 18 more")  # 23 figures
     # The other upstreams are untouched: A-shares from Eastmoney, coins from CoinGecko.
     assert {q.source for q in snapshot.quotes} == {"eastmoney", "coingecko"}
     assert len(snapshot.quotes) == len(CN) + 2
@@ -142,10 +150,10 @@ async def test_from_daily_bars_only_the_coin_change_says_since_midnight(
 async def test_hong_kong_charts_ask_for_five_days_and_hstech_is_served(
         build: Any, world: World, upstream: FakeUpstream) -> None:
     snapshot = await build()
-    ranges = {r.path.rsplit("/", 1)[1]: r.query["range"] for r in upstream.requests
-              if r.path.startswith("/yahoo/")}
-    assert ranges.pop("%5EHSI") == ranges.pop("%5EHSCE") == ranges.pop("HSTECH.HK") == "5d"
-    assert set(ranges.values()) == {"1mo"}  # everything else keeps its range
+    ranges = {symbol: r.query["range"] for r in upstream.requests
+              if r.path.startswith("/yahoo/") for symbol in r.query["symbols"].split(",")}
+    assert ranges.pop("^HSI") == ranges.pop("^HSCE") == ranges.pop("HSTECH.HK") == "5d"
+    assert set(ranges.values()) == {"1y"}  # everything else: a year of bars
     hstech = snapshot.quote("HSTECH")
     assert hstech is not None and hstech.change_pct is not None
 

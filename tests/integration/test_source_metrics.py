@@ -30,9 +30,11 @@ async def test_requests_by_result_and_the_fallback_of_a_failed_source(
         upstream: FakeUpstream, world: World, calendars: Calendars) -> None:
     metrics = Metrics()
     await built(upstream, world, calendars, metrics)
-    answered = metrics.value("marketbot_source_requests_total", source=yahoo.FEED,
-                             result="ok")
+    answered = sum(metrics.value("marketbot_source_requests_total", source=feed, result="ok")
+                   for feed in (yahoo.SPARK_FEED, yahoo.FEED))  # spark batches, any chart
     assert answered == sum(n for route, n in world.hits.items() if route.startswith("yahoo:"))
+    assert metrics.value("marketbot_source_requests_total", source=yahoo.SPARK_FEED,
+                         result="ok") == 3
     assert metrics.value("marketbot_source_requests_total", source=eastmoney.FEED,
                          result="ok") == 1
     assert metrics.value("marketbot_source_fallbacks_total", source=eastmoney.FEED) == 0

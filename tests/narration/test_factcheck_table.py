@@ -67,8 +67,11 @@ TABLE: list[tuple[str, list[str]]] = [
     ("Only 313 of 2,324 A-shares rose.", []),
     ("2,110 decliners outnumbered 313 advancers.", ["2,110"]),
     # --- ratios
-    ("BTC's one-day beta to the S&P 500 was 1.76x.", []),
-    ("SSE moved 1.41 times as much as HSI.", []),
+    # one day's ratio is a move ratio: no beta in the data has this value
+    ("BTC's one-day beta to the S&P 500 was 1.76x.", ["1.76x"]),
+    ("BTC moved 1.76 times as much as the S&P 500.", []),
+    # HK and the A-shares trade in the same hours: no lead, so no ratio between them
+    ("SSE moved 1.41 times as much as HSI.", ["1.41 times"]),
     ("BTC moved 2.1x the S&P 500.", ["2.1x"]),
     # --- direction words next to a subject
     ("BTC rose while HSI fell.", []),

@@ -116,7 +116,7 @@ def test_json_shape() -> None:
     analysis = data["analysis"]
     assert analysis["sentiment"]["verdict"] == "fragmented"
     assert {link["key"]: link["state"] for link in analysis["sentiment"]["links"]} == {
-        "us_hk": "broken", "hk_cn": "followed"}
+        "us_hk": "not comparable", "hk_cn": "moved together"}
     assert analysis["crypto"]["stablecoins"]["net_change_usd"] == pytest.approx(562.87e6,
                                                                                rel=1e-4)
     assert {d["key"]: round(d["spread_pp"], 2) for d in analysis["divergences"]}["us_hk"] == 1.47

@@ -14,7 +14,7 @@ def test_direction(change: float, expected: int) -> None:
 
 
 @pytest.mark.parametrize(("change", "expected"), [
-    (None, "missing"), (1.04, "strong risk-on"), (1.0, "strong risk-on"), (0.59, "risk-on"),
+    (None, "n/a"), (1.04, "strong risk-on"), (1.0, "strong risk-on"), (0.59, "risk-on"),
     (0.1, "flat"), (-0.1, "flat"), (-0.88, "risk-off"), (-1.0, "strong risk-off"),
     (-1.24, "strong risk-off"),
 ])
@@ -51,8 +51,8 @@ def test_classify_crypto(equity: float, btc: float, expected: CryptoState) -> No
 @pytest.mark.parametrize(("asset", "base", "expected"), [
     (1.04, 0.59, 1.04 / 0.59), (1.0, 0.1, None), (-1.0, 0.5, -2.0),
 ])
-def test_one_day_beta(asset: float, base: float, expected: float | None) -> None:
-    assert rules.one_day_beta(asset, base) == (pytest.approx(expected) if expected else None)
+def test_move_ratio(asset: float, base: float, expected: float | None) -> None:
+    assert rules.move_ratio(asset, base) == (pytest.approx(expected) if expected else None)
 
 
 @pytest.mark.parametrize(("directions", "expected"), [
@@ -111,8 +111,37 @@ def test_breadth_divergence(index: float, share: float, expected: bool) -> None:
     assert rules.breadth_divergence(index, share) is expected
 
 
-@pytest.mark.parametrize(("intensity", "expected"), [
-    (2.97, "high"), (2.0, "high"), (1.56, "medium"), (1.25, "medium"), (1.24, "low"),
+@pytest.mark.parametrize(("sigmas", "expected"), [
+    (4.1, "high"), (3.0, "high"), (2.99, "medium"), (2.0, "medium"), (1.99, "low"), (0.0, "low"),
 ])
-def test_likelihood(intensity: float, expected: str) -> None:
-    assert rules.likelihood(intensity) == expected
+def test_severity_grows_with_sigmas(sigmas: float, expected: str) -> None:
+    assert rules.severity(sigmas) == expected
+
+
+@pytest.mark.parametrize(("change", "z", "expected"), [
+    (-2.48, -1.2, False),  # HSTECH's -2.48% is a 1.2σ day for HSTECH: not sharp
+    (-0.9, -2.3, True),    # a quiet index's -0.9% can be a 2.3σ fall
+    (-2.48, None, True),   # without history, -2% is the line
+    (-1.9, None, False),
+])
+def test_sharp_fall(change: float, z: float | None, expected: bool) -> None:
+    assert rules.sharp_fall(change, z) is expected
+
+
+@pytest.mark.parametrize(("a", "a_z", "b", "b_z", "expected"), [
+    (1.04, 0.4, -1.24, -1.3, False),  # BTC's +1.04% is a quiet day for BTC
+    (3.1, 1.2, -1.24, -1.3, True),
+    (1.04, None, -1.24, None, True),  # fixed: opposite, 2.28 pp apart, each past 1%
+    (1.6, None, -0.4, None, False),   # fixed: one side too small to be a reversal
+])
+def test_opposite_strong(a: float, a_z: float | None, b: float, b_z: float | None,
+                         expected: bool) -> None:
+    assert rules.opposite_strong(a, a_z, b, b_z) is expected
+
+
+@pytest.mark.parametrize(("net", "z", "expected"), [
+    (-464e6, None, True), (-464e6, -0.6, False), (-464e6, -1.4, True), (-20e6, None, False),
+    (563e6, None, False),
+])
+def test_stablecoin_outflow(net: float, z: float | None, expected: bool) -> None:
+    assert rules.stablecoin_outflow(net, z) is expected

@@ -44,10 +44,12 @@ def test_next_session_reaction_is_a_real_follow() -> None:
     data["a_share_breadth"]["session"] = "2026-03-23"
     us_friday = analysis_of(data)
     link = next(link for link in us_friday.sentiment.links if link.key == "us_hk")
-    # US 2026-03-20 is older than HK's 23rd, but it is the leader: HK reacted to it.
+    # US 2026-03-20 is older than HK's 23rd, and it is the leader: the last US session closed
+    # before HK's Monday opened. HK reacted to it.
     assert link.timing is Timing.NEXT_SESSION
     assert us_friday.us.closed  # the US headline is labelled with its older session
-    assert link.state is LinkState.NOT_COMPARABLE  # a closed leader's move is not today's lead
+    assert link.leader is not None and link.leader.session.isoformat() == "2026-03-20"
+    assert link.state is LinkState.BROKEN  # S&P 500 +0.59 %, HSI -0.88 %
 
 
 def test_stale_quote_is_excluded() -> None:

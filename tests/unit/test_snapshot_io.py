@@ -38,7 +38,7 @@ def test_extra_fields_are_allowed() -> None:
     (lambda d: quote(d, "HSI").update(change_pct="-0.88"),
      "quotes[3].change_pct: not a number (got the string \"-0.88\")"),
     (lambda d: quote(d, "HSI").update(market="EU"),
-     'quotes[3].market: unknown market "EU" (expected one of US, HK, CN, CRYPTO)'),
+     'quotes[3].market: unknown market "EU" (expected one of US, HK, CN, CRYPTO, MACRO)'),
     (lambda d: d["stablecoins"][1].update(circulating_usd=-1.0),
      "stablecoins[1].circulating_usd: must not be negative (got -1.0)"),
     (lambda d: d["dexes"][0].update(volume_usd_1d=-5),

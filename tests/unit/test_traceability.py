@@ -22,7 +22,7 @@ NOT_FIGURES = [
     re.compile(r"\*\*\d+\. "),               # numbered leads
     re.compile(r"^\d+  ", re.M),             # rank column of a table
     re.compile(r"S&P 500"), re.compile(r"market-snapshot/1"), re.compile(r"\bUSDT?\b"),
-    re.compile(r"Uniswap V4"),
+    re.compile(r"Uniswap V4"), re.compile(r"\b10-year\b"),
 ]
 SCALE = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
 

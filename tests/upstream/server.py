@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from email.utils import formatdate
 from urllib.parse import parse_qsl, urlsplit
 
-_REASONS = {200: "OK", 404: "Not Found", 429: "Too Many Requests", 500: "Internal Server Error",
+_REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 429: "Too Many Requests",
+            500: "Internal Server Error",
             502: "Bad Gateway", 503: "Service Unavailable", 403: "Forbidden"}
 
 

@@ -1,22 +1,34 @@
 """A fake of every upstream the bot reads, serving one known market day in the vendors' shapes.
 
-``World`` holds the figures; ``world.handler`` answers Yahoo chart, Eastmoney ulist, CoinGecko
-simple/price and global, DefiLlama stablecoins, protocols and dexs requests with them, in the
-shapes of the recorded responses in ``../shared/fixtures``. ``world.faults[route]`` is a list of
-modes applied to successive requests of that route: ``timeout``, ``500``, ``503``, ``404``,
-``429`` (with ``Retry-After: 0``), ``429-long`` (``Retry-After: 120``), ``html``, ``truncated``,
-``nulls`` (a well-formed answer whose values are null or ``"-"``). ``world.storm(prefix, s)``
-answers every request of the routes starting with ``prefix`` with Yahoo's plain-text 429 for the
-next ``s`` seconds.
+``World`` holds the figures; ``world.handler`` answers Yahoo chart and spark, Eastmoney ulist,
+CoinGecko simple/price and global, DefiLlama stablecoins, protocols and dexs requests with them,
+in the shapes of the recorded responses in ``../shared/fixtures``. ``world.faults[route]`` is a
+list of modes applied to successive requests of that route: ``timeout``, ``500``, ``503``,
+``404``, ``429`` (with ``Retry-After: 0``), ``429-long`` (``Retry-After: 120``), ``html``,
+``truncated``, ``nulls`` (a well-formed answer whose values are null or ``"-"``).
+``world.storm(prefix, s)`` answers every request of the routes starting with ``prefix`` with
+Yahoo's plain-text 429 for the next ``s`` seconds.
 
-Yahoo rules the fake keeps: a chart honours ``range`` (``5d`` is the last five bars) and
-``interval`` (``1h`` gives hourly bars for the coins, unless ``coins_daily_only``); HSTECH.HK
-is served only with ranges of five days or less (404 otherwise); ``meta.currentTradingPeriod``
-is the regular session of the day of ``now``, so a bar of a session still trading is live.
+Yahoo rules the fake keeps: a chart honours ``range`` (``1d`` and ``5d`` are the last one and
+five bars, ``1mo`` and ``1y`` the bars of the month or year to ``now``) and ``interval`` (``1h``
+gives hourly bars for the coins, unless ``coins_daily_only``); HSTECH.HK is served only with
+ranges of five days or less (404 otherwise); ``meta.currentTradingPeriod`` is the regular
+session of the day of ``now``, so a bar of a session still trading is live. Every equity and
+macro series holds a year of daily bars, one per session of its exchange.
+
+The spark (``/v7/finance/spark?symbols=A,B``) answers each symbol as its chart would, under
+``spark.result[].response[0]``, as in the recorded spark answer. A symbol the chart would not
+serve (unknown, or HSTECH.HK over a long range) is left out of the answer; when none is served,
+the answer is a 404 with the spark's error body. More than ``SPARK_MAX_SYMBOLS`` symbols is a
+400 (the limit public clients batch by). A spark request's route is ``yahoo:spark:`` and its
+first symbol (``yahoo:spark:^GSPC``), so that a test can fault one batch; ``spark_gaps[symbol]``
+makes every spark answer leave that symbol out (``omit``) or serve it with null closes
+(``nulls``), while its chart stays as it is.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import time as clock
 from dataclasses import dataclass, field
@@ -45,16 +57,35 @@ _US = {"^GSPC": 6640.0, "^IXIC": 22100.0, "^DJI": 46500.0, "XLK": 280.0, "XLF": 
 _HK = {"^HSI": 25300.0, "^HSCE": 9000.0, "HSTECH.HK": 5600.0}
 _CN = {"000001.SS": 3950.0, "399001.SZ": 13100.0, "399006.SZ": 3100.0}
 _CRYPTO = {"BTC-USD": 87000.0, "ETH-USD": 2900.0}
+LONDON = ZoneInfo("Europe/London")
+# The macro layer: (base, exchange zone). Futures and the dollar index date their bars by the
+# New York day, FX by the London day (as the recorded ES=F, GC=F and EURUSD=X charts do).
+_MACRO = {"DX-Y.NYB": (99.6, NEW_YORK), "^TNX": (4.39, NEW_YORK), "GC=F": (4570.4, NEW_YORK),
+          "CL=F": (98.3, NEW_YORK), "^VIX": (18.4, NEW_YORK), "CNH=X": (7.12, LONDON)}
 ZONES = ({s: NEW_YORK for s in _US} | {s: HONG_KONG for s in _HK} | {s: SHANGHAI for s in _CN}
-         | {s: ZoneInfo("UTC") for s in _CRYPTO})
+         | {s: ZoneInfo("UTC") for s in _CRYPTO} | {s: zone for s, (_, zone) in _MACRO.items()})
+MARKET_OF = ({s: "US" for s in _US} | {s: "HK" for s in _HK} | {s: "CN" for s in _CN}
+             | {s: "US" for s in _MACRO})
 
 FAULT_MODES = ("timeout", "500", "429", "html", "truncated", "nulls")
 SHORT_RANGES = {"HSTECH.HK": ("1d", "5d")}  # symbols Yahoo serves only with short ranges
 RANGE_BARS = {"1d": 1, "5d": 5}
+RANGE_DAYS = {"1mo": 31, "3mo": 92, "6mo": 183, "1y": 366, "2y": 731}
+SPARK_MAX_SYMBOLS = 20
+YEAR_BARS = 260  # sessions of history before the last five
+# Futures, the dollar index and FX trade round the clock: Yahoo's regular period is the whole
+# day of their zone (the recorded ES=F, CLU23.NYM and EURUSD=X charts), so today's bar is live
+# until that day ends, and bars are stamped at midnight.
+ALL_DAY = ("DX-Y.NYB", "GC=F", "CL=F", "CNH=X")
+WHOLE_DAY = (time(0, 0), time(23, 59))
 REGULAR_HOURS = {NEW_YORK: (time(9, 30), time(16, 0)), HONG_KONG: (time(9, 30), time(16, 0)),
                  SHANGHAI: (time(9, 30), time(15, 0))}
 NOT_FOUND = {"chart": {"result": None, "error": {
     "code": "Not Found", "description": "No data found, symbol may be delisted"}}}
+SPARK_NOT_FOUND = {"spark": {"result": None, "error": {
+    "code": "Not Found", "description": "No data found for spark symbols"}}}
+SPARK_TOO_MANY = {"spark": {"result": None, "error": {
+    "code": "Bad Request", "description": "Too many symbols"}}}
 
 
 def _series(base: float, seed: int,
@@ -64,13 +95,56 @@ def _series(base: float, seed: int,
     price = base
     for i, day in enumerate(sessions):
         price *= 1 + moves[(i + seed) % len(moves)]
-        closes.append((day, round(price, 2)))
+        closes.append((day, round(price, 4 if price < 20 else 2)))
     return closes
 
 
+@functools.cache
+def _calendars() -> Calendars:
+    return Calendars.load()
+
+
+@functools.cache
+def _year_of_sessions(market: str, before: date) -> tuple[date, ...]:
+    """The ``YEAR_BARS`` sessions of ``market`` before ``before`` (its exchange calendar)."""
+    view = _calendars().at(market, datetime.combine(before, time(12), UTC))
+    days: list[date] = []
+    day = before
+    while len(days) < YEAR_BARS:
+        previous = view.previous_session(day) if view is not None else None
+        if previous is None:  # past the calendar's data: weekdays
+            previous = day - timedelta(days=1)
+            while previous.weekday() >= 5:
+                previous -= timedelta(days=1)
+        days.insert(0, previous)
+        day = previous
+    return tuple(days)
+
+
+def _year_before(first: float, seed: int, sessions: tuple[date, ...]
+                 ) -> list[tuple[date, float | None]]:
+    """Closes for ``sessions`` leading up to a first close of ``first``: a small, deterministic
+    walk back from it (every move within ±1 %)."""
+    moves = [0.006, -0.004, 0.0035, -0.007, 0.002, 0.0045, -0.003]
+    closes: list[tuple[date, float | None]] = []
+    price = first
+    for i, day in enumerate(reversed(sessions)):
+        price /= 1 + moves[(i + seed) % len(moves)]
+        closes.insert(0, (day, round(price, 4 if price < 20 else 2)))
+    return closes
+
+
+def _with_year(symbol: str, base: float, seed: int) -> list[tuple[date, float | None]]:
+    recent = _series(base, seed)
+    first = recent[0][1]
+    assert first is not None
+    return _year_before(first, seed, _year_of_sessions(MARKET_OF[symbol], SESSIONS[0])) + recent
+
+
 def _default_series() -> dict[str, list[tuple[date, float | None]]]:
-    symbols = _US | _HK | _CN
-    series = {symbol: _series(base, i) for i, (symbol, base) in enumerate(symbols.items())}
+    symbols = _US | _HK | _CN | {s: base for s, (base, _) in _MACRO.items()}
+    series = {symbol: _with_year(symbol, base, i)
+              for i, (symbol, base) in enumerate(symbols.items())}
     for i, (symbol, base) in enumerate(_CRYPTO.items()):
         days = [SESSIONS[-1] + timedelta(days=d) for d in (-2, -1, 0, 1)]
         series[symbol] = [(day, base * (1 + 0.01 * (k + i))) for k, day in enumerate(days)]
@@ -97,9 +171,11 @@ def _default_cn(last_session: date = SESSIONS[-1],
 def dated(now: datetime, us: tuple[date, ...], hk: tuple[date, ...],
           cn: tuple[date, ...]) -> World:
     """A world at ``now`` whose daily bars fall on the given days of each market."""
-    days = {**dict.fromkeys(_US, us), **dict.fromkeys(_HK, hk), **dict.fromkeys(_CN, cn)}
+    days = {**dict.fromkeys(_US, us), **dict.fromkeys(_HK, hk), **dict.fromkeys(_CN, cn),
+            **dict.fromkeys(_MACRO, us)}
+    bases = _US | _HK | _CN | {s: base for s, (base, _) in _MACRO.items()}
     series = {symbol: _series(base, i, days[symbol])
-              for i, (symbol, base) in enumerate((_US | _HK | _CN).items())}
+              for i, (symbol, base) in enumerate(bases.items())}
     today = now.date()
     for i, (symbol, base) in enumerate(_CRYPTO.items()):
         series[symbol] = [(today - timedelta(days=d), base * (1 + 0.01 * (d + i)))
@@ -160,6 +236,7 @@ class World:
     faults: dict[str, list[str]] = field(default_factory=dict)
     hits: dict[str, int] = field(default_factory=dict)
     storms: dict[str, float] = field(default_factory=dict)  # route prefix → until (monotonic)
+    spark_gaps: dict[str, str] = field(default_factory=dict)  # symbol → "omit" | "nulls"
     coins_daily_only: bool = False
     early_closes: dict[tuple[str, date], time] = field(default_factory=dict)  # (zone, day)
     # instruments beyond the report's (watchlists and alerts): tests/upstream/listings.py
@@ -197,6 +274,10 @@ class World:
         if path == "/coingecko/api/v3/search":
             return "coingecko:search", lambda nulls: self.listings.coin_search(
                 request.query.get("query", ""))
+        if path == "/yahoo/v7/finance/spark":
+            symbols = [s for s in request.query.get("symbols", "").split(",") if s]
+            return (f"yahoo:spark:{symbols[0] if symbols else ''}",
+                    lambda nulls: self.yahoo_spark(symbols, nulls, request.query))
         if path.startswith("/yahoo/v8/finance/chart/"):
             symbol = unquote(path.rsplit("/", 1)[1])
             return f"yahoo:{symbol}", lambda nulls: self.yahoo_chart(symbol, nulls,
@@ -218,11 +299,41 @@ class World:
     # --- payloads in the vendors' shapes
 
     def _yahoo_rule(self, request: FakeRequest) -> Reply | None:
-        symbol = unquote(request.path.rsplit("/", 1)[1])
-        allowed = SHORT_RANGES.get(symbol)
-        if allowed is not None and request.query.get("range") not in allowed:
-            return Reply(status=404, body=json.dumps(NOT_FOUND).encode())
+        if request.path.endswith("/v7/finance/spark"):
+            symbols = [s for s in request.query.get("symbols", "").split(",") if s]
+            if len(symbols) > SPARK_MAX_SYMBOLS:
+                return Reply(status=400, body=json.dumps(SPARK_TOO_MANY).encode())
+            if not any(self._serves(s, request.query.get("range", "")) for s in symbols):
+                return Reply(status=404, body=json.dumps(SPARK_NOT_FOUND).encode())
+            return None
+        if request.path.startswith("/yahoo/v8/finance/chart/"):
+            symbol = unquote(request.path.rsplit("/", 1)[1])
+            allowed = SHORT_RANGES.get(symbol)
+            if allowed is not None and request.query.get("range") not in allowed:
+                return Reply(status=404, body=json.dumps(NOT_FOUND).encode())
         return None
+
+    def _serves(self, symbol: str, range_: str) -> bool:
+        """Whether a chart of ``symbol`` over ``range_`` has data (the spark's rule too)."""
+        allowed = SHORT_RANGES.get(symbol)
+        if allowed is not None and range_ not in allowed:
+            return False
+        return bool(self.series.get(symbol) or self.listings.series(symbol))
+
+    def yahoo_spark(self, symbols: list[str], nulls: bool = False,
+                    query: dict[str, str] | None = None) -> dict[str, Any]:
+        """Each symbol the chart would serve, answered as its chart, in the spark's shape."""
+        query = query or {}
+        result = []
+        for symbol in dict.fromkeys(symbols):
+            gap = self.spark_gaps.get(symbol)
+            if not self._serves(symbol, query.get("range", "")) or gap == "omit":
+                continue
+            response = self.yahoo_chart(symbol, nulls or gap == "nulls", query)["chart"]["result"]
+            for item in response:  # the spark gives closes only (the recorded answer)
+                item["indicators"] = {"quote": [{"close": item["indicators"]["quote"][0]["close"]}]}
+            result.append({"symbol": symbol, "response": response})
+        return {"spark": {"result": result, "error": None}}
 
     def hourly(self, symbol: str) -> list[tuple[datetime, float]]:
         """The coin's hourly closes over the five days to ``now`` (the last one is live)."""
@@ -240,13 +351,13 @@ class World:
         zone = ZONES.get(symbol) or self.listings.zone(symbol) or ZoneInfo("UTC")
         if symbol in _CRYPTO and query.get("interval") == "1h" and not self.coins_daily_only:
             return self._hourly_chart(symbol, nulls)
-        opening = time(0, 0) if symbol in _CRYPTO else (
-            time(9, 30) if zone in (NEW_YORK, HONG_KONG, SHANGHAI) else time(0, 0))
-        bars = series[-RANGE_BARS.get(query.get("range", ""), 10_000):]
+        opening = self._hours(symbol, zone)[0]
+        bars = self._in_range(series, query.get("range", ""))
         stamps = [int(datetime.combine(day, opening, zone).timestamp()) for day, _ in bars]
         closes = [None if nulls else close for _, close in bars]
         as_of = (min(self.now - timedelta(minutes=1),
-                     datetime.combine(bars[-1][0], self._closing(zone, bars[-1][0]), zone))
+                     datetime.combine(bars[-1][0], self._closing(zone, bars[-1][0], symbol),
+                                      zone))
                  if bars else self.now)
         meta = {"currency": "USD", "symbol": symbol, "exchangeTimezoneName": zone.key,
                 "instrumentType": "INDEX", "gmtoffset": 0, "timezone": "UTC",
@@ -254,22 +365,38 @@ class World:
                 "regularMarketPrice": bars[-1][1] if bars else None,
                 "chartPreviousClose": 1.0, "dataGranularity": "1d",
                 "range": query.get("range", "1mo"),
-                "currentTradingPeriod": {"regular": self._regular_period(zone)},
+                "currentTradingPeriod": {"regular": self._regular_period(zone, symbol)},
                 **self.listings.meta(symbol)}
         return {"chart": {"result": [{"meta": meta, "timestamp": stamps, "indicators": {
             "quote": [{"close": closes, "open": closes, "volume": [0] * len(bars)}],
             "adjclose": [{"adjclose": closes}]}}], "error": None}}
 
-    def _closing(self, zone: ZoneInfo, day: date) -> time:
-        return self.early_closes.get((zone.key, day),
-                                     REGULAR_HOURS.get(zone, (time(0), time(23, 59)))[1])
+    def _in_range(self, series: list[tuple[date, float | None]], range_: str
+                  ) -> list[tuple[date, float | None]]:
+        """The bars a range covers: the last one or five (``1d``, ``5d``), or those of the
+        month or year to ``now``; everything for a range the fake does not know."""
+        if range_ in RANGE_BARS:
+            return series[-RANGE_BARS[range_]:]
+        if range_ in RANGE_DAYS:
+            start = self.now.date() - timedelta(days=RANGE_DAYS[range_])
+            return [bar for bar in series if bar[0] > start]
+        return series
 
-    def _regular_period(self, zone: ZoneInfo) -> dict[str, Any]:
-        opening = REGULAR_HOURS.get(zone, (time(0), time(23, 59)))[0]
+    def _hours(self, symbol: str, zone: ZoneInfo) -> tuple[time, time]:
+        if symbol in _CRYPTO or symbol in ALL_DAY:
+            return WHOLE_DAY
+        return REGULAR_HOURS.get(zone, WHOLE_DAY)
+
+    def _closing(self, zone: ZoneInfo, day: date, symbol: str = "") -> time:
+        return self.early_closes.get((zone.key, day), self._hours(symbol, zone)[1])
+
+    def _regular_period(self, zone: ZoneInfo, symbol: str = "") -> dict[str, Any]:
+        opening = self._hours(symbol, zone)[0]
         day = self.now.astimezone(zone).date()
         return {"timezone": zone.key, "gmtoffset": 0,
                 "start": int(datetime.combine(day, opening, zone).timestamp()),
-                "end": int(datetime.combine(day, self._closing(zone, day), zone).timestamp())}
+                "end": int(datetime.combine(day, self._closing(zone, day, symbol),
+                                            zone).timestamp())}
 
     def _hourly_chart(self, symbol: str, nulls: bool) -> dict[str, Any]:
         bars = self.hourly(symbol)
@@ -364,6 +491,7 @@ def fault_reply(mode: str, payload: Any) -> Reply:
 def endpoints(url: str) -> dict[str, str]:
     """The settings that point every upstream at the fake at ``url``."""
     return {"yahoo_base_url": f"{url}/yahoo", "eastmoney_base_url": f"{url}/eastmoney",
+            "eastmoney_history_url": f"{url}/eastmoneyhis",
             "coingecko_base_url": f"{url}/coingecko/api/v3", "defillama_base_url": f"{url}/llama",
             "defillama_stablecoins_url": f"{url}/stablecoins"}
 

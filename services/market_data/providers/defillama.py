@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 from services.errors import UpstreamFormatError
@@ -29,6 +30,7 @@ from services.market_data.providers.base import (
     mapping,
     number,
     sequence,
+    unix_time,
 )
 from services.models.snapshot import (
     NOT_DEFI_CATEGORIES,
@@ -236,3 +238,50 @@ def _from_nothing(block: str, measure: str, names: Iterable[str]) -> tuple[Rejec
 
 def _pegged_usd(value: object) -> float | None:
     return number(value.get("peggedUSD")) if isinstance(value, dict) else None
+
+
+# --- daily history: one stablecoin's circulating supply, a point a day
+
+SUPPLY_CHART_FEED = "defillama stablecoin chart"
+# Our history id → DefiLlama's stablecoin id (stablecoins.llama.fi/stablecoins lists them).
+SUPPLY_IDS: dict[str, str] = {"USDT_SUPPLY": "1", "USDC_SUPPLY": "2", "DAI_SUPPLY": "5"}
+
+
+@dataclass(frozen=True)
+class SupplyPoint:
+    day: date  # the UTC day the point is dated (its timestamp is 00:00 UTC)
+    circulating_usd: float
+
+
+def supply_chart_request(stablecoins_url: str, stablecoin_id: str) -> Request:
+    return Request(source=SUPPLY_CHART_FEED, upstream=SOURCE,
+                   url=f"{stablecoins_url.rstrip('/')}/stablecoincharts/all",
+                   params={"stablecoin": stablecoin_id})
+
+
+def parse_supply_chart(payload: Any, *, now: datetime) -> Parsed[tuple[SupplyPoint, ...]]:
+    """``[{"date": "1735689600", "totalCirculatingUSD": {"peggedUSD": …}, …}, …]``: the supply
+    of each complete UTC day, oldest first. The point of the current UTC day is still moving and
+    is left out; a point with no supply, a negative one or a future date is named."""
+    rows = sequence(payload, SUPPLY_CHART_FEED, "$")
+    today = now.astimezone(UTC).date()
+    points: dict[date, SupplyPoint] = {}
+    rejected: list[Rejection] = []
+    for position, row in enumerate(rows):
+        row = mapping(row, SUPPLY_CHART_FEED, f"[{position}]")
+        at = unix_time(row.get("date"))
+        supply = _pegged_usd(row.get("totalCirculatingUSD"))
+        if supply is None:
+            supply = _pegged_usd(row.get("totalCirculating"))
+        if at is None or supply is None or supply <= 0:
+            rejected.append(Rejection(f"[{position}]", f"point {position}: no date or no "
+                                                       "positive supply"))
+            continue
+        day = at.astimezone(UTC).date()
+        if day > today:
+            raise UpstreamFormatError(SUPPLY_CHART_FEED, f"a point dated {day.isoformat()}, "
+                                                         "after today (UTC)")
+        if day == today:
+            continue
+        points[day] = SupplyPoint(day, supply)
+    return Parsed(tuple(points[d] for d in sorted(points)), tuple(rejected))

@@ -250,3 +250,79 @@ def parse_quotes(payload: Any, *, now: datetime, fltt: bool = True,
         quotes[secid] = NamedQuote(secid, str(name) if name not in (None, "", "-") else None,
                                    quote)
     return Parsed(quotes, tuple(rejected))
+
+
+# --- daily history: the kline endpoint (push2his), one index a request
+
+KLINE_FEED = "eastmoney kline"
+# Our quote id → secid of the index's daily klines: the A-share indices, and the Hong Kong ones
+# (market 100 and 124), whose year Yahoo does not serve (it answers them for short ranges only).
+KLINE_SECIDS: dict[str, str] = {**SECIDS, "HSI": "100.HSI", "HSCEI": "100.HSCEI",
+                                "HSTECH": "124.HSTECH"}
+KLINE_DAILY = "101"  # klt: one bar per session
+# Each row: date, open, close, high, low, volume, amount, amplitude (fields f51 … f58).
+KLINE_FIELDS = "f51,f52,f53,f54,f55,f56,f57,f58"
+KLINE_CLOSE = 2  # the close's place in a row
+
+
+@dataclass(frozen=True)
+class Kline:
+    session: date
+    close: float
+
+
+@dataclass(frozen=True)
+class KlineSeries:
+    secid: str  # as answered: market.code
+    name: str | None
+    bars: tuple[Kline, ...]  # oldest first, one per date
+
+
+def kline_request(history_url: str, secid: str, sessions: int) -> Request:
+    """The last ``sessions`` daily bars of ``secid`` (``end`` far ahead: up to the latest)."""
+    return Request(
+        source=KLINE_FEED, upstream=SOURCE,
+        url=f"{history_url.rstrip('/')}/api/qt/stock/kline/get",
+        params={"secid": secid, "klt": KLINE_DAILY, "fqt": "1", "lmt": str(sessions),
+                "end": "20500101", "fields1": "f1,f2,f3,f4,f5,f6", "fields2": KLINE_FIELDS},
+    )
+
+
+def parse_kline(payload: Any, *, secid: str, now: datetime) -> Parsed[KlineSeries]:
+    """The daily closes of one kline answer, checked to be ``secid``'s (``000001`` is both the
+    SSE Composite on market 1 and Ping An Bank on market 0: the answer's market and code must
+    both match). A row without a date or a positive close is left out and named."""
+    data = mapping(payload, KLINE_FEED, "$")
+    if data.get("rc") not in (0, None):
+        raise UpstreamFormatError(KLINE_FEED, f"error answer: rc={data.get('rc')}")
+    body = data.get("data")
+    if body is None:  # what Eastmoney answers for a secid it does not know
+        raise UpstreamFormatError(KLINE_FEED, f"no data for {secid} (data is null)")
+    body = mapping(body, KLINE_FEED, "data")
+    answered = f"{body.get('market')}.{body.get('code')}"
+    if answered != secid:
+        raise UpstreamFormatError(KLINE_FEED, f"asked for {secid}, the answer is {answered}")
+    rows = body.get("klines") or []
+    if not isinstance(rows, list):
+        raise UpstreamFormatError(KLINE_FEED, "unexpected shape: data.klines is not a list")
+    today = now.astimezone(SHANGHAI).date()
+    bars: dict[date, Kline] = {}
+    rejected: list[Rejection] = []
+    for position, row in enumerate(rows):
+        parts = row.split(",") if isinstance(row, str) else []
+        close = number(parts[KLINE_CLOSE]) if len(parts) > KLINE_CLOSE else None
+        try:
+            day = date.fromisoformat(parts[0]) if parts else None
+        except ValueError:
+            day = None
+        if day is None or close is None or close <= 0:
+            rejected.append(Rejection(secid, f"{secid}: kline row {position} has no date or "
+                                             "no positive close"))
+            continue
+        if day > today:
+            raise UpstreamFormatError(KLINE_FEED, f"{secid}: a bar dated {day.isoformat()}, "
+                                                  "after today in Shanghai")
+        bars[day] = Kline(day, close)
+    name = body.get("name")
+    return Parsed(KlineSeries(answered, str(name) if name else None,
+                              tuple(bars[d] for d in sorted(bars))), tuple(rejected))

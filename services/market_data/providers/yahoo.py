@@ -1,6 +1,10 @@
 """Yahoo Finance v8 chart (one symbol a request) and v7 spark (several symbols a request, each
-answered in the chart's shape): daily closes of indices and ETFs, hourly prices of coins
-(keyless).
+answered in the chart's shape): daily closes of indices, ETFs and the macro layer, hourly prices
+of coins (keyless).
+
+A build asks the spark for every Yahoo symbol it reads, in a few batches (``batches``), with a
+year of daily bars (``BUILD_RANGE``), so that the year of closes costs no extra round trip; a
+symbol the spark answer lacks or garbles is asked for on its own, as a chart.
 
 The change of a session is computed from the last two non-null daily closes and their dates,
 never from ``meta.chartPreviousClose`` (that is the close before the requested range). A bar of
@@ -11,14 +15,18 @@ live, not a close. A coin's change is a true rolling 24 hours, from hourly bars;
 
 from __future__ import annotations
 
+import itertools
+import math
+import operator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from services.errors import UpstreamFormatError, UpstreamImplausible
 from services.market_data.providers.base import (
+    FUTURE_TOLERANCE,
     Parsed,
     Rejection,
     Request,
@@ -32,10 +40,13 @@ from services.market_data.providers.base import (
 
 SOURCE = "yahoo"
 FEED = "yahoo chart"
+SPARK_FEED = "yahoo spark"
 
 # Chart ranges. Yahoo has served the Hong Kong indices (HSTECH.HK especially) only with short
-# ranges, so they ask for five days; everything else asks for ``DEFAULT_RANGE``.
+# ranges, so they ask for five days (and bring no year of closes); in a build everything else
+# asks for a year (``BUILD_RANGE``), elsewhere (watchlists) for ``DEFAULT_RANGE``.
 DEFAULT_RANGE = "1mo"
+BUILD_RANGE = "1y"
 RANGES: dict[str, str] = {"HSI": "5d", "HSCEI": "5d", "HSTECH": "5d"}
 # Coins: hourly bars over five days, for a true 24-hour change.
 COIN_RANGE, COIN_INTERVAL = "5d", "1h"
@@ -52,6 +63,8 @@ SYMBOLS: dict[str, str] = {
     "HSI": "^HSI", "HSCEI": "^HSCE", "HSTECH": "HSTECH.HK",
     "SSE": "000001.SS", "SZSE": "399001.SZ", "CHINEXT": "399006.SZ",
     "BTC": "BTC-USD", "ETH": "ETH-USD",
+    "DXY": "DX-Y.NYB", "TNX": "^TNX", "GOLD_FUT": "GC=F", "WTI_FUT": "CL=F", "VIX": "^VIX",
+    "USDCNH": "CNH=X",
 }
 
 
@@ -65,8 +78,7 @@ class SessionCalendar(Protocol):
     def latest_completed(self) -> date | None: ...
 
 
-@dataclass(frozen=True)
-class Bar:
+class Bar(NamedTuple):
     session: date  # the bar's date in the exchange's time zone
     close: float
     at: datetime
@@ -78,10 +90,10 @@ class ChartSeries:
     bars: tuple[Bar, ...]  # one per date, oldest first, non-null closes only
     as_of: datetime | None  # the time of the last regular-market price
     live: date | None = None  # the session still trading when the answer was made, if any
+    today: date | None = None  # the day of ``now`` in the exchange's time zone
 
 
-@dataclass(frozen=True)
-class Point:
+class Point(NamedTuple):
     at: datetime
     close: float
 
@@ -104,11 +116,26 @@ class DailyClose:
     session: date
     previous_session: date | None
     as_of: datetime | None
+    previous_close: float | None = None  # the close of ``previous_session``
+
+    @property
+    def change_bp(self) -> float | None:
+        """The move of a rate quoted in percent (a yield), in basis points: (close − previous
+        close) × 100; None when the change is not computed."""
+        if self.change_pct is None or self.previous_close is None:
+            return None
+        return (self.close - self.previous_close) * 100.0
 
 
-def range_for(quote_id: str) -> str:
-    """The chart range to ask for ``quote_id``."""
-    return RANGES.get(quote_id, DEFAULT_RANGE)
+def range_for(quote_id: str, default: str = DEFAULT_RANGE) -> str:
+    """The chart range to ask for ``quote_id`` (``default`` unless Yahoo serves it only with a
+    short range)."""
+    return RANGES.get(quote_id, default)
+
+
+def build_range(quote_id: str) -> str:
+    """The range a build asks for ``quote_id``: a year of daily bars where Yahoo serves one."""
+    return range_for(quote_id, BUILD_RANGE)
 
 
 def chart_request(base_url: str, symbol: str, range_: str = DEFAULT_RANGE,
@@ -121,9 +148,23 @@ def chart_request(base_url: str, symbol: str, range_: str = DEFAULT_RANGE,
 
 
 # Spark answers several symbols in one request, each in the chart's own shape. Yahoo has taken
-# up to 20 symbols a request; a build asks for fewer per request so that its batches can run in
-# parallel within the per-host limit.
+# up to 20 symbols a request; a build asks for fewer per request (``SPARK_BATCH``) so that its
+# batches run in parallel within the per-host limit, each with a smaller answer.
 SPARK_MAX_SYMBOLS = 20
+SPARK_BATCH = 10
+
+
+def batches(quote_ids: tuple[str, ...], size: int = SPARK_BATCH
+            ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``quote_ids`` as spark batches of at most ``size``: one range per batch (the build's
+    range of each id), in the order given."""
+    if not 0 < size <= SPARK_MAX_SYMBOLS:
+        raise ValueError(f"a spark batch holds 1 to {SPARK_MAX_SYMBOLS} symbols")
+    by_range: dict[str, list[str]] = {}
+    for quote_id in quote_ids:
+        by_range.setdefault(build_range(quote_id), []).append(quote_id)
+    return tuple((range_, tuple(ids[i:i + size]))
+                 for range_, ids in by_range.items() for i in range(0, len(ids), size))
 
 
 def spark_request(base_url: str, symbols: tuple[str, ...], range_: str = DEFAULT_RANGE,
@@ -132,7 +173,7 @@ def spark_request(base_url: str, symbols: tuple[str, ...], range_: str = DEFAULT
     if not 0 < len(symbols) <= SPARK_MAX_SYMBOLS:
         raise ValueError(f"a spark request takes 1 to {SPARK_MAX_SYMBOLS} symbols")
     return Request(
-        source=FEED, upstream=SOURCE, url=f"{base_url.rstrip('/')}/v7/finance/spark",
+        source=SPARK_FEED, upstream=SOURCE, url=f"{base_url.rstrip('/')}/v7/finance/spark",
         params={"symbols": ",".join(symbols), "range": range_, "interval": interval,
                 "includePrePost": "false"},
     )
@@ -142,14 +183,14 @@ def split_spark(payload: Any) -> dict[str, Any]:
     """A spark answer as one chart-shaped payload per symbol (``parse_chart`` and
     ``rolling_change`` read each); a symbol the answer lacks, or answers with an error, is
     absent. Raises ``UpstreamFormatError`` when the answer as a whole is not a spark answer."""
-    spark = mapping(mapping(payload, FEED, "$").get("spark"), FEED, "spark")
+    spark = mapping(mapping(payload, SPARK_FEED, "$").get("spark"), SPARK_FEED, "spark")
     error = spark.get("error")
     if error:
         detail = error.get("description") or error.get("code") if isinstance(error, dict) else error
-        raise UpstreamFormatError(FEED, f"error answer: {str(detail)[:120]}")
+        raise UpstreamFormatError(SPARK_FEED, f"error answer: {str(detail)[:120]}")
     charts: dict[str, Any] = {}
-    for i, item in enumerate(sequence(spark.get("result") or [], FEED, "spark.result")):
-        entry = mapping(item, FEED, f"spark.result[{i}]")
+    for i, item in enumerate(sequence(spark.get("result") or [], SPARK_FEED, "spark.result")):
+        entry = mapping(item, SPARK_FEED, f"spark.result[{i}]")
         symbol, responses = entry.get("symbol"), entry.get("response")
         if not isinstance(symbol, str) or not isinstance(responses, list) or not responses:
             continue
@@ -157,17 +198,21 @@ def split_spark(payload: Any) -> dict[str, Any]:
     return charts
 
 
-def parse_chart(payload: Any, *, now: datetime) -> ChartSeries:
+def parse_chart(payload: Any, *, now: datetime, last: int | None = None) -> ChartSeries:
     """The daily bars of one chart response. Raises ``UpstreamFormatError`` on a wrong shape and
-    ``UpstreamImplausible`` on a timestamp in the future."""
-    meta, zone, as_of, points = _points(payload, now)
+    ``UpstreamImplausible`` on a timestamp in the future.
+
+    With ``last``, only the last ``last`` bars of an answer whose timestamps are in order are
+    read (a quote needs a few; its year of closes can be read later, in full): a bar earlier in
+    such an answer can be neither later nor in the future."""
+    meta, zone, as_of, points = _points(payload, now, last)
     by_date: dict[date, Bar] = {}
-    for point in points:
-        day = point.at.astimezone(zone).date()
-        by_date[day] = Bar(day, point.close, point.at)
-    bars = tuple(by_date[day] for day in sorted(by_date))
+    for at, close in points:  # in time order, so the dates come in order too
+        day = at.astimezone(zone).date()
+        by_date[day] = Bar(day, close, at)
+    bars = tuple(by_date.values())
     return ChartSeries(symbol=str(meta.get("symbol") or "?"), bars=bars, as_of=as_of,
-                       live=_live_session(meta, as_of, zone))
+                       live=_live_session(meta, as_of, zone), today=now.astimezone(zone).date())
 
 
 def rolling_change(payload: Any, *, now: datetime, max_move_pct: float
@@ -211,10 +256,10 @@ def rolling_change(payload: Any, *, now: datetime, max_move_pct: float
     return Parsed(RollingChange(price, change, window, at), tuple(rejected))
 
 
-def _points(payload: Any, now: datetime
+def _points(payload: Any, now: datetime, last: int | None = None
             ) -> tuple[dict[str, Any], tzinfo, datetime | None, list[Point]]:
     """The meta, exchange zone, last regular-market time and non-null closes of one chart
-    response, oldest first."""
+    response (of its last ``last`` stamps when they are in order), oldest first."""
     chart = mapping(mapping(payload, FEED, "$").get("chart"), FEED, "chart")
     error = chart.get("error")
     if error:
@@ -238,16 +283,43 @@ def _points(payload: Any, now: datetime
     if len(stamps) != len(closes):
         raise UpstreamFormatError(FEED, f"unexpected shape: {len(stamps)} timestamps "
                                         f"for {len(closes)} closes")
+    if last is not None and len(stamps) > last and _in_order(stamps):
+        stamps, closes = stamps[-last:], closes[-last:]
     points: list[Point] = []
+    latest = now + FUTURE_TOLERANCE
     for stamp, raw_close in zip(stamps, closes, strict=True):
-        at = unix_time(stamp)
-        close = number(raw_close)
-        if at is None or close is None or close <= 0:
+        close = _price(raw_close)
+        at = _stamp(stamp) if close is not None else None
+        if at is None or close is None:
             continue
-        check_not_future(at, now, FEED, "bar")
+        if at > latest:
+            check_not_future(at, now, FEED, "bar")
         points.append(Point(at, close))
     points.sort(key=lambda point: point.at)
     return meta, zone, as_of, points
+
+
+def _in_order(stamps: list[Any]) -> bool:
+    """Whether the timestamps are numbers, each later than the one before."""
+    if not all(type(stamp) is int for stamp in stamps):
+        return False
+    return all(map(operator.lt, stamps, itertools.islice(stamps, 1, None)))
+
+
+def _stamp(value: object) -> datetime | None:
+    """``unix_time``, with a fast path for the whole seconds a bar's timestamp is."""
+    if type(value) is int and 0 < value < 100_000_000_000:
+        return datetime.fromtimestamp(value, UTC)
+    return unix_time(value)
+
+
+def _price(value: object) -> float | None:
+    """A positive finite close, or None (``number``, with a fast path for the plain floats a
+    year of bars is made of)."""
+    if type(value) is float:
+        return value if 0.0 < value < math.inf else None  # NaN fails both comparisons
+    close = number(value)
+    return close if close is not None and close > 0 else None
 
 
 def _live_session(meta: dict[str, Any], as_of: datetime | None, zone: tzinfo) -> date | None:
@@ -263,16 +335,35 @@ def _live_session(meta: dict[str, Any], as_of: datetime | None, zone: tzinfo) ->
     return as_of.astimezone(zone).date()
 
 
+def closed_bars(series: ChartSeries, calendar: SessionCalendar | None = None
+                ) -> tuple[Bar, ...]:
+    """The bars of completed sessions, oldest first: the live bar of a session still trading
+    is dropped, and with a calendar, so are bars dated on a non-session day (a holiday bar) or
+    on a session not yet completed. A calendar that cannot say which session completed last
+    (round-the-clock markets) leaves the bar of today, in the exchange's time zone, out too:
+    it is still moving, whatever the answer says. These are the closes a history may keep; the
+    last of them is the quote's close (``last_close``)."""
+    if calendar is None:
+        return tuple(bar for bar in series.bars if bar.session != series.live)
+    latest = calendar.latest_completed()
+    if latest is None and series.today is not None:
+        latest = series.today - timedelta(days=1)
+    return tuple(bar for bar in series.bars
+                 if bar.session != series.live and (latest is None or bar.session <= latest)
+                 and calendar.is_session(bar.session) is not False)
+
+
 def last_close(series: ChartSeries, *, max_move_pct: float,
-               calendar: SessionCalendar | None = None) -> Parsed[DailyClose]:
+               calendar: SessionCalendar | None = None,
+               closed: tuple[Bar, ...] | None = None) -> Parsed[DailyClose]:
     """The last completed daily close and its change over the previous close.
 
-    The live bar of a session still trading is dropped. With a calendar, bars dated on a
-    non-session day (a holiday bar) or on a session not yet completed are dropped too, and a
-    change that spans a missing session is rejected.
+    The bars are ``closed_bars`` (``closed``, when the caller has them already): the live bar
+    of a session still trading is dropped, and with a calendar, bars dated on a non-session day
+    or on a session not yet completed are dropped too, and a change that spans a missing session
+    is rejected.
     """
-    bars = [bar for bar in series.bars
-            if bar.session != series.live and _usable(bar.session, calendar)]
+    bars = closed if closed is not None else closed_bars(series, calendar)
     if not bars:
         live = (f" (the bar of {series.live.isoformat()} is still trading)"
                 if series.live is not None and any(b.session == series.live
@@ -295,18 +386,10 @@ def last_close(series: ChartSeries, *, max_move_pct: float,
             f"to {last.session} is outside the sane bound of ±{max_move_pct:g}%"))
     return Parsed(
         DailyClose(close=last.close, change_pct=change, session=last.session,
-                   previous_session=previous.session if previous else None, as_of=series.as_of),
+                   previous_session=previous.session if previous else None, as_of=series.as_of,
+                   previous_close=previous.close if previous else None),
         tuple(rejected),
     )
-
-
-def _usable(day: date, calendar: SessionCalendar | None) -> bool:
-    if calendar is None:
-        return True
-    if calendar.is_session(day) is False:
-        return False
-    latest = calendar.latest_completed()
-    return latest is None or day <= latest
 
 
 def _zone(meta: dict[str, Any]) -> tzinfo:

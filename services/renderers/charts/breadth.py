@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from matplotlib.patches import Rectangle
 
-from services import format as fmt
 from services.models.analysis import Analysis, BreadthReading, EquityMarket
 from services.models.snapshot import BREADTH_SCOPE
 from services.renderers.charts import style, words
 from services.renderers.charts.canvas import (
+    NOT_AVAILABLE,
     Chart,
     Frame,
     Page,
@@ -34,24 +34,28 @@ def divergence_words(cn: EquityMarket, reading: BreadthReading) -> str:
     move = next((m for m in cn.moves if m.id == reading.divergence_with), None)
     if move is None or move.change_pct is None:
         return ""
-    share = fmt.pct(reading.advance_share_pct, 1, signed=False)
-    return (f"{move_label(move)} {signed(fmt.pct(move.change_pct), move.change_pct)} with "
-            f"{share} of stocks advancing: the index and breadth disagree")
+    F = words.fig()
+    return words.tr().gettext(
+        "{index} {change} with {share} of stocks advancing: the index and breadth disagree",
+        index=move_label(move), change=signed(F.pct(move.change_pct), move.change_pct),
+        share=F.pct(reading.advance_share_pct, 1, signed=False))
 
 
 def breadth_panel(analysis: Analysis) -> Panel:
     cn = analysis.cn
     reading = cn.breadth
     title = "Advancers against decliners"
+    F = words.fig()
     if reading is None or reading.advancers is None or reading.decliners is None:
-        return missing_panel("breadth", title, "no A-share breadth in this snapshot")
+        return missing_panel("breadth", title,
+                             words.tr().gettext("no A-share breadth in this snapshot"))
     adv, dec, flat = reading.advancers, reading.decliners, reading.flat or 0
     inner = style.WIDTH_IN - 2 * style.MARGIN_IN
     summary = words.tr().gettext(
         "{scope} · {reading} · {share} advancing · A/D ratio {ratio} · session {day}",
-        scope=words.scope(BREADTH_SCOPE), reading=reading.reading,
-        share=fmt.pct(reading.advance_share_pct, 1, signed=False),
-        ratio=fmt.ratio(reading.ad_ratio), day=fmt.day(reading.session))
+        scope=words.scope(BREADTH_SCOPE), reading=words.word(reading.reading),
+        share=F.pct(reading.advance_share_pct, 1, signed=False),
+        ratio=F.ratio(reading.ad_ratio), day=F.day(reading.session))
     notes = [summary] + ([w] if (w := divergence_words(cn, reading)) else [])
     note_lines = [line for n in notes for line in wrap(n, inner, style.SMALL_PT)]
     height = style.HEADING_IN + 0.22 + BAR_H + 0.12 + wrapped_height(len(note_lines),
@@ -70,17 +74,17 @@ def breadth_panel(analysis: Analysis) -> Panel:
             x += width
         t = words.tr()
         text(frame, style.MARGIN_IN, top - 0.08,
-             f"{style.UP_ARROW} " + t.gettext("{n} up", n=fmt.count(adv)),
+             f"{style.UP_ARROW} " + t.gettext("{n} up", n=F.count(adv)),
              weight="bold", colour=style.up())
         text(frame, style.WIDTH_IN - style.MARGIN_IN, top - 0.08,
-             t.gettext("{n} down", n=fmt.count(dec)) + f" {style.DOWN_ARROW}", weight="bold",
+             t.gettext("{n} down", n=F.count(dec)) + f" {style.DOWN_ARROW}", weight="bold",
              colour=style.down(), ha="right")
         if reading.flat is not None:
             text(frame, style.WIDTH_IN / 2, top - 0.08,
-                 t.gettext("{n} flat", n=fmt.count(reading.flat)), colour=style.SOFT_INK,
+                 t.gettext("{n} flat", n=F.count(reading.flat)), colour=style.SOFT_INK,
                  ha="center")
         if total == 0:
-            text(frame, style.WIDTH_IN / 2, bar_y + BAR_H / 2, "no stocks counted",
+            text(frame, style.WIDTH_IN / 2, bar_y + BAR_H / 2, t.gettext("no stocks counted"),
                  style.SMALL_PT, colour=style.SOFT_INK, italic=True, ha="center")
         y = bar_y - 0.1
         for line in note_lines:
@@ -94,7 +98,8 @@ def index_panel(analysis: Analysis) -> Panel:
     title = "A-share indices · 1-day change"
     rows = market_rows(analysis.cn, indices_only=False)[1:]  # no group heading: one market
     if not any(r.value is not None for r in rows):
-        return missing_panel("cn_indices", title, "no A-share index moves in this snapshot")
+        return missing_panel("cn_indices", title,
+                             words.tr().gettext("no A-share index moves in this snapshot"))
     return rows_panel("cn_indices", title, rows)
 
 
@@ -104,11 +109,14 @@ TILE_H = 0.62
 def money_panel(analysis: Analysis) -> Panel:
     """Turnover and northbound flow as two figures, each saying why when it is missing."""
     cn = analysis.cn
-    north = fmt.cny(cn.northbound_net_cny, signed=True)
-    north_note = cn.northbound_note if cn.northbound_net_cny is None else "net, one day"
-    tiles = (("Turnover", fmt.cny(cn.turnover_cny),
-              "one day" if cn.turnover_cny is not None else "not available"),
-             ("Northbound", north, north_note or "not available"))
+    t, F = words.tr(), words.fig()
+    north = F.cny(cn.northbound_net_cny, signed=True)
+    north_note = words.local(cn.northbound_note) if cn.northbound_net_cny is None \
+        else t.gettext("net, one day")
+    tiles = ((t.gettext("Turnover"), F.cny(cn.turnover_cny),
+              t.gettext("one day") if cn.turnover_cny is not None
+              else t.gettext(NOT_AVAILABLE)),
+             (t.gettext("Northbound"), north, north_note or t.gettext(NOT_AVAILABLE)))
 
     def draw(frame: Frame) -> None:
         gap = 0.1
@@ -129,9 +137,11 @@ def money_panel(analysis: Analysis) -> Panel:
 
 def build(analysis: Analysis) -> Chart:
     reading = analysis.cn.breadth
-    subtitle = f"Breadth {reading.reading}" if reading else "Breadth not available"
+    t = words.tr()
+    subtitle = t.gettext("Breadth {reading}", reading=words.word(reading.reading)) if reading \
+        else t.gettext("Breadth not available")
     if analysis.cn.closed:
-        subtitle += " · A-shares closed on the latest session"
+        subtitle += t.gettext(" · A-shares closed on the latest session")
     panels = [breadth_panel(analysis), index_panel(analysis), money_panel(analysis)]
     return render(Page(dated_title("A-share breadth", analysis, ("CN",)), subtitle,
                        panels, footer(analysis)))

@@ -26,10 +26,11 @@ from matplotlib.patches import FancyBboxPatch, Patch
 from matplotlib.text import Text
 from matplotlib.transforms import Affine2D, Transform
 
+from services.i18n import N_
 from services.renderers.charts import style, words
 from services.renderers.charts.fonts import advance_em, drawable, fonts, has_cjk
 
-NOT_AVAILABLE = "not available"
+NOT_AVAILABLE = N_("not available")
 
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services import format as fmt
+from services.i18n import N_
 from services.models.analysis import Analysis, CategoryMove, Mover, StablecoinSummary
 from services.renderers.charts import style, words
 from services.renderers.charts.canvas import (
@@ -18,7 +18,13 @@ from services.renderers.charts.canvas import (
 )
 from services.renderers.charts.labels import data_dates, dated_title, footer
 from services.renderers.charts.markets import move_row
-from services.renderers.charts.rows import Row, rows_panel, signed
+from services.renderers.charts.rows import (
+    DEFAULT_COLUMNS,
+    WIDE_LABELS,
+    Row,
+    rows_panel,
+    signed,
+)
 
 DEFI_DIGITS = 1  # DeFi moves are large: one decimal, as in the text report
 STABLE_DIGITS = 3  # stablecoin supply moves are small: three decimals, as in the flow map
@@ -28,18 +34,22 @@ def stablecoin_rows(summary: StablecoinSummary, detail: bool = True,
                     limit: int = style.MAX_ROWS) -> list[Row]:
     """A row per coin (the first ``limit``) and the net row, which is always shown; ``detail``
     adds each coin's % and supply."""
-    rows = [Row(f.symbol, f.change_usd, signed(fmt.usd(f.change_usd, signed=True),
-                f.change_usd, 0), digits=0, sub=f"{fmt.pct(f.change_pct, STABLE_DIGITS)} to "
-                f"{fmt.usd(f.supply_usd)}" if detail else "")
+    F, t = words.fig(), words.tr()
+    rows = [Row(f.symbol, f.change_usd, signed(F.usd(f.change_usd, signed=True),
+                f.change_usd, 0), digits=0, sub=t.gettext(
+                    "{change} to {supply}", change=F.pct(f.change_pct, STABLE_DIGITS),
+                    supply=F.usd(f.supply_usd)) if detail else "")
             for f in summary.flows[:limit]]
     net = summary.net_change_usd
-    label = "Net" if detail else f"Net ({summary.reading})"
+    reading = words.word(summary.reading)
+    label = t.gettext("Net") if detail else t.gettext("Net ({reading})", reading=reading)
     if net is not None:
-        rows.append(Row(label, net, signed(fmt.usd(net, signed=True), net, 0), digits=0,
-                        sub=summary.reading if detail else "", strong=True))
+        rows.append(Row(label, net, signed(F.usd(net, signed=True), net, 0), digits=0,
+                        sub=reading if detail else "", strong=True))
     else:
-        unknown = ", ".join(summary.missing) or "a coin"
-        rows.append(Row("Net", None, strong=True, note=f"unknown: {unknown} change missing"))
+        unknown = t.join(summary.missing) or t.gettext("a coin")
+        rows.append(Row(t.gettext("Net"), None, strong=True,
+                        note=t.gettext("unknown: {coins} change missing", coins=unknown)))
     return rows
 
 
@@ -51,36 +61,42 @@ def stablecoin_panel(analysis: Analysis, key: str = "stablecoins", detail: bool 
                      ) -> Panel:
     summary = analysis.crypto.stablecoins
     title = "Stablecoin supply · 1-day change in USD"
+    t = words.tr()
     if not summary.flows:
-        return missing_panel(key, title, "no stablecoin supply in this snapshot")
+        return missing_panel(key, title, t.gettext("no stablecoin supply in this snapshot"))
     limit = style.MAX_ROWS - 1 if detail else DASHBOARD_COINS
     hidden = len(summary.flows) - limit
-    notes = [f"{hidden} more coin{'s' if hidden > 1 else ''} in the net, not shown"
-             ] if hidden > 0 else []
+    notes = [t.ngettext("{n} more coin in the net, not shown",
+                        "{n} more coins in the net, not shown", hidden)] if hidden > 0 else []
     if summary.total_supply_usd is not None:
-        notes.append(f"Tracked supply {fmt.usd(summary.total_supply_usd)}"
-                     + (" · coins moved in opposite directions" if summary.mixed else ""))
+        notes.append(t.gettext("Tracked supply {amount}",
+                               amount=words.fig().usd(summary.total_supply_usd))
+                     + (t.gettext(" · coins moved in opposite directions") if summary.mixed
+                        else ""))
     rows = stablecoin_rows(summary, detail, limit)
     return rows_panel(key, title, rows, notes, max_rows=len(rows))
 
 
 def _change_of(name: str | None, movers: tuple[Mover, ...]) -> str:
     found = next((m for m in movers if m.name == name), None)
-    return fmt.pct(found.change_pct, DEFI_DIGITS) if found else fmt.MISSING
+    return words.fig().pct(found.change_pct, DEFI_DIGITS) if found else words.fig().missing
 
 
 def category_row(category: CategoryMove, protocols: tuple[Mover, ...], detail: bool = True
                  ) -> Row:
     """A category's average move; ``detail`` adds its top mover and its protocol count."""
+    t = words.tr()
     parts = []
     if category.leader:
-        parts.append(f"top {category.leader} {_change_of(category.leader, protocols)}")
+        parts.append(t.gettext("top {name} {change}", name=category.leader,
+                               change=_change_of(category.leader, protocols)))
     if category.anomalies:
-        parts.append(f"{style.WARN} {len(category.anomalies)} excluded")
+        parts.append(f"{style.WARN} " + t.gettext("{n} excluded", n=len(category.anomalies)))
     label = f"{category.category} ({category.counted}/{category.count})" if detail else (
         category.category + (f" {style.WARN}" if category.anomalies else ""))
-    return Row(label, category.avg_change_pct, signed(fmt.pct(category.avg_change_pct,
-               DEFI_DIGITS), category.avg_change_pct, DEFI_DIGITS), digits=DEFI_DIGITS,
+    return Row(label, category.avg_change_pct, signed(words.fig().pct(
+               category.avg_change_pct, DEFI_DIGITS), category.avg_change_pct, DEFI_DIGITS),
+               digits=DEFI_DIGITS,
                sub=" · ".join(parts) if detail else "")
 
 
@@ -88,9 +104,13 @@ def anomaly_notes(movers: tuple[Mover, ...]) -> list[str]:
     flagged = [m for m in movers if m.anomaly]
     if not flagged:
         return []
-    listed = "; ".join(f"{m.name} {fmt.pct(m.change_pct, DEFI_DIGITS)}"
-                       + (f" ({m.anomaly_reason})" if m.anomaly_reason else "") for m in flagged)
-    return [f"{style.WARN} Anomalies, left out of the averages: {listed}"]
+    t = words.tr()
+    listed = t.pgettext("list of problems", "; ").join(
+        f"{m.name} {words.fig().pct(m.change_pct, DEFI_DIGITS)}"
+        + (t.gettext(" ({reason})", reason=words.word(m.anomaly_reason))
+           if m.anomaly_reason else "") for m in flagged)
+    return [f"{style.WARN} " + t.gettext("Anomalies, left out of the averages: {listed}",
+                                          listed=listed)]
 
 
 def category_panel(analysis: Analysis, key: str = "tvl", detail: bool = True) -> Panel:
@@ -98,17 +118,20 @@ def category_panel(analysis: Analysis, key: str = "tvl", detail: bool = True) ->
     weighted = bool(crypto.categories) and all(c.weighted for c in crypto.categories)
     title = ("DeFi TVL by category · 1-day change, TVL-weighted" if weighted else
              "DeFi TVL by category · average 1-day change")
+    t = words.tr()
     if not crypto.categories:
-        return missing_panel(key, title, "no DeFi TVL in this snapshot")
+        return missing_panel(key, title, t.gettext("no DeFi TVL in this snapshot"))
     rows = [category_row(c, crypto.protocols, detail) for c in crypto.categories]
-    notes = ["(protocols counted / listed) · top mover of each category"] if detail else []
+    notes = [t.gettext("(protocols counted / listed) · top mover of each category")
+             ] if detail else []
     return rows_panel(key, title, rows, notes + anomaly_notes(crypto.protocols),
                       max_rows=8 if detail else DASHBOARD_CATEGORIES)
 
 
 def mover_row(mover: Mover, sub: str = "") -> Row:
     return Row(mover.name, None if mover.anomaly else mover.change_pct,
-               signed(fmt.pct(mover.change_pct, DEFI_DIGITS), mover.change_pct, DEFI_DIGITS),
+               signed(words.fig().pct(mover.change_pct, DEFI_DIGITS), mover.change_pct,
+                      DEFI_DIGITS),
                digits=DEFI_DIGITS, sub=sub, anomaly=mover.anomaly)
 
 
@@ -120,14 +143,15 @@ def protocol_panel(analysis: Analysis) -> Panel:
     """The protocols of the leading categories, grouped under each (in the categories' order)."""
     crypto = analysis.crypto
     title = "DeFi protocols · 1-day TVL change, by category"
+    t = words.tr()
     if not crypto.protocols:
-        return missing_panel("protocols", title, "no DeFi TVL in this snapshot")
+        return missing_panel("protocols", title, t.gettext("no DeFi TVL in this snapshot"))
     rows: list[Row] = []
     hidden = 0
     for category in crypto.categories[:PROTOCOL_CATEGORIES]:
         members = [p for p in crypto.protocols if (p.group or "Uncategorised") ==
                    category.category]
-        change = fmt.pct(category.avg_change_pct, DEFI_DIGITS)
+        change = words.fig().pct(category.avg_change_pct, DEFI_DIGITS)
         average = (words.tr().gettext("wtd {change}", change=change) if category.weighted
                    else words.tr().gettext("avg {change}", change=change))
         rows.append(Row(category.category, group=True, note=average))
@@ -136,40 +160,50 @@ def protocol_panel(analysis: Analysis) -> Panel:
     more = len(crypto.categories) - PROTOCOL_CATEGORIES
     notes = anomaly_notes(crypto.protocols)
     if hidden or more > 0:
-        notes.append(f"Not shown: {hidden} smaller movers" + (
-            f", {more} more categories" if more > 0 else ""))
+        notes.append(t.ngettext("Not shown: {n} smaller mover", "Not shown: {n} smaller movers",
+                                hidden) + (t.ngettext(", {n} more category",
+                                                      ", {n} more categories", more)
+                                           if more > 0 else ""))
     return rows_panel("protocols", title, rows, notes, max_rows=len(rows))
 
 
 def dex_panel(analysis: Analysis) -> Panel:
     dexes = analysis.crypto.dexes
     title = "DEX volume · 1-day change"
+    t, F = words.tr(), words.fig()
     if not dexes:
-        return missing_panel("dex", title, "no DEX volume in this snapshot")
-    rows = [mover_row(d, sub=f"24h {fmt.usd(d.value_usd)}"
-                      + (f" · {fmt.usd(d.change_usd, signed=True)}" if d.change_usd is not None
+        return missing_panel("dex", title, t.gettext("no DEX volume in this snapshot"))
+    rows = [mover_row(d, sub=t.gettext("24h {volume}", volume=F.usd(d.value_usd))
+                      + (f" · {F.usd(d.change_usd, signed=True)}" if d.change_usd is not None
                          else "")) for d in dexes]
-    return rows_panel("dex", title, rows, anomaly_notes(dexes), max_rows=6)
+    # Chinese amounts are longer (3.45亿美元 for $345M): the second lines get the wide labels.
+    columns = WIDE_LABELS if t.language == "zh" else DEFAULT_COLUMNS
+    return rows_panel("dex", title, rows, anomaly_notes(dexes), max_rows=6, columns=columns)
 
 
 TILES_IN = 0.95
+VOLUME_TILE = N_("24h volume")
 
 
 def tiles_panel(analysis: Analysis) -> Panel:
     """BTC, ETH, total market cap and volume as four large figures."""
     crypto = analysis.crypto
     btc, eth = crypto.btc, crypto.eth
+    t, F = words.tr(), words.fig()
+    volume = t.gettext(VOLUME_TILE)
     tiles = [
-        ("BTC", fmt.price_usd(btc.close) if btc else fmt.MISSING,
+        ("BTC", F.price_usd(btc.close) if btc else F.missing,
          btc.change_pct if btc else None, 2),
-        ("ETH", fmt.price_usd(eth.close) if eth else fmt.MISSING,
+        ("ETH", F.price_usd(eth.close) if eth else F.missing,
          eth.change_pct if eth else None, 2),
-        ("Market cap", fmt.usd(crypto.total_market_cap_usd), crypto.market_cap_change_pct, 2),
-        ("24h volume", fmt.usd(crypto.total_volume_usd), None, 2),
+        (t.gettext("Market cap"), F.usd(crypto.total_market_cap_usd),
+         crypto.market_cap_change_pct, 2),
+        (volume, F.usd(crypto.total_volume_usd), None, 2),
     ]
 
-    if all(change is None and figure == fmt.MISSING for _, figure, change, _ in tiles):
-        return missing_panel("majors", "Crypto market", "no coin quotes or market totals")
+    if all(change is None and figure == F.missing for _, figure, change, _ in tiles):
+        return missing_panel("majors", "Crypto market",
+                             t.gettext("no coin quotes or market totals"))
 
     def draw(frame: Frame) -> None:
         gap = 0.08
@@ -181,9 +215,9 @@ def tiles_panel(analysis: Analysis) -> Panel:
             text(frame, centre, 0.50, name, style.SMALL_PT, colour=style.SOFT_INK, ha="center")
             text(frame, centre, 0.33, fit(figure, width - 0.06, style.BODY_PT, bold=True),
                  style.BODY_PT, weight="bold", ha="center")
-            if name != "24h volume":
-                shown = signed(fmt.pct(change), change, digits) if change is not None \
-                    else fmt.MISSING
+            if name != volume:
+                shown = signed(F.pct(change), change, digits) if change is not None \
+                    else F.missing
                 text(frame, centre, 0.15, shown, style.SMALL_PT, weight="bold", ha="center",
                      colour=style.sign_colour(change, digits))
 
@@ -197,7 +231,9 @@ def build(analysis: Analysis) -> Chart:
               dex_panel(analysis)]
     if others:
         panels.insert(1, rows_panel("coins", "Other coins · 1-day change", others, max_rows=6))
-    subtitle = "ETH against BTC " + fmt.pp(crypto.eth_btc_spread_pp) \
-        if crypto.eth_btc_spread_pp is not None else "Crypto and DeFi, one day"
+    t = words.tr()
+    subtitle = t.gettext("ETH against BTC {spread}",
+                         spread=words.fig().pp(crypto.eth_btc_spread_pp)) \
+        if crypto.eth_btc_spread_pp is not None else t.gettext("Crypto and DeFi, one day")
     return render(Page(dated_title("Crypto & DeFi", analysis, ("CRYPTO",)), subtitle,
                        panels, footer(analysis), dates=data_dates(analysis, ("CRYPTO",))))

@@ -33,7 +33,7 @@ def subtitle(analysis: Analysis) -> str:
     verdict = sentiment.verdict.value
     return t.gettext("Risk sentiment: {verdict} · {reason}",
                      verdict=t.gettext(VERDICTS[verdict]) if verdict in VERDICTS else verdict,
-                     reason=sentiment.verdict_reason)
+                     reason=words.local(sentiment.verdict_reason))
 
 
 def build(analysis: Analysis) -> Chart:

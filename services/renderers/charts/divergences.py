@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from services import format as fmt
+from services.i18n import N_
 from services.models.analysis import Analysis, Divergence
-from services.renderers.charts import style
+from services.renderers.charts import style, words
 from services.renderers.charts.canvas import (
     Chart,
     Frame,
@@ -22,15 +22,16 @@ from services.renderers.charts.canvas import (
 from services.renderers.charts.labels import data_dates, dated_title, footer
 from services.renderers.charts.rows import WIDE_LABELS, Row, rows_panel, signed
 
+# What kind of pair a divergence is, at the head of its explanation.
 KIND_LABEL = {
-    "cross_equity": "across markets",
-    "crypto_equity": "crypto vs equities",
-    "intra": "inside one market",
-    "crypto_internal": "inside crypto",
-    "stablecoin_supply": "stablecoin supply",
+    "cross_equity": N_("Across markets"),
+    "crypto_equity": N_("Crypto vs equities"),
+    "intra": N_("Inside one market"),
+    "crypto_internal": N_("Inside crypto"),
+    "stablecoin_supply": N_("Stablecoin supply"),
 }
 DASHBOARD_TOP = 5
-NO_DIVERGENCES = "no pair of moves to compare"
+NO_DIVERGENCES = N_("no pair of moves to compare")
 
 
 def _digits(d: Divergence) -> int:
@@ -38,12 +39,19 @@ def _digits(d: Divergence) -> int:
 
 
 def legs(d: Divergence) -> str:
-    return f"{fmt.pct(d.a_pct, _digits(d))} vs {fmt.pct(d.b_pct, _digits(d))}"
+    F = words.fig()
+    return words.tr().gettext("{a} vs {b}", a=F.pct(d.a_pct, _digits(d)),
+                              b=F.pct(d.b_pct, _digits(d)))
+
+
+def pair(d: Divergence) -> str:
+    """``BTC vs S&P 500`` (``比特币 vs 标普500``)."""
+    return words.tr().gettext("{a} vs {b}", a=words.local(d.a_label), b=words.local(d.b_label))
 
 
 def spread_text(d: Divergence) -> str:
     """``▼ -1.60 pp``: the first move minus the second, its sign in words and in a shape."""
-    return signed(fmt.pp(d.spread_pp), d.spread_pp)
+    return signed(words.fig().pp(d.spread_pp), d.spread_pp)
 
 
 def gap_panel(analysis: Analysis, top: int = DASHBOARD_TOP, detail: bool = False) -> Panel:
@@ -52,8 +60,8 @@ def gap_panel(analysis: Analysis, top: int = DASHBOARD_TOP, detail: bool = False
     title = "Largest divergences · first minus second" + (
         f" ({top} of {count})" if count > top else "")
     if not analysis.divergences:
-        return missing_panel("divergences", title, NO_DIVERGENCES)
-    rows = [Row(f"{d.a_label} vs {d.b_label}", d.spread_pp, spread_text(d),
+        return missing_panel("divergences", title, words.tr().gettext(NO_DIVERGENCES))
+    rows = [Row(pair(d), d.spread_pp, spread_text(d),
                 sub=legs(d) if detail else "") for d in analysis.divergences[:top]]
     return rows_panel("divergences", title, rows, columns=WIDE_LABELS)
 
@@ -64,8 +72,9 @@ COLS = WIDE_LABELS
 
 def _explanation(d: Divergence, width: float) -> list[str]:
     """The divergence's kind and the analysis' explanation, in at most two lines."""
-    lines = wrap(f"{KIND_LABEL.get(d.kind, d.kind).capitalize()} — {d.explanation}", width - 0.1,
-                 style.SMALL_PT)
+    t = words.tr()
+    kind = t.gettext(KIND_LABEL[d.kind]) if d.kind in KIND_LABEL else d.kind
+    lines = wrap(f"{kind} — {words.local(d.explanation)}", width - 0.1, style.SMALL_PT)
     if len(lines) > 2:
         lines = [lines[0], fit(" ".join(lines[1:]), width - 0.1, style.SMALL_PT)]
     return lines
@@ -75,7 +84,7 @@ def dumbbell_panel(divergences: Sequence[Divergence]) -> Panel:
     """Each divergence as two dots on one % axis: ● the first-named move, ○ the second."""
     title = "Divergences · both moves, and first minus second"
     if not divergences:
-        return missing_panel("divergences", title, NO_DIVERGENCES)
+        return missing_panel("divergences", title, words.tr().gettext(NO_DIVERGENCES))
     shown = list(divergences[:style.MAX_ROWS])
     inner = style.WIDTH_IN - 2 * style.MARGIN_IN
     explained = [_explanation(d, inner) for d in shown]
@@ -92,12 +101,13 @@ def dumbbell_panel(divergences: Sequence[Divergence]) -> Panel:
 
     def draw(frame: Frame) -> None:
         y = height - style.HEADING_IN - 0.06
-        text(frame, COLS.bar_left, y, "● first named   ○ second named", style.SMALL_PT,
+        text(frame, COLS.bar_left, y, words.tr().gettext("● first named   ○ second named"),
+             style.SMALL_PT,
              colour=style.SOFT_INK, va="top")
         y -= legend_h
         for i, (d, lines, h) in enumerate(zip(shown, explained, heights, strict=True)):
             mid = y - 0.12
-            text(frame, COLS.label_right, mid, fit(f"{d.a_label} vs {d.b_label}",
+            text(frame, COLS.label_right, mid, fit(pair(d),
                  COLS.label_right - style.MARGIN_IN, style.BODY_PT), ha="right")
             frame.vlines(x_of(0), mid - 0.2, mid + 0.14, colors=style.SOFT_INK, linewidth=0.8)
             text(frame, COLS.label_right, mid - 0.16, fit(legs(d),
@@ -127,8 +137,9 @@ def dumbbell_panel(divergences: Sequence[Divergence]) -> Panel:
 
 def build(analysis: Analysis) -> Chart:
     count = len(analysis.divergences)
-    subtitle = f"{count} divergence{'s' if count != 1 else ''}, largest first" if count \
-        else "No divergences"
+    t = words.tr()
+    subtitle = t.ngettext("{n} divergence, largest first", "{n} divergences, largest first",
+                          count) if count else t.gettext("No divergences")
     return render(Page(dated_title("Divergences", analysis), subtitle,
                        [dumbbell_panel(analysis.divergences)], footer(analysis),
                        dates=data_dates(analysis)))

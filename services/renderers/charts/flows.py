@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from services import format as fmt
 from services.models.analysis import Analysis, FlowNode
-from services.renderers.charts import style
+from services.renderers.charts import style, words
 from services.renderers.charts.canvas import (
     Chart,
     Frame,
@@ -35,22 +34,25 @@ def waterfall_rows(analysis: Analysis) -> list[Row]:
         return stablecoin_rows(summary, limit=coins)  # the net row is always among them
     rows: list[Row] = []
     level = 0.0
+    t, F = words.tr(), words.fig()
     for f in summary.flows:
         change = f.change_usd if f.change_usd is not None else 0.0
-        rows.append(Row(f.symbol, change, signed(fmt.usd(change, signed=True), change, 0),
+        rows.append(Row(f.symbol, change, signed(F.usd(change, signed=True), change, 0),
                         digits=0, start=level, joined=bool(rows),
-                        sub=f"{fmt.pct(f.change_pct, 3)} to {fmt.usd(f.supply_usd)}"))
+                        sub=t.gettext("{change} to {supply}", change=F.pct(f.change_pct, 3),
+                                      supply=F.usd(f.supply_usd))))
         level += change
     net = summary.net_change_usd
-    rows.append(Row("Net", net, signed(fmt.usd(net, signed=True), net, 0), digits=0,
-                    sub=summary.reading, strong=True, joined=True))
+    rows.append(Row(t.gettext("Net"), net, signed(F.usd(net, signed=True), net, 0), digits=0,
+                    sub=words.word(summary.reading), strong=True, joined=True))
     return rows
 
 
 def waterfall_panel(analysis: Analysis) -> Panel:
     title = "Stablecoin supply · how the net change adds up"
     if not analysis.crypto.stablecoins.flows:
-        return missing_panel("stablecoin_flow", title, "no stablecoin supply in this snapshot")
+        return missing_panel("stablecoin_flow", title,
+                             words.tr().gettext("no stablecoin supply in this snapshot"))
     rows = waterfall_rows(analysis)
     return rows_panel("stablecoin_flow", title, rows, max_rows=len(rows))
 
@@ -77,8 +79,9 @@ def _flatten(nodes: Sequence[FlowNode], depth: int = 0) -> list[_Line]:
     found = []
     for node in nodes:
         width = CHILD_W - depth * INDENT
-        detail = wrap(node.detail, width, style.SMALL_PT)[:3] if node.detail else []
-        found.append(_Line(depth, node.label, detail))
+        detail = wrap(words.local(node.detail), width, style.SMALL_PT)[:3] if node.detail \
+            else []
+        found.append(_Line(depth, words.local(node.label), detail))
         found += _flatten(node.children, depth + 1)
     return found
 
@@ -90,7 +93,8 @@ def _root_width(root: FlowNode) -> float:
 
 def _root_height(root: FlowNode) -> tuple[list[str], list[_Line], float]:
     width = _root_width(root)
-    detail = wrap(root.detail, width - 0.12, style.SMALL_PT)[:4] if root.detail else []
+    detail = wrap(words.local(root.detail), width - 0.12, style.SMALL_PT)[:4] if root.detail \
+        else []
     children = _flatten(root.children)
     own = 0.1 + LINE * (1 + len(detail))
     return detail, children, max(own, sum(c.height for c in children)) + 0.08
@@ -99,7 +103,7 @@ def _root_height(root: FlowNode) -> tuple[list[str], list[_Line], float]:
 def flow_map_panel(analysis: Analysis) -> Panel:
     title = "Flow map · where money moved"
     if not analysis.flows:
-        return missing_panel("flow_map", title, "no flows in this snapshot")
+        return missing_panel("flow_map", title, words.tr().gettext("no flows in this snapshot"))
     laid = [(root, *_root_height(root)) for root in analysis.flows]
     height = style.HEADING_IN + sum(h for *_, h in laid)
 
@@ -109,7 +113,8 @@ def flow_map_panel(analysis: Analysis) -> Panel:
             own = 0.1 + LINE * (1 + len(detail))
             root_top = y - 0.02
             frame.add_patch(box(style.MARGIN_IN, root_top - own, _root_width(root), own))
-            text(frame, style.MARGIN_IN + 0.06, root_top - 0.05, root.label, style.BODY_PT,
+            text(frame, style.MARGIN_IN + 0.06, root_top - 0.05, words.local(root.label),
+                 style.BODY_PT,
                  weight="bold", va="top")
             line_y = root_top - 0.05 - LINE - 0.02
             for line in detail:
@@ -145,9 +150,11 @@ def flow_map_panel(analysis: Analysis) -> Panel:
 
 def build(analysis: Analysis) -> Chart:
     summary = analysis.crypto.stablecoins
-    subtitle = (f"Stablecoins net {fmt.usd(summary.net_change_usd, signed=True)} "
-                f"({summary.reading})") if summary.net_change_usd is not None \
-        else "Stablecoin net change not available"
+    t = words.tr()
+    subtitle = t.gettext("Stablecoins net {amount} ({reading})",
+                         amount=words.fig().usd(summary.net_change_usd, signed=True),
+                         reading=words.word(summary.reading)) \
+        if summary.net_change_usd is not None else t.gettext("Stablecoin net change not available")
     return render(Page(dated_title("Capital flows", analysis), subtitle,
                        [waterfall_panel(analysis), flow_map_panel(analysis)],
                        footer(analysis), dates=data_dates(analysis)))

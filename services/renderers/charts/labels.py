@@ -8,6 +8,7 @@ from datetime import date
 from services import format as fmt
 from services.analysis.coverage import grouped
 from services.analysis.moves import short_name
+from services.i18n import vocabulary
 from services.i18n.names import quote_name_zh
 from services.models.analysis import Analysis, EquityMarket, Move
 from services.renderers.charts import style, words
@@ -41,14 +42,16 @@ def move_label(move: Move) -> str:
 def source_lines(sources: Sequence[tuple[str, str]]) -> list[str]:
     """``("reference · US", "2026-03-20")``… → one entry per source, scopes grouped by as-of:
     ``reference: US, HK, CN (2026-03-20); CRYPTO (2026-03-21 00:00 UTC)``."""
+    t = tr()
     by_source: dict[str, dict[str, list[str]]] = {}
     for label, as_of in sources:
         source, _, scope = label.partition(" · ")
-        by_source.setdefault(source, {}).setdefault(as_of, []).append(scope)
+        by_source.setdefault(vocabulary.source(source, t), {}).setdefault(
+            vocabulary.as_of(as_of, t), []).append(vocabulary.scope(scope, t) if scope else "")
     lines = []
-    everything = tr().gettext("all")
+    everything = t.gettext("all")
     for source, times in by_source.items():
-        parts = [f"{', '.join(s for s in scopes if s) or everything} ({as_of})"
+        parts = [f"{t.join([s for s in scopes if s]) or everything} ({as_of})"
                  for as_of, scopes in times.items()]
         lines.append(f"{source}: {'; '.join(parts)}")
     return lines
@@ -73,9 +76,10 @@ def footer(analysis: Analysis, full: bool = False, notes: Sequence[str] = ()) ->
     edition = t.gettext("Edition {date} · data as of {time}", date=fmt.day(analysis.edition_date),
                         time=fmt.day(analysis.as_of))
     if not full:
-        names = list(dict.fromkeys(label.partition(" · ")[0] for label, _ in analysis.sources))
+        names = list(dict.fromkeys(vocabulary.source(label.partition(" · ")[0], t)
+                               for label, _ in analysis.sources))
         return [t.gettext("{edition} · sources: {sources}", edition=edition,
-                          sources=", ".join(_first(names))
+                          sources=t.join(_first(names))
                           or t.gettext("none declared")), *notes]
     lines = [t.gettext("{edition} · for information only, not investment advice",
                        edition=edition), *notes]
@@ -83,7 +87,8 @@ def footer(analysis: Analysis, full: bool = False, notes: Sequence[str] = ()) ->
                            sources=" | ".join(_first(source_lines(analysis.sources)))
                            or t.gettext("none declared in this snapshot")))
     if analysis.warnings:
-        lines.append(t.gettext("Gaps · {gaps}", gaps="; ".join(grouped(analysis.warnings))))
+        lines.append(t.gettext("Gaps · {gaps}", gaps=t.pgettext("list of problems", "; ").join(
+            words.local(g) for g in grouped(analysis.warnings))))
     return lines
 
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from matplotlib.patches import Rectangle
 
-from services import format as fmt
 from services.renderers.charts import style, words
 from services.renderers.charts.canvas import (
     NOT_AVAILABLE,
@@ -176,15 +175,15 @@ _BLANK = {"facecolor": style.PAPER, "edgecolor": "none", "pad": 1.5}
 
 def _value_text(row: Row) -> str:
     if row.anomaly:
-        return f"{style.WARN} flagged"
-    return row.text or fmt.MISSING
+        return f"{style.WARN} " + words.tr().gettext("flagged")
+    return row.text or words.fig().missing
 
 
 def _bar_words(row: Row) -> str:
     if row.anomaly:
         return row.text
     if row.value is None:
-        return NOT_AVAILABLE
+        return words.tr().gettext(NOT_AVAILABLE)
     return ""
 
 

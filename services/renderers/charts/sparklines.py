@@ -15,7 +15,6 @@ language (``words.tr()``); its figures are written as on every other chart.
 
 from __future__ import annotations
 
-from services import format as fmt
 from services.analysis.moves import MARKET_LABEL
 from services.models.analysis import Analysis, Evidence, Move
 from services.renderers.charts import style, words
@@ -61,10 +60,10 @@ def session_words(analysis: Analysis, market: str, move: Move | None) -> str:
     t = words.tr()
     day = market_session(analysis, market)
     if move is not None and (move.closed or move.stale):
-        last = fmt.day(move.session)
+        last = words.fig().day(move.session)
         return (t.gettext("stale · last session {day}", day=last) if move.stale
                 else t.gettext("closed · last session {day}", day=last))
-    return t.gettext("session {day}", day=fmt.day(day)) if day is not None else ""
+    return t.gettext("session {day}", day=words.fig().day(day)) if day is not None else ""
 
 
 def rank_words(evidence: Evidence) -> str:
@@ -94,12 +93,12 @@ def rank_line(move: Move | None, evidence: Evidence | None) -> str:
 
 def _range_words(evidence: Evidence, market: str) -> str:
     closes = [c for _, c in evidence.recent]
-    t = words.tr()
+    t, F = words.tr(), words.fig()
     if market == "CRYPTO":
         return t.gettext("{n} days · {low} to {high}", n=len(closes),
-                         low=fmt.price_usd(min(closes)), high=fmt.price_usd(max(closes)))
-    return t.gettext("{n} sessions · {low} to {high}", n=len(closes), low=fmt.level(min(closes)),
-                     high=fmt.level(max(closes)))
+                         low=F.price_usd(min(closes)), high=F.price_usd(max(closes)))
+    return t.gettext("{n} sessions · {low} to {high}", n=len(closes), low=F.level(min(closes)),
+                     high=F.level(max(closes)))
 
 
 def market_panel(analysis: Analysis, market: str) -> Panel:
@@ -118,13 +117,14 @@ def market_panel(analysis: Analysis, market: str) -> Panel:
                    style.SMALL_PT)
         text(frame, style.WIDTH_IN - style.MARGIN_IN, frame.height - 0.06, note,
              style.SMALL_PT, colour=style.SOFT_INK, italic=True, ha="right", va="top")
-        shown = (signed(fmt.pct(change), change) if change is not None
-                 else fmt.missing(words.tr().language))
+        shown = (signed(words.fig().pct(change), change) if change is not None
+                 else words.fig().missing)
         text(frame, style.MARGIN_IN, BODY_IN - 0.2, shown, MOVE_PT, weight="bold", colour=colour)
         ranked = rank_line(move, evidence)
         for i, line in enumerate(_two_lines(ranked, LEFT_W)):
             text(frame, style.MARGIN_IN, BODY_IN - 0.46 - i * 0.15, line, style.SMALL_PT)
-        rest = " · ".join(f"{move_label(m)} {signed(fmt.pct(m.change_pct), m.change_pct)}"
+        F = words.fig()
+        rest = " · ".join(f"{move_label(m)} {signed(F.pct(m.change_pct), m.change_pct)}"
                           for m in others(analysis, market, move))
         if rest:
             text(frame, style.MARGIN_IN, 0.09, fit(rest, inner, style.SMALL_PT), style.SMALL_PT,
@@ -175,7 +175,7 @@ def _sparkline(frame: Frame, evidence: Evidence, market: str, colour: str) -> No
     frame.plot(xs, ys, color=style.NEUTRAL, linewidth=1.3, solid_joinstyle="round")
     frame.plot([xs[-1]], [ys[-1]], marker="o", markersize=5.5, linestyle="none",
                color=colour, markeredgecolor=style.PAPER, markeredgewidth=0.8, zorder=3)
-    z = fmt.sigma(evidence.z) if evidence.z is not None else words.tr().gettext("z n/a")
+    z = words.fig().sigma(evidence.z) if evidence.z is not None else words.tr().gettext("z n/a")
     text(frame, xs[-1] + 0.08, ys[-1], z, style.SMALL_PT, weight="bold", colour=colour)
     text(frame, LINE_LEFT, LINE_BOTTOM - 0.11, _range_words(evidence, market),
          style.SMALL_PT, colour=style.SOFT_INK)

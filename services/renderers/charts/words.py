@@ -3,14 +3,18 @@ of the render under way (``style.current()``), from the gettext catalogs.
 
 Titles are written in English where the charts are built; a title listed here is shown
 translated, one that is not stays as written (add it here and to the catalogs). The sentences
-of subtitles and notes come from the analysis and are translated with the report's sentences.
+of subtitles and notes come from the analysis (``local``: ``services.i18n.text``); figures are
+written for the render's language (``fig``).
 """
 
 from __future__ import annotations
 
 import re
 
+from services import format as fmt
 from services.i18n import N_, Translator, translator
+from services.i18n.text import localise
+from services.i18n.vocabulary import word as _word
 from services.renderers.charts import style
 
 PAGE_TITLES: frozenset[str] = frozenset({
@@ -20,7 +24,7 @@ PAGE_TITLES: frozenset[str] = frozenset({
 PANEL_TITLES: frozenset[str] = frozenset({
     N_("Cross-market moves · 1-day change"), N_("Headline moves · 1-day change"),
     N_("Transmission chain · did the lead carry?"),
-    N_("BTC against equities · gap in pp (BTC minus index)"),
+    N_("BTC against equities · gap in pp (BTC minus index)"), N_("BTC minus index, pp"),
     N_("Stablecoin supply · 1-day change in USD"),
     N_("DeFi TVL by category · average 1-day change"),
     N_("DeFi TVL by category · 1-day change, TVL-weighted"),
@@ -49,6 +53,23 @@ _COUNTED = re.compile(r"^(?P<head>.+) \((?P<shown>\d+) of (?P<count>\d+)\)$")
 
 def tr() -> Translator:
     return translator(style.current().language)
+
+
+def fig() -> fmt.Figures:
+    """``services.format``'s figures in the render's language (``+5.63亿美元``)."""
+    return fmt.figures(style.current().language)
+
+
+def word(value: str) -> str:
+    """One of the analysis' fixed words (a signal, a state, a reading) in the render's
+    language (``services.i18n.vocabulary``)."""
+    return _word(value, tr())
+
+
+def local(text: object) -> str:
+    """A sentence or a name the analysis wrote (``services.i18n.text``) in the render's
+    language; the data's own words as they are."""
+    return localise(text, tr())
 
 
 def group(label: str) -> str:

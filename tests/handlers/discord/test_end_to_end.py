@@ -95,7 +95,8 @@ async def test_it_logs_in_answers_report_the_section_menu_and_refuses_a_member(
     assert len(posted) == 1 and menu.via == "followup" and not menu.ephemeral
     embed = menu.embeds[0]
     assert embed["title"] == "Market Intelligence Report - 2026-03-21"
-    assert embed["description"].startswith("Risk sentiment is fragmented")
+    # run --sample reads the sample's year: the history-checked US session makes the day risk-off
+    assert embed["description"].startswith("Risk sentiment is risk-off")
     assert embed["image"] == {"url": "attachment://dashboard.png"}
     assert menu.filenames == ["dashboard.png"]
     assert menu.uploads[0].data.startswith(b"\x89PNG\r\n\x1a\n")

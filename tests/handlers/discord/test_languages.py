@@ -71,7 +71,8 @@ async def test_lang_zh_in_a_channel(client: MarketBot, fake: FakeDiscordAPI,
     [status] = await interact(client, fake, di.command("status"))
     assert status.content.splitlines()[0] == \
         "本频道尚未订阅。拥有“管理频道”权限的成员可以运行 /subscribe。"
-    assert status.content.splitlines()[1].startswith("当前报告 2026-03-21T00:30Z-")
+    assert status.content.splitlines()[1].startswith(
+        "当前报告：数据截至 2026-03-21 00:30 UTC，判断为")
     assert "判断为分化" in status.content
     assert status.content.splitlines()[-1] == "语言：中文。用 /lang en|zh 更改。"
 

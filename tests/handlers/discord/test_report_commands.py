@@ -135,7 +135,8 @@ async def test_unknown_section_gets_one_helpful_line(bot: MarketBot,
     assert len(posted) == 1 and posted[0].embeds == []
     line = posted[0].content
     assert "\n" not in line
-    assert line.startswith("unknown section 'weather'. Valid sections: key_insight,")
+    assert line.startswith("unknown section 'weather'. Valid sections: insight, sentiment, ")
+    assert "key_insight" not in line  # section keys are internal
     assert_clean(fake)
 
 

@@ -145,8 +145,8 @@ async def test_status(bot: MarketBot, fake: FakeDiscordAPI) -> None:
     assert language == "Language: English. /lang en|zh changes it."
     assert first == ("This channel gets the daily briefing at 06:00 UTC "
                      "(next: Sat 21 Mar 06:00 UTC).")
-    assert second.startswith("Current edition 2026-03-21T00:30Z-")
-    assert "verdict fragmented" in second
+    assert second.startswith("Current edition: as of 2026-03-21 00:30 UTC, verdict ")
+    assert "2026-03-21T00:30Z-" not in second  # no internal id in a user's reply
     assert after[0].ephemeral
     assert_clean(fake)
 

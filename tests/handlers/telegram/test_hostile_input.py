@@ -96,7 +96,7 @@ async def test_a_hostile_stored_snapshot_is_rebuilt_and_commands_answer(make_bot
                      origin=ORIGIN)
     cache.attach_store(store)
     [status] = await bot.send("/status")
-    assert status.text.startswith("Edition ") and len(builds) == 1
+    assert status.text.startswith("Current edition") and len(builds) == 1
     [crypto] = await bot.send("/crypto")
     assert crypto.text.startswith("3. CRYPTO AND DEFI")
 

@@ -50,7 +50,7 @@ async def test_a_chinese_chat_reads_sections_status_and_errors_in_chinese(bot: B
 
     [status] = await bot.send("/status", chat_id=ZH_CHAT)
     lines = [line for line in status.text.splitlines() if line]
-    assert lines[0].startswith("报告 2026-03-21T00:30Z-")
+    assert lines[0] == "当前报告"  # no internal edition id
     assert lines[1].startswith("数据截至 2026-03-21 00:30 UTC；生成于 ")  # built: the clock
     assert lines[1].endswith(" UTC。")
     assert "数据来源（截至时间）" in lines and "缺失" in lines and "此处的下次推送" in lines
@@ -58,7 +58,7 @@ async def test_a_chinese_chat_reads_sections_status_and_errors_in_chinese(bot: B
     assert lines[-2:] == ["语言", "• 语言：中文。用 /lang en|zh 更改。"]
 
     [unknown] = await bot.send("/report moon", chat_id=ZH_CHAT)
-    assert unknown.text.startswith("未知章节“moon”。可用章节：key_insight、risk_sentiment、")
+    assert unknown.text.startswith("未知章节“moon”。可用章节：insight、sentiment、")
     [bad] = await bot.send("/subscribe 25:99 Mars/Phobos", chat_id=ZH_CHAT)
     assert bad.text == ("“25:99”不是 HH:MM 格式的时间（00:00 至 23:59）；“Mars/Phobos”不是可接受的"
                         "时区：请使用地区/城市格式的时区（如 Europe/London、America/New_York、"

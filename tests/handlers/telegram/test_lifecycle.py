@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from handlers.telegram.menu import COMMANDS
+from services.history_io import load_sample_history
 from services.renderers.telegram_messages import render_full
 from services.report.pipeline import report_from_snapshot
 from services.snapshot_io import load_sample
@@ -58,8 +59,8 @@ def test_python_m_bot_run_sample_against_the_loopback_fake(tmp_path: Path) -> No
                 time.sleep(0.05)
             assert fake.commands, "the bot never called setMyCommands"
             fake.add_update(tu.command("/report full", 1001))
-            full = len(render_full(report_from_snapshot(load_sample(),
-                                                        ZoneInfo("Asia/Hong_Kong"))))
+            full = len(render_full(report_from_snapshot(  # --sample reads its own year
+                load_sample(), ZoneInfo("Asia/Hong_Kong"), history=load_sample_history())))
             while len(fake.texts(1001)) < full and time.monotonic() < deadline:
                 time.sleep(0.05)
             fake.add_update(tu.command("/subscribe 07:00 Europe/Berlin", 1001))
@@ -84,13 +85,15 @@ async def test_one_chat_is_answered_in_order_while_chats_run_concurrently(
                              telegram_poll_timeout_s=1)
         await bot.deps.editions.current()  # cached: the commands race only on sending
         await bot.service.start()
-        for update in (tu.command("/report full", 1001), tu.command("/us", 1001),
-                       tu.command("/hk", 1002)):
+        full = len(render_full(report_from_snapshot(load_sample(), ZoneInfo("Asia/Hong_Kong"))))
+        for update in (tu.command("/report full", 1001), tu.command("/report full", 1001),
+                       tu.command("/us", 1001), tu.command("/hk", 1002)):
             fake.add_update(update)
-        await wait_for(lambda: len(fake.texts(1001)) >= 5 and fake.texts(1002))
+        await wait_for(lambda: len(fake.texts(1001)) >= 2 * full + 1 and fake.texts(1002))
         await bot.service.stop()
     texts = fake.texts(1001)
     assert texts[0].startswith("Market Intelligence Report") and texts[-1].startswith("4. US")
-    assert [t[:5] for t in texts].index("4. US") == len(texts) - 1
+    # both reports whole, in order, then /us: one chat's replies never interleave
+    assert len(texts) == 2 * full + 1 and texts[full].startswith("Market Intelligence Report")
     chats = [s.chat_id for s in fake.sent]
     assert chats.index(1002) < len(chats) - 1  # the other chat did not wait for 1001

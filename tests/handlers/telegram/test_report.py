@@ -94,8 +94,9 @@ async def test_report_with_a_section_name(bot: Bot) -> None:
 async def test_unknown_section_lists_the_valid_ones(bot: Bot) -> None:
     [sent] = await bot.send("/report mars")
     assert "unknown section 'mars'" in sent.text
-    for name in ("key_insight", "crypto", "us", "hk", "cn", "plan"):
+    for name in ("insight", "crypto", "us", "hk", "cn", "plan"):
         assert name in sent.text
+    assert "key_insight" not in sent.text  # section keys are internal
 
 
 async def test_chart_by_name_and_bad_names(bot: Bot) -> None:
@@ -155,7 +156,8 @@ async def test_status_lists_sources_missing_and_next_push(bot: Bot) -> None:
     await bot.send("/subscribe 07:15 Europe/London")
     [sent] = await bot.send("/status")
     edition = bot.deps.editions.cached
-    assert edition is not None and f"Edition {edition.id}" in sent.text
+    assert edition is not None and sent.text.startswith("Current edition\n\nAs of ")
+    assert edition.id not in sent.text  # no internal id in a user's reply
     assert "reference · US: 2026-03-20" in sent.text
     assert "Missing\n• nothing: every source answered" in sent.text
     assert "next push 2026-03-21 07:15 GMT" in sent.text

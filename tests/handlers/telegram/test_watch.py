@@ -286,3 +286,24 @@ async def test_the_watchlist_block_follows_the_edition_in_each_chats_language(
     finally:
         await delivery.close()
         await request.shutdown()
+
+
+async def test_the_watchlist_shows_z_from_the_history_store(wbot: WatchBot) -> None:
+    """The container's history store is the watchlist's history: closes stored (by a backfill,
+    an import or the editions) give a watched instrument its z."""
+    from datetime import date, timedelta
+
+    from services.models.history import History, Series
+
+    assert wbot.container.closes is not None
+    days = [date(2026, 7, 1) + timedelta(days=n) for n in range(160)]
+    sessions = [d for d in days if d.weekday() < 5 and d < date(2026, 11, 23)]
+    closes = tuple((d, 3900.0 * (1.006 if i % 2 else 0.995) ** (i % 7))
+                   for i, d in enumerate(sessions))
+    await wbot.container.closes.import_history(
+        History({"SSE": Series("SSE", "eastmoney kline 1.000001", "index", closes)}),
+        date(2026, 11, 24))
+    assert (await wbot.say("/watch add SSE")).startswith("Added SSE")
+    [block] = await wbot.send("/watchlist")
+    figures = block.text.split("\n")[2]
+    assert figures.startswith("  3,957.05 -1.24% · 2026-11-23 · z ")
