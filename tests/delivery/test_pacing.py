@@ -85,3 +85,26 @@ async def test_a_long_push_does_not_keep_every_chat_in_memory() -> None:
     for chat in range(1000, 3000):
         await group.acquire(str(chat))
     assert "-100123" in group._recent, "a group's minute window is kept for its minute"
+
+
+async def test_a_busy_loop_does_not_cost_the_paid_rate_nor_break_the_limit() -> None:
+    """Every sleep wakes 3 ms late (a loaded event loop): at 950 a second, turns granted late
+    still count from their planned time, so 2,000 turns take 2,000 intervals (not 2,000
+    sleeps of 4 ms), and no one-second window holds more than 950 + 24 + 1."""
+    clock = FakeClock()
+
+    async def late_sleep(seconds: float) -> None:
+        await clock.sleep(seconds + 0.003)
+
+    pacer = telegram_pacer(950, clock=clock, sleep=late_sleep)
+    start = clock.now
+    times = []
+    for _ in range(2000):
+        times.append(await pacer.turn())
+    assert times[-1] - start == pytest.approx(2000 / 950, abs=0.01)
+    for i in range(len(times) - 975):
+        assert times[i + 975] - times[i] >= 1.0 - 1e-9, "976 turns inside one second"
+    free = telegram_pacer(29, clock=clock, sleep=late_sleep)
+    first = await free.turn()
+    second = await free.turn()
+    assert second - first >= 1 / 29, "the free pace never catches up more than a turn"
