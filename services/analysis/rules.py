@@ -116,16 +116,7 @@ def classify_lead(leader_pct: float, follower_pct: float, leader_z: float | None
     no lead; amplified means the follower moved 1.5× as many of its own σ), else in percent."""
     if leader_z is None or follower_z is None:
         return classify_link(leader_pct, follower_pct)
-    lead, follow = z_direction(leader_z), z_direction(follower_z)
-    if lead == 0:
-        return LinkState.NO_LEAD
-    if follow == 0:
-        return LinkState.MUTED
-    if lead != follow:
-        return LinkState.BROKEN
-    if abs(follower_z) >= AMPLIFY_RATIO * abs(leader_z):
-        return LinkState.AMPLIFIED
-    return LinkState.FOLLOWED
+    return _link_state(z_direction(leader_z), z_direction(follower_z), leader_z, follower_z)
 
 
 def same_hours_state(a_direction: int, b_direction: int) -> LinkState:
@@ -155,14 +146,18 @@ def classify_link(leader_pct: float, follower_pct: float) -> LinkState:
     leader flat → no lead; follower flat → muted; opposite directions → broken;
     same direction and |follower| ≥ 1.5 × |leader| → amplified; otherwise followed.
     """
-    lead, follow = direction(leader_pct), direction(follower_pct)
+    return _link_state(direction(leader_pct), direction(follower_pct), leader_pct, follower_pct)
+
+
+def _link_state(lead: int, follow: int, leader_size: float, follower_size: float) -> LinkState:
+    """The link from both directions (-1, 0, +1) and both moves, in one unit (% or σ)."""
     if lead == 0:
         return LinkState.NO_LEAD
     if follow == 0:
         return LinkState.MUTED
     if lead != follow:
         return LinkState.BROKEN
-    if abs(follower_pct) >= AMPLIFY_RATIO * abs(leader_pct):
+    if abs(follower_size) >= AMPLIFY_RATIO * abs(leader_size):
         return LinkState.AMPLIFIED
     return LinkState.FOLLOWED
 
