@@ -43,6 +43,8 @@ class Pacer:
                  catch_up: int = 1) -> None:
         self._interval = 1.0 / per_second
         self._catch_up = max(1, catch_up) * self._interval
+        self._most_per_second = int(per_second) + max(1, catch_up)
+        self._sends: deque[float] = deque()  # the sends of the last second, overall
         self._windows = windows
         self._clock = clock
         self._sleep = sleep
@@ -68,9 +70,9 @@ class Pacer:
 
     async def acquire_key(self, key: str, turn: float | None = None) -> None:
         """After ``turn``: wait for this destination's own windows (and any pause). A turn
-        older than one interval (the send waited for something else meanwhile, such as the
-        first upload) is taken again, so sends never bunch up."""
-        stale = turn is None or self._clock() - turn > self._interval
+        older than ``catch_up`` intervals (the send waited for something else meanwhile, such
+        as the first upload) is taken again, so sends never bunch up."""
+        stale = turn is None or self._clock() - turn > self._catch_up
         await self._wait(key, spacing=stale)
 
     async def acquire(self, key: str) -> None:
@@ -85,9 +87,11 @@ class Pacer:
                 return
             async with self._lock:
                 now = self._clock()
-                ready = max(now, self._paused_until, self._key_ready(key, now))
+                ready = max(now, self._paused_until, self._key_ready(key, now),
+                            self._second_ready(now))
                 if ready <= now:
                     self._recent.setdefault(key, deque()).append(now)
+                    self._sends.append(now)
                     self._sweep(now)
                     return
             self.waited += ready - now
@@ -112,6 +116,15 @@ class Pacer:
                     return
                 self.waited += ready - now
                 await self._sleep(ready - now)
+
+    def _second_ready(self, now: float) -> float:
+        """When the overall one-second window has room for one more send."""
+        sends = self._sends
+        while sends and sends[0] <= now - 1.0:
+            sends.popleft()
+        if len(sends) < self._most_per_second:
+            return now
+        return sends[-self._most_per_second] + 1.0
 
     def _sweep(self, now: float, every: int = 1000) -> None:
         """Forget destinations whose every window has passed (a 100,000-chat push would

@@ -108,3 +108,34 @@ async def test_a_busy_loop_does_not_cost_the_paid_rate_nor_break_the_limit() -> 
     first = await free.turn()
     second = await free.turn()
     assert second - first >= 1 / 29, "the free pace never catches up more than a turn"
+
+
+async def test_a_turn_a_few_milliseconds_old_is_used_not_taken_again() -> None:
+    """At a paid 950 the fan-out takes its turn, then waits a few milliseconds for its claim's
+    batch write: the turn still counts. 16 workers hold turns, use them 4 ms after the last
+    (the oldest is then 19 turns old, inside the 24 of ``catch_up``), then 100 more turns
+    follow: 116 turns in all, not 132 (taking a new turn for each send wasted one turn in ten
+    and capped the push near 860 a second)."""
+    clock = FakeClock()
+    pacer = telegram_pacer(950, clock=clock, sleep=clock.sleep)
+    tickets = [await pacer.turn() for _ in range(16)]
+    clock.now += 0.004  # the claims' write
+    for chat, ticket in enumerate(tickets):
+        await pacer.acquire_key(str(chat), ticket)
+    last = [await pacer.turn() for _ in range(100)][-1]
+    assert last - tickets[0] == pytest.approx(115 / 950, abs=1e-6)
+
+
+async def test_no_second_of_sends_holds_more_than_the_rate_and_catch_up() -> None:
+    """The sends are counted whatever the turns: 2,000 sends that each claim a fresh turn
+    (nothing spaces them) go 974 in the first second (950 + 24), then as the window
+    frees."""
+    clock = FakeClock()
+    pacer = telegram_pacer(950, clock=clock, sleep=clock.sleep)
+    sent: list[float] = []
+    for chat in range(2000):
+        await pacer.acquire_key(str(chat), clock.now)
+        sent.append(clock.now)
+    assert sent[973] == sent[0] and sent[974] == pytest.approx(sent[0] + 1.0)
+    for i in range(len(sent) - 974):
+        assert sent[i + 974] - sent[i] >= 1.0 - 1e-9, "975 sends inside one second"
