@@ -77,10 +77,12 @@ class DeliveryRow(Base):
     __tablename__ = "deliveries"
     __table_args__ = (UniqueConstraint("edition_id", "platform", "destination_id",
                                        name="uq_delivery"),
-                      Index("ix_deliveries_edition_status", "edition_id", "status"))
+                      Index("ix_deliveries_edition_status", "edition_id", "status"),
+                      # the claim's next pending rows in id order (revision 0007)
+                      Index("ix_deliveries_claim", "edition_id", "platform", "status", "id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    edition_id: Mapped[str] = mapped_column(String(64), index=True)
+    edition_id: Mapped[str] = mapped_column(String(64))  # uq_delivery's first column
     platform: Mapped[str] = mapped_column(String(16))
     destination_id: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)

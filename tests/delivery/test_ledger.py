@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 import json
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, text
 
 from services.delivery.ledger import FAILED, GONE, PENDING, SENDING, SENT, Ledger
 from services.storage import Database
@@ -235,3 +236,32 @@ async def test_a_claim_nobody_waits_for_goes_back_to_pending(db: Database) -> No
     assert await ledger.statuses(E) == {PENDING: 1}
     claim = await ledger.claim_next(E, "telegram")
     assert claim is not None and claim.attempts == 1
+
+
+async def test_a_big_enqueue_queues_each_row_once_and_leaves_fresh_statistics(
+        db: Database) -> None:
+    """2,000 destinations on top of yesterday's 2,000 sent rows: every row is queued once
+    (a second enqueue adds only the new one), and the planner's statistics count the new
+    pending rows (PostgreSQL's ``pg_stats`` / SQLite's ``sqlite_stat1``), so the claims are
+    not planned for an edition with no pending rows."""
+    ledger = Ledger(db, "w1")
+    yesterday = [("telegram", str(i)) for i in range(2000)]
+    await ledger.enqueue("e0", yesterday)
+    async with db.engine.begin() as conn:
+        await conn.execute(text("UPDATE deliveries SET status = 'sent'"))
+    queued = await ledger.enqueue("e1", yesterday)
+    assert (queued.added, queued.already_sent) == (2000, 0)
+    again = await ledger.enqueue("e1", [*yesterday, ("discord", "9")])
+    assert (again.added, again.already_sent) == (1, 0)
+    assert await ledger.statuses("e1") == {PENDING: 2001}
+    async with db.engine.connect() as conn:
+        if db.dialect == "postgresql":
+            [(values, shares)] = (await conn.execute(text(
+                "SELECT most_common_vals::text, most_common_freqs FROM pg_stats "
+                "WHERE tablename = 'deliveries' AND attname = 'status'"))).all()
+            share = dict(zip(values.strip("{}").split(","), shares, strict=True))
+            assert share[PENDING] == pytest.approx(0.5, abs=0.05)
+        else:  # sampled (``analysis_limit``): the estimated rows of each index
+            stats = dict((await conn.execute(text(
+                "SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 'deliveries'"))).all())
+            assert int(stats["ix_deliveries_claim"].split()[0]) > 2000, stats
