@@ -192,7 +192,8 @@ class Ledger:
         next to no pending rows (the table was empty, or held only sent rows when last
         analysed), so it planned each claim as "every pending row of the edition, sorted":
         15-30 ms a claim at 100,000 chats, which capped a paid broadcast near 770 a second.
-        PostgreSQL samples 30,000 rows; SQLite is told to sample too. A failure (no right to analyse the table) costs only the plan: logged, not raised."""
+        PostgreSQL samples 30,000 rows; SQLite is told to sample too. A failure (no right to
+        analyse the table) costs only the plan: logged, not raised."""
         try:
             async with self._write() as connection:
                 if self._db.dialect == "sqlite":  # samples, not the whole ever-growing ledger
