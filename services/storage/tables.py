@@ -79,7 +79,9 @@ class DeliveryRow(Base):
                                        name="uq_delivery"),
                       Index("ix_deliveries_edition_status", "edition_id", "status"),
                       # the claim's next pending rows in id order (revision 0007)
-                      Index("ix_deliveries_claim", "edition_id", "platform", "status", "id"))
+                      Index("ix_deliveries_claim", "edition_id", "platform", "status", "id"),
+                      # the rows touched lately, by state: marketbot_ledger_rows (0007)
+                      Index("ix_deliveries_updated", "updated_at", "status"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     edition_id: Mapped[str] = mapped_column(String(64))  # uq_delivery's first column

@@ -3,14 +3,18 @@ ledger gauges, the exposition text, and a Metrics per process (never shared)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import insert, text
 
 from services.delivery.fanout import Fanout
 from services.errors import DeliveryError, DeliveryInDoubt, DestinationGone, RateLimited
-from services.ops.ledgers import read_ledgers
+from services.ops.ledgers import deliveries_touched, read_ledgers
 from services.ops.metrics import Metrics
 from services.report.editions import Edition
 from services.storage import Database
+from services.storage.tables import DeliveryRow
 from tests.delivery.conftest import RigFactory
 
 
@@ -42,6 +46,32 @@ async def test_the_fanout_counts_each_outcome_and_the_time_held_by_429s(
     assert metrics.value("marketbot_ledger_rows", ledger="deliveries", state="gone") == 1
     assert metrics.value("marketbot_ledger_rows", ledger="deliveries", state="pending") == 0
     assert metrics.value("marketbot_ledger_rows", ledger="alert_messages", state="sent") == 0
+
+
+async def test_the_ledger_gauge_counts_the_last_day_from_its_index(db: Database) -> None:
+    """A ledger with a month of old pushes (20,000 rows here) and today's 12: the gauge
+    counts today's, and reads them from ``ix_deliveries_updated`` rather than every row."""
+    now = datetime(2026, 3, 21, 9, 0, tzinfo=UTC)
+    async with db.engine.begin() as conn:
+        await conn.execute(insert(DeliveryRow), [
+            {"edition_id": f"old{i // 1000}", "platform": "telegram",
+             "destination_id": str(i % 1000), "status": "sent", "attempts": 1,
+             "in_doubt": 0, "updated_at": now - timedelta(days=2 + i // 1000)}
+            for i in range(20_000)] + [
+            {"edition_id": "today", "platform": "telegram", "destination_id": str(i),
+             "status": "sent" if i < 10 else "pending", "attempts": 1, "in_doubt": 0,
+             "updated_at": now - timedelta(minutes=5)} for i in range(12)])
+        await conn.execute(text("ANALYZE"))
+    metrics = Metrics()
+    await read_ledgers(db, metrics, now=now)
+    assert metrics.value("marketbot_ledger_rows", ledger="deliveries", state="sent") == 10
+    assert metrics.value("marketbot_ledger_rows", ledger="deliveries", state="pending") == 2
+    query = str(deliveries_touched(now - timedelta(hours=24), db.dialect).compile(
+        dialect=db.engine.dialect, compile_kwargs={"literal_binds": True}))
+    explain = "EXPLAIN QUERY PLAN " if db.dialect == "sqlite" else "EXPLAIN "
+    async with db.engine.connect() as conn:
+        plan = "\n".join(str(row[-1]) for row in await conn.execute(text(explain + query)))
+    assert "ix_deliveries_updated" in plan, plan
 
 
 def test_overlapping_429_holds_count_once() -> None:
