@@ -114,6 +114,11 @@ class Settings(BaseSettings):
     # closes older than this many days are deleted whenever closes are appended (3 years)
     history_retention_days: int = Field(default=1096, ge=1)
 
+    # --- the delivery ledger: finished rows older than this many days are deleted by the
+    # leader every 6 hours; 0 keeps every row (the default: a --sample or --input bot pushes
+    # the same edition every day, and a deleted row would send it again)
+    delivery_retention_days: int = Field(default=0, ge=0)
+
     # --- on-demand commands
     refresh_cooldown_s: float = Field(default=300.0, ge=0)
 

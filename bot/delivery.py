@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.config import Settings
@@ -36,6 +36,7 @@ from services.watch.followup import WatchFollowUp, WatchNoteSender
 
 log = logging.getLogger(__name__)
 
+RETENTION_EVERY_S = 6 * 3600.0  # how often the leader deletes old finished ledger rows
 Closer = Callable[[], Awaitable[None]]
 Checker = Callable[[], Awaitable[None]]  # raises PlatformError when the platform is unusable
 
@@ -248,10 +249,15 @@ def delivery_for_services(container: Container, services: Sequence[object]) -> D
 
 
 def scheduler_for(container: Container, delivery: Delivery) -> BriefingScheduler:
-    """The leader's schedule: the briefing slots, and the alert poll every ALERT_POLL_S."""
+    """The leader's schedule: the briefing slots, the alert poll every ALERT_POLL_S, and the
+    ledger's retention every 6 hours when DELIVERY_RETENTION_DAYS is set."""
     settings = container.settings
     poller = alert_poller(container, delivery)
     jobs = [LeaderJob("alerts", settings.alert_poll_s, poller.poll)] if poller else []
+    if settings.delivery_retention_days:
+        retention = timedelta(days=settings.delivery_retention_days)
+        jobs.append(LeaderJob("ledger-retention", RETENTION_EVERY_S,
+                              lambda: delivery.ledger.prune(retention)))
     return BriefingScheduler(delivery.briefing, container.subscriptions,
                              SlotStore(container.db), make_leader_lock(container.db),
                              weekends=settings.weekend_editions,

@@ -56,7 +56,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
-from sqlalchemy import Select, String, and_, case, cast, func, literal, select, text, true, update
+from sqlalchemy import (
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    delete,
+    func,
+    literal,
+    select,
+    text,
+    true,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql import ColumnElement, FromClause, Selectable
@@ -459,6 +472,35 @@ class Ledger:
             log.warning("recovered %d in-flight deliveries of dead workers %s; they are sent "
                         "again (possible duplicates, counted as in_doubt)", recovered, dead)
         return Recovered(recovered, tuple(dead), dict(by_platform))
+
+    # ------------------------------------------------------------------ retention
+    async def prune(self, older_than: timedelta, chunk: int = 5000) -> int:
+        """Delete the finished rows (sent, failed, gone, moved) last touched more than
+        ``older_than`` ago, ``chunk`` at a time, each chunk its own short transaction (a push
+        running meanwhile waits for one chunk at most). Rows still pending or sending are
+        kept whatever their age: they are unfinished work. Returns how many went. A pruned
+        destination would get that edition again if the same edition were pushed again (a
+        ``--sample`` or ``--input`` bot pushes one edition every day): hence the retention is
+        off unless ``DELIVERY_RETENTION_DAYS`` is set."""
+        cutoff = self._clock() - older_than
+        finished = (SENT, FAILED, GONE, MOVED)
+        deleted = 0
+        while True:
+            async with self._write() as connection:
+                ids = list((await connection.execute(
+                    select(DeliveryRow.id).where(DeliveryRow.updated_at < cutoff,
+                                                 DeliveryRow.status.in_(finished))
+                    .limit(chunk))).scalars())
+                if ids:
+                    await connection.execute(delete(DeliveryRow).where(
+                        DeliveryRow.id.in_(ids), DeliveryRow.status.in_(finished)))
+            deleted += len(ids)
+            if len(ids) < chunk:
+                break
+        if deleted:
+            log.info("delivery ledger: deleted %d finished rows older than %s", deleted,
+                     older_than)
+        return deleted
 
     # ------------------------------------------------------------------ reading
     async def statuses(self, edition_id: str) -> dict[str, int]:
