@@ -5,24 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import Connection
 
 from services.storage import open_database
-from services.storage.db import MIGRATIONS, create_engine
+from services.storage.db import create_engine
 from services.storage.subscriptions import SubscriptionStore
-
-
-def _to(revision: str, downgrade: bool = False):  # type: ignore[no-untyped-def]
-    def run(connection: Connection) -> None:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        config.attributes["connection"] = connection
-        (command.downgrade if downgrade else command.upgrade)(config, revision)
-
-    return run
+from tests.support.migrations import migrate_to
 
 
 async def test_upgrading_to_0002_keeps_subscriptions_and_ledger(db_url: str) -> None:
@@ -30,7 +18,7 @@ async def test_upgrading_to_0002_keeps_subscriptions_and_ledger(db_url: str) -> 
     now = datetime(2026, 3, 20, tzinfo=UTC)
     try:
         async with engine.begin() as conn:
-            await conn.run_sync(_to("0001"))
+            await conn.run_sync(migrate_to("0001"))
             await conn.execute(text(
                 "INSERT INTO subscriptions (platform, destination_id, kind, time_hhmm, tz, "
                 "active, created_at, updated_at) VALUES ('telegram', '42', 'private', '07:15', "
@@ -52,8 +40,8 @@ async def test_upgrading_to_0002_keeps_subscriptions_and_ledger(db_url: str) -> 
             tables = await conn.run_sync(lambda c: inspect(c).get_table_names())
             assert "schedule_slots" in tables
         async with db.engine.begin() as conn:
-            await conn.run_sync(_to("0001", downgrade=True))
-            await conn.run_sync(_to("head"))
+            await conn.run_sync(migrate_to("0001", downgrade=True))
+            await conn.run_sync(migrate_to("head"))
         assert [s.destination_id for s in await SubscriptionStore(db).list()] == ["42"]
     finally:
         await db.close()
@@ -96,12 +84,12 @@ async def test_revision_0007_serves_the_claim_from_its_index_and_goes_back(db_ur
                 assert [row.id for row in await conn.execute(
                     next_pending("e1", "telegram", 3, after))] == [15_001, 15_002, 15_003]
         async with db.engine.begin() as conn:
-            await conn.run_sync(_to("0006", downgrade=True))
+            await conn.run_sync(migrate_to("0006", downgrade=True))
             indexes = await conn.run_sync(
                 lambda c: {i["name"] for i in inspect(c).get_indexes("deliveries")})
             assert "ix_deliveries_claim" not in indexes
             assert "ix_deliveries_edition_id" in indexes
-            await conn.run_sync(_to("head"))
+            await conn.run_sync(migrate_to("head"))
             indexes = await conn.run_sync(
                 lambda c: {i["name"] for i in inspect(c).get_indexes("deliveries")})
             assert "ix_deliveries_claim" in indexes

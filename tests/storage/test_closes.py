@@ -8,17 +8,16 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, date, datetime, timedelta
 
-from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
-from sqlalchemy.engine import Connection
 
 from services.history_io import load_sample_history
 from services.models.history import History
 from services.storage import open_database
 from services.storage.closes import ClosesStore, SeriesSpan, SessionClose
 from services.storage.db import MIGRATIONS, create_engine
+from tests.support.migrations import migrate_to
 
 TODAY = date(2026, 3, 21)
 AT = datetime(2026, 3, 21, 1, 0, tzinfo=UTC)
@@ -125,16 +124,6 @@ async def test_two_writers_of_the_same_sessions(db_url: str) -> None:
         await second.close()
 
 
-def _to(revision: str, downgrade: bool = False):  # type: ignore[no-untyped-def]
-    def run(connection: Connection) -> None:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        config.attributes["connection"] = connection
-        (command.downgrade if downgrade else command.upgrade)(config, revision)
-
-    return run
-
-
 def test_one_head_and_0003_between_0002_and_0004() -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -148,15 +137,15 @@ async def test_revision_0003_adds_the_table_and_goes_back(db_url: str) -> None:
     engine = create_engine(db_url)
     try:
         async with engine.begin() as conn:
-            await conn.run_sync(_to("0002"))
+            await conn.run_sync(migrate_to("0002"))
             tables = await conn.run_sync(lambda c: inspect(c).get_table_names())
             assert "daily_closes" not in tables
-            await conn.run_sync(_to("0003"))
+            await conn.run_sync(migrate_to("0003"))
             tables = await conn.run_sync(lambda c: inspect(c).get_table_names())
             assert "daily_closes" in tables and "token_usage" not in tables
-            await conn.run_sync(_to("0002", downgrade=True))
+            await conn.run_sync(migrate_to("0002", downgrade=True))
             tables = await conn.run_sync(lambda c: inspect(c).get_table_names())
             assert "daily_closes" not in tables and "subscriptions" in tables
-            await conn.run_sync(_to("head"))
+            await conn.run_sync(migrate_to("head"))
     finally:
         await engine.dispose()

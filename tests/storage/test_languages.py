@@ -4,14 +4,12 @@ goes up and back down."""
 
 from __future__ import annotations
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import inspect
-from sqlalchemy.engine import Connection
 
 from services.storage import open_database
-from services.storage.db import MIGRATIONS, create_engine
+from services.storage.db import create_engine
 from services.storage.languages import LanguageStore
+from tests.support.migrations import migrate_to
 
 
 async def test_set_read_change_list_and_move(db_url: str) -> None:
@@ -41,24 +39,14 @@ async def test_set_read_change_list_and_move(db_url: str) -> None:
         await db.close()
 
 
-def _to(revision: str, downgrade: bool = False):  # type: ignore[no-untyped-def]
-    def run(connection: Connection) -> None:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        config.attributes["connection"] = connection
-        (command.downgrade if downgrade else command.upgrade)(config, revision)
-
-    return run
-
-
 async def test_revision_0006_adds_the_table_and_goes_back(db_url: str) -> None:
     engine = create_engine(db_url)
     try:
         async with engine.begin() as conn:
-            await conn.run_sync(_to("0006"))
+            await conn.run_sync(migrate_to("0006"))
             tables = await conn.run_sync(lambda c: inspect(c).get_table_names())
             assert "destination_languages" in tables and "subscriptions" in tables
-            await conn.run_sync(_to("0005", downgrade=True))  # the revision before it
+            await conn.run_sync(migrate_to("0005", downgrade=True))  # the revision before it
             tables = await conn.run_sync(lambda c: inspect(c).get_table_names())
             assert "destination_languages" not in tables and "alerts" in tables
     finally:

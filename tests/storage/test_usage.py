@@ -6,14 +6,12 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import Connection
 
 from services.storage import open_database
-from services.storage.db import MIGRATIONS, create_engine
+from services.storage.db import create_engine
 from services.storage.usage import DayUsage, UsageStore
+from tests.support.migrations import migrate_to
 
 DAY = date(2026, 3, 21)
 
@@ -49,31 +47,21 @@ async def test_two_instances_share_the_budget_and_a_restart_keeps_it(db_url: str
         await restarted.close()
 
 
-def _to(revision: str, downgrade: bool = False):  # type: ignore[no-untyped-def]
-    def run(connection: Connection) -> None:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        config.attributes["connection"] = connection
-        (command.downgrade if downgrade else command.upgrade)(config, revision)
-
-    return run
-
-
 async def test_revision_0004_adds_the_table_and_goes_back(db_url: str) -> None:
     engine = create_engine(db_url)
     try:
         async with engine.begin() as conn:
-            await conn.run_sync(_to("0002"))
+            await conn.run_sync(migrate_to("0002"))
             tables = await conn.run_sync(lambda c: inspect(c).get_table_names())
             assert "token_usage" not in tables
-            await conn.run_sync(_to("0004"))
+            await conn.run_sync(migrate_to("0004"))
             await conn.execute(text(
                 "INSERT INTO token_usage (day, scope, updated_at) VALUES "
                 "('2026-03-21', 'ask', '2026-03-21 01:00:00+00:00')"))
             row = (await conn.execute(text(
                 "SELECT input_tokens, output_tokens, calls, answers FROM token_usage"))).one()
             assert tuple(row) == (0, 0, 0, 0)
-            await conn.run_sync(_to("0002", downgrade=True))
+            await conn.run_sync(migrate_to("0002", downgrade=True))
             tables = await conn.run_sync(lambda c: inspect(c).get_table_names())
             assert "token_usage" not in tables and "subscriptions" in tables
     finally:
