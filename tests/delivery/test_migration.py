@@ -3,13 +3,16 @@ the new column starts at 0, the new table exists; downgrade and upgrade again wo
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
-from sqlalchemy import inspect, text
+from sqlalchemy import insert, inspect, text
 
+from services.delivery.ledger import next_pending
 from services.storage import open_database
 from services.storage.db import create_engine
 from services.storage.subscriptions import SubscriptionStore
+from services.storage.tables import DeliveryRow
 from tests.support.migrations import migrate_to
 
 
@@ -53,13 +56,6 @@ async def test_revision_0007_serves_the_claim_from_its_index_and_goes_back(db_ur
     without passing the rows already sent, whether the ledger has a cursor (the last id it
     claimed) or not (a standby taking over). PostgreSQL's plan before walked the primary key
     and removed 50,000 rows by filter, 21 ms, for each claim."""
-    import re
-
-    from sqlalchemy import insert
-
-    from services.delivery.ledger import next_pending
-    from services.storage.tables import DeliveryRow
-
     db = await open_database(db_url)
     now = datetime(2026, 3, 20, tzinfo=UTC)
     try:
