@@ -153,6 +153,10 @@ class FakeBotApi:
         # called with each accepted message before its answer goes back (under the lock):
         # the delivery crash test kills the pusher there
         self.on_sent: Callable[[Sent], None] | None = None
+        # answers to a chat wait (outside the lock, in the server's request thread) until its
+        # event is set, at most 30 s: a test makes one chat slow, deterministically. Only over
+        # the loopback server (``telegram_server.serve``): in process it would block the loop.
+        self.holds: dict[int, threading.Event] = {}
 
     # ----------------------------------------------------------------- configuration
     def block(self, chat_id: int) -> None:
@@ -264,6 +268,9 @@ class FakeBotApi:
             with self._lock:
                 self.calls[method] += 1
                 result = self._dispatch(request, chat_id)
+            hold = self.holds.get(chat_id) if chat_id is not None else None
+            if hold is not None:
+                hold.wait(30)
             return 200, {"ok": True, "result": result}
         except ApiError as err:
             with self._lock:

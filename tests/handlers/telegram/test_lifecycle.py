@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -80,6 +81,11 @@ def test_python_m_bot_run_sample_against_the_loopback_fake(tmp_path: Path) -> No
 async def test_one_chat_is_answered_in_order_while_chats_run_concurrently(
         make_bot: MakeBot) -> None:
     fake = FakeBotApi()
+    # Chat 1001's answers are held until chat 1002 has its reply: if chats waited for each
+    # other, 1002 would come only after the 30 s hold, last.
+    other_answered = threading.Event()
+    fake.holds[1001] = other_answered
+    fake.on_sent = lambda sent: other_answered.set() if sent.chat_id == 1002 else None
     with serve(fake) as base_url:  # real sockets: sends of different updates interleave
         bot = await make_bot(fake=fake, over_loopback=True, telegram_base_url=base_url,
                              telegram_poll_timeout_s=1)
